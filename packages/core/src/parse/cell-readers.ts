@@ -1,0 +1,153 @@
+import type { ColumnDef } from '../columns/column-config.js';
+import {
+  type CalendarDate,
+  type SlashDateFormat,
+  dateCellToDate,
+  excelSerialToDate,
+  parseDateText,
+} from './calendar-date.js';
+import { parseNumberText, trimSpaces } from './number-text.js';
+import type { Cell, RecordValue } from './record.js';
+
+/** What reading one cell gives: a value (`null` = empty) or the reason it cannot be read. */
+export type CellResult = { ok: true; value: RecordValue } | { ok: false; reason: string };
+
+export interface CellReaderOptions {
+  date1904: boolean;
+  dateFormat: SlashDateFormat | undefined;
+}
+
+export type CellReader = (cell: Cell) => CellResult;
+
+const EMPTY: CellResult = { ok: true, value: null };
+const ok = (value: RecordValue): CellResult => ({ ok: true, value });
+const fail = (reason: string): CellResult => ({ ok: false, reason });
+
+function readText(cell: Cell): CellResult {
+  if (cell === null || cell === undefined) return EMPTY;
+  if (typeof cell === 'string') {
+    const text = trimSpaces(cell);
+    return text === '' ? EMPTY : ok(text);
+  }
+  if (typeof cell === 'number') return ok(String(cell));
+  if (typeof cell === 'boolean') return ok(cell ? 'TRUE' : 'FALSE');
+  const date = dateCellToDate(cell);
+  return date === undefined ? fail('invalid date cell') : ok(date);
+}
+
+function readId(cell: Cell): CellResult {
+  if (cell === null || cell === undefined) return EMPTY;
+  if (typeof cell === 'string') {
+    const text = trimSpaces(cell);
+    return text === '' ? EMPTY : ok(text);
+  }
+  if (typeof cell === 'number') {
+    if (Number.isSafeInteger(cell) && cell >= 0) return ok(String(cell));
+    return fail(
+      `numeric id ${cell} is beyond 2^53−1 or not a whole number, so it lost digits before it was read; format the column as text and re-export`,
+    );
+  }
+  return fail(`expected an id (text of digits), got a ${cell instanceof Date ? 'date' : 'boolean'}`);
+}
+
+function readNumber(cell: Cell, integer: boolean): CellResult {
+  if (cell === null || cell === undefined) return EMPTY;
+  let value: number | null | undefined;
+  if (typeof cell === 'number') value = Number.isFinite(cell) ? cell : undefined;
+  else if (typeof cell === 'string') value = parseNumberText(cell);
+  else return fail(`expected a number, got a ${cell instanceof Date ? 'date' : 'boolean'}`);
+  if (value === null) return EMPTY;
+  if (value === undefined) {
+    return fail(`"${String(cell)}" is not a number (use digits, an optional '.' and ',' only between groups of three)`);
+  }
+  if (integer && !Number.isInteger(value)) return fail(`${value} is not a whole number`);
+  return ok(value);
+}
+
+function readDate(cell: Cell, options: CellReaderOptions): CellResult {
+  if (cell === null || cell === undefined) return EMPTY;
+  let date: CalendarDate | undefined;
+  if (cell instanceof Date) date = dateCellToDate(cell);
+  else if (typeof cell === 'number') {
+    date = excelSerialToDate(cell, options.date1904);
+    if (date === undefined) return fail(`number ${cell} is not a spreadsheet date between 1900 and 2100`);
+  } else if (typeof cell === 'string') {
+    const text = trimSpaces(cell);
+    if (text === '') return EMPTY;
+    date = parseDateText(text, options.dateFormat);
+    if (date === undefined) {
+      const hint = /^\d{1,2}\/\d{1,2}\/\d{4}$/.test(text) && !options.dateFormat
+        ? ' (slash dates are ambiguous: write YYYY-MM-DD or configure a date format)'
+        : ' (expected YYYY-MM-DD)';
+      return fail(`"${text}" is not a valid date${hint}`);
+    }
+  } else return fail('expected a date, got a boolean');
+  return date === undefined ? fail('invalid date cell') : ok(date);
+}
+
+/** Builds the reader for one configured column: type, then constraints. */
+export function cellReaderFor(column: ColumnDef, options: CellReaderOptions): CellReader {
+  const base: CellReader =
+    column.type === 'text'
+      ? readText
+      : column.type === 'id'
+        ? readId
+        : column.type === 'date'
+          ? (cell) => readDate(cell, options)
+          : (cell) => readNumber(cell, column.type === 'integer');
+  const checks = constraintChecks(column);
+  if (checks.length === 0) return base;
+  return (cell) => {
+    const result = base(cell);
+    if (!result.ok || result.value === null) return result;
+    for (const check of checks) {
+      const reason = check(result.value);
+      if (reason !== undefined) return fail(reason);
+    }
+    return result;
+  };
+}
+
+type Check = (value: RecordValue) => string | undefined;
+
+function constraintChecks(column: ColumnDef): Check[] {
+  const c = column.constraints;
+  if (!c) return [];
+  const checks: Check[] = [];
+  const skipZero = column.zeroMeansEmpty;
+  if (c.min !== undefined) {
+    const min = c.min;
+    checks.push((v) => (typeof v === 'number' && v < min && !(skipZero && v === 0) ? `${v} is below the minimum ${min}` : undefined));
+  }
+  if (c.max !== undefined) {
+    const max = c.max;
+    checks.push((v) => (typeof v === 'number' && v > max ? `${v} is above the maximum ${max}` : undefined));
+  }
+  if (c.pattern !== undefined) {
+    const pattern = new RegExp(c.pattern);
+    checks.push((v) => (pattern.test(String(v)) ? undefined : `"${String(v)}" does not match the pattern ${c.pattern}`));
+  }
+  if (c.allowedValues !== undefined) {
+    const caseless = column.type === 'text';
+    const allowed = new Set(c.allowedValues.map((a) => (caseless ? a.toUpperCase() : a)));
+    checks.push((v) => {
+      const key = caseless ? String(v).toUpperCase() : String(v);
+      return allowed.has(key) ? undefined : `"${String(v)}" is not one of ${c.allowedValues?.join(', ')}`;
+    });
+  }
+  return checks;
+}
+
+/** Reads a cell of a column that is not configured: kept as close to the input as JSON allows. */
+export function readExtraCell(cell: Cell): RecordValue {
+  if (cell === null || cell === undefined) return null;
+  if (typeof cell === 'string') {
+    const text = trimSpaces(cell);
+    return text === '' ? null : text;
+  }
+  if (cell instanceof Date) {
+    if (Number.isNaN(cell.getTime())) return null;
+    return cell.getTime() % 86_400_000 === 0 ? (dateCellToDate(cell) ?? null) : cell.toISOString();
+  }
+  return cell;
+}

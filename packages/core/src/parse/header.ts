@@ -1,0 +1,99 @@
+import type { ColumnConfig, ColumnDef } from '../columns/column-config.js';
+import { OUTPUT_ONLY_COLUMNS, headerKey } from '../columns/column-config.js';
+import { MarketPulseError } from '../errors.js';
+import { trimSpaces } from './number-text.js';
+import type { Cell, ParseNotice } from './record.js';
+
+/** Details of a header that cannot be read; the whole input is refused. */
+export interface HeaderProblem {
+  kind: 'header';
+  /** Required columns with no header. */
+  missing: string[];
+  /** Columns named by more than one header, with the headers that named them. */
+  duplicate: { column: string; headers: string[] }[];
+  /** Every non-empty header found, as written. */
+  found: string[];
+}
+
+/** Where each header cell goes. */
+export type HeaderSlot =
+  | { kind: 'column'; index: number; column: ColumnDef }
+  | { kind: 'extra'; index: number; name: string };
+
+export interface HeaderMap {
+  slots: HeaderSlot[];
+  /** Configured columns whose (optional) header is absent. */
+  absent: ColumnDef[];
+  notices: ParseNotice[];
+}
+
+// Output columns are recognised in any spelling of their words ("Row ID", "row_id", "ROWID"):
+// a desk re-uploading an export must never get them back as pass-through data.
+const outputKey = (text: string) => headerKey(text).replaceAll('_', '');
+const OUTPUT_KEYS = new Set(OUTPUT_ONLY_COLUMNS.map(outputKey));
+
+function headerText(cell: Cell): string {
+  if (cell === null || cell === undefined) return '';
+  return trimSpaces(cell instanceof Date ? cell.toISOString() : String(cell));
+}
+
+/**
+ * Maps a header row onto the column configuration. Matching is case- and whitespace-insensitive
+ * over names, display names and aliases. Throws a VALIDATION_ERROR with {@link HeaderProblem}
+ * details when a required column is missing or two headers name one column.
+ */
+export function mapHeader(header: readonly Cell[], config: ColumnConfig): HeaderMap {
+  const slots: HeaderSlot[] = [];
+  const found: string[] = [];
+  const ignored: string[] = [];
+  const extras: string[] = [];
+  const seen = new Map<string, string[]>();
+  header.forEach((cell, index) => {
+    const text = headerText(cell);
+    if (text === '') return;
+    found.push(text);
+    const column = config.resolve(text);
+    const target = column ? column.name : OUTPUT_KEYS.has(outputKey(text)) ? undefined : text;
+    if (target === undefined) {
+      ignored.push(text);
+      return;
+    }
+    const key = column ? column.name : headerKey(text);
+    seen.set(key, [...(seen.get(key) ?? []), text]);
+    if (column) slots.push({ kind: 'column', index, column });
+    else {
+      slots.push({ kind: 'extra', index, name: text });
+      extras.push(text);
+    }
+  });
+  const duplicate = [...seen].filter(([, headers]) => headers.length > 1).map(([column, headers]) => ({ column, headers }));
+  const mapped = new Set(slots.flatMap((s) => (s.kind === 'column' ? [s.column.name] : [])));
+  const missing = config.columns.filter((c) => c.headerRequired && !mapped.has(c.name)).map((c) => c.name);
+  if (missing.length > 0 || duplicate.length > 0) {
+    const parts = [
+      missing.length > 0 ? `missing required column(s) ${missing.join(', ')}` : '',
+      duplicate.length > 0
+        ? `more than one header names ${duplicate.map((d) => `${d.column} (${d.headers.join(' / ')})`).join(', ')}`
+        : '',
+    ].filter(Boolean);
+    throw new MarketPulseError<HeaderProblem>('VALIDATION_ERROR', `cannot read the header: ${parts.join('; ')}. Found: ${found.join(', ') || 'no headers'}`, {
+      details: { kind: 'header', missing, duplicate, found },
+    });
+  }
+  const notices: ParseNotice[] = [];
+  if (ignored.length > 0) {
+    notices.push({
+      kind: 'output-columns-ignored',
+      columns: ignored,
+      message: `output column(s) ${ignored.join(', ')} are computed by Market Pulse; the input's values were ignored and recomputed`,
+    });
+  }
+  if (extras.length > 0) {
+    notices.push({
+      kind: 'unknown-columns-kept',
+      columns: extras,
+      message: `column(s) ${extras.join(', ')} are not in the configuration; they are passed through unchanged`,
+    });
+  }
+  return { slots, absent: config.columns.filter((c) => !mapped.has(c.name)), notices };
+}

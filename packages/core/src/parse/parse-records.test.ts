@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_COLUMNS, defineColumns } from '../columns/index.js';
+import { isMarketPulseError } from '../errors.js';
+import { colorsToTable, generateColors } from '../testing/generate-colors.js';
+import type { HeaderProblem } from './header.js';
+import { createRecordParser, parseRecords } from './parse-records.js';
+import type { Cell } from './record.js';
+
+const HEADER = ['MESSAGE_ID', 'TICKER', 'SECTOR', 'CUSIP', 'DATE', 'PRICE_LEVEL', 'PX', 'SOURCE', 'BIAS', 'RANK'];
+
+/** A valid row in HEADER order, with overrides by column name. */
+function row(overrides: Record<string, Cell> = {}): Cell[] {
+  const base: Record<string, Cell> = {
+    MESSAGE_ID: '17734228894978519',
+    TICKER: 'WDMNT 2022-9A ER',
+    SECTOR: 'MM-CLO',
+    CUSIP: '12345ABC7',
+    DATE: '2026-03-13',
+    PRICE_LEVEL: '98.5',
+    PX: '98.5',
+    SOURCE: 'JPM',
+    BIAS: 'BID',
+    RANK: '3',
+  };
+  return HEADER.map((h) => (h in overrides ? overrides[h] : base[h]) as Cell);
+}
+
+const parseOne = (overrides: Record<string, Cell>, options = {}) => parseRecords({ header: HEADER, rows: [row(overrides)] }, options);
+
+function headerError(fn: () => unknown): HeaderProblem {
+  try {
+    fn();
+  } catch (err) {
+    if (isMarketPulseError<HeaderProblem>(err, 'VALIDATION_ERROR') && err.details?.kind === 'header') return err.details;
+    throw err;
+  }
+  throw new Error('expected a header error');
+}
+
+describe('parseRecords: identifiers', () => {
+  it('keeps MESSAGE_ID 17734228894978519 exactly, as text', () => {
+    const { records, errors } = parseOne({ MESSAGE_ID: '17734228894978519' });
+    expect(errors).toEqual([]);
+    expect(records[0]?.MESSAGE_ID).toBe('17734228894978519');
+  });
+
+  it('accepts a numeric MESSAGE_ID cell only as a safe integer', () => {
+    expect(parseOne({ MESSAGE_ID: 9007199254740991 }).records[0]?.MESSAGE_ID).toBe('9007199254740991');
+    const { records, errors } = parseOne({ MESSAGE_ID: 17734228894978519 });
+    expect(records).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ row: 2, column: 'MESSAGE_ID', value: 17734228894978520 });
+    expect(errors[0]?.reason).toMatch(/format the column as text/);
+  });
+
+  it('refuses a MESSAGE_ID that is not digits (e.g. scientific notation text)', () => {
+    const { errors } = parseOne({ MESSAGE_ID: '1.77342E+16' });
+    expect(errors[0]).toMatchObject({ column: 'MESSAGE_ID' });
+  });
+
+  it('stores CUSIPs trimmed and upper-cased, so padded and lowercase spellings group together', () => {
+    const { records } = parseRecords({
+      header: HEADER,
+      rows: [row({ CUSIP: ' 12345abc7 ' }), row({ CUSIP: '12345ABC7' }), row({ CUSIP: '\u00a012345Abc7' })],
+    });
+    expect(records.map((r) => r.CUSIP)).toEqual(['12345ABC7', '12345ABC7', '12345ABC7']);
+  });
+
+  it('trims text and keeps SECTOR as written', () => {
+    const { records } = parseOne({ SECTOR: '  2.0_Mezz ', TICKER: '  ' });
+    expect(records[0]?.SECTOR).toBe('2.0_Mezz');
+    expect(records[0]?.TICKER).toBeNull();
+  });
+});
+
+describe('parseRecords: numbers', () => {
+  it.each([
+    ['98.5', 98.5],
+    [' 1,234.50 ', 1234.5],
+    ['-0.25', -0.25],
+    ['+7', 7],
+    ['1e2', 100],
+    ['.5', 0.5],
+    ['\u00a0100\u00a0', 100],
+    ['1,234,567', 1234567],
+  ])('reads %j as %d', (text, value) => {
+    expect(parseOne({ PX: text }).records[0]?.PX).toBe(value);
+  });
+
+  it.each(['12abc', '101,25', '(1.5)', '5%', '1,23', '12,3456', '1.2.3', '--1', 'NaN', 'Infinity', '1 000'])(
+    'refuses %j in PX as a row error',
+    (text) => {
+      const { records, errors } = parseOne({ PX: text });
+      expect(records).toEqual([]);
+      expect(errors).toEqual([{ row: 2, column: 'PX', value: text, reason: expect.stringContaining('is not a number') }]);
+    },
+  );
+
+  it('reads an empty PX as empty, never 0, and keeps a real 0', () => {
+    expect(parseOne({ PX: '' }).records[0]?.PX).toBeNull();
+    expect(parseOne({ PX: null }).records[0]?.PX).toBeNull();
+    expect(parseOne({ PX: '0' }).records[0]?.PX).toBe(0);
+  });
+
+  it('refuses booleans in typed columns', () => {
+    expect(parseOne({ PX: true }).errors[0]).toMatchObject({ column: 'PX', reason: expect.stringMatching(/boolean/) });
+    expect(parseOne({ DATE: false }).errors[0]).toMatchObject({ column: 'DATE' });
+    expect(parseOne({ MESSAGE_ID: true }).errors[0]).toMatchObject({ column: 'MESSAGE_ID' });
+  });
+
+  it('refuses a non-integer RANK and one outside 1–6', () => {
+    expect(parseOne({ RANK: '2.5' }).errors[0]).toMatchObject({ column: 'RANK', reason: expect.stringMatching(/whole number/) });
+    expect(parseOne({ RANK: '7' }).errors[0]).toMatchObject({ column: 'RANK', reason: expect.stringMatching(/maximum 6/) });
+    expect(parseOne({ RANK: 0 }).errors[0]).toMatchObject({ column: 'RANK', reason: expect.stringMatching(/minimum 1/) });
+  });
+});
+
+describe('parseRecords: RANK from BIAS', () => {
+  it.each([
+    ['TRADE CONFIRM', 1],
+    ['bwic cover', 2],
+    [' DNT  BEST ', 3],
+    ['OFFER', 4],
+    ['BWIC TALK', 5],
+    ['VALUATION', 6],
+  ])('derives an empty RANK from BIAS %j', (bias, rank) => {
+    expect(parseOne({ BIAS: bias, RANK: '' }).records[0]?.RANK).toBe(rank);
+  });
+
+  it('never invents a RANK for an unknown BIAS', () => {
+    const { records, errors } = parseOne({ BIAS: 'RUMOUR', RANK: null });
+    expect(records).toEqual([]);
+    expect(errors[0]).toMatchObject({ column: 'RANK', reason: expect.stringMatching(/RUMOUR/) });
+  });
+
+  it('keeps a given RANK even when BIAS suggests another (a quality check, not a parse error)', () => {
+    expect(parseOne({ BIAS: 'OFFER', RANK: '2' }).records[0]?.RANK).toBe(2);
+  });
+});
+
+describe('parseRecords: dates', () => {
+  it('takes the date part of an ISO timestamp as written, never through a zone', () => {
+    expect(parseOne({ DATE: '2026-03-13T23:30:00-05:00' }).records[0]?.DATE).toBe('2026-03-13');
+    expect(parseOne({ DATE: '2026-03-13T00:30:00+09:00' }).records[0]?.DATE).toBe('2026-03-13');
+    expect(parseOne({ DATE: '2026-03-13 18:30' }).records[0]?.DATE).toBe('2026-03-13');
+  });
+
+  it('refuses impossible dates and slash dates without a configured format', () => {
+    expect(parseOne({ DATE: '2026-02-30' }).errors[0]).toMatchObject({ column: 'DATE' });
+    const slash = parseOne({ DATE: '3/13/2026' }).errors[0];
+    expect(slash).toMatchObject({ column: 'DATE', reason: expect.stringMatching(/ambiguous/) });
+    expect(parseOne({ DATE: '13/03/2026' }).errors[0]).toMatchObject({ column: 'DATE' });
+  });
+
+  it('reads slash dates in the configured order', () => {
+    expect(parseOne({ DATE: '3/13/2026' }, { dateFormat: 'MM/DD/YYYY' }).records[0]?.DATE).toBe('2026-03-13');
+    expect(parseOne({ DATE: '13/03/2026' }, { dateFormat: 'DD/MM/YYYY' }).records[0]?.DATE).toBe('2026-03-13');
+    expect(parseOne({ DATE: '13/03/2026' }, { dateFormat: 'MM/DD/YYYY' }).errors[0]).toMatchObject({ column: 'DATE' });
+  });
+
+  it('gives a serial number and a date cell the same calendar date under any host TZ', () => {
+    const previous = process.env.TZ;
+    try {
+      for (const zone of ['UTC', 'Pacific/Auckland', 'America/Los_Angeles', 'Asia/Kolkata', 'Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+        process.env.TZ = zone;
+        const { records, errors } = parseRecords({
+          header: HEADER,
+          rows: [row({ DATE: 46094 }), row({ DATE: new Date(Date.UTC(2026, 2, 13)) }), row({ DATE: 46094.75 })],
+        });
+        expect(errors).toEqual([]);
+        expect(records.map((r) => r.DATE), zone).toEqual(['2026-03-13', '2026-03-13', '2026-03-13']);
+      }
+    } finally {
+      if (previous === undefined) delete process.env.TZ;
+      else process.env.TZ = previous;
+    }
+  });
+
+  it('honours the 1904 date system and refuses serials outside 1900–2100', () => {
+    expect(parseOne({ DATE: 44632 }, { date1904: true }).records[0]?.DATE).toBe('2026-03-13');
+    expect(parseOne({ DATE: 80000 }).errors[0]).toMatchObject({ column: 'DATE', reason: expect.stringMatching(/1900 and 2100/) });
+    expect(parseOne({ DATE: 0 }).errors[0]).toMatchObject({ column: 'DATE' });
+  });
+});
+
+describe('parseRecords: headers', () => {
+  it('matches headers case- and whitespace-insensitively, with aliases and display names', () => {
+    const header = ['message id', ' ticker ', 'Sector', 'cusip', 'Date', 'Price Level', 'Price', 'source', 'BIAS', 'rank'];
+    const { records, errors } = parseRecords({ header, rows: [row()] });
+    expect(errors).toEqual([]);
+    expect(records[0]).toMatchObject({ MESSAGE_ID: '17734228894978519', PX: 98.5, PRICE_LEVEL: 98.5 });
+  });
+
+  it('rejects the whole input listing missing, duplicate and found columns', () => {
+    const problem = headerError(() => parseRecords({ header: ['MESSAGE_ID', 'Message ID', 'CUSIP', 'PX', 'px'], rows: [] }));
+    expect(problem.missing).toEqual(['TICKER', 'SECTOR', 'DATE', 'PRICE_LEVEL', 'SOURCE', 'BIAS', 'RANK']);
+    expect(problem.duplicate).toEqual([
+      { column: 'MESSAGE_ID', headers: ['MESSAGE_ID', 'Message ID'] },
+      { column: 'PX', headers: ['PX', 'px'] },
+    ]);
+    expect(problem.found).toEqual(['MESSAGE_ID', 'Message ID', 'CUSIP', 'PX', 'px']);
+  });
+
+  it('ignores output-only columns with a notice and recomputes them later', () => {
+    const { records, notices } = parseRecords({ header: [...HEADER, 'RUN_ID', 'IS_PARENT', 'Row Id'], rows: [[...row(), '7', 'TRUE', '7-1']] });
+    expect(records[0]).not.toHaveProperty('RUN_ID');
+    expect(records[0]).not.toHaveProperty('IS_PARENT');
+    expect(notices).toContainEqual(expect.objectContaining({ kind: 'output-columns-ignored', columns: ['RUN_ID', 'IS_PARENT', 'Row Id'] }));
+  });
+
+  it('carries unknown columns through, with a notice', () => {
+    const { records, notices } = parseRecords({ header: [...HEADER, 'Desk Note', 'ISIN'], rows: [[...row(), ' watch ', 'US12345ABC70']] });
+    expect(records[0]).toMatchObject({ 'Desk Note': 'watch', ISIN: 'US12345ABC70' });
+    expect(notices).toContainEqual(expect.objectContaining({ kind: 'unknown-columns-kept', columns: ['Desk Note', 'ISIN'] }));
+  });
+
+  it('gives every record every configured column, null when the optional header is absent', () => {
+    const { records } = parseOne({});
+    expect(Object.keys(records[0] ?? {})).toEqual(DEFAULT_COLUMNS.map((c) => c.name));
+    expect(records[0]).toMatchObject({ BID: null, ASK: null, DATE_1: null, COV_PRICE: null });
+  });
+});
+
+describe('parseRecords: rows', () => {
+  it('requires non-empty values where the configuration says so', () => {
+    const { errors } = parseOne({ SOURCE: ' ', SECTOR: '' });
+    expect(errors.map((e) => e.column)).toEqual(['SECTOR', 'SOURCE']);
+    expect(errors[0]?.reason).toMatch(/required/);
+  });
+
+  it('reports every bad cell of a row, keeps good rows and skips blank rows', () => {
+    const { records, errors } = parseRecords({
+      header: HEADER,
+      rows: [row(), ['', null, '  ', undefined], row({ PX: '12abc', DATE: 'soon' }), row({ CUSIP: 'ZZZ' })],
+    });
+    expect(records.map((r) => r.CUSIP)).toEqual(['12345ABC7', 'ZZZ']);
+    expect(errors.map((e) => [e.row, e.column])).toEqual([
+      [4, 'DATE'],
+      [4, 'PX'],
+    ]);
+  });
+
+  it('numbers rows from firstRow', () => {
+    const { errors } = parseRecords({ header: HEADER, rows: [row({ PX: 'x' })] }, { firstRow: 1 });
+    expect(errors[0]?.row).toBe(1);
+  });
+
+  it('streams row by row with the same result as one call', () => {
+    const table = colorsToTable(generateColors({ rows: 500, seed: 3 }), { blankRankShare: 0.2 });
+    const batch = parseRecords(table);
+    const parser = createRecordParser(table.header);
+    const streamed = table.rows.map((cells, i) => parser.parseRow(cells, i + 2));
+    expect(streamed.map((o) => (o.kind === 'record' ? o.record : null))).toEqual(batch.records);
+    expect(batch.errors).toEqual([]);
+  });
+
+  it('does not modify the input rows', () => {
+    const cells = row({ CUSIP: ' abc ' });
+    const copy = [...cells];
+    parseRecords({ header: HEADER, rows: [cells] });
+    expect(cells).toEqual(copy);
+  });
+});
+
+describe('parseRecords: configured columns', () => {
+  it('enforces pattern and allowed values, case-insensitively for text', () => {
+    const columns = defineColumns([
+      ...DEFAULT_COLUMNS,
+      { name: 'DESK', displayName: 'Desk', type: 'text', headerRequired: true, allowEmpty: false, constraints: { allowedValues: ['CLO', 'ABS'] } },
+    ]);
+    const header = [...HEADER, 'DESK'];
+    const { records, errors } = parseRecords({ header, rows: [[...row(), 'clo'], [...row(), 'RMBS']] }, { columns });
+    expect(records).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ row: 3, column: 'DESK', reason: expect.stringMatching(/not one of CLO, ABS/) });
+  });
+});

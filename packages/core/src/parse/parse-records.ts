@@ -1,0 +1,178 @@
+import type { ColumnConfig, ColumnDef } from '../columns/column-config.js';
+import { DEFAULT_BIAS_RANKS, biasKey, defaultColumnConfig } from '../columns/default-columns.js';
+import type { SlashDateFormat } from './calendar-date.js';
+import { type CellReader, cellReaderFor, readExtraCell } from './cell-readers.js';
+import { type HeaderMap, mapHeader } from './header.js';
+import type { Cell, ColorRecord, ParseNotice, RecordValue, RowError } from './record.js';
+
+export interface ParseOptions {
+  /** Column configuration (default: SPEC §1.1). */
+  columns?: ColumnConfig;
+  /** The workbook's 1904 date setting, for numeric cells in date columns. */
+  date1904?: boolean;
+  /** Accept slash dates in this order; without it they are row errors. */
+  dateFormat?: SlashDateFormat;
+  /** BIAS → RANK used when a RANK cell is empty (default: SPEC §1.1). */
+  biasRanks?: Readonly<Record<string, number>>;
+  /** Row number reported for the first data row (default 2: the sheet row under the header). */
+  firstRow?: number;
+}
+
+/** Outcome of one row: a record, its errors, or `blank` for a row with no value at all. */
+export type RowOutcome =
+  | { kind: 'record'; record: ColorRecord }
+  | { kind: 'errors'; errors: RowError[] }
+  | { kind: 'blank' };
+
+/** Parses rows one at a time against a header read once — for streaming large inputs. */
+export interface RecordParser {
+  readonly notices: readonly ParseNotice[];
+  /** Parses one row; `row` is the number reported in errors. */
+  parseRow(cells: readonly Cell[], row: number): RowOutcome;
+}
+
+interface Slot {
+  index: number;
+  column: ColumnDef;
+  read: CellReader;
+}
+
+/**
+ * Reads the header and returns a parser for the rows under it (SPEC §1.2). Throws a
+ * VALIDATION_ERROR with `HeaderProblem` details when the header cannot be read.
+ *
+ * @example
+ * ```ts
+ * const parser = createRecordParser(headerCells);
+ * for await (const [n, cells] of rows) {
+ *   const out = parser.parseRow(cells, n);
+ *   if (out.kind === 'record') sink.push(out.record);
+ * }
+ * ```
+ */
+export function createRecordParser(header: readonly Cell[], options: ParseOptions = {}): RecordParser {
+  const config = options.columns ?? defaultColumnConfig;
+  const map: HeaderMap = mapHeader(header, config);
+  const readerOptions = { date1904: options.date1904 ?? false, dateFormat: options.dateFormat };
+  const biasRanks = options.biasRanks ?? DEFAULT_BIAS_RANKS;
+  const slotByColumn = new Map<string, Slot>();
+  const extras: { index: number; name: string }[] = [];
+  for (const slot of map.slots) {
+    if (slot.kind === 'column') slotByColumn.set(slot.column.name, { ...slot, read: interning(slot.column, cellReaderFor(slot.column, readerOptions)) });
+    else extras.push(slot);
+  }
+  // Configured columns in configuration order, so every record has the same shape.
+  const plan = config.columns.map((column) => slotByColumn.get(column.name) ?? column);
+  const rankColumn = config.byName('RANK');
+
+  function parseRow(cells: readonly Cell[], row: number): RowOutcome {
+    if (isBlank(cells)) return { kind: 'blank' };
+    const record: Record<string, RecordValue> = {};
+    let errors: RowError[] | undefined;
+    for (const entry of plan) {
+      if (!('read' in entry)) {
+        record[entry.name] = null;
+        continue;
+      }
+      const cell = cells[entry.index];
+      const result = entry.read(cell);
+      if (!result.ok) {
+        (errors ??= []).push({ row, column: entry.column.name, value: cell ?? null, reason: result.reason });
+        continue;
+      }
+      const value = result.value;
+      if (value === null && !entry.column.allowEmpty && entry.column !== rankColumn) {
+        (errors ??= []).push({ row, column: entry.column.name, value: cell ?? null, reason: `${entry.column.name} is required` });
+        continue;
+      }
+      record[entry.column.name] = value;
+    }
+    if (rankColumn && record.RANK === null) {
+      const bias = record.BIAS;
+      const derived = typeof bias === 'string' ? biasRanks[biasKey(bias)] : undefined;
+      if (derived === undefined) {
+        const slot = slotByColumn.get('RANK');
+        (errors ??= []).push({
+          row,
+          column: 'RANK',
+          value: slot ? (cells[slot.index] ?? null) : null,
+          reason: typeof bias === 'string'
+            ? `RANK is empty and BIAS "${bias}" has no known rank; fill in RANK (1–6)`
+            : 'RANK is empty and there is no BIAS to derive it from',
+        });
+      } else record.RANK = derived;
+    }
+    if (errors) return { kind: 'errors', errors };
+    for (const extra of extras) record[extra.name] = readExtraCell(cells[extra.index]);
+    return { kind: 'record', record: record as ColorRecord };
+  }
+
+  return { notices: map.notices, parseRow };
+}
+
+/** Distinct values interned per column; past it, new values are kept as read. */
+const INTERN_LIMIT = 1 << 18;
+
+/**
+ * Text and id columns repeat a few values over and over (sectors, sources, CUSIPs of a group,
+ * MESSAGE_IDs of a message): one string per distinct value keeps a million records small, and
+ * every later hash lookup (grouping, rules) reuses the string's cached hash.
+ */
+function interning(column: ColumnDef, read: CellReader): CellReader {
+  if (column.type !== 'text' && column.type !== 'id' && column.type !== 'date') return read;
+  const seen = new Map<string, string>();
+  const upper = column.name === 'CUSIP';
+  return (cell) => {
+    const result = read(cell);
+    if (!result.ok || typeof result.value !== 'string') return result;
+    const value = upper ? result.value.toUpperCase() : result.value;
+    const known = seen.get(value);
+    if (known !== undefined) return { ok: true, value: known };
+    if (seen.size < INTERN_LIMIT) seen.set(value, value);
+    return upper ? { ok: true, value } : result;
+  };
+}
+
+function isBlank(cells: readonly Cell[]): boolean {
+  for (const cell of cells) {
+    if (cell === null || cell === undefined) continue;
+    if (typeof cell === 'string' && cell.trim() === '') continue;
+    return false;
+  }
+  return true;
+}
+
+export interface ParseResult {
+  records: ColorRecord[];
+  errors: RowError[];
+  notices: ParseNotice[];
+}
+
+/**
+ * Parses a whole table in one call (SPEC §1.2). Rows are arrays of cells in header order.
+ *
+ * @example
+ * ```ts
+ * const { records, errors } = parseRecords({
+ *   header: ['MESSAGE_ID', 'TICKER', 'SECTOR', 'CUSIP', 'DATE', 'PRICE_LEVEL', 'PX', 'SOURCE', 'BIAS', 'RANK'],
+ *   rows: [['17734228894978519', 'WDMNT 2022-9A ER', 'MM-CLO', ' 12345abc7', '2026-03-13', '', '98.5', 'JPM', 'BID', '']],
+ * });
+ * records[0].CUSIP; // '12345ABC7'
+ * records[0].RANK;  // 3, derived from BIAS
+ * ```
+ */
+export function parseRecords(
+  input: { header: readonly Cell[]; rows: Iterable<readonly Cell[]> },
+  options: ParseOptions = {},
+): ParseResult {
+  const parser = createRecordParser(input.header, options);
+  const records: ColorRecord[] = [];
+  const errors: RowError[] = [];
+  let row = options.firstRow ?? 2;
+  for (const cells of input.rows) {
+    const outcome = parser.parseRow(cells, row++);
+    if (outcome.kind === 'record') records.push(outcome.record);
+    else if (outcome.kind === 'errors') errors.push(...outcome.errors);
+  }
+  return { records, errors, notices: [...parser.notices] };
+}

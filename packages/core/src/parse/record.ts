@@ -1,0 +1,39 @@
+import type { CalendarDate } from './calendar-date.js';
+
+/** A cell as a reader hands it over (CSV cells arrive as text). */
+export type Cell = string | number | boolean | Date | null | undefined;
+
+/** A value in a parsed record: text, number, calendar date (`YYYY-MM-DD` text) or `null` for empty. */
+export type RecordValue = string | number | boolean | null;
+
+/**
+ * One parsed color: a plain object keyed by column name. Every configured column is present
+ * (`null` when empty or when its optional header is absent); unknown input columns are carried
+ * through under their header text.
+ */
+export interface ColorRecord {
+  MESSAGE_ID: string;
+  CUSIP: string;
+  SECTOR: string;
+  DATE: CalendarDate;
+  DATE_1: CalendarDate | null;
+  RANK: number;
+  BIAS: string;
+  PX: number | null;
+  [column: string]: RecordValue | undefined;
+}
+
+/** A value the parser could not read. `row` is the 1-based sheet row (or record number). */
+export interface RowError {
+  row: number;
+  column: string;
+  value: Cell;
+  reason: string;
+}
+
+/** Something the user should know about an input that did not stop it from being read. */
+export interface ParseNotice {
+  kind: 'output-columns-ignored' | 'unknown-columns-kept';
+  columns: string[];
+  message: string;
+}

@@ -1,0 +1,108 @@
+import type { ColumnConfig } from '../columns/column-config.js';
+import { isMarketPulseError } from '../errors.js';
+import type { RuleProblem } from './compile-rules.js';
+import { validateRules } from './compile-rules.js';
+import { convertLegacyRule } from './legacy-rules.js';
+import type { Rule } from './rule-schema.js';
+
+/** What happened to one rule of an imported file. */
+export interface RuleImportEntry {
+  /** 1-based position in the file. */
+  position: number;
+  id?: string;
+  name?: string;
+  outcome: 'imported' | 'refused';
+  /** True when the rule came in the legacy `conditions` form. */
+  converted: boolean;
+  /** The name in the file, when it clashed with another rule and was renamed. */
+  renamedFrom?: string;
+  messages: string[];
+}
+
+export interface RuleImport {
+  rules: Rule[];
+  report: RuleImportEntry[];
+}
+
+export interface ImportOptions {
+  columns?: ColumnConfig;
+  /** Rules already stored: imported names that clash (case-insensitively) are renamed. */
+  existing?: readonly Rule[];
+  /** Makes an id for a rule that has none or whose id is taken. */
+  newId?: (position: number) => string;
+}
+
+/** The rule list inside a rule file: one rule, an array, or `{ "rules": [...] }` (SPEC §14). */
+export function ruleFileEntries(file: unknown): unknown[] {
+  if (Array.isArray(file)) return file;
+  if (typeof file === 'object' && file !== null && Array.isArray((file as { rules?: unknown }).rules)) {
+    return (file as { rules: unknown[] }).rules;
+  }
+  return [file];
+}
+
+/**
+ * Imports a rule file rule by rule: legacy rules are converted, clashing names renamed, invalid
+ * rules refused with the reason — the others still come in.
+ *
+ * @example
+ * ```ts
+ * const { rules, report } = importRules(JSON.parse(text), { existing: stored });
+ * report.filter((r) => r.outcome === 'refused');
+ * ```
+ */
+export function importRules(file: unknown, options: ImportOptions = {}): RuleImport {
+  const rules: Rule[] = [];
+  const report: RuleImportEntry[] = [];
+  const names = new Set((options.existing ?? []).map((r) => r.name.toLowerCase()));
+  const ids = new Set((options.existing ?? []).map((r) => r.id));
+  const newId = options.newId ?? ((position: number) => `imported-${position}`);
+  ruleFileEntries(file).forEach((doc, index) => {
+    const position = index + 1;
+    const raw = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : {};
+    const isLegacy = 'conditions' in raw && !('when' in raw);
+    const entry: RuleImportEntry = { position, outcome: 'refused', converted: isLegacy, messages: [] };
+    if (typeof raw.name === 'string') entry.name = raw.name;
+    let candidate: unknown = doc;
+    if (isLegacy) {
+      const conversion = convertLegacyRule(doc, { fallbackId: newId(position) });
+      if (!conversion.ok) {
+        entry.messages.push(conversion.reason);
+        report.push(entry);
+        return;
+      }
+      entry.messages.push('converted from the legacy conditions form', ...conversion.messages);
+      candidate = conversion.rule;
+    }
+    let rule: Rule;
+    try {
+      [rule] = validateRules([candidate], { columns: options.columns }) as [Rule];
+    } catch (err) {
+      if (!isMarketPulseError<{ problems: RuleProblem[] }>(err, 'VALIDATION_ERROR')) throw err;
+      entry.messages.push(...(err.details?.problems ?? []).map((p) => `${p.path}: ${p.reason}`));
+      report.push(entry);
+      return;
+    }
+    if (ids.has(rule.id)) {
+      let id = newId(position);
+      for (let n = 2; ids.has(id); n++) id = `${newId(position)}-${n}`;
+      entry.messages.push(`id ${rule.id} is taken; imported as ${id}`);
+      rule = { ...rule, id };
+    }
+    if (names.has(rule.name.toLowerCase())) {
+      let n = 2;
+      while (names.has(`${rule.name} (${n})`.toLowerCase())) n++;
+      entry.renamedFrom = rule.name;
+      rule = { ...rule, name: `${rule.name} (${n})` };
+      entry.messages.push(`name "${entry.renamedFrom}" is taken; renamed to "${rule.name}"`);
+    }
+    ids.add(rule.id);
+    names.add(rule.name.toLowerCase());
+    entry.outcome = 'imported';
+    entry.id = rule.id;
+    entry.name = rule.name;
+    rules.push(rule);
+    report.push(entry);
+  });
+  return { rules, report };
+}

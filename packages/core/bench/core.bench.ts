@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { compileRules, parseRecords, rankColors, rankOrder } from '../src/index.js';
-import { REALISTIC_RULES, colorsToTable, generateColors } from '../src/testing/index.js';
+import { colorsToTable, generateColors, REALISTIC_RULES } from '../src/testing/index.js';
 
 const BUSINESS_DATE = '2026-03-13';
 const REPEATS = 3;
@@ -32,7 +32,15 @@ function measure(name: string, rows: number, fn: () => unknown): void {
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const heapFlag = process.execArgv.find((a) => a.startsWith('--max-old-space-size')) ?? null;
   console.log(
-    JSON.stringify({ name, rows, ms: Math.round(ms), rowsPerSec: Math.round((rows / ms) * 1000), runsMs: times.map(Math.round), peakRssMb, heapFlag }),
+    JSON.stringify({
+      name,
+      rows,
+      ms: Math.round(ms),
+      rowsPerSec: Math.round((rows / ms) * 1000),
+      runsMs: times.map(Math.round),
+      peakRssMb,
+      heapFlag,
+    }),
   );
 }
 
@@ -50,7 +58,9 @@ function runSize(rows: number): void {
   }
   const compile = () => compileRules(REALISTIC_RULES, { businessDate: BUSINESS_DATE });
   measure('rules.compile+apply(10 active)', rows, () => compile().apply(records));
-  measure('rank.order (columnar, what a run streams from)', rows, () => rankOrder(records, { runId: 1 }));
+  measure('rank.order (columnar, what a run streams from)', rows, () =>
+    rankOrder(records, { runId: 1 }),
+  );
   measure('rank.colors (plain objects)', rows, () => rankColors(records, { runId: 1 }));
   let kept = 0;
   measure('rules+rank (run path: apply + rankOrder)', rows, () => {
@@ -59,7 +69,8 @@ function runSize(rows: number): void {
   measure('rules+rank (plain objects: apply + rankColors)', rows, () => {
     kept = rankColors(compile().apply(records).kept, { runId: 1 }).length;
   });
-  if (kept === 0 || kept === rows) throw new Error(`benchmark sanity: ${kept} of ${rows} rows kept`);
+  if (kept === 0 || kept === rows)
+    throw new Error(`benchmark sanity: ${kept} of ${rows} rows kept`);
 }
 
 const args = process.argv.slice(2);
@@ -67,7 +78,11 @@ const rowsArg = args.indexOf('--rows');
 if (rowsArg >= 0) runSize(Number(args[rowsArg + 1]));
 else {
   for (const rows of [100_000, 1_000_000]) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--rows', String(rows)], { stdio: 'inherit' });
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--rows', String(rows)],
+      { stdio: 'inherit' },
+    );
     if (child.status !== 0) process.exit(child.status ?? 1);
   }
 }

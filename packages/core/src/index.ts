@@ -5,66 +5,96 @@
  *
  * @packageDocumentation
  */
-export { MarketPulseError, isMarketPulseError, type ErrorCode } from './errors.js';
 
 export {
-  defineColumns,
-  columnSchema,
-  headerKey,
   CORE_COLUMN_TYPES,
-  OUTPUT_ONLY_COLUMNS,
   type ColumnConfig,
   type ColumnDef,
   type ColumnInput,
   type ColumnType,
+  columnSchema,
+  defineColumns,
+  headerKey,
+  OUTPUT_ONLY_COLUMNS,
 } from './columns/column-config.js';
-export { DEFAULT_COLUMNS, DEFAULT_BIAS_RANKS, defaultColumnConfig, biasKey } from './columns/default-columns.js';
-
-export { parseRecords, createRecordParser, type ParseOptions, type ParseResult, type RecordParser, type RowOutcome } from './parse/parse-records.js';
-export type { HeaderProblem } from './parse/header.js';
-export type { Cell, ColorRecord, RecordValue, RowError, ParseNotice } from './parse/record.js';
-export { parseNumberText } from './parse/number-text.js';
 export {
-  parseDateText,
-  excelSerialToDate,
-  dateCellToDate,
-  isCalendarDate,
+  biasKey,
+  DEFAULT_BIAS_RANKS,
+  DEFAULT_COLUMNS,
+  defaultColumnConfig,
+} from './columns/default-columns.js';
+export { cusipCheckDigit, isValidCusip } from './cusip.js';
+export { type ErrorCode, isMarketPulseError, MarketPulseError } from './errors.js';
+export {
   type CalendarDate,
+  dateCellToDate,
+  excelSerialToDate,
+  isCalendarDate,
+  parseDateText,
   type SlashDateFormat,
 } from './parse/calendar-date.js';
-
-export { rankColors, rankOrder, compareDigits, type RankPlan, type RankOptions, type RankedRow, type HierarchyColumns } from './rank/rank-colors.js';
-
+export type { HeaderProblem } from './parse/header.js';
+export { parseNumberText } from './parse/number-text.js';
 export {
-  compileRules,
-  validateRules,
-  compileFilter,
-  type CompileOptions,
-  type CompiledRules,
-  type CompiledFilter,
-  type RuleApplication,
-  type ExcludedRow,
-  type RuleProblem,
-} from './rules/compile-rules.js';
+  createRecordParser,
+  type ParseOptions,
+  type ParseResult,
+  parseRecords,
+  type RecordParser,
+  type RowOutcome,
+} from './parse/parse-records.js';
+export type { Cell, ColorRecord, ParseNotice, RecordValue, RowError } from './parse/record.js';
+export type { Clock } from './ports/clock.js';
+export type {
+  ObjectListing,
+  ObjectStore,
+  PutCondition,
+  StoredObject,
+} from './ports/object-store.js';
+export { isValidKey } from './ports/object-store.js';
+export {
+  compareDigits,
+  type HierarchyColumns,
+  type RankedRow,
+  type RankOptions,
+  type RankPlan,
+  rankColors,
+  rankOrder,
+} from './rank/rank-colors.js';
 export type { WitnessLeaf } from './rules/compile-condition.js';
-export { OPERATORS, resolveOperator, type Operator, type OperatorInfo } from './rules/operators.js';
-export { resolveRuleDate, isRelativeDate } from './rules/relative-date.js';
 export {
-  ruleSchema,
+  type CompiledFilter,
+  type CompiledRules,
+  type CompileOptions,
+  compileFilter,
+  compileRules,
+  type ExcludedRow,
+  type RuleApplication,
+  type RuleProblem,
+  validateRules,
+} from './rules/compile-rules.js';
+export {
+  type ImportOptions,
+  importRules,
+  type RuleImport,
+  type RuleImportEntry,
+  ruleFileEntries,
+} from './rules/import-rules.js';
+export {
+  convertLegacyRule,
+  foldLegacyConditions,
+  type LegacyConversion,
+} from './rules/legacy-rules.js';
+export { OPERATORS, type Operator, type OperatorInfo, resolveOperator } from './rules/operators.js';
+export { isRelativeDate, resolveRuleDate } from './rules/relative-date.js';
+export {
+  type Condition,
   conditionSchema,
+  type LeafCondition,
+  type LegacyCondition,
+  type LegacyRule,
   legacyRuleSchema,
   type Rule,
   type RuleInput,
-  type Condition,
-  type LeafCondition,
-  type LegacyRule,
-  type LegacyCondition,
+  ruleSchema,
 } from './rules/rule-schema.js';
-export { convertLegacyRule, foldLegacyConditions, type LegacyConversion } from './rules/legacy-rules.js';
-export { importRules, ruleFileEntries, type RuleImport, type RuleImportEntry, type ImportOptions } from './rules/import-rules.js';
-
-export { cusipCheckDigit, isValidCusip } from './cusip.js';
-
-export type { ObjectStore, StoredObject, ObjectListing, PutCondition } from './ports/object-store.js';
-export { isValidKey } from './ports/object-store.js';
-export type { Clock } from './ports/clock.js';

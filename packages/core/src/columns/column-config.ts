@@ -60,17 +60,33 @@ export const columnSchema = z
   .superRefine((column, ctx) => {
     const numeric = column.type === 'number' || column.type === 'integer';
     if (column.zeroMeansEmpty && !numeric) {
-      ctx.addIssue({ code: 'custom', message: 'zeroMeansEmpty applies to number and integer columns only', path: ['zeroMeansEmpty'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'zeroMeansEmpty applies to number and integer columns only',
+        path: ['zeroMeansEmpty'],
+      });
     }
     const c = column.constraints;
     if (c && (c.min !== undefined || c.max !== undefined) && !numeric) {
-      ctx.addIssue({ code: 'custom', message: 'min/max apply to number and integer columns only', path: ['constraints'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'min/max apply to number and integer columns only',
+        path: ['constraints'],
+      });
     }
     if (c?.min !== undefined && c.max !== undefined && c.min > c.max) {
-      ctx.addIssue({ code: 'custom', message: `min ${c.min} is above max ${c.max}`, path: ['constraints'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: `min ${c.min} is above max ${c.max}`,
+        path: ['constraints'],
+      });
     }
     if (c && (c.pattern !== undefined || c.allowedValues !== undefined) && numeric) {
-      ctx.addIssue({ code: 'custom', message: 'pattern/allowedValues apply to text, id and date columns only', path: ['constraints'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'pattern/allowedValues apply to text, id and date columns only',
+        path: ['constraints'],
+      });
     }
   });
 
@@ -110,11 +126,17 @@ const columnListSchema = z.array(columnSchema).min(1);
 export function defineColumns(input: readonly ColumnInput[]): ColumnConfig {
   const parsed = columnListSchema.safeParse(input);
   if (!parsed.success) {
-    throw new MarketPulseError('VALIDATION_ERROR', `invalid column configuration: ${z.prettifyError(parsed.error)}`, {
-      details: { issues: parsed.error.issues },
-    });
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid column configuration: ${z.prettifyError(parsed.error)}`,
+      {
+        details: { issues: parsed.error.issues },
+      },
+    );
   }
-  const columns = parsed.data.map((c) => Object.freeze({ ...c, aliases: Object.freeze([...c.aliases]) }) as ColumnDef);
+  const columns = parsed.data.map(
+    (c) => Object.freeze({ ...c, aliases: Object.freeze([...c.aliases]) }) as ColumnDef,
+  );
   const problems: string[] = [];
   const byName = new Map<string, ColumnDef>();
   const byKey = new Map<string, ColumnDef>();
@@ -122,27 +144,38 @@ export function defineColumns(input: readonly ColumnInput[]): ColumnConfig {
     if (byName.has(column.name)) problems.push(`column ${column.name} is defined twice`);
     byName.set(column.name, column);
     if ((OUTPUT_ONLY_COLUMNS as readonly string[]).includes(column.name)) {
-      problems.push(`${column.name} is an output column computed by Market Pulse; it cannot be configured`);
+      problems.push(
+        `${column.name} is an output column computed by Market Pulse; it cannot be configured`,
+      );
     }
   }
   for (const [name, type] of Object.entries(CORE_COLUMN_TYPES)) {
     const column = byName.get(name);
     if (!column) problems.push(`core column ${name} is missing`);
-    else if (column.type !== type) problems.push(`core column ${name} must keep type ${type} (got ${column.type})`);
+    else if (column.type !== type)
+      problems.push(`core column ${name} must keep type ${type} (got ${column.type})`);
   }
   for (const column of columns) {
-    for (const spelling of new Set([column.name, column.displayName, ...column.aliases].map(headerKey))) {
+    for (const spelling of new Set(
+      [column.name, column.displayName, ...column.aliases].map(headerKey),
+    )) {
       const other = byKey.get(spelling);
       if (other && other !== column) {
-        problems.push(`header spelling "${spelling}" would name both ${other.name} and ${column.name}`);
+        problems.push(
+          `header spelling "${spelling}" would name both ${other.name} and ${column.name}`,
+        );
       }
       byKey.set(spelling, column);
     }
   }
   if (problems.length > 0) {
-    throw new MarketPulseError('VALIDATION_ERROR', `invalid column configuration: ${problems.join('; ')}`, {
-      details: { problems },
-    });
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid column configuration: ${problems.join('; ')}`,
+      {
+        details: { problems },
+      },
+    );
   }
   return Object.freeze({
     columns: Object.freeze(columns),

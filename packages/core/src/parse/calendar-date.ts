@@ -32,7 +32,10 @@ export function formatCalendarDate(year: number, month: number, day: number): Ca
  * part is taken as written (never converted through a zone). Slash forms only with a format.
  * Returns `undefined` when the text is not a valid calendar date.
  */
-export function parseDateText(text: string, slashFormat?: SlashDateFormat): CalendarDate | undefined {
+export function parseDateText(
+  text: string,
+  slashFormat?: SlashDateFormat,
+): CalendarDate | undefined {
   const iso = ISO_DATE.exec(text);
   if (iso) {
     const [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
@@ -82,7 +85,10 @@ export function dateCellToDate(cell: Date): CalendarDate | undefined {
 
 /** Days since 1970-01-01 of a valid calendar date (for arithmetic). */
 export function calendarDateToDays(date: CalendarDate): number {
-  return Math.floor(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / MS_PER_DAY);
+  return Math.floor(
+    Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) /
+      MS_PER_DAY,
+  );
 }
 
 /** The calendar date `days` days after 1970-01-01. */

@@ -1,10 +1,10 @@
 import type { ColumnDef } from '../columns/column-config.js';
 import {
   type CalendarDate,
-  type SlashDateFormat,
   dateCellToDate,
   excelSerialToDate,
   parseDateText,
+  type SlashDateFormat,
 } from './calendar-date.js';
 import { parseNumberText, trimSpaces } from './number-text.js';
 import type { Cell, RecordValue } from './record.js';
@@ -47,7 +47,9 @@ function readId(cell: Cell): CellResult {
       `numeric id ${cell} is beyond 2^53−1 or not a whole number, so it lost digits before it was read; format the column as text and re-export`,
     );
   }
-  return fail(`expected an id (text of digits), got a ${cell instanceof Date ? 'date' : 'boolean'}`);
+  return fail(
+    `expected an id (text of digits), got a ${cell instanceof Date ? 'date' : 'boolean'}`,
+  );
 }
 
 function readNumber(cell: Cell, integer: boolean): CellResult {
@@ -58,7 +60,9 @@ function readNumber(cell: Cell, integer: boolean): CellResult {
   else return fail(`expected a number, got a ${cell instanceof Date ? 'date' : 'boolean'}`);
   if (value === null) return EMPTY;
   if (value === undefined) {
-    return fail(`"${String(cell)}" is not a number (use digits, an optional '.' and ',' only between groups of three)`);
+    return fail(
+      `"${String(cell)}" is not a number (use digits, an optional '.' and ',' only between groups of three)`,
+    );
   }
   if (integer && !Number.isInteger(value)) return fail(`${value} is not a whole number`);
   return ok(value);
@@ -70,15 +74,17 @@ function readDate(cell: Cell, options: CellReaderOptions): CellResult {
   if (cell instanceof Date) date = dateCellToDate(cell);
   else if (typeof cell === 'number') {
     date = excelSerialToDate(cell, options.date1904);
-    if (date === undefined) return fail(`number ${cell} is not a spreadsheet date between 1900 and 2100`);
+    if (date === undefined)
+      return fail(`number ${cell} is not a spreadsheet date between 1900 and 2100`);
   } else if (typeof cell === 'string') {
     const text = trimSpaces(cell);
     if (text === '') return EMPTY;
     date = parseDateText(text, options.dateFormat);
     if (date === undefined) {
-      const hint = /^\d{1,2}\/\d{1,2}\/\d{4}$/.test(text) && !options.dateFormat
-        ? ' (slash dates are ambiguous: write YYYY-MM-DD or configure a date format)'
-        : ' (expected YYYY-MM-DD)';
+      const hint =
+        /^\d{1,2}\/\d{1,2}\/\d{4}$/.test(text) && !options.dateFormat
+          ? ' (slash dates are ambiguous: write YYYY-MM-DD or configure a date format)'
+          : ' (expected YYYY-MM-DD)';
       return fail(`"${text}" is not a valid date${hint}`);
     }
   } else return fail('expected a date, got a boolean');
@@ -117,22 +123,34 @@ function constraintChecks(column: ColumnDef): Check[] {
   const skipZero = column.zeroMeansEmpty;
   if (c.min !== undefined) {
     const min = c.min;
-    checks.push((v) => (typeof v === 'number' && v < min && !(skipZero && v === 0) ? `${v} is below the minimum ${min}` : undefined));
+    checks.push((v) =>
+      typeof v === 'number' && v < min && !(skipZero && v === 0)
+        ? `${v} is below the minimum ${min}`
+        : undefined,
+    );
   }
   if (c.max !== undefined) {
     const max = c.max;
-    checks.push((v) => (typeof v === 'number' && v > max ? `${v} is above the maximum ${max}` : undefined));
+    checks.push((v) =>
+      typeof v === 'number' && v > max ? `${v} is above the maximum ${max}` : undefined,
+    );
   }
   if (c.pattern !== undefined) {
     const pattern = new RegExp(c.pattern);
-    checks.push((v) => (pattern.test(String(v)) ? undefined : `"${String(v)}" does not match the pattern ${c.pattern}`));
+    checks.push((v) =>
+      pattern.test(String(v))
+        ? undefined
+        : `"${String(v)}" does not match the pattern ${c.pattern}`,
+    );
   }
   if (c.allowedValues !== undefined) {
     const caseless = column.type === 'text';
     const allowed = new Set(c.allowedValues.map((a) => (caseless ? a.toUpperCase() : a)));
     checks.push((v) => {
       const key = caseless ? String(v).toUpperCase() : String(v);
-      return allowed.has(key) ? undefined : `"${String(v)}" is not one of ${c.allowedValues?.join(', ')}`;
+      return allowed.has(key)
+        ? undefined
+        : `"${String(v)}" is not one of ${c.allowedValues?.join(', ')}`;
     });
   }
   return checks;

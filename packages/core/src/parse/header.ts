@@ -1,5 +1,5 @@
 import type { ColumnConfig, ColumnDef } from '../columns/column-config.js';
-import { OUTPUT_ONLY_COLUMNS, headerKey } from '../columns/column-config.js';
+import { headerKey, OUTPUT_ONLY_COLUMNS } from '../columns/column-config.js';
 import { MarketPulseError } from '../errors.js';
 import { trimSpaces } from './number-text.js';
 import type { Cell, ParseNotice } from './record.js';
@@ -66,9 +66,13 @@ export function mapHeader(header: readonly Cell[], config: ColumnConfig): Header
       extras.push(text);
     }
   });
-  const duplicate = [...seen].filter(([, headers]) => headers.length > 1).map(([column, headers]) => ({ column, headers }));
+  const duplicate = [...seen]
+    .filter(([, headers]) => headers.length > 1)
+    .map(([column, headers]) => ({ column, headers }));
   const mapped = new Set(slots.flatMap((s) => (s.kind === 'column' ? [s.column.name] : [])));
-  const missing = config.columns.filter((c) => c.headerRequired && !mapped.has(c.name)).map((c) => c.name);
+  const missing = config.columns
+    .filter((c) => c.headerRequired && !mapped.has(c.name))
+    .map((c) => c.name);
   if (missing.length > 0 || duplicate.length > 0) {
     const parts = [
       missing.length > 0 ? `missing required column(s) ${missing.join(', ')}` : '',
@@ -76,9 +80,13 @@ export function mapHeader(header: readonly Cell[], config: ColumnConfig): Header
         ? `more than one header names ${duplicate.map((d) => `${d.column} (${d.headers.join(' / ')})`).join(', ')}`
         : '',
     ].filter(Boolean);
-    throw new MarketPulseError<HeaderProblem>('VALIDATION_ERROR', `cannot read the header: ${parts.join('; ')}. Found: ${found.join(', ') || 'no headers'}`, {
-      details: { kind: 'header', missing, duplicate, found },
-    });
+    throw new MarketPulseError<HeaderProblem>(
+      'VALIDATION_ERROR',
+      `cannot read the header: ${parts.join('; ')}. Found: ${found.join(', ') || 'no headers'}`,
+      {
+        details: { kind: 'header', missing, duplicate, found },
+      },
+    );
   }
   const notices: ParseNotice[] = [];
   if (ignored.length > 0) {

@@ -6,7 +6,18 @@ import type { HeaderProblem } from './header.js';
 import { createRecordParser, parseRecords } from './parse-records.js';
 import type { Cell } from './record.js';
 
-const HEADER = ['MESSAGE_ID', 'TICKER', 'SECTOR', 'CUSIP', 'DATE', 'PRICE_LEVEL', 'PX', 'SOURCE', 'BIAS', 'RANK'];
+const HEADER = [
+  'MESSAGE_ID',
+  'TICKER',
+  'SECTOR',
+  'CUSIP',
+  'DATE',
+  'PRICE_LEVEL',
+  'PX',
+  'SOURCE',
+  'BIAS',
+  'RANK',
+];
 
 /** A valid row in HEADER order, with overrides by column name. */
 function row(overrides: Record<string, Cell> = {}): Cell[] {
@@ -25,13 +36,18 @@ function row(overrides: Record<string, Cell> = {}): Cell[] {
   return HEADER.map((h) => (h in overrides ? overrides[h] : base[h]) as Cell);
 }
 
-const parseOne = (overrides: Record<string, Cell>, options = {}) => parseRecords({ header: HEADER, rows: [row(overrides)] }, options);
+const parseOne = (overrides: Record<string, Cell>, options = {}) =>
+  parseRecords({ header: HEADER, rows: [row(overrides)] }, options);
 
 function headerError(fn: () => unknown): HeaderProblem {
   try {
     fn();
   } catch (err) {
-    if (isMarketPulseError<HeaderProblem>(err, 'VALIDATION_ERROR') && err.details?.kind === 'header') return err.details;
+    if (
+      isMarketPulseError<HeaderProblem>(err, 'VALIDATION_ERROR') &&
+      err.details?.kind === 'header'
+    )
+      return err.details;
     throw err;
   }
   throw new Error('expected a header error');
@@ -45,7 +61,10 @@ describe('parseRecords: identifiers', () => {
   });
 
   it('accepts a numeric MESSAGE_ID cell only as a safe integer', () => {
-    expect(parseOne({ MESSAGE_ID: 9007199254740991 }).records[0]?.MESSAGE_ID).toBe('9007199254740991');
+    expect(parseOne({ MESSAGE_ID: 9007199254740991 }).records[0]?.MESSAGE_ID).toBe(
+      '9007199254740991',
+    );
+    // biome-ignore lint/correctness/noPrecisionLoss: this is the rounded number a spreadsheet hands over
     const { records, errors } = parseOne({ MESSAGE_ID: 17734228894978519 });
     expect(records).toEqual([]);
     expect(errors).toHaveLength(1);
@@ -61,7 +80,11 @@ describe('parseRecords: identifiers', () => {
   it('stores CUSIPs trimmed and upper-cased, so padded and lowercase spellings group together', () => {
     const { records } = parseRecords({
       header: HEADER,
-      rows: [row({ CUSIP: ' 12345abc7 ' }), row({ CUSIP: '12345ABC7' }), row({ CUSIP: '\u00a012345Abc7' })],
+      rows: [
+        row({ CUSIP: ' 12345abc7 ' }),
+        row({ CUSIP: '12345ABC7' }),
+        row({ CUSIP: '\u00a012345Abc7' }),
+      ],
     });
     expect(records.map((r) => r.CUSIP)).toEqual(['12345ABC7', '12345ABC7', '12345ABC7']);
   });
@@ -87,14 +110,25 @@ describe('parseRecords: numbers', () => {
     expect(parseOne({ PX: text }).records[0]?.PX).toBe(value);
   });
 
-  it.each(['12abc', '101,25', '(1.5)', '5%', '1,23', '12,3456', '1.2.3', '--1', 'NaN', 'Infinity', '1 000'])(
-    'refuses %j in PX as a row error',
-    (text) => {
-      const { records, errors } = parseOne({ PX: text });
-      expect(records).toEqual([]);
-      expect(errors).toEqual([{ row: 2, column: 'PX', value: text, reason: expect.stringContaining('is not a number') }]);
-    },
-  );
+  it.each([
+    '12abc',
+    '101,25',
+    '(1.5)',
+    '5%',
+    '1,23',
+    '12,3456',
+    '1.2.3',
+    '--1',
+    'NaN',
+    'Infinity',
+    '1 000',
+  ])('refuses %j in PX as a row error', (text) => {
+    const { records, errors } = parseOne({ PX: text });
+    expect(records).toEqual([]);
+    expect(errors).toEqual([
+      { row: 2, column: 'PX', value: text, reason: expect.stringContaining('is not a number') },
+    ]);
+  });
 
   it('reads an empty PX as empty, never 0, and keeps a real 0', () => {
     expect(parseOne({ PX: '' }).records[0]?.PX).toBeNull();
@@ -103,15 +137,27 @@ describe('parseRecords: numbers', () => {
   });
 
   it('refuses booleans in typed columns', () => {
-    expect(parseOne({ PX: true }).errors[0]).toMatchObject({ column: 'PX', reason: expect.stringMatching(/boolean/) });
+    expect(parseOne({ PX: true }).errors[0]).toMatchObject({
+      column: 'PX',
+      reason: expect.stringMatching(/boolean/),
+    });
     expect(parseOne({ DATE: false }).errors[0]).toMatchObject({ column: 'DATE' });
     expect(parseOne({ MESSAGE_ID: true }).errors[0]).toMatchObject({ column: 'MESSAGE_ID' });
   });
 
   it('refuses a non-integer RANK and one outside 1–6', () => {
-    expect(parseOne({ RANK: '2.5' }).errors[0]).toMatchObject({ column: 'RANK', reason: expect.stringMatching(/whole number/) });
-    expect(parseOne({ RANK: '7' }).errors[0]).toMatchObject({ column: 'RANK', reason: expect.stringMatching(/maximum 6/) });
-    expect(parseOne({ RANK: 0 }).errors[0]).toMatchObject({ column: 'RANK', reason: expect.stringMatching(/minimum 1/) });
+    expect(parseOne({ RANK: '2.5' }).errors[0]).toMatchObject({
+      column: 'RANK',
+      reason: expect.stringMatching(/whole number/),
+    });
+    expect(parseOne({ RANK: '7' }).errors[0]).toMatchObject({
+      column: 'RANK',
+      reason: expect.stringMatching(/maximum 6/),
+    });
+    expect(parseOne({ RANK: 0 }).errors[0]).toMatchObject({
+      column: 'RANK',
+      reason: expect.stringMatching(/minimum 1/),
+    });
   });
 });
 
@@ -153,22 +199,42 @@ describe('parseRecords: dates', () => {
   });
 
   it('reads slash dates in the configured order', () => {
-    expect(parseOne({ DATE: '3/13/2026' }, { dateFormat: 'MM/DD/YYYY' }).records[0]?.DATE).toBe('2026-03-13');
-    expect(parseOne({ DATE: '13/03/2026' }, { dateFormat: 'DD/MM/YYYY' }).records[0]?.DATE).toBe('2026-03-13');
-    expect(parseOne({ DATE: '13/03/2026' }, { dateFormat: 'MM/DD/YYYY' }).errors[0]).toMatchObject({ column: 'DATE' });
+    expect(parseOne({ DATE: '3/13/2026' }, { dateFormat: 'MM/DD/YYYY' }).records[0]?.DATE).toBe(
+      '2026-03-13',
+    );
+    expect(parseOne({ DATE: '13/03/2026' }, { dateFormat: 'DD/MM/YYYY' }).records[0]?.DATE).toBe(
+      '2026-03-13',
+    );
+    expect(parseOne({ DATE: '13/03/2026' }, { dateFormat: 'MM/DD/YYYY' }).errors[0]).toMatchObject({
+      column: 'DATE',
+    });
   });
 
   it('gives a serial number and a date cell the same calendar date under any host TZ', () => {
     const previous = process.env.TZ;
     try {
-      for (const zone of ['UTC', 'Pacific/Auckland', 'America/Los_Angeles', 'Asia/Kolkata', 'Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+      for (const zone of [
+        'UTC',
+        'Pacific/Auckland',
+        'America/Los_Angeles',
+        'Asia/Kolkata',
+        'Pacific/Kiritimati',
+        'Pacific/Pago_Pago',
+      ]) {
         process.env.TZ = zone;
         const { records, errors } = parseRecords({
           header: HEADER,
-          rows: [row({ DATE: 46094 }), row({ DATE: new Date(Date.UTC(2026, 2, 13)) }), row({ DATE: 46094.75 })],
+          rows: [
+            row({ DATE: 46094 }),
+            row({ DATE: new Date(Date.UTC(2026, 2, 13)) }),
+            row({ DATE: 46094.75 }),
+          ],
         });
         expect(errors).toEqual([]);
-        expect(records.map((r) => r.DATE), zone).toEqual(['2026-03-13', '2026-03-13', '2026-03-13']);
+        expect(
+          records.map((r) => r.DATE),
+          zone,
+        ).toEqual(['2026-03-13', '2026-03-13', '2026-03-13']);
       }
     } finally {
       if (previous === undefined) delete process.env.TZ;
@@ -178,22 +244,50 @@ describe('parseRecords: dates', () => {
 
   it('honours the 1904 date system and refuses serials outside 1900–2100', () => {
     expect(parseOne({ DATE: 44632 }, { date1904: true }).records[0]?.DATE).toBe('2026-03-13');
-    expect(parseOne({ DATE: 80000 }).errors[0]).toMatchObject({ column: 'DATE', reason: expect.stringMatching(/1900 and 2100/) });
+    expect(parseOne({ DATE: 80000 }).errors[0]).toMatchObject({
+      column: 'DATE',
+      reason: expect.stringMatching(/1900 and 2100/),
+    });
     expect(parseOne({ DATE: 0 }).errors[0]).toMatchObject({ column: 'DATE' });
   });
 });
 
 describe('parseRecords: headers', () => {
   it('matches headers case- and whitespace-insensitively, with aliases and display names', () => {
-    const header = ['message id', ' ticker ', 'Sector', 'cusip', 'Date', 'Price Level', 'Price', 'source', 'BIAS', 'rank'];
+    const header = [
+      'message id',
+      ' ticker ',
+      'Sector',
+      'cusip',
+      'Date',
+      'Price Level',
+      'Price',
+      'source',
+      'BIAS',
+      'rank',
+    ];
     const { records, errors } = parseRecords({ header, rows: [row()] });
     expect(errors).toEqual([]);
-    expect(records[0]).toMatchObject({ MESSAGE_ID: '17734228894978519', PX: 98.5, PRICE_LEVEL: 98.5 });
+    expect(records[0]).toMatchObject({
+      MESSAGE_ID: '17734228894978519',
+      PX: 98.5,
+      PRICE_LEVEL: 98.5,
+    });
   });
 
   it('rejects the whole input listing missing, duplicate and found columns', () => {
-    const problem = headerError(() => parseRecords({ header: ['MESSAGE_ID', 'Message ID', 'CUSIP', 'PX', 'px'], rows: [] }));
-    expect(problem.missing).toEqual(['TICKER', 'SECTOR', 'DATE', 'PRICE_LEVEL', 'SOURCE', 'BIAS', 'RANK']);
+    const problem = headerError(() =>
+      parseRecords({ header: ['MESSAGE_ID', 'Message ID', 'CUSIP', 'PX', 'px'], rows: [] }),
+    );
+    expect(problem.missing).toEqual([
+      'TICKER',
+      'SECTOR',
+      'DATE',
+      'PRICE_LEVEL',
+      'SOURCE',
+      'BIAS',
+      'RANK',
+    ]);
     expect(problem.duplicate).toEqual([
       { column: 'MESSAGE_ID', headers: ['MESSAGE_ID', 'Message ID'] },
       { column: 'PX', headers: ['PX', 'px'] },
@@ -202,16 +296,29 @@ describe('parseRecords: headers', () => {
   });
 
   it('ignores output-only columns with a notice and recomputes them later', () => {
-    const { records, notices } = parseRecords({ header: [...HEADER, 'RUN_ID', 'IS_PARENT', 'Row Id'], rows: [[...row(), '7', 'TRUE', '7-1']] });
+    const { records, notices } = parseRecords({
+      header: [...HEADER, 'RUN_ID', 'IS_PARENT', 'Row Id'],
+      rows: [[...row(), '7', 'TRUE', '7-1']],
+    });
     expect(records[0]).not.toHaveProperty('RUN_ID');
     expect(records[0]).not.toHaveProperty('IS_PARENT');
-    expect(notices).toContainEqual(expect.objectContaining({ kind: 'output-columns-ignored', columns: ['RUN_ID', 'IS_PARENT', 'Row Id'] }));
+    expect(notices).toContainEqual(
+      expect.objectContaining({
+        kind: 'output-columns-ignored',
+        columns: ['RUN_ID', 'IS_PARENT', 'Row Id'],
+      }),
+    );
   });
 
   it('carries unknown columns through, with a notice', () => {
-    const { records, notices } = parseRecords({ header: [...HEADER, 'Desk Note', 'ISIN'], rows: [[...row(), ' watch ', 'US12345ABC70']] });
+    const { records, notices } = parseRecords({
+      header: [...HEADER, 'Desk Note', 'ISIN'],
+      rows: [[...row(), ' watch ', 'US12345ABC70']],
+    });
     expect(records[0]).toMatchObject({ 'Desk Note': 'watch', ISIN: 'US12345ABC70' });
-    expect(notices).toContainEqual(expect.objectContaining({ kind: 'unknown-columns-kept', columns: ['Desk Note', 'ISIN'] }));
+    expect(notices).toContainEqual(
+      expect.objectContaining({ kind: 'unknown-columns-kept', columns: ['Desk Note', 'ISIN'] }),
+    );
   });
 
   it('gives every record every configured column, null when the optional header is absent', () => {
@@ -231,7 +338,12 @@ describe('parseRecords: rows', () => {
   it('reports every bad cell of a row, keeps good rows and skips blank rows', () => {
     const { records, errors } = parseRecords({
       header: HEADER,
-      rows: [row(), ['', null, '  ', undefined], row({ PX: '12abc', DATE: 'soon' }), row({ CUSIP: 'ZZZ' })],
+      rows: [
+        row(),
+        ['', null, '  ', undefined],
+        row({ PX: '12abc', DATE: 'soon' }),
+        row({ CUSIP: 'ZZZ' }),
+      ],
     });
     expect(records.map((r) => r.CUSIP)).toEqual(['12345ABC7', 'ZZZ']);
     expect(errors.map((e) => [e.row, e.column])).toEqual([
@@ -266,11 +378,31 @@ describe('parseRecords: configured columns', () => {
   it('enforces pattern and allowed values, case-insensitively for text', () => {
     const columns = defineColumns([
       ...DEFAULT_COLUMNS,
-      { name: 'DESK', displayName: 'Desk', type: 'text', headerRequired: true, allowEmpty: false, constraints: { allowedValues: ['CLO', 'ABS'] } },
+      {
+        name: 'DESK',
+        displayName: 'Desk',
+        type: 'text',
+        headerRequired: true,
+        allowEmpty: false,
+        constraints: { allowedValues: ['CLO', 'ABS'] },
+      },
     ]);
     const header = [...HEADER, 'DESK'];
-    const { records, errors } = parseRecords({ header, rows: [[...row(), 'clo'], [...row(), 'RMBS']] }, { columns });
+    const { records, errors } = parseRecords(
+      {
+        header,
+        rows: [
+          [...row(), 'clo'],
+          [...row(), 'RMBS'],
+        ],
+      },
+      { columns },
+    );
     expect(records).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ row: 3, column: 'DESK', reason: expect.stringMatching(/not one of CLO, ABS/) });
+    expect(errors[0]).toMatchObject({
+      row: 3,
+      column: 'DESK',
+      reason: expect.stringMatching(/not one of CLO, ABS/),
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { ColumnConfig, ColumnDef } from '../columns/column-config.js';
-import { DEFAULT_BIAS_RANKS, biasKey, defaultColumnConfig } from '../columns/default-columns.js';
+import { biasKey, DEFAULT_BIAS_RANKS, defaultColumnConfig } from '../columns/default-columns.js';
 import type { SlashDateFormat } from './calendar-date.js';
 import { type CellReader, cellReaderFor, readExtraCell } from './cell-readers.js';
 import { type HeaderMap, mapHeader } from './header.js';
@@ -50,7 +50,10 @@ interface Slot {
  * }
  * ```
  */
-export function createRecordParser(header: readonly Cell[], options: ParseOptions = {}): RecordParser {
+export function createRecordParser(
+  header: readonly Cell[],
+  options: ParseOptions = {},
+): RecordParser {
   const config = options.columns ?? defaultColumnConfig;
   const map: HeaderMap = mapHeader(header, config);
   const readerOptions = { date1904: options.date1904 ?? false, dateFormat: options.dateFormat };
@@ -58,17 +61,24 @@ export function createRecordParser(header: readonly Cell[], options: ParseOption
   const slotByColumn = new Map<string, Slot>();
   const extras: { index: number; name: string }[] = [];
   for (const slot of map.slots) {
-    if (slot.kind === 'column') slotByColumn.set(slot.column.name, { ...slot, read: interning(slot.column, cellReaderFor(slot.column, readerOptions)) });
+    if (slot.kind === 'column')
+      slotByColumn.set(slot.column.name, {
+        ...slot,
+        read: interning(slot.column, cellReaderFor(slot.column, readerOptions)),
+      });
     else extras.push(slot);
   }
   // Configured columns in configuration order, so every record has the same shape.
   const plan = config.columns.map((column) => slotByColumn.get(column.name) ?? column);
   const rankColumn = config.byName('RANK');
 
+  // Reused for every row: most rows have no error, so no array is allocated for them.
+  const errors: RowError[] = [];
+
   function parseRow(cells: readonly Cell[], row: number): RowOutcome {
     if (isBlank(cells)) return { kind: 'blank' };
     const record: Record<string, RecordValue> = {};
-    let errors: RowError[] | undefined;
+    errors.length = 0;
     for (const entry of plan) {
       if (!('read' in entry)) {
         record[entry.name] = null;
@@ -77,12 +87,22 @@ export function createRecordParser(header: readonly Cell[], options: ParseOption
       const cell = cells[entry.index];
       const result = entry.read(cell);
       if (!result.ok) {
-        (errors ??= []).push({ row, column: entry.column.name, value: cell ?? null, reason: result.reason });
+        errors.push({
+          row,
+          column: entry.column.name,
+          value: cell ?? null,
+          reason: result.reason,
+        });
         continue;
       }
       const value = result.value;
       if (value === null && !entry.column.allowEmpty && entry.column !== rankColumn) {
-        (errors ??= []).push({ row, column: entry.column.name, value: cell ?? null, reason: `${entry.column.name} is required` });
+        errors.push({
+          row,
+          column: entry.column.name,
+          value: cell ?? null,
+          reason: `${entry.column.name} is required`,
+        });
         continue;
       }
       record[entry.column.name] = value;
@@ -92,17 +112,18 @@ export function createRecordParser(header: readonly Cell[], options: ParseOption
       const derived = typeof bias === 'string' ? biasRanks[biasKey(bias)] : undefined;
       if (derived === undefined) {
         const slot = slotByColumn.get('RANK');
-        (errors ??= []).push({
+        errors.push({
           row,
           column: 'RANK',
           value: slot ? (cells[slot.index] ?? null) : null,
-          reason: typeof bias === 'string'
-            ? `RANK is empty and BIAS "${bias}" has no known rank; fill in RANK (1–6)`
-            : 'RANK is empty and there is no BIAS to derive it from',
+          reason:
+            typeof bias === 'string'
+              ? `RANK is empty and BIAS "${bias}" has no known rank; fill in RANK (1–6)`
+              : 'RANK is empty and there is no BIAS to derive it from',
         });
       } else record.RANK = derived;
     }
-    if (errors) return { kind: 'errors', errors };
+    if (errors.length > 0) return { kind: 'errors', errors: errors.slice() };
     for (const extra of extras) record[extra.name] = readExtraCell(cells[extra.index]);
     return { kind: 'record', record: record as ColorRecord };
   }

@@ -37,5 +37,7 @@ const KEY = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
 
 /** True for a key every store can hold. */
 export function isValidKey(key: string): boolean {
-  return key.length <= 1024 && KEY.test(key) && !key.split('/').some((s) => s === '.' || s === '..');
+  return (
+    key.length <= 1024 && KEY.test(key) && !key.split('/').some((s) => s === '.' || s === '..')
+  );
 }

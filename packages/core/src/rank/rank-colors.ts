@@ -43,7 +43,10 @@ const EMPTY_RANK = 1_000;
  * rows.filter((r) => r.IS_PARENT).length; // one per CUSIP
  * ```
  */
-export function rankColors<R extends ColorRecord>(records: readonly R[], options: RankOptions = {}): RankedRow<R>[] {
+export function rankColors<R extends ColorRecord>(
+  records: readonly R[],
+  options: RankOptions = {},
+): RankedRow<R>[] {
   return rankOrder(records, options).materialize();
 }
 
@@ -70,7 +73,10 @@ export interface RankPlan<R extends ColorRecord> {
 }
 
 /** Ranks like {@link rankColors} but returns the {@link RankPlan} instead of plain objects. */
-export function rankOrder<R extends ColorRecord>(records: readonly R[], options: RankOptions = {}): RankPlan<R> {
+export function rankOrder<R extends ColorRecord>(
+  records: readonly R[],
+  options: RankOptions = {},
+): RankPlan<R> {
   const rows = options.dedupe === 'quote' ? dedupeQuotes(records) : records;
   const n = rows.length;
   const prefix = options.runId === undefined ? 'preview' : String(options.runId);
@@ -85,9 +91,13 @@ export function rankOrder<R extends ColorRecord>(records: readonly R[], options:
     const row = rows[i] as R;
     const cusip = row.CUSIP;
     if (typeof cusip !== 'string' || cusip === '') {
-      throw new MarketPulseError('VALIDATION_ERROR', `record ${i + 1} has no CUSIP; parse records before ranking`, {
-        details: { index: i },
-      });
+      throw new MarketPulseError(
+        'VALIDATION_ERROR',
+        `record ${i + 1} has no CUSIP; parse records before ranking`,
+        {
+          details: { index: i },
+        },
+      );
     }
     let group = groupIds.get(cusip);
     if (group === undefined) {
@@ -109,7 +119,8 @@ export function rankOrder<R extends ColorRecord>(records: readonly R[], options:
     const slot = (groupOf[i] as number) + 1;
     start[slot] = (start[slot] as number) + 1;
   }
-  for (let g = 0; g < groupCount; g++) start[g + 1] = (start[g + 1] as number) + (start[g] as number);
+  for (let g = 0; g < groupCount; g++)
+    start[g + 1] = (start[g + 1] as number) + (start[g] as number);
   const fill = start.slice(0, groupCount);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -152,7 +163,14 @@ export function rankOrder<R extends ColorRecord>(records: readonly R[], options:
     const parentRowId = `${prefix}-${parent + 1}`;
     return parent === k
       ? extend(row, true, (groupSize[k] as number) - 1, null, parentRowId, null)
-      : extend(row, false, 0, (rows[order[parent] as number] as R).MESSAGE_ID, `${prefix}-${k + 1}`, parentRowId);
+      : extend(
+          row,
+          false,
+          0,
+          (rows[order[parent] as number] as R).MESSAGE_ID,
+          `${prefix}-${k + 1}`,
+          parentRowId,
+        );
   };
   return {
     rows,
@@ -169,14 +187,20 @@ export function rankOrder<R extends ColorRecord>(records: readonly R[], options:
       const slotOf = new Int32Array(n);
       for (let k = 0; k < n; k++) slotOf[order[k] as number] = k;
       const out: RankedRow<R>[] = new Array(n);
-      for (let i = 0; i < n; i++) out[slotOf[i] as number] = build(rows[i] as R, slotOf[i] as number);
+      for (let i = 0; i < n; i++)
+        out[slotOf[i] as number] = build(rows[i] as R, slotOf[i] as number);
       return out;
     },
   };
 }
 
 /** Insertion sort for the usual small groups; the built-in sort for large ones. */
-function sortRange(order: Int32Array, from: number, to: number, compare: (a: number, b: number) => number): void {
+function sortRange(
+  order: Int32Array,
+  from: number,
+  to: number,
+  compare: (a: number, b: number) => number,
+): void {
   if (to - from > 24) {
     order.subarray(from, to).sort(compare);
     return;
@@ -207,9 +231,13 @@ function dateNumber(value: RecordValue | undefined, index: number): number {
       (value.charCodeAt(9) - 48);
     if (n > 0 && n < 100_000_000) return n;
   }
-  throw new MarketPulseError('VALIDATION_ERROR', `record ${index + 1} has a rank date that is not YYYY-MM-DD: ${String(value)}`, {
-    details: { index, value },
-  });
+  throw new MarketPulseError(
+    'VALIDATION_ERROR',
+    `record ${index + 1} has a rank date that is not YYYY-MM-DD: ${String(value)}`,
+    {
+      details: { index, value },
+    },
+  );
 }
 
 function compareText(a: RecordValue | undefined, b: RecordValue | undefined): number {

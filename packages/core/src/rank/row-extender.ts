@@ -10,7 +10,13 @@ type Extend = <R extends ColorRecord>(
   parentRowId: string | null,
 ) => RankedRow<R>;
 
-const HIERARCHY_KEYS: readonly (keyof HierarchyColumns)[] = ['IS_PARENT', 'CHILDREN_COUNT', 'PARENT_MESSAGE_ID', 'ROW_ID', 'PARENT_ROW_ID'];
+const HIERARCHY_KEYS: readonly (keyof HierarchyColumns)[] = [
+  'IS_PARENT',
+  'CHILDREN_COUNT',
+  'PARENT_MESSAGE_ID',
+  'ROW_ID',
+  'PARENT_ROW_ID',
+];
 const HIERARCHY = new Set<string>(HIERARCHY_KEYS);
 
 const generic: Extend = (row, isParent, childrenCount, parentMessageId, rowId, parentRowId) => {
@@ -39,7 +45,12 @@ export function createRowExtender(sample: ColorRecord | undefined): Extend {
   try {
     const fields = keys.map((k) => `${JSON.stringify(k)}: r[${JSON.stringify(k)}]`).join(', ');
     fast = new Function(
-      'r', 'p', 'c', 'm', 'id', 'pid',
+      'r',
+      'p',
+      'c',
+      'm',
+      'id',
+      'pid',
       `return { ${fields}${fields ? ', ' : ''}IS_PARENT: p, CHILDREN_COUNT: c, PARENT_MESSAGE_ID: m, ROW_ID: id, PARENT_ROW_ID: pid };`,
     ) as Extend;
   } catch {
@@ -49,7 +60,8 @@ export function createRowExtender(sample: ColorRecord | undefined): Extend {
   return (row, isParent, childrenCount, parentMessageId, rowId, parentRowId) => {
     let i = 0;
     for (const key in row) {
-      if (key !== expected[i]) return generic(row, isParent, childrenCount, parentMessageId, rowId, parentRowId);
+      if (key !== expected[i])
+        return generic(row, isParent, childrenCount, parentMessageId, rowId, parentRowId);
       i++;
     }
     return i === count

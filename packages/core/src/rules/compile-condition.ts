@@ -50,10 +50,15 @@ export interface CompileContext {
 const NEVER: CompiledCondition = { test: () => false, explain: () => [], emit: () => 'false' };
 
 /** Compiles a condition tree; problems are collected in `context.problems` (the result is then unusable). */
-export function compileCondition(condition: Condition, path: string, context: CompileContext): CompiledCondition {
+export function compileCondition(
+  condition: Condition,
+  path: string,
+  context: CompileContext,
+): CompiledCondition {
   if ('all' in condition) {
     const parts = condition.all.map((c, i) => compileCondition(c, `${path}.all[${i}]`, context));
-    if (parts.length === 0) return problem(context, path, 'an "all" group needs at least one condition');
+    if (parts.length === 0)
+      return problem(context, path, 'an "all" group needs at least one condition');
     return {
       test: (row) => {
         for (const part of parts) if (!part.test(row)) return false;
@@ -69,7 +74,8 @@ export function compileCondition(condition: Condition, path: string, context: Co
   }
   if ('any' in condition) {
     const parts = condition.any.map((c, i) => compileCondition(c, `${path}.any[${i}]`, context));
-    if (parts.length === 0) return problem(context, path, 'an "any" group needs at least one condition');
+    if (parts.length === 0)
+      return problem(context, path, 'an "any" group needs at least one condition');
     return {
       test: (row) => {
         for (const part of parts) if (part.test(row)) return true;
@@ -107,25 +113,43 @@ function describeLeaf(leaf: LeafCondition): string {
 
 const isAbsent = (v: unknown) => v === undefined || v === null || v === '';
 
-function compileLeaf(leaf: LeafCondition, path: string, context: CompileContext): CompiledCondition {
+function compileLeaf(
+  leaf: LeafCondition,
+  path: string,
+  context: CompileContext,
+): CompiledCondition {
   const where = `${path} (${describeLeaf(leaf)})`;
   const column = context.columns.resolve(leaf.field);
   const info = resolveOperator(leaf.op);
   if (!column) {
     const known = context.columns.columns.map((c) => c.name).join(', ');
-    return problem(context, where, `unknown field "${leaf.field}": no column, alias or display name matches (columns: ${known})`);
+    return problem(
+      context,
+      where,
+      `unknown field "${leaf.field}": no column, alias or display name matches (columns: ${known})`,
+    );
   }
   if (!info) return problem(context, where, `unknown operator "${leaf.op}"`);
   if (!info.types.includes(column.type)) {
-    return problem(context, where, `operator ${info.op} does not apply to ${column.type} column ${column.name} (it takes ${info.types.join(', ')})`);
+    return problem(
+      context,
+      where,
+      `operator ${info.op} does not apply to ${column.type} column ${column.name} (it takes ${info.types.join(', ')})`,
+    );
   }
-  if (info.arity !== 'two' && !isAbsent(leaf.value2)) return problem(context, where, `value2 is only used by between`);
+  if (info.arity !== 'two' && !isAbsent(leaf.value2))
+    return problem(context, where, `value2 is only used by between`);
   const operands = readOperands(leaf, info, column, context);
   if (typeof operands === 'string') return problem(context, where, operands);
   const valueTest = leafValueTest(column, info.op, operands);
   const name = column.name;
   const witness = (row: Row, result: boolean): WitnessLeaf => {
-    const entry: WitnessLeaf = { field: column.name, op: info.op, actual: row[column.name] ?? null, result };
+    const entry: WitnessLeaf = {
+      field: column.name,
+      op: info.op,
+      actual: row[column.name] ?? null,
+      result,
+    };
     if (!isAbsent(leaf.value)) entry.value = leaf.value;
     if (!isAbsent(leaf.value2)) entry.value2 = leaf.value2;
     return entry;
@@ -140,7 +164,12 @@ function compileLeaf(leaf: LeafCondition, path: string, context: CompileContext)
 /** Operand values parsed for the column type: numbers, `YYYY-MM-DD` dates, or normalised text. */
 type Operand = number | string;
 
-function readOperands(leaf: LeafCondition, info: OperatorInfo, column: ColumnDef, context: CompileContext): Operand[] | string {
+function readOperands(
+  leaf: LeafCondition,
+  info: OperatorInfo,
+  column: ColumnDef,
+  context: CompileContext,
+): Operand[] | string {
   if (info.arity === 'none') {
     return isAbsent(leaf.value) ? [] : `${info.op} takes no value`;
   }
@@ -153,7 +182,8 @@ function readOperands(leaf: LeafCondition, info: OperatorInfo, column: ColumnDef
     if (isAbsent(leaf.value) || isAbsent(leaf.value2)) return 'between needs value and value2';
     raw = [leaf.value, leaf.value2];
   } else {
-    if (isAbsent(leaf.value)) return `${info.op} needs a value (use is_empty to match empty values)`;
+    if (isAbsent(leaf.value))
+      return `${info.op} needs a value (use is_empty to match empty values)`;
     raw = [leaf.value];
   }
   const operands: Operand[] = [];
@@ -166,34 +196,60 @@ function readOperands(leaf: LeafCondition, info: OperatorInfo, column: ColumnDef
   if (column.zeroMeansEmpty && equality && operands.includes(0)) {
     return `0 means empty in ${column.name}, so it never equals 0; use is_empty / is_not_empty`;
   }
-  if (info.arity === 'two' && (operands[0] as Operand) > (operands[1] as Operand)) operands.reverse();
+  if (info.arity === 'two' && (operands[0] as Operand) > (operands[1] as Operand))
+    operands.reverse();
   return operands;
 }
 
-function readOperand(value: unknown, column: ColumnDef, context: CompileContext): Operand | { error: string } {
+function readOperand(
+  value: unknown,
+  column: ColumnDef,
+  context: CompileContext,
+): Operand | { error: string } {
   switch (column.type) {
     case 'number':
     case 'integer': {
-      const n = typeof value === 'number' ? (Number.isFinite(value) ? value : undefined) : typeof value === 'string' ? parseNumberText(value) : undefined;
-      return typeof n === 'number' ? n : { error: `${JSON.stringify(value)} is not a number for ${column.name}` };
+      const n =
+        typeof value === 'number'
+          ? Number.isFinite(value)
+            ? value
+            : undefined
+          : typeof value === 'string'
+            ? parseNumberText(value)
+            : undefined;
+      return typeof n === 'number'
+        ? n
+        : { error: `${JSON.stringify(value)} is not a number for ${column.name}` };
     }
     case 'date': {
-      if (typeof value !== 'string') return { error: `${JSON.stringify(value)} is not a date for ${column.name} (write YYYY-MM-DD, today, today-3d or today-2bd)` };
+      if (typeof value !== 'string')
+        return {
+          error: `${JSON.stringify(value)} is not a date for ${column.name} (write YYYY-MM-DD, today, today-3d or today-2bd)`,
+        };
       if (isRelativeDate(value) && context.businessDate === undefined && !context.validateOnly) {
-        return { error: `relative date "${value}" needs the run's business date (pass businessDate)` };
+        return {
+          error: `relative date "${value}" needs the run's business date (pass businessDate)`,
+        };
       }
       // When only validating, any date stands in for the business date: the shape is what is checked.
       const date = resolveRuleDate(value, context.businessDate ?? '2000-01-03');
-      return date ?? { error: `"${value}" is not a date for ${column.name} (write YYYY-MM-DD, today, today-3d or today-2bd)` };
+      return (
+        date ?? {
+          error: `"${value}" is not a date for ${column.name} (write YYYY-MM-DD, today, today-3d or today-2bd)`,
+        }
+      );
     }
     case 'id':
       if (typeof value !== 'string' || value.trim() === '') {
-        return { error: `ids are compared as exact text: write ${column.name} values as JSON strings (got ${JSON.stringify(value)})` };
+        return {
+          error: `ids are compared as exact text: write ${column.name} values as JSON strings (got ${JSON.stringify(value)})`,
+        };
       }
       return value.trim();
     case 'text': {
       if (typeof value === 'number' && Number.isFinite(value)) return String(value).toLowerCase();
-      if (typeof value !== 'string' || value.trim() === '') return { error: `${JSON.stringify(value)} is not a text value for ${column.name}` };
+      if (typeof value !== 'string' || value.trim() === '')
+        return { error: `${JSON.stringify(value)} is not a text value for ${column.name}` };
       return value.trim().toLowerCase();
     }
   }
@@ -204,7 +260,8 @@ type ValueTest = (v: RecordValue | undefined) => boolean;
 
 function leafValueTest(column: ColumnDef, op: Operator, operands: Operand[]): ValueTest {
   const zeroIsEmpty = column.zeroMeansEmpty;
-  const isEmpty = (v: RecordValue | undefined) => v === null || v === undefined || v === '' || (zeroIsEmpty && v === 0);
+  const isEmpty = (v: RecordValue | undefined) =>
+    v === null || v === undefined || v === '' || (zeroIsEmpty && v === 0);
   if (op === 'is_empty') return isEmpty;
   if (op === 'is_not_empty') return (v) => !isEmpty(v);
 
@@ -212,9 +269,11 @@ function leafValueTest(column: ColumnDef, op: Operator, operands: Operand[]): Va
   const compare = valuePredicate(op, operands);
   if (column.type === 'text') return textValueTest(op, operands as string[], compare);
   if (column.type === 'id') {
-    return (v) => v !== null && v !== undefined && v !== '' && compare(typeof v === 'string' ? v : String(v));
+    return (v) =>
+      v !== null && v !== undefined && v !== '' && compare(typeof v === 'string' ? v : String(v));
   }
-  return (v) => v !== null && v !== undefined && v !== '' && !(zeroIsEmpty && v === 0) && compare(v as Operand);
+  return (v) =>
+    v !== null && v !== undefined && v !== '' && !(zeroIsEmpty && v === 0) && compare(v as Operand);
 }
 
 /** Distinct values remembered per text leaf; past it, values are normalised row by row. */
@@ -247,24 +306,36 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * case-insensitive regular expression (no string is allocated per row); list operators
  * memoise the outcome per raw value — text columns repeat few values (sources, biases, sectors).
  */
-function textValueTest(op: Operator, operands: string[], compare: (v: Operand) => boolean): ValueTest {
+function textValueTest(
+  op: Operator,
+  operands: string[],
+  compare: (v: Operand) => boolean,
+): ValueTest {
   if (op === 'equal_to' || op === 'not_equal_to') {
     const target = operands[0] as string;
     const negated = op === 'not_equal_to';
-    return (v) => v !== null && v !== undefined && v !== '' && equalsIgnoringCase(typeof v === 'string' ? v : String(v), target) !== negated;
+    return (v) =>
+      v !== null &&
+      v !== undefined &&
+      v !== '' &&
+      equalsIgnoringCase(typeof v === 'string' ? v : String(v), target) !== negated;
   }
   const needle = escapeRegExp(operands[0] as string);
   const pattern =
     op === 'contains' || op === 'not_contains'
-        ? new RegExp(needle, 'i')
-        : op === 'starts_with'
-          ? new RegExp(`^\\s*${needle}`, 'i')
-          : op === 'ends_with'
-            ? new RegExp(`${needle}\\s*$`, 'i')
-            : undefined;
+      ? new RegExp(needle, 'i')
+      : op === 'starts_with'
+        ? new RegExp(`^\\s*${needle}`, 'i')
+        : op === 'ends_with'
+          ? new RegExp(`${needle}\\s*$`, 'i')
+          : undefined;
   if (pattern) {
     const negated = op === 'not_contains';
-    return (v) => v !== null && v !== undefined && v !== '' && pattern.test(typeof v === 'string' ? v : String(v)) !== negated;
+    return (v) =>
+      v !== null &&
+      v !== undefined &&
+      v !== '' &&
+      pattern.test(typeof v === 'string' ? v : String(v)) !== negated;
   }
   const memo = new Map<string, boolean>();
   return (v) => {

@@ -4,9 +4,20 @@ import { defaultColumnConfig } from '../columns/default-columns.js';
 import { MarketPulseError } from '../errors.js';
 import { isCalendarDate } from '../parse/calendar-date.js';
 import type { ColorRecord } from '../parse/record.js';
-import { type CompileContext, type CompiledCondition, type WitnessLeaf, compileCondition } from './compile-condition.js';
+import {
+  type CompileContext,
+  type CompiledCondition,
+  compileCondition,
+  type WitnessLeaf,
+} from './compile-condition.js';
 import { convertLegacyRule } from './legacy-rules.js';
-import { type Condition, type Rule, type RuleInput, conditionSchema, ruleSchema } from './rule-schema.js';
+import {
+  type Condition,
+  conditionSchema,
+  type Rule,
+  type RuleInput,
+  ruleSchema,
+} from './rule-schema.js';
 
 export interface CompileOptions {
   columns?: ColumnConfig;
@@ -61,19 +72,32 @@ export interface CompiledRules {
  * const { kept, excluded } = rules.apply(records);
  * ```
  */
-export function compileRules(ruleDocs: readonly unknown[], options: CompileOptions = {}): CompiledRules {
+export function compileRules(
+  ruleDocs: readonly unknown[],
+  options: CompileOptions = {},
+): CompiledRules {
   return compile(ruleDocs, options, false);
 }
 
 /** Checks rules as {@link compileRules} does, without a business date (e.g. when a rule is saved). */
-export function validateRules(ruleDocs: readonly unknown[], options: Pick<CompileOptions, 'columns'> = {}): Rule[] {
+export function validateRules(
+  ruleDocs: readonly unknown[],
+  options: Pick<CompileOptions, 'columns'> = {},
+): Rule[] {
   return [...compile(ruleDocs, options, true).rules];
 }
 
-function compile(ruleDocs: readonly unknown[], options: CompileOptions, validateOnly: boolean): CompiledRules {
+function compile(
+  ruleDocs: readonly unknown[],
+  options: CompileOptions,
+  validateOnly: boolean,
+): CompiledRules {
   const columns = options.columns ?? defaultColumnConfig;
   if (options.businessDate !== undefined && !isCalendarDate(options.businessDate)) {
-    throw new MarketPulseError('VALIDATION_ERROR', `businessDate must be YYYY-MM-DD (got ${options.businessDate})`);
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `businessDate must be YYYY-MM-DD (got ${options.businessDate})`,
+    );
   }
   const problems: RuleProblem[] = [];
   const entries: { rule: Rule; compiled: CompiledCondition; position: number }[] = [];
@@ -82,22 +106,46 @@ function compile(ruleDocs: readonly unknown[], options: CompileOptions, validate
   ruleDocs.forEach((doc, position) => {
     const rule = readRule(doc, position, problems);
     if (!rule) return;
-    const context: CompileContext = { columns, businessDate: options.businessDate, validateOnly, problems: [] };
+    const context: CompileContext = {
+      columns,
+      businessDate: options.businessDate,
+      validateOnly,
+      problems: [],
+    };
     const compiled = compileCondition(rule.when, 'when', context);
     for (const p of context.problems) problems.push({ ruleId: rule.id, ruleName: rule.name, ...p });
-    if (ids.has(rule.id)) problems.push({ ruleId: rule.id, ruleName: rule.name, path: 'id', reason: `id ${rule.id} is used by another rule` });
+    if (ids.has(rule.id))
+      problems.push({
+        ruleId: rule.id,
+        ruleName: rule.name,
+        path: 'id',
+        reason: `id ${rule.id} is used by another rule`,
+      });
     ids.set(rule.id, rule.name);
     const nameKey = rule.name.trim().toLowerCase();
-    if (names.has(nameKey)) problems.push({ ruleId: rule.id, ruleName: rule.name, path: 'name', reason: `name "${rule.name}" is used by another rule (names are case-insensitive)` });
+    if (names.has(nameKey))
+      problems.push({
+        ruleId: rule.id,
+        ruleName: rule.name,
+        path: 'name',
+        reason: `name "${rule.name}" is used by another rule (names are case-insensitive)`,
+      });
     names.set(nameKey, rule.id);
     entries.push({ rule, compiled, position });
   });
   if (problems.length > 0) {
-    const summary = problems.map((p) => `rule ${p.ruleName ?? p.ruleId ?? '?'}: ${p.path}: ${p.reason}`).join('; ');
-    throw new MarketPulseError('VALIDATION_ERROR', `invalid rule(s): ${summary}`, { details: { problems } });
+    const summary = problems
+      .map((p) => `rule ${p.ruleName ?? p.ruleId ?? '?'}: ${p.path}: ${p.reason}`)
+      .join('; ');
+    throw new MarketPulseError('VALIDATION_ERROR', `invalid rule(s): ${summary}`, {
+      details: { problems },
+    });
   }
   entries.sort(
-    (a, b) => a.rule.priority - b.rule.priority || createdMs(a.rule) - createdMs(b.rule) || a.position - b.position,
+    (a, b) =>
+      a.rule.priority - b.rule.priority ||
+      createdMs(a.rule) - createdMs(b.rule) ||
+      a.position - b.position,
   );
   const used = options.use === 'all' ? entries : entries.filter((e) => e.rule.active);
   const firstMatch = createFirstMatch(used.map((e) => e.compiled));
@@ -133,15 +181,20 @@ function compile(ruleDocs: readonly unknown[], options: CompileOptions, validate
  * which cost ~4× on a million rows. Values never enter the source — leaf tests are passed in as
  * `c[i]` and field names are JSON-quoted.
  */
-function createFirstMatch(conditions: readonly CompiledCondition[]): (row: Readonly<Record<string, unknown>>) => number {
+function createFirstMatch(
+  conditions: readonly CompiledCondition[],
+): (row: Readonly<Record<string, unknown>>) => number {
   const loop = (row: Readonly<Record<string, unknown>>) => {
-    for (let k = 0; k < conditions.length; k++) if ((conditions[k] as CompiledCondition).test(row as never)) return k;
+    for (let k = 0; k < conditions.length; k++)
+      if ((conditions[k] as CompiledCondition).test(row as never)) return k;
     return -1;
   };
   const constants: unknown[] = [];
   const body = conditions.map((c, k) => `  if (${c.emit(constants)}) return ${k};`).join('\n');
   try {
-    return new Function('c', `return function firstMatch(row) {\n${body}\n  return -1;\n};`)(constants);
+    return new Function('c', `return function firstMatch(row) {\n${body}\n  return -1;\n};`)(
+      constants,
+    );
   } catch {
     return loop; // the host forbids code generation
   }
@@ -152,8 +205,12 @@ function createdMs(rule: Rule): number {
 }
 
 function readRule(doc: unknown, position: number, problems: RuleProblem[]): Rule | undefined {
-  const candidate = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : undefined;
-  const label = { ruleId: typeof candidate?.id === 'string' ? candidate.id : undefined, ruleName: typeof candidate?.name === 'string' ? candidate.name : `#${position + 1}` };
+  const candidate =
+    typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : undefined;
+  const label = {
+    ruleId: typeof candidate?.id === 'string' ? candidate.id : undefined,
+    ruleName: typeof candidate?.name === 'string' ? candidate.name : `#${position + 1}`,
+  };
   if (candidate && 'conditions' in candidate && !('when' in candidate)) {
     const converted = convertLegacyRule(candidate, { fallbackId: `legacy-${position + 1}` });
     if (!converted.ok) {
@@ -187,16 +244,32 @@ export interface CompiledFilter {
  * rows.filter(clo.matches);
  * ```
  */
-export function compileFilter(when: Condition, options: Omit<CompileOptions, 'use'> = {}): CompiledFilter {
+export function compileFilter(
+  when: Condition,
+  options: Omit<CompileOptions, 'use'> = {},
+): CompiledFilter {
   const parsed = conditionSchema.safeParse(when);
   if (!parsed.success) {
-    throw new MarketPulseError('VALIDATION_ERROR', `invalid filter: ${z.prettifyError(parsed.error)}`, { details: { issues: parsed.error.issues } });
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid filter: ${z.prettifyError(parsed.error)}`,
+      { details: { issues: parsed.error.issues } },
+    );
   }
-  const context: CompileContext = { columns: options.columns ?? defaultColumnConfig, businessDate: options.businessDate, validateOnly: false, problems: [] };
+  const context: CompileContext = {
+    columns: options.columns ?? defaultColumnConfig,
+    businessDate: options.businessDate,
+    validateOnly: false,
+    problems: [],
+  };
   const compiled = compileCondition(parsed.data, 'when', context);
   if (context.problems.length > 0) {
     const problems = context.problems;
-    throw new MarketPulseError('VALIDATION_ERROR', `invalid filter: ${problems.map((p) => `${p.path}: ${p.reason}`).join('; ')}`, { details: { problems } });
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid filter: ${problems.map((p) => `${p.path}: ${p.reason}`).join('; ')}`,
+      { details: { problems } },
+    );
   }
   const test = compiled.test as (row: Readonly<Record<string, unknown>>) => boolean;
   return { matches: (row) => test(row) };

@@ -35,7 +35,11 @@ export interface ImportOptions {
 /** The rule list inside a rule file: one rule, an array, or `{ "rules": [...] }` (SPEC §14). */
 export function ruleFileEntries(file: unknown): unknown[] {
   if (Array.isArray(file)) return file;
-  if (typeof file === 'object' && file !== null && Array.isArray((file as { rules?: unknown }).rules)) {
+  if (
+    typeof file === 'object' &&
+    file !== null &&
+    Array.isArray((file as { rules?: unknown }).rules)
+  ) {
     return (file as { rules: unknown[] }).rules;
   }
   return [file];
@@ -61,7 +65,12 @@ export function importRules(file: unknown, options: ImportOptions = {}): RuleImp
     const position = index + 1;
     const raw = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : {};
     const isLegacy = 'conditions' in raw && !('when' in raw);
-    const entry: RuleImportEntry = { position, outcome: 'refused', converted: isLegacy, messages: [] };
+    const entry: RuleImportEntry = {
+      position,
+      outcome: 'refused',
+      converted: isLegacy,
+      messages: [],
+    };
     if (typeof raw.name === 'string') entry.name = raw.name;
     let candidate: unknown = doc;
     if (isLegacy) {

@@ -11,19 +11,30 @@ export type LegacyConversion =
  * `A or B and C` is `(A or B) and C`; a later `where` starts over (what came before is dropped,
  * with a message); a `subgroup` folds its own list the same way and joins with its `join`.
  */
-export function foldLegacyConditions(conditions: readonly LegacyCondition[], messages: string[] = []): Condition {
+export function foldLegacyConditions(
+  conditions: readonly LegacyCondition[],
+  messages: string[] = [],
+): Condition {
   let acc: Condition | undefined;
   conditions.forEach((c, i) => {
     const node: Condition =
       c.type === 'subgroup'
         ? foldLegacyConditions(c.conditions, messages)
-        : { field: c.column, op: c.operator, ...withValue('value', c.value), ...withValue('value2', c.value2) };
+        : {
+            field: c.column,
+            op: c.operator,
+            ...withValue('value', c.value),
+            ...withValue('value2', c.value2),
+          };
     const join = c.type === 'subgroup' ? (c.join ?? 'and') : c.type;
     if (acc === undefined) acc = node;
     else if (join === 'where') {
-      messages.push(`condition ${i + 1} is a "where" after other conditions: as in the original, it starts the expression over and the ${i} condition(s) before it no longer apply`);
+      messages.push(
+        `condition ${i + 1} is a "where" after other conditions: as in the original, it starts the expression over and the ${i} condition(s) before it no longer apply`,
+      );
       acc = node;
-    } else if (join === 'and') acc = 'all' in acc ? { all: [...acc.all, node] } : { all: [acc, node] };
+    } else if (join === 'and')
+      acc = 'all' in acc ? { all: [...acc.all, node] } : { all: [acc, node] };
     else acc = 'any' in acc ? { any: [...acc.any, node] } : { any: [acc, node] };
   });
   if (acc === undefined) throw new Error('foldLegacyConditions needs at least one condition');
@@ -37,7 +48,8 @@ function withValue(key: 'value' | 'value2', value: unknown): Record<string, unkn
 /** Converts a legacy rule (`is_active`, `conditions`, `created_at`) to a rule document. */
 export function convertLegacyRule(doc: unknown, options: { fallbackId: string }): LegacyConversion {
   const parsed = legacyRuleSchema.safeParse(doc);
-  if (!parsed.success) return { ok: false, reason: `not a valid legacy rule: ${z.prettifyError(parsed.error)}` };
+  if (!parsed.success)
+    return { ok: false, reason: `not a valid legacy rule: ${z.prettifyError(parsed.error)}` };
   const legacy = parsed.data;
   const messages: string[] = [];
   const when = foldLegacyConditions(legacy.conditions, messages);
@@ -56,7 +68,11 @@ export function convertLegacyRule(doc: unknown, options: { fallbackId: string })
 }
 
 // The original wrote local timestamps without an offset; read as UTC so the result never depends on the host zone.
-function timestamp(key: 'createdAt' | 'updatedAt', value: string | undefined, messages: string[]): Record<string, string> {
+function timestamp(
+  key: 'createdAt' | 'updatedAt',
+  value: string | undefined,
+  messages: string[],
+): Record<string, string> {
   if (value === undefined) return {};
   const withOffset = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`;
   if (Number.isNaN(Date.parse(withOffset)) || !/^\d{4}-\d{2}-\d{2}T/.test(withOffset)) {

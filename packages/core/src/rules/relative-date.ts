@@ -1,4 +1,9 @@
-import { type CalendarDate, calendarDateToDays, daysToCalendarDate, parseDateText } from '../parse/calendar-date.js';
+import {
+  type CalendarDate,
+  calendarDateToDays,
+  daysToCalendarDate,
+  parseDateText,
+} from '../parse/calendar-date.js';
 
 const RELATIVE = /^today(?:\s*([+-])\s*(\d{1,4})\s*(d|bd))?$/i;
 
@@ -11,7 +16,10 @@ export function isRelativeDate(text: string): boolean {
  * Resolves a rule's date value against the run's business date: absolute `YYYY-MM-DD`, or relative
  * in calendar days (`d`) or business days (`bd`, Monday–Friday). `undefined` when it is neither.
  */
-export function resolveRuleDate(text: string, businessDate: CalendarDate): CalendarDate | undefined {
+export function resolveRuleDate(
+  text: string,
+  businessDate: CalendarDate,
+): CalendarDate | undefined {
   const trimmed = text.trim();
   const match = RELATIVE.exec(trimmed);
   if (!match) return /^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? parseDateText(trimmed) : undefined;

@@ -9,7 +9,11 @@ export interface LeafCondition {
 }
 
 /** The condition tree of a rule or a preset (SPEC §3). */
-export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | LeafCondition;
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | LeafCondition;
 
 const leafSchema = z
   .object({
@@ -23,8 +27,16 @@ const leafSchema = z
 /** zod schema of a condition tree; empty groups are refused. */
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
-    z.object({ all: z.array(conditionSchema).min(1, 'an "all" group needs at least one condition') }).strict(),
-    z.object({ any: z.array(conditionSchema).min(1, 'an "any" group needs at least one condition') }).strict(),
+    z
+      .object({
+        all: z.array(conditionSchema).min(1, 'an "all" group needs at least one condition'),
+      })
+      .strict(),
+    z
+      .object({
+        any: z.array(conditionSchema).min(1, 'an "any" group needs at least one condition'),
+      })
+      .strict(),
     z.object({ not: conditionSchema }).strict(),
     leafSchema,
   ]),
@@ -50,18 +62,33 @@ export type Rule = z.output<typeof ruleSchema>;
 
 /** One condition of the first implementation's left-to-right form. */
 export type LegacyCondition =
-  | { type: 'where' | 'and' | 'or'; column: string; operator: string; value?: unknown; value2?: unknown }
+  | {
+      type: 'where' | 'and' | 'or';
+      column: string;
+      operator: string;
+      value?: unknown;
+      value2?: unknown;
+    }
   | { type: 'subgroup'; join?: 'and' | 'or'; conditions: LegacyCondition[] };
 
 const legacyLeafSchema = z.object({
-  type: z.string().trim().toLowerCase().pipe(z.enum(['where', 'and', 'or'])).default('where'),
+  type: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['where', 'and', 'or']))
+    .default('where'),
   column: z.string().trim().min(1, 'column is required'),
   operator: z.string().trim().min(1, 'operator is required'),
   value: z.unknown().optional(),
   value2: z.unknown().optional(),
 });
 
-const joinSchema = z.string().trim().toLowerCase().pipe(z.enum(['and', 'or']));
+const joinSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['and', 'or']));
 
 export const legacyConditionSchema: z.ZodType<LegacyCondition, unknown> = z.lazy(() =>
   z.union([
@@ -71,7 +98,9 @@ export const legacyConditionSchema: z.ZodType<LegacyCondition, unknown> = z.lazy
         join: joinSchema.optional(),
         logic: joinSchema.optional(),
         connector: joinSchema.optional(),
-        conditions: z.array(legacyConditionSchema).min(1, 'a subgroup needs at least one condition'),
+        conditions: z
+          .array(legacyConditionSchema)
+          .min(1, 'a subgroup needs at least one condition'),
       })
       .transform(({ join, logic, connector, conditions }) => ({
         type: 'subgroup' as const,

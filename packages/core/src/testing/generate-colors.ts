@@ -1,6 +1,10 @@
 import { DEFAULT_BIAS_RANKS, DEFAULT_COLUMNS } from '../columns/default-columns.js';
 import { cusipCheckDigit } from '../cusip.js';
-import { type CalendarDate, calendarDateToDays, daysToCalendarDate } from '../parse/calendar-date.js';
+import {
+  type CalendarDate,
+  calendarDateToDays,
+  daysToCalendarDate,
+} from '../parse/calendar-date.js';
 import type { Cell, ColorRecord } from '../parse/record.js';
 
 export interface GenerateOptions {
@@ -47,13 +51,52 @@ const SECTORS = [
   ['RMBS', 5],
 ] as const;
 const SOURCES = [
-  'JPM', 'GS', 'MS', 'BAML', 'CITI', 'BARC', 'DB', 'CS', 'WELLS', 'NOMURA', 'MIZUHO', 'RBC', 'BNP', 'SOCGEN', 'JEFF', 'PTRUST', 'DZ BANK',
+  'JPM',
+  'GS',
+  'MS',
+  'BAML',
+  'CITI',
+  'BARC',
+  'DB',
+  'CS',
+  'WELLS',
+  'NOMURA',
+  'MIZUHO',
+  'RBC',
+  'BNP',
+  'SOCGEN',
+  'JEFF',
+  'PTRUST',
+  'DZ BANK',
 ];
 const BIASES = [
-  ['BID', 30], ['OFFER', 20], ['COLOR', 10], ['MARKET', 8], ['BWIC COVER', 8], ['BWIC TALK', 7], ['TRADE CONFIRM', 5],
-  ['VALUATION', 5], ['BUYER', 3], ['DNT', 2], ['DNT BEST', 1], ['BWIC REO', 1],
+  ['BID', 30],
+  ['OFFER', 20],
+  ['COLOR', 10],
+  ['MARKET', 8],
+  ['BWIC COVER', 8],
+  ['BWIC TALK', 7],
+  ['TRADE CONFIRM', 5],
+  ['VALUATION', 5],
+  ['BUYER', 3],
+  ['DNT', 2],
+  ['DNT BEST', 1],
+  ['BWIC REO', 1],
 ] as const;
-const SHELVES = ['WDMNT', 'OCT', 'MAGNE', 'AIMCO', 'CGMS', 'BABSN', 'SNDPT', 'DRSLF', 'VOYA', 'ELMW', 'RRAM', 'BLUEM'];
+const SHELVES = [
+  'WDMNT',
+  'OCT',
+  'MAGNE',
+  'AIMCO',
+  'CGMS',
+  'BABSN',
+  'SNDPT',
+  'DRSLF',
+  'VOYA',
+  'ELMW',
+  'RRAM',
+  'BLUEM',
+];
 const CLASSES = ['A', 'AR', 'B', 'BR', 'C', 'CR', 'D', 'DR', 'E', 'ER', 'F', 'SUB'];
 const CUSIP_CHARS = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
@@ -106,7 +149,11 @@ export function generateColors(options: GenerateOptions): ColorRecord[] {
     const sector = random.weighted(SECTORS);
     const equity = sector === 'CLO-EQUITY';
     const senior = sector.includes('Senior') || sector === 'ABS-AUTO';
-    const basePrice = equity ? random.int(20, 80) + random.next() : senior ? 95 + random.next() * 6 : 70 + random.next() * 30;
+    const basePrice = equity
+      ? random.int(20, 80) + random.next()
+      : senior
+        ? 95 + random.next() * 6
+        : 70 + random.next() * 30;
     const security: Security = {
       cusip: `${first8}${cusipCheckDigit(first8)}`,
       ticker: `${random.pick(SHELVES)} ${random.int(2015, 2025)}-${random.int(1, 12)}A ${random.pick(CLASSES)}`,
@@ -141,7 +188,12 @@ export function generateColors(options: GenerateOptions): ColorRecord[] {
       const side = bias === 'OFFER' ? 'ask' : bias === 'MARKET' ? 'both' : 'bid';
       const noPrice = random.next() < 0.04;
       const bid = noPrice || side === 'ask' ? 0 : level;
-      const ask = noPrice || side === 'bid' ? (random.next() < 0.3 ? round2(level + 0.5) : 0) : round2(level + 0.5);
+      const ask =
+        noPrice || side === 'bid'
+          ? random.next() < 0.3
+            ? round2(level + 0.5)
+            : 0
+          : round2(level + 0.5);
       const px = bid !== 0 ? bid : ask;
       const cov = security.covPrice;
       const priced = px !== 0 && cov !== null;
@@ -164,7 +216,12 @@ export function generateColors(options: GenerateOptions): ColorRecord[] {
         PRICE_DIFF: priced ? round2(px - cov) : null,
         CONFIDENCE: random.next() < 0.2 ? null : random.int(0, 10),
         DATE_1: random.next() < 0.05 ? null : quoteDate,
-        DIFF_STATUS: percent === null ? null : percent > (security.equity ? 5 : 2) ? 'Significant Difference' : 'Small Difference',
+        DIFF_STATUS:
+          percent === null
+            ? null
+            : percent > (security.equity ? 5 : 2)
+              ? 'Significant Difference'
+              : 'Small Difference',
       };
     }
   }
@@ -175,9 +232,14 @@ export function generateColors(options: GenerateOptions): ColorRecord[] {
  * The records as a table of text cells in the default column order — what a CSV of them reads
  * as. `blankRankShare` leaves that share of RANK cells empty (derived from BIAS on parsing).
  */
-export function colorsToTable(records: readonly ColorRecord[], options: { blankRankShare?: number } = {}): { header: string[]; rows: Cell[][] } {
+export function colorsToTable(
+  records: readonly ColorRecord[],
+  options: { blankRankShare?: number } = {},
+): { header: string[]; rows: Cell[][] } {
   const header = DEFAULT_COLUMNS.map((c) => c.name);
-  const blankEvery = options.blankRankShare ? Math.max(1, Math.round(1 / options.blankRankShare)) : 0;
+  const blankEvery = options.blankRankShare
+    ? Math.max(1, Math.round(1 / options.blankRankShare))
+    : 0;
   const rows = records.map((record, index) =>
     header.map((name) => {
       if (name === 'RANK' && blankEvery > 0 && index % blankEvery === 0) return '';

@@ -4,8 +4,9 @@
  *
  * @packageDocumentation
  */
-export { createMemoryStore } from './memory-store.js';
+
+export { colorsToTable, type GenerateOptions, generateColors } from './generate-colors.js';
 export { createManualClock, type ManualClock } from './manual-clock.js';
-export { testObjectStore, type StoreFactory } from './object-store-contract.js';
-export { generateColors, colorsToTable, type GenerateOptions } from './generate-colors.js';
+export { createMemoryStore } from './memory-store.js';
+export { type StoreFactory, testObjectStore } from './object-store-contract.js';
 export { REALISTIC_RULES } from './realistic-rules.js';

@@ -28,7 +28,8 @@ export function createManualClock(start: Date | string | number): ManualClock {
     },
     set(time: Date | string) {
       const next = new Date(time).getTime();
-      if (Number.isNaN(next) || next < current) throw new RangeError(`cannot set the clock to ${String(time)}`);
+      if (Number.isNaN(next) || next < current)
+        throw new RangeError(`cannot set the clock to ${String(time)}`);
       current = next;
       return new Date(current);
     },

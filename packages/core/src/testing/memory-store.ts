@@ -1,5 +1,11 @@
 import { MarketPulseError } from '../errors.js';
-import { type ObjectListing, type ObjectStore, type PutCondition, type StoredObject, isValidKey } from '../ports/object-store.js';
+import {
+  isValidKey,
+  type ObjectListing,
+  type ObjectStore,
+  type PutCondition,
+  type StoredObject,
+} from '../ports/object-store.js';
 
 interface Entry {
   body: Uint8Array;
@@ -19,7 +25,10 @@ function contentEtag(body: Uint8Array): string {
 
 function checkKey(key: string): void {
   if (!isValidKey(key)) {
-    throw new MarketPulseError('VALIDATION_ERROR', `invalid store key "${key}": use [A-Za-z0-9._-] segments separated by /`);
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid store key "${key}": use [A-Za-z0-9._-] segments separated by /`,
+    );
   }
 }
 
@@ -48,12 +57,17 @@ export function createMemoryStore(): ObjectStore & { readonly size: number } {
       await tick();
       const current = entries.get(key);
       if (condition.ifNoneMatch === '*' && current) {
-        throw new MarketPulseError('PRECONDITION_FAILED', `${key} already exists`, { details: { key } });
+        throw new MarketPulseError('PRECONDITION_FAILED', `${key} already exists`, {
+          details: { key },
+        });
       }
       if (condition.ifMatch !== undefined) {
-        if (!current) throw new MarketPulseError('NOT_FOUND', `${key} does not exist`, { details: { key } });
+        if (!current)
+          throw new MarketPulseError('NOT_FOUND', `${key} does not exist`, { details: { key } });
         if (current.etag !== condition.ifMatch) {
-          throw new MarketPulseError('PRECONDITION_FAILED', `${key} has changed`, { details: { key } });
+          throw new MarketPulseError('PRECONDITION_FAILED', `${key} has changed`, {
+            details: { key },
+          });
         }
       }
       const etag = contentEtag(copy);
@@ -65,14 +79,20 @@ export function createMemoryStore(): ObjectStore & { readonly size: number } {
       await tick();
       const current = entries.get(key);
       if (condition.ifMatch !== undefined) {
-        if (!current) throw new MarketPulseError('NOT_FOUND', `${key} does not exist`, { details: { key } });
+        if (!current)
+          throw new MarketPulseError('NOT_FOUND', `${key} does not exist`, { details: { key } });
         if (current.etag !== condition.ifMatch) {
-          throw new MarketPulseError('PRECONDITION_FAILED', `${key} has changed`, { details: { key } });
+          throw new MarketPulseError('PRECONDITION_FAILED', `${key} has changed`, {
+            details: { key },
+          });
         }
       }
       entries.delete(key);
     },
-    async *list(prefix: string, options: { after?: string; limit?: number } = {}): AsyncIterable<ObjectListing> {
+    async *list(
+      prefix: string,
+      options: { after?: string; limit?: number } = {},
+    ): AsyncIterable<ObjectListing> {
       await tick();
       const keys = [...entries.keys()]
         .filter((k) => k.startsWith(prefix) && (options.after === undefined || k > options.after))

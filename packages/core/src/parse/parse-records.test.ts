@@ -329,6 +329,17 @@ describe('parseRecords: headers', () => {
 });
 
 describe('parseRecords: rows', () => {
+  it('never invents a MESSAGE_ID or a date for an empty cell', () => {
+    expect(parseOne({ MESSAGE_ID: '' }).errors[0]).toMatchObject({
+      column: 'MESSAGE_ID',
+      reason: expect.stringMatching(/required/),
+    });
+    expect(parseOne({ DATE: null }).errors[0]).toMatchObject({
+      column: 'DATE',
+      reason: expect.stringMatching(/required/),
+    });
+  });
+
   it('requires non-empty values where the configuration says so', () => {
     const { errors } = parseOne({ SOURCE: ' ', SECTOR: '' });
     expect(errors.map((e) => e.column)).toEqual(['SECTOR', 'SOURCE']);

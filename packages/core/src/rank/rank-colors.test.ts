@@ -289,3 +289,29 @@ describe('rankColors: invariants (property)', () => {
     );
   });
 });
+
+describe('rules first, then one ranking over the union (SPEC §2 Fix)', () => {
+  it('gives every CUSIP exactly one parent even when its best color is excluded, across inputs', async () => {
+    const { compileRules } = await import('../rules/compile-rules.js');
+    const source = [
+      color({ CUSIP: 'AAAAAAAA1', PX: 99, SOURCE: 'DZ Bank' }),
+      color({ CUSIP: 'AAAAAAAA1', PX: 90 }),
+    ];
+    const upload = [color({ CUSIP: 'AAAAAAAA1', PX: 95 }), color({ CUSIP: 'BBBBBBBB2', PX: 80 })];
+    const rules = compileRules([
+      {
+        id: 'dz',
+        name: 'DZ',
+        active: true,
+        priority: 1,
+        when: { field: 'SOURCE', op: 'eq', value: 'dz bank' },
+      },
+    ]);
+    const rows = rankColors(rules.apply([...source, ...upload]).kept, { runId: 3 });
+    expect(rows.map((r) => [r.CUSIP, r.PX, r.IS_PARENT, r.CHILDREN_COUNT])).toEqual([
+      ['AAAAAAAA1', 95, true, 1],
+      ['AAAAAAAA1', 90, false, 0],
+      ['BBBBBBBB2', 80, true, 0],
+    ]);
+  });
+});

@@ -302,9 +302,9 @@ function equalsIgnoringCase(value: string, target: string): boolean {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * Text compares trimmed and case-insensitively. Single-value operators become one
- * case-insensitive regular expression (no string is allocated per row); list operators
- * memoise the outcome per raw value — text columns repeat few values (sources, biases, sectors).
+ * Text compares trimmed and case-insensitively, without allocating per row: equality compares
+ * character codes, contains/starts/ends use one case-insensitive regular expression, and list
+ * operators memoise the outcome per raw value (text columns repeat few values).
  */
 function textValueTest(
   op: Operator,

@@ -423,3 +423,16 @@ describe('compileFilter (presets keep what matches)', () => {
     expect(() => compileFilter({ any: [] })).toThrow(/at least one/);
   });
 });
+
+describe('validateRules', () => {
+  it('returns the parsed rules in input order, with defaults filled in', () => {
+    const rules = validateRules([
+      { id: 'b', name: 'B', active: true, priority: 9, when: { field: 'PX', op: 'is_empty' } },
+      { id: 'a', name: 'A', active: false, when: { field: 'PX', op: 'is_empty' } },
+    ]);
+    expect(rules.map((r) => [r.id, r.priority])).toEqual([
+      ['b', 9],
+      ['a', 100],
+    ]);
+  });
+});

@@ -76,22 +76,23 @@ export function compileRules(
   ruleDocs: readonly unknown[],
   options: CompileOptions = {},
 ): CompiledRules {
-  return compile(ruleDocs, options, false);
+  const { rules, apply } = compile(ruleDocs, options, false);
+  return { rules, apply };
 }
 
-/** Checks rules as {@link compileRules} does, without a business date (e.g. when a rule is saved). */
+/** Checks rules as {@link compileRules} does, without a business date (e.g. when a rule is saved); returns them parsed, in input order. */
 export function validateRules(
   ruleDocs: readonly unknown[],
   options: Pick<CompileOptions, 'columns'> = {},
 ): Rule[] {
-  return [...compile(ruleDocs, options, true).rules];
+  return compile(ruleDocs, options, true).inputOrder;
 }
 
 function compile(
   ruleDocs: readonly unknown[],
   options: CompileOptions,
   validateOnly: boolean,
-): CompiledRules {
+): CompiledRules & { inputOrder: Rule[] } {
   const columns = options.columns ?? defaultColumnConfig;
   if (options.businessDate !== undefined && !isCalendarDate(options.businessDate)) {
     throw new MarketPulseError(
@@ -101,8 +102,8 @@ function compile(
   }
   const problems: RuleProblem[] = [];
   const entries: { rule: Rule; compiled: CompiledCondition; position: number }[] = [];
-  const ids = new Map<string, string>();
-  const names = new Map<string, string>();
+  const ids = new Set<string>();
+  const names = new Set<string>();
   ruleDocs.forEach((doc, position) => {
     const rule = readRule(doc, position, problems);
     if (!rule) return;
@@ -121,7 +122,7 @@ function compile(
         path: 'id',
         reason: `id ${rule.id} is used by another rule`,
       });
-    ids.set(rule.id, rule.name);
+    ids.add(rule.id);
     const nameKey = rule.name.trim().toLowerCase();
     if (names.has(nameKey))
       problems.push({
@@ -130,7 +131,7 @@ function compile(
         path: 'name',
         reason: `name "${rule.name}" is used by another rule (names are case-insensitive)`,
       });
-    names.set(nameKey, rule.id);
+    names.add(nameKey);
     entries.push({ rule, compiled, position });
   });
   if (problems.length > 0) {
@@ -141,6 +142,7 @@ function compile(
       details: { problems },
     });
   }
+  const inputOrder = entries.map((e) => e.rule);
   entries.sort(
     (a, b) =>
       a.rule.priority - b.rule.priority ||
@@ -151,6 +153,7 @@ function compile(
   const firstMatch = createFirstMatch(used.map((e) => e.compiled));
 
   return {
+    inputOrder,
     rules: entries.map((e) => e.rule),
     apply<R extends ColorRecord>(records: readonly R[]): RuleApplication<R> {
       const kept: R[] = [];

@@ -32,11 +32,17 @@ function checkKey(key: string): void {
   }
 }
 
-/**
- * An in-memory {@link ObjectStore} with the same conditional-write semantics as the real stores.
- * Each call yields to the event loop once, so concurrent callers interleave as they would on a
- * real store.
- */
+/** An `ifMatch` condition fails on a missing key (NOT_FOUND) or a different ETag (PRECONDITION_FAILED). */
+function checkMatch(key: string, current: Entry | undefined, ifMatch: string | undefined): void {
+  if (ifMatch === undefined) return;
+  if (!current)
+    throw new MarketPulseError('NOT_FOUND', `${key} does not exist`, { details: { key } });
+  if (current.etag !== ifMatch) {
+    throw new MarketPulseError('PRECONDITION_FAILED', `${key} has changed`, { details: { key } });
+  }
+}
+
+/** An in-memory {@link ObjectStore} with the same conditional-write semantics as the real stores. */
 export function createMemoryStore(): ObjectStore & { readonly size: number } {
   const entries = new Map<string, Entry>();
   // Yield once per call so concurrent callers interleave as they would on a real store.
@@ -61,15 +67,7 @@ export function createMemoryStore(): ObjectStore & { readonly size: number } {
           details: { key },
         });
       }
-      if (condition.ifMatch !== undefined) {
-        if (!current)
-          throw new MarketPulseError('NOT_FOUND', `${key} does not exist`, { details: { key } });
-        if (current.etag !== condition.ifMatch) {
-          throw new MarketPulseError('PRECONDITION_FAILED', `${key} has changed`, {
-            details: { key },
-          });
-        }
-      }
+      checkMatch(key, current, condition.ifMatch);
       const etag = contentEtag(copy);
       entries.set(key, { body: copy, etag });
       return { etag };
@@ -78,15 +76,7 @@ export function createMemoryStore(): ObjectStore & { readonly size: number } {
       checkKey(key);
       await tick();
       const current = entries.get(key);
-      if (condition.ifMatch !== undefined) {
-        if (!current)
-          throw new MarketPulseError('NOT_FOUND', `${key} does not exist`, { details: { key } });
-        if (current.etag !== condition.ifMatch) {
-          throw new MarketPulseError('PRECONDITION_FAILED', `${key} has changed`, {
-            details: { key },
-          });
-        }
-      }
+      checkMatch(key, current, condition.ifMatch);
       entries.delete(key);
     },
     async *list(

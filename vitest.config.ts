@@ -1,6 +1,19 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // Packages test against each other's source, so the suite needs no build first.
+    alias: [
+      {
+        find: /^@market-pulse\/core\/testing$/,
+        replacement: source('./packages/core/src/testing/index.ts'),
+      },
+      { find: /^@market-pulse\/core$/, replacement: source('./packages/core/src/index.ts') },
+    ],
+  },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     // Property tests and large fixtures are CPU-bound; two workers match the 2-core machines.

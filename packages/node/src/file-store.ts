@@ -1,0 +1,380 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, truncate, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  isValidKey,
+  MarketPulseError,
+  type ObjectListing,
+  type ObjectStore,
+  type PutCondition,
+  type StoredObject,
+} from '@market-pulse/core';
+import {
+  decodeSegment,
+  OBJECT_DIR_SUFFIX,
+  objectDirSegments,
+  prefixDirSegments,
+} from './key-path.js';
+
+export interface FileStoreOptions {
+  /** The folder that holds the store (created when missing). */
+  dir: string;
+  /** fsync each version and its directory before a write returns (default true). */
+  durable?: boolean;
+}
+
+// Each key is a directory of numbered, immutable versions; the highest number is the current one.
+// A write creates version n+1 with link(2), which fails with EEXIST when another process created
+// it first: create-if-absent and compare-and-swap both become "win the next version", atomic
+// across processes, with no lock a killed process could leave behind (at worst a temp file).
+//
+// A version file is a header line — `MP1 <D|X> <etag> <nonce> <base>`: data or deleted, the body's
+// ETag, the writer's nonce and the nonce of the version it replaced — then the body.
+//
+// Superseded versions are truncated to their header, so their numbers stay taken, and are deleted
+// only once superseded for RETIRE_MS. A writer that still links into a retired number (it stalled
+// that long) finds a higher version after its link; a write stands only if it is the highest or
+// version n+1 was built on it (its `base` is our nonce) — otherwise it is withdrawn and retried.
+// A reader re-lists after reading: if its version is still the highest, it was never truncated.
+
+const VERSION_DIGITS = 16;
+const VERSION_NAME = /^\d{16}$/;
+const HEADER_END = 0x0a;
+const HEADER_MAX = 128;
+const MAX_ATTEMPTS = 1_000;
+const RETIRE_MS = 10 * 60_000;
+
+interface Header {
+  deleted: boolean;
+  etag: string;
+  nonce: string;
+  base: string;
+  length: number;
+}
+
+interface Version extends Header {
+  number: number;
+  body: Uint8Array;
+}
+
+function parseHeader(raw: Uint8Array, path: string): Header {
+  const newline = raw.indexOf(HEADER_END);
+  const fields = Buffer.from(raw.subarray(0, Math.max(newline, 0)))
+    .toString('latin1')
+    .split(' ');
+  const [magic, kind, etag, nonce, base] = fields;
+  if (
+    newline < 0 ||
+    magic !== 'MP1' ||
+    (kind !== 'D' && kind !== 'X') ||
+    !etag ||
+    !nonce ||
+    !base
+  ) {
+    throw new MarketPulseError('INTERNAL', `store file ${path} is not a Market Pulse version file`);
+  }
+  return { deleted: kind === 'X', etag, nonce, base, length: newline + 1 };
+}
+
+function etagOf(body: Uint8Array): string {
+  return createHash('md5').update(body).digest('hex');
+}
+
+function versionName(n: number): string {
+  return String(n).padStart(VERSION_DIGITS, '0');
+}
+
+function checkKey(key: string): void {
+  if (!isValidKey(key)) {
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid store key "${key}": use [A-Za-z0-9._-] segments separated by /`,
+    );
+  }
+}
+
+const isCode = (err: unknown, code: string) =>
+  (err as NodeJS.ErrnoException | undefined)?.code === code;
+
+/**
+ * The embedded {@link ObjectStore}: a folder on the local disk, safe to share between processes
+ * (CLI runs and a server on one data folder). Writes are atomic (temp file, fsync, link); keys that
+ * differ only in case and Windows device names never collide.
+ *
+ * @example
+ * ```ts
+ * const store = createFileStore({ dir: './market-pulse-data/store' });
+ * await store.put('config/rules.json', bytes, { ifNoneMatch: '*' });
+ * ```
+ */
+export function createFileStore(options: FileStoreOptions): ObjectStore {
+  const objectsRoot = join(options.dir, 'objects');
+  const tmpRoot = join(options.dir, 'tmp');
+  const durable = options.durable ?? true;
+
+  const objectDir = (key: string) => join(objectsRoot, ...objectDirSegments(key));
+
+  async function versionNumbers(dir: string): Promise<number[]> {
+    try {
+      const names = await readdir(dir);
+      return names
+        .filter((n) => VERSION_NAME.test(n))
+        .map(Number)
+        .sort((a, b) => a - b);
+    } catch (err) {
+      if (isCode(err, 'ENOENT') || isCode(err, 'ENOTDIR')) return [];
+      throw unavailable(err);
+    }
+  }
+
+  /** The current version of a key, or null when it never existed. */
+  async function latest(key: string): Promise<Version | null> {
+    const dir = objectDir(key);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const number = (await versionNumbers(dir)).at(-1);
+      if (number === undefined) return null;
+      let raw: Buffer;
+      try {
+        raw = await readFile(join(dir, versionName(number)));
+      } catch (err) {
+        if (isCode(err, 'ENOENT')) continue;
+        throw unavailable(err);
+      }
+      // Superseded while we read it (and maybe truncated): read the new one instead.
+      if ((await versionNumbers(dir)).at(-1) !== number) continue;
+      const header = parseHeader(raw, join(dir, versionName(number)));
+      return { ...header, number, body: new Uint8Array(raw.subarray(header.length)) };
+    }
+    throw new MarketPulseError('UNAVAILABLE', `${key} kept changing while being read`);
+  }
+
+  async function readHeader(
+    path: string,
+  ): Promise<(Header & { size: number; mtimeMs: number }) | null> {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      if (isCode(err, 'ENOENT')) return null;
+      throw unavailable(err);
+    }
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEADER_MAX), 0, HEADER_MAX, 0);
+      const { size, mtimeMs } = await handle.stat();
+      return { ...parseHeader(buffer.subarray(0, bytesRead), path), size, mtimeMs };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** The current version's header and size, without reading its body (for listings). */
+  async function head(
+    key: string,
+  ): Promise<{ deleted: boolean; etag: string; size: number } | null> {
+    const dir = objectDir(key);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const number = (await versionNumbers(dir)).at(-1);
+      if (number === undefined) return null;
+      const header = await readHeader(join(dir, versionName(number)));
+      if (!header || (await versionNumbers(dir)).at(-1) !== number) continue;
+      return { deleted: header.deleted, etag: header.etag, size: header.size - header.length };
+    }
+    throw new MarketPulseError('UNAVAILABLE', `${key} kept changing while being read`);
+  }
+
+  let swept: Promise<void> | undefined;
+
+  async function writeTemp(header: string, body: Uint8Array): Promise<string> {
+    swept ??= sweepDeadWriters(tmpRoot);
+    await swept;
+    await mkdir(tmpRoot, { recursive: true });
+    const path = join(tmpRoot, `${process.pid}-${randomBytes(8).toString('hex')}`);
+    const handle = await open(path, 'wx');
+    try {
+      await handle.writeFile(Buffer.concat([Buffer.from(header, 'latin1'), body]));
+      if (durable) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return path;
+  }
+
+  async function syncDir(dir: string): Promise<void> {
+    if (!durable) return;
+    try {
+      const handle = await open(dir, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      // Directory fsync is not supported everywhere (e.g. Windows); the version file itself is synced.
+    }
+  }
+
+  /** Writes the next version of `key` if `allowed(current)` holds; retries when another process wins the slot. */
+  async function writeNext(
+    key: string,
+    kind: 'D' | 'X',
+    body: Uint8Array,
+    allowed: (current: Version | null) => undefined | 'skip',
+  ): Promise<string | undefined> {
+    const etag = etagOf(body);
+    const nonce = randomBytes(8).toString('hex');
+    const dir = objectDir(key);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await latest(key);
+      if (allowed(current) === 'skip') return undefined;
+      const next = (current?.number ?? 0) + 1;
+      const mine = join(dir, versionName(next));
+      const temp = await writeTemp(`MP1 ${kind} ${etag} ${nonce} ${current?.nonce ?? '-'}\n`, body);
+      try {
+        await mkdir(dir, { recursive: true });
+        await link(temp, mine);
+      } catch (err) {
+        if (isCode(err, 'EEXIST')) continue; // another writer took version `next`: re-check the condition
+        throw unavailable(err);
+      } finally {
+        await unlink(temp).catch(() => undefined);
+      }
+      const numbers = await versionNumbers(dir);
+      if ((numbers.at(-1) as number) > next) {
+        const successor = await readHeader(join(dir, versionName(next + 1)));
+        if (successor?.base !== nonce) {
+          await unlink(mine).catch(() => undefined); // a stale write into a retired number
+          continue;
+        }
+      }
+      await syncDir(dir);
+      await retire(
+        dir,
+        numbers.filter((n) => n < next),
+      );
+      return etag;
+    }
+    throw new MarketPulseError(
+      'CONFLICT',
+      `${key} is being written too often to win a write; retry`,
+    );
+  }
+
+  /** Truncates superseded versions to their header and deletes those superseded long ago. */
+  async function retire(dir: string, superseded: number[]): Promise<void> {
+    const now = Date.now();
+    for (const number of superseded) {
+      const path = join(dir, versionName(number));
+      const header = await readHeader(path).catch(() => null);
+      if (!header) continue;
+      if (header.size > header.length) await truncate(path, header.length).catch(() => undefined);
+      else if (now - header.mtimeMs > RETIRE_MS) await unlink(path).catch(() => undefined);
+    }
+  }
+
+  function requireMatch(key: string, current: Version | null, ifMatch: string | undefined): void {
+    if (ifMatch === undefined) return;
+    if (!current || current.deleted)
+      throw new MarketPulseError('NOT_FOUND', `${key} does not exist`, { details: { key } });
+    if (current.etag !== ifMatch)
+      throw new MarketPulseError('PRECONDITION_FAILED', `${key} has changed`, { details: { key } });
+  }
+
+  async function* walk(dir: string, segments: string[]): AsyncGenerator<string> {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (err) {
+      if (isCode(err, 'ENOENT') || isCode(err, 'ENOTDIR')) return;
+      throw unavailable(err);
+    }
+    for (const name of names) {
+      if (name.endsWith(OBJECT_DIR_SUFFIX))
+        yield [...segments, name.slice(0, -1)].map(decodeSegment).join('/');
+      else yield* walk(join(dir, name), [...segments, name]);
+    }
+  }
+
+  return {
+    async get(key: string): Promise<StoredObject | null> {
+      checkKey(key);
+      const current = await latest(key);
+      return current && !current.deleted ? { body: current.body, etag: current.etag } : null;
+    },
+
+    async put(key: string, body: Uint8Array, condition: PutCondition = {}) {
+      checkKey(key);
+      const etag = await writeNext(key, 'D', body, (current) => {
+        if (condition.ifNoneMatch === '*' && current && !current.deleted) {
+          throw new MarketPulseError('PRECONDITION_FAILED', `${key} already exists`, {
+            details: { key },
+          });
+        }
+        requireMatch(key, current, condition.ifMatch);
+        return undefined;
+      });
+      return { etag: etag as string };
+    },
+
+    async delete(key: string, condition: { ifMatch?: string } = {}) {
+      checkKey(key);
+      await writeNext(key, 'X', new Uint8Array(0), (current) => {
+        requireMatch(key, current, condition.ifMatch);
+        return !current || current.deleted ? 'skip' : undefined;
+      });
+    },
+
+    async *list(
+      prefix: string,
+      opts: { after?: string; limit?: number } = {},
+    ): AsyncIterable<ObjectListing> {
+      const segments = prefixDirSegments(prefix);
+      const keys: string[] = [];
+      for await (const key of walk(join(objectsRoot, ...segments), segments)) {
+        if (key.startsWith(prefix) && (opts.after === undefined || key > opts.after))
+          keys.push(key);
+      }
+      keys.sort();
+      const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+      let yielded = 0;
+      for (const key of keys) {
+        if (yielded >= limit) return;
+        const current = await head(key);
+        if (!current || current.deleted) continue;
+        yielded++;
+        yield { key, etag: current.etag, size: current.size };
+      }
+    },
+  };
+}
+
+function unavailable(err: unknown): MarketPulseError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'unknown';
+  return new MarketPulseError('UNAVAILABLE', `file store I/O failed (${code})`, { cause: err });
+}
+
+/**
+ * Removes temp files of writers that died mid-write on this host (their name starts with the
+ * writer's PID). Files of live processes are left alone; nothing here is a lock.
+ */
+async function sweepDeadWriters(tmpRoot: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(tmpRoot);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(name.split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid))
+      await unlink(join(tmpRoot, name)).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return isCode(err, 'EPERM'); // exists, owned by someone else
+  }
+}

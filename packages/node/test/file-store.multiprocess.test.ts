@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFileStore } from '../src/file-store.js';
+
+const WRITER = fileURLToPath(new URL('./store-writer.ts', import.meta.url));
+const TSCONFIG = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
+const dirs: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mp-multi-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function startWriter(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, ...args], {
+    env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const done = new Promise<string>((resolve, reject) => {
+    child.on('exit', (code, signal) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`writer exited ${code ?? signal}: ${stderr}`));
+    });
+  });
+  return { child, done, output: () => stdout };
+}
+
+describe('file store across processes', () => {
+  it('loses no compare-and-swap update among 4 processes', async () => {
+    const dir = await tempDir();
+    await Promise.all(Array.from({ length: 4 }, () => startWriter([dir, 'count', '40']).done));
+    const stored = await createFileStore({ dir }).get('counters/n');
+    expect(new TextDecoder().decode(stored?.body).split(':')[0]).toBe('160');
+  }, 60_000);
+
+  it('lets exactly one of 4 processes win each create', async () => {
+    const dir = await tempDir();
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => startWriter([dir, 'create', '60']).done),
+    );
+    const wins = results.flatMap((r) => JSON.parse(r) as number[]).sort((a, b) => a - b);
+    expect(wins).toEqual(Array.from({ length: 60 }, (_, i) => i));
+  }, 60_000);
+
+  it('survives writers killed mid-write: every document parses, nothing is locked, temp files are swept', async () => {
+    const dir = await tempDir();
+    for (let round = 0; round < 5; round++) {
+      const writer = startWriter([dir, 'churn']);
+      // Kill after a different number of completed writes each round, somewhere inside the next one.
+      const target = `wrote ${5 + round * 11}\n`;
+      await new Promise<void>((resolve) => {
+        const onData = () => {
+          if (writer.output().includes(target)) {
+            writer.child.stdout.off('data', onData);
+            resolve();
+          }
+        };
+        writer.child.stdout.on('data', onData);
+      });
+      const store = createFileStore({ dir });
+      writer.child.kill('SIGKILL');
+      await writer.done.catch(() => undefined);
+      for await (const item of store.list('churn/')) {
+        const doc = await store.get(item.key);
+        expect(() => JSON.parse(new TextDecoder().decode(doc?.body))).not.toThrow();
+      }
+      // No lock to wait for: a compare-and-swap right after the kill succeeds at once.
+      const current = await store.get('churn/0');
+      await store.put('churn/0', new TextEncoder().encode('{"i":-1}'), {
+        ifMatch: current?.etag as string,
+      });
+    }
+    // A fresh writer sweeps the dead writers' temp files.
+    await startWriter([dir, 'count', '1']).done;
+    const leftovers = await readdir(join(dir, 'tmp')).catch(() => []);
+    expect(leftovers).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,47 @@
+// A child process for the multi-process tests: races other processes on one store folder.
+//   store-writer.ts <dir> count <n>     — n compare-and-swap increments of counters/n
+//   store-writer.ts <dir> create <n>    — tries to create race/0..n-1; prints the ones it won
+//   store-writer.ts <dir> churn         — rewrites docs forever (killed by the test)
+import { isMarketPulseError } from '@market-pulse/core';
+import { createFileStore } from '../src/file-store.js';
+
+const [dir, mode, arg] = process.argv.slice(2) as [string, string, string | undefined];
+const store = createFileStore({ dir });
+const encode = (s: string) => new TextEncoder().encode(s);
+
+async function increment(): Promise<void> {
+  for (;;) {
+    const current = await store.get('counters/n');
+    const value = current ? Number(new TextDecoder().decode(current.body).split(':')[0]) : 0;
+    // The writer's pid makes equal counts distinct bytes, as a generation number does for documents.
+    const body = encode(`${value + 1}:${process.pid}`);
+    try {
+      if (current) await store.put('counters/n', body, { ifMatch: current.etag });
+      else await store.put('counters/n', body, { ifNoneMatch: '*' });
+      return;
+    } catch (err) {
+      if (!isMarketPulseError(err, 'PRECONDITION_FAILED') && !isMarketPulseError(err, 'NOT_FOUND'))
+        throw err;
+    }
+  }
+}
+
+if (mode === 'count') {
+  for (let i = 0; i < Number(arg); i++) await increment();
+} else if (mode === 'create') {
+  const won: number[] = [];
+  for (let i = 0; i < Number(arg); i++) {
+    try {
+      await store.put(`race/${i}`, encode(`winner ${process.pid}`), { ifNoneMatch: '*' });
+      won.push(i);
+    } catch (err) {
+      if (!isMarketPulseError(err, 'PRECONDITION_FAILED')) throw err;
+    }
+  }
+  process.stdout.write(JSON.stringify(won));
+} else if (mode === 'churn') {
+  for (let i = 0; ; i++) {
+    await store.put(`churn/${i % 7}`, encode(JSON.stringify({ i, pad: 'x'.repeat(i % 5000) })));
+    process.stdout.write(`wrote ${i}\n`);
+  }
+}

@@ -98,3 +98,11 @@ export {
   type RuleInput,
   ruleSchema,
 } from './rules/rule-schema.js';
+export { allocateNumber } from './store/counter.js';
+export {
+  createDocument,
+  readDocument,
+  type StoredDocument,
+  type UpdateOutcome,
+  updateDocument,
+} from './store/json-document.js';

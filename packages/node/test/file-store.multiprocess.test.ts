@@ -59,6 +59,15 @@ describe('file store across processes', () => {
     expect(wins).toEqual(Array.from({ length: 60 }, (_, i) => i));
   }, 60_000);
 
+  it('never hands out one counter number twice across 4 processes (RUN_IDs)', async () => {
+    const dir = await tempDir();
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => startWriter([dir, 'allocate', '25']).done),
+    );
+    const numbers = results.flatMap((r) => JSON.parse(r) as number[]).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  }, 60_000);
+
   it('survives writers killed mid-write: every document parses, nothing is locked, temp files are swept', async () => {
     const dir = await tempDir();
     for (let round = 0; round < 5; round++) {

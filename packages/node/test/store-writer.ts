@@ -1,8 +1,9 @@
 // A child process for the multi-process tests: races other processes on one store folder.
 //   store-writer.ts <dir> count <n>     — n compare-and-swap increments of counters/n
 //   store-writer.ts <dir> create <n>    — tries to create race/0..n-1; prints the ones it won
+//   store-writer.ts <dir> allocate <n> — allocates n numbers from counters/run-id.json; prints them
 //   store-writer.ts <dir> churn         — rewrites docs forever (killed by the test)
-import { isMarketPulseError } from '@market-pulse/core';
+import { allocateNumber, isMarketPulseError } from '@market-pulse/core';
 import { createFileStore } from '../src/file-store.js';
 
 const [dir, mode, arg] = process.argv.slice(2) as [string, string, string | undefined];
@@ -39,6 +40,11 @@ if (mode === 'count') {
     }
   }
   process.stdout.write(JSON.stringify(won));
+} else if (mode === 'allocate') {
+  const numbers: number[] = [];
+  for (let i = 0; i < Number(arg); i++)
+    numbers.push(await allocateNumber(store, 'counters/run-id.json'));
+  process.stdout.write(JSON.stringify(numbers));
 } else if (mode === 'churn') {
   for (let i = 0; ; i++) {
     await store.put(`churn/${i % 7}`, encode(JSON.stringify({ i, pad: 'x'.repeat(i % 5000) })));

@@ -48,6 +48,12 @@ describe('rankColors: the order of SPEC §2', () => {
   });
 
   it('falls back to DATE where DATE_1 is empty, and ranks by DATE alone when asked', () => {
+    expect(
+      rankColors([
+        color({ DATE_1: '', DATE: '2026-03-13', PX: 1 }),
+        color({ DATE_1: '2026-03-12', PX: 2 }),
+      ])[0]?.PX,
+    ).toBe(1);
     const old = color({ DATE_1: '2026-03-10', DATE: '2026-03-13', PX: 100 });
     const undated = color({ DATE_1: null, DATE: '2026-03-11', PX: 90 });
     expect(rankColors([old, undated])[0]?.PX).toBe(90);

@@ -105,7 +105,11 @@ export function rankOrder<R extends ColorRecord>(
       groupIds.set(cusip, group);
     }
     groupOf[i] = group;
-    const primary = dateOnly ? row.DATE : (row.DATE_1 ?? row.DATE);
+    const quoteDate = row.DATE_1;
+    const primary =
+      dateOnly || quoteDate === null || quoteDate === undefined || quoteDate === ''
+        ? row.DATE
+        : quoteDate;
     dateKey[i] = dateNumber(primary, i);
     rankKey[i] = typeof row.RANK === 'number' ? row.RANK : EMPTY_RANK;
     const px = row.PX;

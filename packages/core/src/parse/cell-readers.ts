@@ -7,7 +7,7 @@ import {
   type SlashDateFormat,
 } from './calendar-date.js';
 import { parseNumberText, trimSpaces } from './number-text.js';
-import type { Cell, RecordValue } from './record.js';
+import { type Cell, isErrorCell, type RecordValue } from './record.js';
 
 /** What reading one cell gives: a value (`null` = empty) or the reason it cannot be read. */
 export type CellResult = { ok: true; value: RecordValue } | { ok: false; reason: string };
@@ -19,11 +19,14 @@ export interface CellReaderOptions {
 
 export type CellReader = (cell: Cell) => CellResult;
 
+/** A cell that is not a spreadsheet error (those are refused before the type readers run). */
+type ValueCell = Exclude<Cell, { error: string }>;
+
 const EMPTY: CellResult = { ok: true, value: null };
 const ok = (value: RecordValue): CellResult => ({ ok: true, value });
 const fail = (reason: string): CellResult => ({ ok: false, reason });
 
-function readText(cell: Cell): CellResult {
+function readText(cell: ValueCell): CellResult {
   if (cell === null || cell === undefined) return EMPTY;
   if (typeof cell === 'string') {
     const text = trimSpaces(cell);
@@ -35,7 +38,7 @@ function readText(cell: Cell): CellResult {
   return date === undefined ? fail('invalid date cell') : ok(date);
 }
 
-function readId(cell: Cell): CellResult {
+function readId(cell: ValueCell): CellResult {
   if (cell === null || cell === undefined) return EMPTY;
   if (typeof cell === 'string') {
     const text = trimSpaces(cell);
@@ -52,7 +55,7 @@ function readId(cell: Cell): CellResult {
   );
 }
 
-function readNumber(cell: Cell, integer: boolean): CellResult {
+function readNumber(cell: ValueCell, integer: boolean): CellResult {
   if (cell === null || cell === undefined) return EMPTY;
   let value: number | null | undefined;
   if (typeof cell === 'number') value = Number.isFinite(cell) ? cell : undefined;
@@ -68,7 +71,7 @@ function readNumber(cell: Cell, integer: boolean): CellResult {
   return ok(value);
 }
 
-function readDate(cell: Cell, options: CellReaderOptions): CellResult {
+function readDate(cell: ValueCell, options: CellReaderOptions): CellResult {
   if (cell === null || cell === undefined) return EMPTY;
   let date: CalendarDate | undefined;
   if (cell instanceof Date) date = dateCellToDate(cell);
@@ -93,7 +96,7 @@ function readDate(cell: Cell, options: CellReaderOptions): CellResult {
 
 /** Builds the reader for one configured column: type, then constraints. */
 export function cellReaderFor(column: ColumnDef, options: CellReaderOptions): CellReader {
-  const base: CellReader =
+  const base: (cell: ValueCell) => CellResult =
     column.type === 'text'
       ? readText
       : column.type === 'id'
@@ -102,9 +105,13 @@ export function cellReaderFor(column: ColumnDef, options: CellReaderOptions): Ce
           ? (cell) => readDate(cell, options)
           : (cell) => readNumber(cell, column.type === 'integer');
   const checks = constraintChecks(column);
-  if (checks.length === 0) return base;
   return (cell) => {
+    if (isErrorCell(cell))
+      return fail(
+        `the cell holds the spreadsheet error ${cell.error}; fix the formula or the value`,
+      );
     const result = base(cell);
+    if (checks.length === 0) return result;
     if (!result.ok || result.value === null) return result;
     for (const check of checks) {
       const reason = check(result.value);
@@ -159,6 +166,7 @@ function constraintChecks(column: ColumnDef): Check[] {
 /** Reads a cell of a column that is not configured: kept as close to the input as JSON allows. */
 export function readExtraCell(cell: Cell): RecordValue {
   if (cell === null || cell === undefined) return null;
+  if (isErrorCell(cell)) return cell.error;
   if (typeof cell === 'string') {
     const text = trimSpaces(cell);
     return text === '' ? null : text;

@@ -2,7 +2,7 @@ import type { ColumnConfig, ColumnDef } from '../columns/column-config.js';
 import { headerKey, OUTPUT_ONLY_COLUMNS } from '../columns/column-config.js';
 import { MarketPulseError } from '../errors.js';
 import { trimSpaces } from './number-text.js';
-import type { Cell, ParseNotice } from './record.js';
+import { type Cell, isErrorCell, type ParseNotice } from './record.js';
 
 /** Details of a header that cannot be read; the whole input is refused. */
 export interface HeaderProblem {
@@ -34,6 +34,7 @@ const OUTPUT_KEYS = new Set(OUTPUT_ONLY_COLUMNS.map(outputKey));
 
 function headerText(cell: Cell): string {
   if (cell === null || cell === undefined) return '';
+  if (isErrorCell(cell)) return cell.error;
   return trimSpaces(cell instanceof Date ? cell.toISOString() : String(cell));
 }
 

@@ -417,3 +417,19 @@ describe('parseRecords: configured columns', () => {
     });
   });
 });
+
+describe('parseRecords: spreadsheet error cells', () => {
+  it('refuses an error cell in a configured column and keeps it as text in a pass-through column', () => {
+    const { errors } = parseOne({ PX: { error: '#N/A' } });
+    expect(errors[0]).toMatchObject({
+      column: 'PX',
+      reason: expect.stringMatching(/spreadsheet error #N\/A/),
+    });
+    expect(parseOne({ TICKER: { error: '#REF!' } }).errors[0]).toMatchObject({ column: 'TICKER' });
+    const { records } = parseRecords({
+      header: [...HEADER, 'Note'],
+      rows: [[...row(), { error: '#DIV/0!' }]],
+    });
+    expect(records[0]?.Note).toBe('#DIV/0!');
+  });
+});

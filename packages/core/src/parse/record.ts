@@ -1,7 +1,21 @@
 import type { CalendarDate } from './calendar-date.js';
 
+/** A spreadsheet error value (`#N/A`, `#DIV/0!`, …) — never data, always a row error in a configured column. */
+export interface ErrorCell {
+  error: string;
+}
+
 /** A cell as a reader hands it over (CSV cells arrive as text). */
-export type Cell = string | number | boolean | Date | null | undefined;
+export type Cell = string | number | boolean | Date | ErrorCell | null | undefined;
+
+export function isErrorCell(cell: Cell): cell is ErrorCell {
+  return (
+    typeof cell === 'object' &&
+    cell !== null &&
+    !(cell instanceof Date) &&
+    typeof cell.error === 'string'
+  );
+}
 
 /** A value in a parsed record: text, number, calendar date (`YYYY-MM-DD` text) or `null` for empty. */
 export type RecordValue = string | number | boolean | null;

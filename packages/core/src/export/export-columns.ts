@@ -1,0 +1,47 @@
+import type { ColumnConfig } from '../columns/column-config.js';
+
+/** Output columns before the inputs, in the first implementation's order (SPEC §1.3). */
+const LEADING = ['RUN_ID', 'PROCESSED_AT', 'PROCESSING_TYPE'] as const;
+/** Output columns after the inputs: the rest of the first implementation's 24, then ours. */
+const TRAILING = [
+  'IS_PARENT',
+  'PARENT_MESSAGE_ID',
+  'CHILDREN_COUNT',
+  'ROW_ID',
+  'PARENT_ROW_ID',
+  'ORIGIN',
+] as const;
+
+/**
+ * The column order of every export (SPEC §1.3): RUN_ID, PROCESSED_AT, PROCESSING_TYPE, the
+ * configured input columns, IS_PARENT, PARENT_MESSAGE_ID, CHILDREN_COUNT, then ROW_ID,
+ * PARENT_ROW_ID, ORIGIN, then pass-through columns in the order first seen.
+ *
+ * @example
+ * ```ts
+ * exportColumns(defaultColumnConfig, ['Desk Note']).slice(0, 4); // ['RUN_ID', 'PROCESSED_AT', 'PROCESSING_TYPE', 'MESSAGE_ID']
+ * ```
+ */
+export function exportColumns(config: ColumnConfig, passThrough: Iterable<string> = []): string[] {
+  const known = [...LEADING, ...config.columns.map((c) => c.name), ...TRAILING];
+  const seen = new Set(known);
+  const extra: string[] = [];
+  for (const name of passThrough) {
+    if (!seen.has(name)) {
+      seen.add(name);
+      extra.push(name);
+    }
+  }
+  return [...known, ...extra];
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Neutralises spreadsheet formula injection (SPEC §10): text starting with `=`, `+`, `-`, `@`, tab
+ * or carriage return gets a leading `'`, so a spreadsheet shows it as text instead of running it.
+ * Only text is touched — numbers stay numbers.
+ */
+export function neutralizeFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}

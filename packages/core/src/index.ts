@@ -44,7 +44,15 @@ export {
   type RecordParser,
   type RowOutcome,
 } from './parse/parse-records.js';
-export type { Cell, ColorRecord, ParseNotice, RecordValue, RowError } from './parse/record.js';
+export {
+  type Cell,
+  type ColorRecord,
+  type ErrorCell,
+  isErrorCell,
+  type ParseNotice,
+  type RecordValue,
+  type RowError,
+} from './parse/record.js';
 export type { Clock } from './ports/clock.js';
 export type {
   ObjectListing,

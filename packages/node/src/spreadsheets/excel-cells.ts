@@ -1,0 +1,36 @@
+import type { Cell } from '@market-pulse/core';
+
+/**
+ * Turns any value exceljs hands back for a cell into a parser cell: shared strings and rich text
+ * become their text, hyperlinks their text, formulas their cached result, error values an error
+ * cell (a row error in a configured column) — as is a formula with no readable result — dates stay `Date`s (UTC fields = the calendar date).
+ */
+export function cellFromExcel(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return value;
+  if (value instanceof Date) return value;
+  if (typeof value !== 'object') return String(value);
+  const v = value as {
+    richText?: { text?: unknown }[];
+    text?: unknown;
+    hyperlink?: unknown;
+    formula?: unknown;
+    sharedFormula?: unknown;
+    result?: unknown;
+    error?: unknown;
+  };
+  if (Array.isArray(v.richText)) return v.richText.map((run) => String(run.text ?? '')).join('');
+  if (typeof v.error === 'string') return { error: v.error };
+  if ('formula' in v || 'sharedFormula' in v) {
+    // exceljs' streaming reader drops error results (`<v>#DIV/0!</v>`) and files written without
+    // calculation have none: never read a formula without a value as an empty cell.
+    if (v.result === undefined)
+      return {
+        error: `=${String(v.formula ?? v.sharedFormula)} (a formula with no readable saved value)`,
+      };
+    return cellFromExcel(v.result);
+  }
+  if ('hyperlink' in v || 'text' in v) return cellFromExcel(v.text);
+  return null;
+}

@@ -1,0 +1,343 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sniffDelimiter } from './csv-reader.js';
+import { readColorFile } from './read-color-file.js';
+
+const HEADER = [
+  'MESSAGE_ID',
+  'TICKER',
+  'SECTOR',
+  'CUSIP',
+  'DATE',
+  'PRICE_LEVEL',
+  'PX',
+  'SOURCE',
+  'BIAS',
+  'RANK',
+];
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mp-sheets-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function workbook(
+  name: string,
+  sheets: Record<string, unknown[][]>,
+  date1904 = false,
+): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  wb.properties.date1904 = date1904;
+  for (const [sheetName, rows] of Object.entries(sheets)) {
+    const ws = wb.addWorksheet(sheetName);
+    for (const row of rows) ws.addRow(row);
+  }
+  const path = join(dir, name);
+  await wb.xlsx.writeFile(path);
+  return path;
+}
+
+async function file(name: string, content: string | Buffer): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+const good = [
+  '17734228894978519',
+  'WDMNT 2022-9A ER',
+  'MM-CLO',
+  '12345abc7',
+  '2026-03-13',
+  98.5,
+  98.5,
+  'JPM',
+  'BID',
+  3,
+];
+
+describe('readColorFile: xlsx', () => {
+  it('keeps MESSAGE_ID 17734228894978519 exactly from a text cell', async () => {
+    const { records, errors, sheet } = await readColorFile(
+      await workbook('ids.xlsx', { Colors: [HEADER, good] }),
+    );
+    expect(errors).toEqual([]);
+    expect(sheet).toBe('Colors');
+    expect(records[0]).toMatchObject({
+      MESSAGE_ID: '17734228894978519',
+      CUSIP: '12345ABC7',
+      PX: 98.5,
+    });
+  });
+
+  it('refuses a 17-digit numeric MESSAGE_ID cell with the sheet row number', async () => {
+    // biome-ignore lint/correctness/noPrecisionLoss: a number cell is exactly what loses the digits
+    const { records, errors } = await readColorFile(
+      await workbook('numeric-id.xlsx', {
+        S: [HEADER, good, [17734228894978519, ...good.slice(1)]],
+      }),
+    );
+    expect(records).toHaveLength(1);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        row: 3,
+        column: 'MESSAGE_ID',
+        reason: expect.stringMatching(/format the column as text/),
+      }),
+    ]);
+  });
+
+  it('normalises rich text, hyperlinks, formula results, error cells and date cells', async () => {
+    const rich = [
+      '17734228894978520',
+      { richText: [{ text: 'WDMNT ' }, { text: '2022-9A ER' }] },
+      'MM-CLO',
+      { text: '12345ABC7', hyperlink: 'https://example.invalid/cusip' },
+      new Date(Date.UTC(2026, 2, 13)),
+      { formula: 'G3', result: 97.25 },
+      { formula: '97.25', result: 97.25 },
+      'JPM',
+      'BID',
+      null,
+    ];
+    const broken = [
+      ...good.slice(0, 6),
+      { formula: '1/0', result: { error: '#DIV/0!' } },
+      ...good.slice(7),
+    ];
+    const errorCell = [...good.slice(0, 6), { error: '#N/A' }, ...good.slice(7)];
+    const { records, errors: all } = await readColorFile(
+      await workbook('kinds.xlsx', { S: [HEADER, rich, broken, errorCell] }),
+    );
+    expect(all[1]).toEqual(
+      expect.objectContaining({
+        row: 4,
+        column: 'PX',
+        reason: expect.stringMatching(/spreadsheet error #N\/A/),
+      }),
+    );
+    const errors = all.slice(0, 1);
+    expect(records[0]).toMatchObject({
+      TICKER: 'WDMNT 2022-9A ER',
+      CUSIP: '12345ABC7',
+      DATE: '2026-03-13',
+      PRICE_LEVEL: 97.25,
+      PX: 97.25,
+      RANK: 3,
+    });
+    expect(errors).toEqual([
+      expect.objectContaining({
+        row: 3,
+        column: 'PX',
+        reason: expect.stringMatching(/=1\/0 \(a formula with no readable saved value\)/),
+      }),
+    ]);
+  });
+
+  it('reads dates as calendar dates under any host TZ, honouring the 1904 date system', async () => {
+    const serialRow = [...good.slice(0, 4), 46094, ...good.slice(5)];
+    const path1900 = await workbook('dates-1900.xlsx', {
+      S: [
+        HEADER,
+        serialRow,
+        [...good.slice(0, 4), new Date(Date.UTC(2026, 2, 13)), ...good.slice(5)],
+      ],
+    });
+    const path1904 = await workbook(
+      'dates-1904.xlsx',
+      { S: [HEADER, [...good.slice(0, 4), 44632, ...good.slice(5)]] },
+      true,
+    );
+    const previous = process.env.TZ;
+    try {
+      for (const zone of ['UTC', 'Pacific/Auckland', 'America/New_York']) {
+        process.env.TZ = zone;
+        expect((await readColorFile(path1900)).records.map((r) => r.DATE)).toEqual([
+          '2026-03-13',
+          '2026-03-13',
+        ]);
+        expect((await readColorFile(path1904)).records.map((r) => r.DATE)).toEqual(['2026-03-13']);
+      }
+    } finally {
+      if (previous === undefined) delete process.env.TZ;
+      else process.env.TZ = previous;
+    }
+  });
+
+  it('reads the first sheet whose header matches', async () => {
+    const path = await workbook('sheets.xlsx', {
+      Notes: [
+        ['just', 'notes'],
+        ['x', 'y'],
+      ],
+      Colors: [[], HEADER, good],
+    });
+    const { records, sheet } = await readColorFile(path);
+    expect(sheet).toBe('Colors');
+    expect(records).toHaveLength(1);
+  });
+
+  it('names missing and duplicate columns when no sheet matches', async () => {
+    const path = await workbook('bad-header.xlsx', { S: [['MESSAGE_ID', 'Message ID', 'CUSIP']] });
+    await expect(readColorFile(path)).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: {
+        kind: 'header',
+        missing: expect.arrayContaining(['SECTOR', 'PX']),
+        duplicate: [{ column: 'MESSAGE_ID', headers: ['MESSAGE_ID', 'Message ID'] }],
+      },
+    });
+  });
+});
+
+describe('readColorFile: refused before parsing', () => {
+  it('refuses an empty file', async () => {
+    await expect(readColorFile(await file('empty.csv', ''))).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: expect.stringMatching(/empty/),
+    });
+  });
+
+  it('refuses a text file renamed .xlsx', async () => {
+    await expect(readColorFile(await file('renamed.xlsx', HEADER.join(',')))).rejects.toMatchObject(
+      {
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: expect.stringMatching(/renamed/),
+      },
+    );
+  });
+
+  it('refuses a zip bomb renamed .xlsx without inflating it', async () => {
+    await expect(readColorFile(await file('bomb.xlsx', zipBomb()))).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: expect.stringMatching(/zip bomb/),
+    });
+  });
+
+  it('refuses a file above the size limit', async () => {
+    const path = await workbook('big.xlsx', { S: [HEADER, good] });
+    await expect(
+      readColorFile(path, {
+        limits: {
+          maxBytes: 1_000,
+          maxZipEntries: 1_000,
+          maxUncompressedBytes: 1e9,
+          maxCompressionRatio: 200,
+        },
+      }),
+    ).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+    });
+  });
+
+  it('refuses other formats', async () => {
+    await expect(readColorFile(await file('colors.xls', 'x'))).rejects.toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
+  });
+});
+
+describe('readColorFile: CSV', () => {
+  const csvRow = (cells: string[], d = ',') => cells.join(d);
+
+  it('strips a BOM, keeps ids exact and numbers rows by record', async () => {
+    const text = `\ufeff${csvRow(HEADER)}\r\n${csvRow(good.map(String))}\r\n${csvRow([...good.slice(0, 6).map(String), '12abc', ...good.slice(7).map(String)])}\r\n`;
+    const { records, errors } = await readColorFile(await file('bom.csv', text));
+    expect(records[0]?.MESSAGE_ID).toBe('17734228894978519');
+    expect(errors).toEqual([expect.objectContaining({ row: 3, column: 'PX', value: '12abc' })]);
+  });
+
+  it.each([
+    [';', 'semicolons'],
+    ['\t', 'tabs'],
+  ])('sniffs %j (%s) and honours RFC 4180 quoting', async (d) => {
+    const quoted = [
+      '17734228894978519',
+      '"WDMNT, ""2022"" ER"',
+      'MM-CLO',
+      '12345ABC7',
+      '2026-03-13',
+      '',
+      '"1,234.5"',
+      'JPM',
+      'BID',
+      '',
+    ];
+    const { records, errors } = await readColorFile(
+      await file(
+        `quoted-${d === ';' ? 'semi' : 'tab'}.csv`,
+        `${csvRow(HEADER, d)}\n${csvRow(quoted, d)}\n`,
+      ),
+    );
+    expect(errors).toEqual([]);
+    expect(records[0]).toMatchObject({ TICKER: 'WDMNT, "2022" ER', PX: 1234.5, RANK: 3 });
+  });
+
+  it('refuses a CSV with a stray quote, naming the line', async () => {
+    const bad = [
+      '17734228894978519',
+      'WDMNT "2022 ER',
+      'MM-CLO',
+      '12345ABC7',
+      '2026-03-13',
+      '',
+      '98',
+      'JPM',
+      'BID',
+      '',
+    ];
+    await expect(
+      readColorFile(await file('stray.csv', `${csvRow(HEADER)}\n${csvRow(bad)}\n`)),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: expect.stringMatching(/malformed at line 2/),
+    });
+  });
+
+  it('sniffs the delimiter outside quotes', () => {
+    expect(sniffDelimiter('"a;b;c",x,y')).toBe(',');
+    expect(sniffDelimiter('a;b;c')).toBe(';');
+    expect(sniffDelimiter('a\tb\tc')).toBe('\t');
+    expect(sniffDelimiter('single')).toBe(',');
+  });
+});
+
+/** A zip whose single xl/workbook.xml entry inflates to 200 MiB of zeros. */
+function zipBomb(): Buffer {
+  const raw = Buffer.alloc(200 * 1024 * 1024);
+  const data = deflateRawSync(raw, { level: 9 });
+  const name = Buffer.from('xl/workbook.xml');
+  const crc = 0x5e7f6a1b; // checked only when inflating, which must never happen
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(raw.length, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(raw.length, 24);
+  central.writeUInt16LE(name.length, 28);
+  const centralOffset = local.length + name.length + data.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + name.length, 12);
+  end.writeUInt32LE(centralOffset, 16);
+  return Buffer.concat([local, name, data, central, name, end]);
+}

@@ -1,0 +1,124 @@
+import { stat } from 'node:fs/promises';
+import { MarketPulseError } from '@market-pulse/core';
+import yauzl from 'yauzl';
+
+/** Limits checked before a spreadsheet is parsed (SPEC §10). */
+export interface SpreadsheetLimits {
+  /** Largest file accepted, in bytes. */
+  maxBytes: number;
+  /** Most zip entries an xlsx may have. */
+  maxZipEntries: number;
+  /** Largest total uncompressed size of an xlsx, in bytes. */
+  maxUncompressedBytes: number;
+  /** Highest uncompressed/compressed ratio, for the whole file and for any one entry. */
+  maxCompressionRatio: number;
+}
+
+export const DEFAULT_SPREADSHEET_LIMITS: Readonly<SpreadsheetLimits> = Object.freeze({
+  maxBytes: 50 * 1024 * 1024,
+  maxZipEntries: 1_000,
+  maxUncompressedBytes: 1024 * 1024 * 1024,
+  maxCompressionRatio: 200,
+});
+
+export type SpreadsheetFormat = 'xlsx' | 'csv';
+
+/** The format a file name says, or UNSUPPORTED_MEDIA_TYPE. */
+export function formatOf(path: string): SpreadsheetFormat {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.xlsx')) return 'xlsx';
+  if (lower.endsWith('.csv')) return 'csv';
+  throw new MarketPulseError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `${path}: only .xlsx workbooks and .csv files are read`,
+  );
+}
+
+interface ZipSummary {
+  entries: number;
+  uncompressed: number;
+  worstRatio: number;
+  hasWorkbook: boolean;
+}
+
+function summarizeZip(path: string): Promise<ZipSummary> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, zip) => {
+      if (err || !zip) return reject(err ?? new Error('no zip file'));
+      const summary: ZipSummary = {
+        entries: zip.entryCount,
+        uncompressed: 0,
+        worstRatio: 0,
+        hasWorkbook: false,
+      };
+      zip.on('entry', (entry: yauzl.Entry) => {
+        summary.uncompressed += entry.uncompressedSize;
+        const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
+        summary.worstRatio = Math.max(summary.worstRatio, ratio);
+        if (entry.fileName === 'xl/workbook.xml') summary.hasWorkbook = true;
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(summary));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/**
+ * Checks a spreadsheet before any parser sees it: size; for xlsx also that it is a zip holding a
+ * workbook, its entry count, total uncompressed size and compression ratios (zip bombs). Throws
+ * VALIDATION_ERROR (empty), PAYLOAD_TOO_LARGE or UNSUPPORTED_MEDIA_TYPE with what to fix.
+ */
+export async function checkSpreadsheetFile(
+  path: string,
+  format: SpreadsheetFormat,
+  limits: SpreadsheetLimits = DEFAULT_SPREADSHEET_LIMITS,
+): Promise<void> {
+  const { size } = await stat(path);
+  if (size === 0) throw new MarketPulseError('VALIDATION_ERROR', `${path} is empty`);
+  if (size > limits.maxBytes) {
+    throw new MarketPulseError(
+      'PAYLOAD_TOO_LARGE',
+      `${path} is ${mib(size)}; the limit is ${mib(limits.maxBytes)}`,
+      {
+        details: { size, limit: limits.maxBytes },
+      },
+    );
+  }
+  if (format === 'csv') return;
+  let zip: ZipSummary;
+  try {
+    zip = await summarizeZip(path);
+  } catch (err) {
+    throw new MarketPulseError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `${path} is not an xlsx workbook (not a zip archive: was another file renamed .xlsx?)`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (!zip.hasWorkbook) {
+    throw new MarketPulseError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `${path} is a zip archive but not an xlsx workbook (no xl/workbook.xml)`,
+    );
+  }
+  if (zip.entries > limits.maxZipEntries) {
+    throw new MarketPulseError(
+      'PAYLOAD_TOO_LARGE',
+      `${path} has ${zip.entries} zip entries; the limit is ${limits.maxZipEntries}`,
+    );
+  }
+  const ratio = Math.max(zip.worstRatio, zip.uncompressed / size);
+  if (zip.uncompressed > limits.maxUncompressedBytes || ratio > limits.maxCompressionRatio) {
+    throw new MarketPulseError(
+      'PAYLOAD_TOO_LARGE',
+      `${path} expands to ${mib(zip.uncompressed)} (compression ratio ${Math.round(ratio)}:1); the limits are ${mib(limits.maxUncompressedBytes)} and ${limits.maxCompressionRatio}:1 — refusing a possible zip bomb`,
+      { details: { uncompressed: zip.uncompressed, ratio } },
+    );
+  }
+}

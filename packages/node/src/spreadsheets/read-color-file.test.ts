@@ -79,11 +79,11 @@ describe('readColorFile: xlsx', () => {
 
   it('refuses a 17-digit numeric MESSAGE_ID cell with the sheet row number', async () => {
     // biome-ignore lint/correctness/noPrecisionLoss: a number cell is exactly what loses the digits
-    const { records, errors } = await readColorFile(
-      await workbook('numeric-id.xlsx', {
-        S: [HEADER, good, [17734228894978519, ...good.slice(1)]],
-      }),
-    );
+    const numericId = 17734228894978519;
+    const path = await workbook('numeric-id.xlsx', {
+      S: [HEADER, good, [numericId, ...good.slice(1)]],
+    });
+    const { records, errors } = await readColorFile(path);
     expect(records).toHaveLength(1);
     expect(errors).toEqual([
       expect.objectContaining({

@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+
+export { type EnvironmentVariables, loadConfig, type NodeConfig } from './config.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
 export { readCsvRows, sniffDelimiter } from './spreadsheets/csv-reader.js';
 export { type ColumnKinds, columnKinds } from './spreadsheets/export-cells.js';

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has working defaults with no environment at all', () => {
+    expect(loadConfig({})).toMatchObject({
+      dataDir: './market-pulse-data',
+      source: undefined,
+      rankDateField: 'DATE_1',
+      uploadLimits: { maxBytes: 52_428_800 },
+      guards: { minSourceRows: 0, rejectUnchangedSource: false },
+      lease: { ttlSeconds: 60, heartbeatSeconds: 15 },
+    });
+  });
+
+  it('reads MP_* variables; overrides (CLI flags) win; empty counts as unset', () => {
+    const config = loadConfig(
+      {
+        MP_DATA_DIR: '/srv/mp',
+        MP_SOURCE: ' ',
+        MP_RANK_DATE_FIELD: 'DATE',
+        MP_GUARD_REJECT_UNCHANGED_SOURCE: 'yes',
+        MP_BUSINESS_TZ: 'Europe/London',
+      },
+      { MP_DATA_DIR: './elsewhere' },
+    );
+    expect(config).toMatchObject({
+      dataDir: './elsewhere',
+      source: undefined,
+      rankDateField: 'DATE',
+      businessTimeZone: 'Europe/London',
+    });
+    expect(config.guards.rejectUnchangedSource).toBe(true);
+  });
+
+  it('refuses bad values, naming every variable and what it expects', () => {
+    expect(() =>
+      loadConfig({
+        MP_RANK_DATE_FIELD: 'DATE2',
+        MP_UPLOAD_MAX_BYTES: '10MB',
+        MP_BUSINESS_TZ: 'EST5',
+      }),
+    ).toThrow(
+      /MP_RANK_DATE_FIELD="DATE2".*MP_BUSINESS_TZ="EST5": not an IANA time zone.*MP_UPLOAD_MAX_BYTES="10MB"/,
+    );
+    expect(() => loadConfig({ MP_HEARTBEAT_SECONDS: '40' })).toThrow(
+      /at most half of MP_LEASE_TTL_SECONDS/,
+    );
+  });
+});

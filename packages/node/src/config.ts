@@ -1,0 +1,120 @@
+import { MarketPulseError } from '@market-pulse/core';
+import { z } from 'zod';
+import { DEFAULT_SPREADSHEET_LIMITS } from './spreadsheets/upload-safety.js';
+
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const positiveInt = z.coerce.number().int().positive();
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every environment variable Market Pulse reads, with its default (documented in the README). */
+const envSchema = z.object({
+  MP_DATA_DIR: z.string().min(1).default('./market-pulse-data'),
+  MP_SOURCE: z.string().min(1).optional(),
+  MP_RANK_DATE_FIELD: z.enum(['DATE_1', 'DATE']).default('DATE_1'),
+  MP_BUSINESS_TZ: z
+    .string()
+    .refine(isTimeZone, 'not an IANA time zone (e.g. America/New_York)')
+    .default('America/New_York'),
+  MP_UPLOAD_MAX_BYTES: positiveInt.default(DEFAULT_SPREADSHEET_LIMITS.maxBytes),
+  MP_UPLOAD_MAX_ZIP_ENTRIES: positiveInt.default(DEFAULT_SPREADSHEET_LIMITS.maxZipEntries),
+  MP_UPLOAD_MAX_UNCOMPRESSED_BYTES: positiveInt.default(
+    DEFAULT_SPREADSHEET_LIMITS.maxUncompressedBytes,
+  ),
+  MP_UPLOAD_MAX_COMPRESSION_RATIO: positiveInt.default(
+    DEFAULT_SPREADSHEET_LIMITS.maxCompressionRatio,
+  ),
+  MP_GUARD_MIN_SOURCE_ROWS: z.coerce.number().int().nonnegative().default(0),
+  MP_GUARD_REJECT_UNCHANGED_SOURCE: flag.default(false),
+  MP_GUARD_MAX_QUOTE_AGE_DAYS: positiveInt.optional(),
+  MP_LEASE_TTL_SECONDS: positiveInt.default(60),
+  MP_HEARTBEAT_SECONDS: positiveInt.default(15),
+});
+
+export type EnvironmentVariables = z.input<typeof envSchema>;
+
+/** The effective configuration of a Node process. */
+export interface NodeConfig {
+  dataDir: string;
+  source: string | undefined;
+  rankDateField: 'DATE_1' | 'DATE';
+  businessTimeZone: string;
+  uploadLimits: {
+    maxBytes: number;
+    maxZipEntries: number;
+    maxUncompressedBytes: number;
+    maxCompressionRatio: number;
+  };
+  guards: {
+    minSourceRows: number;
+    rejectUnchangedSource: boolean;
+    maxQuoteAgeDays: number | undefined;
+  };
+  lease: { ttlSeconds: number; heartbeatSeconds: number };
+}
+
+/**
+ * Reads the configuration from environment variables (`MP_*`), with explicit overrides (e.g. CLI
+ * flags such as `--data-dir`) winning. Empty variables count as unset. Refuses (VALIDATION_ERROR)
+ * with every bad variable named and what it expects.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(process.env, { MP_DATA_DIR: flags.dataDir });
+ * ```
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: Partial<Record<keyof EnvironmentVariables, string | undefined>> = {},
+): NodeConfig {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = overrides[key as keyof EnvironmentVariables] ?? env[key];
+    if (value !== undefined && value.trim() !== '') input[key] = value.trim();
+  }
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `${String(i.path[0])}=${JSON.stringify(input[String(i.path[0])] ?? '')}: ${i.message}`,
+    );
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid configuration: ${problems.join('; ')}`,
+      { details: { problems } },
+    );
+  }
+  const e = parsed.data;
+  if (e.MP_HEARTBEAT_SECONDS * 2 > e.MP_LEASE_TTL_SECONDS) {
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid configuration: MP_HEARTBEAT_SECONDS (${e.MP_HEARTBEAT_SECONDS}) must be at most half of MP_LEASE_TTL_SECONDS (${e.MP_LEASE_TTL_SECONDS})`,
+    );
+  }
+  return {
+    dataDir: e.MP_DATA_DIR,
+    source: e.MP_SOURCE,
+    rankDateField: e.MP_RANK_DATE_FIELD,
+    businessTimeZone: e.MP_BUSINESS_TZ,
+    uploadLimits: {
+      maxBytes: e.MP_UPLOAD_MAX_BYTES,
+      maxZipEntries: e.MP_UPLOAD_MAX_ZIP_ENTRIES,
+      maxUncompressedBytes: e.MP_UPLOAD_MAX_UNCOMPRESSED_BYTES,
+      maxCompressionRatio: e.MP_UPLOAD_MAX_COMPRESSION_RATIO,
+    },
+    guards: {
+      minSourceRows: e.MP_GUARD_MIN_SOURCE_ROWS,
+      rejectUnchangedSource: e.MP_GUARD_REJECT_UNCHANGED_SOURCE,
+      maxQuoteAgeDays: e.MP_GUARD_MAX_QUOTE_AGE_DAYS,
+    },
+    lease: { ttlSeconds: e.MP_LEASE_TTL_SECONDS, heartbeatSeconds: e.MP_HEARTBEAT_SECONDS },
+  };
+}

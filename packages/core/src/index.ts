@@ -54,6 +54,7 @@ export {
   type RowError,
 } from './parse/record.js';
 export type { Clock } from './ports/clock.js';
+export { monotonicMs } from './ports/clock.js';
 export type {
   ObjectListing,
   ObjectStore,
@@ -61,6 +62,7 @@ export type {
   StoredObject,
 } from './ports/object-store.js';
 export { isValidKey } from './ports/object-store.js';
+export type { ProcessProbe } from './ports/process-probe.js';
 export {
   compareDigits,
   type HierarchyColumns,
@@ -115,3 +117,11 @@ export {
   type UpdateOutcome,
   updateDocument,
 } from './store/json-document.js';
+export {
+  createLeases,
+  type HeldLease,
+  type LeaseAttempt,
+  type LeaseHolder,
+  type LeaseOptions,
+  type LeaseRecord,
+} from './store/lease.js';

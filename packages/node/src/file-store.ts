@@ -15,6 +15,7 @@ import {
   objectDirSegments,
   prefixDirSegments,
 } from './key-path.js';
+import { isProcessAlive } from './process-probe.js';
 
 export interface FileStoreOptions {
   /** The folder that holds the store (created when missing). */
@@ -365,16 +366,7 @@ async function sweepDeadWriters(tmpRoot: string): Promise<void> {
   }
   for (const name of names) {
     const pid = Number(name.split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid))
+    if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid))
       await unlink(join(tmpRoot, name)).catch(() => undefined);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return isCode(err, 'EPERM'); // exists, owned by someone else
   }
 }

@@ -8,6 +8,7 @@
 
 export { type EnvironmentVariables, loadConfig, type NodeConfig } from './config.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
+export { createProcessProbe, isProcessAlive } from './process-probe.js';
 export { readCsvRows, sniffDelimiter } from './spreadsheets/csv-reader.js';
 export { type ColumnKinds, columnKinds } from './spreadsheets/export-cells.js';
 export {

@@ -3,8 +3,11 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createLeases } from '@market-pulse/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileStore } from '../src/file-store.js';
+import { createProcessProbe } from '../src/process-probe.js';
+import { systemClock } from '../src/system-clock.js';
 
 const WRITER = fileURLToPath(new URL('./store-writer.ts', import.meta.url));
 const TSCONFIG = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
@@ -77,6 +80,32 @@ describe('file store across processes', () => {
     );
     const numbers = results.flatMap((r) => JSON.parse(r) as number[]).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  }, 60_000);
+
+  it('breaks at once the pipeline lease of a killed process, and never that of a live one', async () => {
+    const dir = await tempDir();
+    const holder = startWriter([dir, 'lease']);
+    await new Promise<void>((resolve) =>
+      holder.child.stdout.on('data', () => holder.output().includes('held') && resolve()),
+    );
+    const probe = createProcessProbe();
+    const leases = createLeases({
+      store: createFileStore({ dir }),
+      clock: systemClock,
+      self: { id: 'next-run', ...probe },
+      ttlMs: 60_000,
+      probe,
+    });
+    expect(await leases.tryAcquire('locks/pipeline.json')).toMatchObject({
+      acquired: false,
+      holder: { pid: holder.child.pid },
+    });
+    holder.child.kill('SIGKILL');
+    await holder.done.catch(() => undefined);
+    expect(await leases.tryAcquire('locks/pipeline.json')).toMatchObject({
+      acquired: true,
+      tookOverFrom: { pid: holder.child.pid },
+    });
   }, 60_000);
 
   it('survives writers killed mid-write: every document parses, nothing is locked, temp files are swept', async () => {

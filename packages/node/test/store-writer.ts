@@ -2,9 +2,12 @@
 //   store-writer.ts <dir> count <n>     — n compare-and-swap increments of counters/n
 //   store-writer.ts <dir> create <n>    — tries to create race/0..n-1; prints the ones it won
 //   store-writer.ts <dir> allocate <n> — allocates n numbers from counters/run-id.json; prints them
+//   store-writer.ts <dir> lease         — takes locks/pipeline.json, prints 'held', then waits to be killed
 //   store-writer.ts <dir> churn         — rewrites docs forever (killed by the test)
-import { allocateNumber, isMarketPulseError } from '@market-pulse/core';
+import { allocateNumber, createLeases, isMarketPulseError } from '@market-pulse/core';
 import { createFileStore } from '../src/file-store.js';
+import { createProcessProbe } from '../src/process-probe.js';
+import { systemClock } from '../src/system-clock.js';
 
 const [dir, mode, arg] = process.argv.slice(2) as [string, string, string | undefined];
 const store = createFileStore({ dir });
@@ -45,6 +48,18 @@ if (mode === 'count') {
   for (let i = 0; i < Number(arg); i++)
     numbers.push(await allocateNumber(store, 'counters/run-id.json'));
   process.stdout.write(JSON.stringify(numbers));
+} else if (mode === 'lease') {
+  const probe = createProcessProbe();
+  const leases = createLeases({
+    store,
+    clock: systemClock,
+    self: { id: `run-${process.pid}`, ...probe },
+    ttlMs: 60_000,
+    probe,
+  });
+  const attempt = await leases.tryAcquire('locks/pipeline.json');
+  process.stdout.write(attempt.acquired ? 'held\n' : 'busy\n');
+  setInterval(() => undefined, 60_000); // stay alive, holding the lease, until killed
 } else if (mode === 'churn') {
   for (let i = 0; ; i++) {
     await store.put(`churn/${i % 7}`, encode(JSON.stringify({ i, pad: 'x'.repeat(i % 5000) })));

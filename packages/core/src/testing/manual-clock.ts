@@ -21,6 +21,7 @@ export function createManualClock(start: Date | string | number): ManualClock {
   if (Number.isNaN(current)) throw new RangeError(`invalid start time: ${String(start)}`);
   return {
     now: () => new Date(current),
+    monotonicMs: () => current,
     advance(ms: number) {
       if (!(ms >= 0)) throw new RangeError(`cannot advance by ${ms} ms`);
       current += ms;

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { isMarketPulseError, MarketPulseError } from '../errors.js';
+import { type Clock, monotonicMs } from '../ports/clock.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import type { ProcessProbe } from '../ports/process-probe.js';
+import { readDocument } from './json-document.js';
+
+const holderSchema = z.object({
+  id: z.string().min(1),
+  host: z.string().optional(),
+  pid: z.number().int().optional(),
+  bootId: z.string().optional(),
+  purpose: z.string().optional(),
+});
+const leaseSchema = z.object({
+  holder: holderSchema,
+  acquiredAt: z.string(),
+  renewedAt: z.string(),
+  renewals: z.number().int(),
+});
+
+export type LeaseHolder = z.infer<typeof holderSchema>;
+export type LeaseRecord = z.infer<typeof leaseSchema>;
+
+export interface HeldLease {
+  key: string;
+  holder: LeaseHolder;
+  /** Renews the lease (a heartbeat). Throws CONFLICT (`details.reason: 'lease-lost'`) if another process took it. */
+  renew(): Promise<void>;
+  /** Gives the lease up; a no-op when it was already lost. */
+  release(): Promise<void>;
+}
+
+export type LeaseAttempt =
+  | {
+      acquired: true;
+      lease: HeldLease /** The holder whose expired or dead lease was taken over. */;
+      tookOverFrom?: LeaseHolder;
+    }
+  | {
+      acquired: false;
+      holder: LeaseHolder /** Time left before this observer may take over (if not renewed). */;
+      expiresInMs: number;
+    };
+
+export interface LeaseOptions {
+  store: ObjectStore;
+  clock: Clock;
+  /** This process: id unique per acquisition owner (e.g. a run), plus host/pid/bootId on the embedded store. */
+  self: LeaseHolder;
+  /** A lease whose ETag stays the same this long, as seen by this observer, is expired. */
+  ttlMs: number;
+  /** Lets a process break at once the lease of a dead process on the same host. */
+  probe?: ProcessProbe;
+}
+
+const encode = (value: { generation: number; value: LeaseRecord }) =>
+  new TextEncoder().encode(JSON.stringify(value));
+
+/**
+ * Leases over the store (DESIGN §2): one holder at a time per key, across processes and hosts.
+ * The holder renews (each renewal changes the ETag); another process treats the lease as expired
+ * once it has seen the same ETag for `ttlMs` on its own monotonic clock — no clock of another
+ * host is ever compared. On one host, the lease of a dead process (PID gone, or host rebooted) is
+ * broken at once, so a crashed run does not block the next one.
+ *
+ * @example
+ * ```ts
+ * const leases = createLeases({ store, clock, self: { id: runNonce, ...probe }, ttlMs: 60_000, probe });
+ * const attempt = await leases.tryAcquire('locks/pipeline.json');
+ * if (!attempt.acquired) return busy(attempt.holder);
+ * ```
+ */
+export function createLeases(options: LeaseOptions) {
+  const { store, clock, self, ttlMs, probe } = options;
+  // key → the ETag this observer last saw and when (monotonic) it first saw it.
+  const observed = new Map<string, { etag: string; since: number }>();
+
+  const isDeadLocally = (holder: LeaseHolder) =>
+    probe !== undefined &&
+    holder.host === probe.host &&
+    holder.pid !== undefined &&
+    (holder.bootId !== probe.bootId || (holder.pid !== probe.pid && !probe.isAlive(holder.pid)));
+
+  function held(key: string, etag: string, generation: number, record: LeaseRecord): HeldLease {
+    let current = { etag, generation, record };
+    let lost = false;
+    return {
+      key,
+      holder: self,
+      async renew() {
+        if (lost) throw leaseLost(key);
+        const next = {
+          ...current.record,
+          renewedAt: clock.now().toISOString(),
+          renewals: current.record.renewals + 1,
+        };
+        try {
+          const written = await store.put(
+            key,
+            encode({ generation: current.generation + 1, value: next }),
+            { ifMatch: current.etag },
+          );
+          current = { etag: written.etag, generation: current.generation + 1, record: next };
+        } catch (err) {
+          if (
+            isMarketPulseError(err, 'PRECONDITION_FAILED') ||
+            isMarketPulseError(err, 'NOT_FOUND')
+          ) {
+            lost = true;
+            throw leaseLost(key);
+          }
+          throw err;
+        }
+      },
+      async release() {
+        if (lost) return;
+        lost = true;
+        await store.delete(key, { ifMatch: current.etag }).catch((err) => {
+          if (
+            !isMarketPulseError(err, 'PRECONDITION_FAILED') &&
+            !isMarketPulseError(err, 'NOT_FOUND')
+          )
+            throw err;
+        });
+      },
+    };
+  }
+
+  async function tryAcquire(key: string): Promise<LeaseAttempt> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const now = clock.now().toISOString();
+      const current = await readDocument(store, key, leaseSchema);
+      const record: LeaseRecord = { holder: self, acquiredAt: now, renewedAt: now, renewals: 0 };
+      if (!current) {
+        try {
+          const { etag } = await store.put(key, encode({ generation: 1, value: record }), {
+            ifNoneMatch: '*',
+          });
+          observed.delete(key);
+          return { acquired: true, lease: held(key, etag, 1, record) };
+        } catch (err) {
+          if (isMarketPulseError(err, 'PRECONDITION_FAILED')) continue; // someone else created it: look again
+          throw err;
+        }
+      }
+      const holder = current.value.holder;
+      let expired = isDeadLocally(holder);
+      if (!expired) {
+        const seen = observed.get(key);
+        const nowMs = monotonicMs(clock);
+        if (!seen || seen.etag !== current.etag) {
+          observed.set(key, { etag: current.etag, since: nowMs });
+          return { acquired: false, holder, expiresInMs: ttlMs };
+        }
+        const waited = nowMs - seen.since;
+        if (waited < ttlMs) return { acquired: false, holder, expiresInMs: ttlMs - waited };
+        expired = true;
+      }
+      // Take over by compare-and-swap on the ETag we judged: if the holder renewed meanwhile, we lose.
+      try {
+        const generation = current.generation + 1;
+        const { etag } = await store.put(key, encode({ generation, value: record }), {
+          ifMatch: current.etag,
+        });
+        observed.delete(key);
+        return { acquired: true, lease: held(key, etag, generation, record), tookOverFrom: holder };
+      } catch (err) {
+        if (isMarketPulseError(err, 'PRECONDITION_FAILED') || isMarketPulseError(err, 'NOT_FOUND'))
+          continue;
+        throw err;
+      }
+    }
+    throw new MarketPulseError('CONFLICT', `lease ${key} kept changing; retry`, {
+      details: { key },
+    });
+  }
+
+  return { tryAcquire };
+}
+
+function leaseLost(key: string): MarketPulseError {
+  return new MarketPulseError('CONFLICT', `lease ${key} was taken over by another process`, {
+    details: { key, reason: 'lease-lost' },
+  });
+}

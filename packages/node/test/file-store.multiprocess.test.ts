@@ -92,17 +92,20 @@ describe('file store across processes', () => {
     const leases = createLeases({
       store: createFileStore({ dir }),
       clock: systemClock,
-      self: { id: 'next-run', ...probe },
       ttlMs: 60_000,
       probe,
     });
-    expect(await leases.tryAcquire('locks/pipeline.json')).toMatchObject({
+    expect(
+      await leases.tryAcquire('locks/pipeline.json', { id: 'next-run', ...probe }),
+    ).toMatchObject({
       acquired: false,
       holder: { pid: holder.child.pid },
     });
     holder.child.kill('SIGKILL');
     await holder.done.catch(() => undefined);
-    expect(await leases.tryAcquire('locks/pipeline.json')).toMatchObject({
+    expect(
+      await leases.tryAcquire('locks/pipeline.json', { id: 'next-run', ...probe }),
+    ).toMatchObject({
       acquired: true,
       tookOverFrom: { pid: holder.child.pid },
     });

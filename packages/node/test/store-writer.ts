@@ -53,11 +53,13 @@ if (mode === 'count') {
   const leases = createLeases({
     store,
     clock: systemClock,
-    self: { id: `run-${process.pid}`, ...probe },
     ttlMs: 60_000,
     probe,
   });
-  const attempt = await leases.tryAcquire('locks/pipeline.json');
+  const attempt = await leases.tryAcquire('locks/pipeline.json', {
+    id: `run-${process.pid}`,
+    ...probe,
+  });
   process.stdout.write(attempt.acquired ? 'held\n' : 'busy\n');
   setInterval(() => undefined, 60_000); // stay alive, holding the lease, until killed
 } else if (mode === 'churn') {

@@ -350,6 +350,8 @@ describe('applying rules', () => {
       ['3', 'first'],
     ]);
     expect(kept.map((r) => r.MESSAGE_ID)).toEqual(['4']);
+    expect(Array.from(rules.apply(rows).keptIndex)).toEqual([3]);
+    expect(excluded.map((e) => e.index)).toEqual([0, 1, 2]);
     expect(countsByRule).toEqual({ first: 1, early: 1, late: 1 });
     expect(rules.rules.map((r) => r.id)).toEqual(['off', 'first', 'early', 'late']);
   });

@@ -38,6 +38,8 @@ export interface RuleProblem {
 
 export interface ExcludedRow<R> {
   row: R;
+  /** Position of the row in the input. */
+  index: number;
   /** The rule credited: the first match by priority, creation time, then position. */
   ruleId: string;
   /** The leaves that decided it, with the row's values. */
@@ -46,6 +48,8 @@ export interface ExcludedRow<R> {
 
 export interface RuleApplication<R> {
   kept: R[];
+  /** `keptIndex[k]`: position in the input of `kept[k]`. */
+  keptIndex: Int32Array;
   excluded: ExcludedRow<R>[];
   /** Excluded rows per credited rule id (0 for rules that matched nothing). */
   countsByRule: Record<string, number>;
@@ -157,22 +161,31 @@ function compile(
     rules: entries.map((e) => e.rule),
     apply<R extends ColorRecord>(records: readonly R[]): RuleApplication<R> {
       const kept: R[] = [];
+      const keptIndex = new Int32Array(records.length);
       const excluded: ExcludedRow<R>[] = [];
       const counts = new Int32Array(used.length);
-      for (const row of records) {
+      for (let index = 0; index < records.length; index++) {
+        const row = records[index] as R;
         const hit = firstMatch(row);
-        if (hit < 0) kept.push(row);
-        else {
+        if (hit < 0) {
+          keptIndex[kept.length] = index;
+          kept.push(row);
+        } else {
           const entry = used[hit] as (typeof used)[number];
           counts[hit] = (counts[hit] as number) + 1;
-          excluded.push({ row, ruleId: entry.rule.id, witness: entry.compiled.explain(row, true) });
+          excluded.push({
+            row,
+            index,
+            ruleId: entry.rule.id,
+            witness: entry.compiled.explain(row, true),
+          });
         }
       }
       const countsByRule: Record<string, number> = {};
       used.forEach((e, k) => {
         countsByRule[e.rule.id] = counts[k] as number;
       });
-      return { kept, excluded, countsByRule };
+      return { kept, keptIndex: keptIndex.subarray(0, kept.length), excluded, countsByRule };
     },
   };
 }

@@ -10,8 +10,12 @@ const TTL = 60_000;
 function setup() {
   const store = createMemoryStore();
   const clock = createManualClock('2026-03-13T18:30:00Z');
-  const manager = (id: string, extra: Partial<LeaseOptions> = {}) =>
-    createLeases({ store, clock, self: { id }, ttlMs: TTL, ...extra });
+  /** A process `id` with its own observer; `self` overrides who it says it is. */
+  const manager = (id: string, extra: Partial<LeaseOptions> & { self?: LeaseHolder } = {}) => {
+    const { self, ...options } = extra;
+    const leases = createLeases({ store, clock, ttlMs: TTL, ...options });
+    return { tryAcquire: (key: string) => leases.tryAcquire(key, self ?? { id }) };
+  };
   return { store, clock, manager };
 }
 

@@ -25,8 +25,11 @@ export type LeaseRecord = z.infer<typeof leaseSchema>;
 export interface HeldLease {
   key: string;
   holder: LeaseHolder;
-  /** Renews the lease (a heartbeat). Throws CONFLICT (`details.reason: 'lease-lost'`) if another process took it. */
-  renew(): Promise<void>;
+  /**
+   * Renews the lease (a heartbeat), optionally recording what the holder is doing (e.g. `run:42`).
+   * Throws CONFLICT (`details.reason: 'lease-lost'`) if another process took it.
+   */
+  renew(change?: { purpose?: string }): Promise<void>;
   /** Gives the lease up; a no-op when it was already lost. */
   release(): Promise<void>;
 }
@@ -46,8 +49,6 @@ export type LeaseAttempt =
 export interface LeaseOptions {
   store: ObjectStore;
   clock: Clock;
-  /** This process: id unique per acquisition owner (e.g. a run), plus host/pid/bootId on the embedded store. */
-  self: LeaseHolder;
   /** A lease whose ETag stays the same this long, as seen by this observer, is expired. */
   ttlMs: number;
   /** Lets a process break at once the lease of a dead process on the same host. */
@@ -66,13 +67,13 @@ const encode = (value: { generation: number; value: LeaseRecord }) =>
  *
  * @example
  * ```ts
- * const leases = createLeases({ store, clock, self: { id: runNonce, ...probe }, ttlMs: 60_000, probe });
- * const attempt = await leases.tryAcquire('locks/pipeline.json');
+ * const leases = createLeases({ store, clock, ttlMs: 60_000, probe }); // long-lived: it remembers what it saw
+ * const attempt = await leases.tryAcquire('locks/pipeline.json', { id: runNonce, ...probe });
  * if (!attempt.acquired) return busy(attempt.holder);
  * ```
  */
 export function createLeases(options: LeaseOptions) {
-  const { store, clock, self, ttlMs, probe } = options;
+  const { store, clock, ttlMs, probe } = options;
   // key → the ETag this observer last saw and when (monotonic) it first saw it.
   const observed = new Map<string, { etag: string; since: number }>();
 
@@ -87,7 +88,9 @@ export function createLeases(options: LeaseOptions) {
     let lost = false;
     return {
       key,
-      holder: self,
+      get holder() {
+        return current.record.holder;
+      },
       async renew() {
         if (lost) throw leaseLost(key);
         const next = {
@@ -127,7 +130,8 @@ export function createLeases(options: LeaseOptions) {
     };
   }
 
-  async function tryAcquire(key: string): Promise<LeaseAttempt> {
+  /** Tries to take the lease at `key` for `self` (an id unique to this owner, plus host/pid/bootId on the embedded store). */
+  async function tryAcquire(key: string, self: LeaseHolder): Promise<LeaseAttempt> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const now = clock.now().toISOString();
       const current = await readDocument(store, key, leaseSchema);

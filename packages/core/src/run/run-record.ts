@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+export const runTriggerSchema = z.enum([
+  'scheduled',
+  'catch_up',
+  'manual',
+  'override',
+  'session',
+  'cli',
+]);
+export type RunTrigger = z.infer<typeof runTriggerSchema>;
+
+const inputSummarySchema = z.object({
+  origin: z.string(),
+  processingType: z.enum(['AUTOMATED', 'MANUAL']),
+  rows: z.number().int().nonnegative(),
+  invalid: z.number().int().nonnegative(),
+  contentHash: z.string().optional(),
+});
+
+/** The commit record of a run (SPEC §4 step 10): the run exists exactly when it exists. */
+export const runRecordSchema = z.object({
+  id: z.number().int().positive(),
+  trigger: runTriggerSchema,
+  jobId: z.string().optional(),
+  status: z.enum(['success', 'failed']),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+  businessDate: z.string(),
+  inputs: z.array(inputSummarySchema),
+  counts: z.object({
+    input: z.number().int().nonnegative(),
+    inputByOrigin: z.record(z.string(), z.number().int().nonnegative()),
+    invalid: z.number().int().nonnegative(),
+    excluded: z.number().int().nonnegative(),
+    excludedByRule: z.record(z.string(), z.number().int().nonnegative()),
+    output: z.number().int().nonnegative(),
+    parents: z.number().int().nonnegative(),
+    children: z.number().int().nonnegative(),
+  }),
+  /** Row partitions written (`rows/00000.jsonl`, …). */
+  rowParts: z.number().int().nonnegative(),
+  uploadsConsumed: z.array(z.string()),
+  warnings: z.array(z.string()),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
+
+/** Written when a run starts, so a running run is visible with its progress. */
+export const runningRecordSchema = z.object({
+  id: z.number().int().positive(),
+  trigger: runTriggerSchema,
+  startedAt: z.string(),
+  holder: z.string(),
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessProbe } from '../ports/process-probe.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
-import { createLeases, type LeaseOptions } from './lease.js';
+import { createLeases, type LeaseHolder, type LeaseOptions } from './lease.js';
 
 const KEY = 'locks/pipeline.json';
 const TTL = 60_000;

@@ -55,6 +55,8 @@ export {
 } from './parse/record.js';
 export type { Clock } from './ports/clock.js';
 export { monotonicMs } from './ports/clock.js';
+export { type Failpoints, NO_FAILPOINTS } from './ports/failpoints.js';
+export type { IdSource } from './ports/id-source.js';
 export type {
   ObjectListing,
   ObjectStore,
@@ -109,6 +111,24 @@ export {
   type RuleInput,
   ruleSchema,
 } from './rules/rule-schema.js';
+export {
+  PIPELINE_LEASE,
+  RULES_DOCUMENT,
+  RUN_ID_COUNTER,
+  RUN_STEPS,
+  type RunStep,
+  runKeys,
+} from './run/layout.js';
+export {
+  declareFailed,
+  type RunDependencies,
+  type RunInput,
+  type RunRequest,
+  readRunRecord,
+  runAutomation,
+} from './run/run-automation.js';
+export { checkGuards, type RunGuards } from './run/run-guards.js';
+export { type RunRecord, type RunTrigger, runRecordSchema } from './run/run-record.js';
 export { allocateNumber } from './store/counter.js';
 export {
   createDocument,

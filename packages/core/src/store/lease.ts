@@ -91,10 +91,15 @@ export function createLeases(options: LeaseOptions) {
       get holder() {
         return current.record.holder;
       },
-      async renew() {
+      async renew(change = {}) {
         if (lost) throw leaseLost(key);
+        const holder =
+          change.purpose === undefined
+            ? current.record.holder
+            : { ...current.record.holder, purpose: change.purpose };
         const next = {
           ...current.record,
+          holder,
           renewedAt: clock.now().toISOString(),
           renewals: current.record.renewals + 1,
         };

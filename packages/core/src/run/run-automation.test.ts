@@ -244,7 +244,13 @@ describe('runAutomation: a process dying at any step of the protocol', () => {
         {
           ...deps,
           probe: { ...here([]), pid: 200 },
-          failpoints: { hit: (s) => (s === crashStep ? ((reached = true), frozen) : undefined) },
+          failpoints: {
+            hit: (s) => {
+              if (s !== crashStep) return undefined;
+              reached = true;
+              return frozen;
+            },
+          },
         },
         {
           trigger: 'scheduled',

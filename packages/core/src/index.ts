@@ -145,3 +145,17 @@ export {
   type LeaseOptions,
   type LeaseRecord,
 } from './store/lease.js';
+export {
+  addUpload,
+  cancelUpload,
+  clearUploads,
+  getUpload,
+  listUploads,
+  type NewUpload,
+  pendingUploadInputs,
+  type UploadDependencies,
+  type UploadMeta,
+  type UploadStatus,
+  type UploadView,
+  uploadOriginal,
+} from './uploads/upload-buffer.js';

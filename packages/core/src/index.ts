@@ -159,3 +159,14 @@ export {
   type UploadView,
   uploadOriginal,
 } from './uploads/upload-buffer.js';
+export {
+  type CurrentViewManifest,
+  isRunHidden,
+  readCurrentView,
+  readManifest,
+  readRunRows,
+  rebuildCurrentView,
+  refreshCurrentView,
+  type StoredRow,
+  setRunHidden,
+} from './views/current-view.js';

@@ -13,6 +13,7 @@ import { compileRules } from '../rules/compile-rules.js';
 import { allocateNumber } from '../store/counter.js';
 import { readDocument, updateDocument } from '../store/json-document.js';
 import { createLeases, type HeldLease } from '../store/lease.js';
+import { refreshCurrentView } from '../views/current-view.js';
 import {
   PIPELINE_LEASE,
   RULES_DOCUMENT,
@@ -206,6 +207,15 @@ export async function runAutomation(
   }
   await step('run.after-commit');
   if (record.status === 'success') {
+    try {
+      await refreshCurrentView(store, clock, runId);
+    } catch (err) {
+      // The run is committed: a view failure is a warning, and the next run catches the view up.
+      record = {
+        ...record,
+        warnings: [...record.warnings, `current view not refreshed: ${(err as Error).message}`],
+      };
+    }
     const sourceHash = record.inputs.find((i) => i.origin === 'source')?.contentHash;
     await updateDocument(store, RUN_INDEX, runIndexSchema, (index) =>
       (index?.lastSuccess?.id ?? 0) > runId

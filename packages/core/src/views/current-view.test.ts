@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import type { ColorRecord } from '../parse/record.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import { type RunInput, runAutomation } from '../run/run-automation.js';
+import { generateColors } from '../testing/generate-colors.js';
+import { createManualClock } from '../testing/manual-clock.js';
+import { createMemoryStore } from '../testing/memory-store.js';
+import { readCurrentView, setRunHidden } from './current-view.js';
+
+function world(store: ObjectStore = createMemoryStore()) {
+  let n = 0;
+  return {
+    store,
+    clock: createManualClock('2026-03-13T22:30:00Z'),
+    ids: { nextId: () => `id-${++n}` },
+  };
+}
+const source = (records: ColorRecord[], hash: string): RunInput => ({
+  origin: 'source',
+  processingType: 'AUTOMATED',
+  records,
+  contentHash: hash,
+});
+const run = (deps: ReturnType<typeof world>, records: ColorRecord[], hash: string) =>
+  runAutomation(deps, {
+    trigger: 'cli',
+    businessDate: '2026-03-13',
+    inputs: [source(records, hash)],
+  });
+
+describe('current view', () => {
+  const day1 = generateColors({ rows: 400, seed: 21 });
+  const cusips = [...new Set(day1.map((r) => r.CUSIP))];
+  const overlap = new Set(cusips.slice(0, 20));
+  const day2 = [
+    ...day1.filter((r) => overlap.has(r.CUSIP)).map((r) => ({ ...r, PX: 50 })),
+    ...generateColors({ rows: 100, seed: 22 }),
+  ];
+
+  it('shows, per CUSIP, the rows of the latest visible run that has it; hide and restore move it back and forth', async () => {
+    const deps = world();
+    const first = await run(deps, day1, 'h1');
+    const second = await run(deps, day2, 'h2');
+    const { manifest, rows } = await readCurrentView(deps.store);
+    expect(manifest).toMatchObject({ version: 2, throughRunId: second.id });
+    const runOf = new Map<string, Set<number>>();
+    for (const r of rows) runOf.set(r.CUSIP, (runOf.get(r.CUSIP) ?? new Set()).add(r.RUN_ID));
+    expect([...runOf.values()].every((s) => s.size === 1)).toBe(true);
+    for (const c of overlap) expect([...(runOf.get(c) ?? [])]).toEqual([second.id]);
+    expect([...(runOf.get(cusips[30] as string) ?? [])]).toEqual([first.id]);
+    expect(rows).toHaveLength(
+      second.counts.output + day1.filter((r) => !overlap.has(r.CUSIP)).length,
+    );
+    for (const c of runOf.keys())
+      expect(rows.filter((r) => r.CUSIP === c && r.IS_PARENT)).toHaveLength(1);
+
+    await setRunHidden(deps, second.id, true, 'alice');
+    const hidden = await readCurrentView(deps.store);
+    expect(hidden.rows.every((r) => r.RUN_ID === first.id)).toBe(true);
+    expect(hidden.rows).toHaveLength(first.counts.output);
+    await expect(setRunHidden(deps, second.id, true)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await setRunHidden(deps, second.id, false);
+    expect((await readCurrentView(deps.store)).rows).toHaveLength(rows.length);
+    await expect(setRunHidden(deps, 99, true)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('catches up when a process died between its commit and the view refresh', async () => {
+    const deps = world();
+    await run(deps, day1, 'h1');
+    let reached = false;
+    void runAutomation(
+      {
+        ...deps,
+        probe: { host: 'h', pid: 9, bootId: 'b', isAlive: () => false },
+        failpoints: {
+          hit: (step) => {
+            if (step !== 'run.after-commit') return undefined;
+            reached = true;
+            return new Promise<void>(() => undefined);
+          },
+        },
+      },
+      { trigger: 'cli', businessDate: '2026-03-13', inputs: [source(day2, 'h2')] },
+    );
+    while (!reached) await new Promise((r) => setImmediate(r));
+    expect((await readCurrentView(deps.store)).manifest?.throughRunId).toBe(1);
+    const third = await runAutomation(
+      { ...deps, probe: { host: 'h', pid: 10, bootId: 'b', isAlive: () => false } },
+      {
+        trigger: 'cli',
+        businessDate: '2026-03-13',
+        inputs: [source(generateColors({ rows: 50, seed: 23 }), 'h3')],
+      },
+    );
+    const { manifest, rows } = await readCurrentView(deps.store);
+    expect(manifest?.throughRunId).toBe(third.id);
+    expect(new Set(rows.map((r) => r.RUN_ID))).toEqual(new Set([1, 2, 3]));
+  });
+
+  it('costs the same on the tenth run as on the second (reads follow the view, not the history)', async () => {
+    const inner = createMemoryStore();
+    let gets = 0;
+    const counting: ObjectStore = {
+      ...inner,
+      get: (key) => {
+        gets++;
+        return inner.get(key);
+      },
+      put: inner.put,
+      delete: inner.delete,
+      list: inner.list,
+    };
+    const deps = world(counting);
+    const perRun: number[] = [];
+    for (let i = 1; i <= 10; i++) {
+      gets = 0;
+      await run(deps, day1, `same-day-${i}`);
+      perRun.push(gets);
+    }
+    expect(perRun[9]).toBeLessThanOrEqual((perRun[1] as number) + 2);
+  });
+});

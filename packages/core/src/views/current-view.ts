@@ -1,0 +1,237 @@
+import { z } from 'zod';
+import { isMarketPulseError, MarketPulseError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import { RUN_ID_COUNTER, runKeys } from '../run/layout.js';
+import { declareFailed } from '../run/run-automation.js';
+import { type RunRecord, runRecordSchema } from '../run/run-record.js';
+import { readDocument, updateDocument } from '../store/json-document.js';
+
+/** An output row as stored with its run (JSON types). */
+export type StoredRow = Record<string, unknown> & {
+  CUSIP: string;
+  RUN_ID: number;
+  IS_PARENT: boolean;
+  SECTOR: string;
+};
+
+const MANIFEST = 'views/current.json';
+const manifestSchema = z.object({
+  /** Changes whenever visible data changes (SPEC §8 data-version tag). */
+  version: z.number().int().nonnegative(),
+  /** Every run up to this id has been considered. */
+  throughRunId: z.number().int().nonnegative(),
+  parts: z.number().int().nonnegative(),
+  rows: z.number().int().nonnegative(),
+  builtAt: z.string(),
+});
+export type CurrentViewManifest = z.infer<typeof manifestSchema>;
+
+const visibilitySchema = z.object({
+  hidden: z.boolean(),
+  at: z.string(),
+  actor: z.string().optional(),
+  reason: z.string().optional(),
+});
+const counterSchema = z.object({ last: z.number().int() });
+const visibilityKey = (runId: number) =>
+  `${runKeys(runId).commit.replace('/commit.json', '')}/visibility.json`;
+const partKey = (version: number, part: number) =>
+  `views/current/v${String(version).padStart(8, '0')}/${String(part).padStart(5, '0')}.jsonl`;
+const PART_ROWS = 50_000;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+async function readLines(store: ObjectStore, key: string): Promise<StoredRow[]> {
+  const body = await store.get(key);
+  if (!body) throw new MarketPulseError('INTERNAL', `${key} is missing`, { details: { key } });
+  const text = decoder.decode(body.body);
+  return text === ''
+    ? []
+    : text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as StoredRow);
+}
+
+/** A committed run's output rows, in output order. */
+export async function readRunRows(store: ObjectStore, record: RunRecord): Promise<StoredRow[]> {
+  const rows: StoredRow[] = [];
+  for (let p = 0; p < record.rowParts; p++)
+    rows.push(...(await readLines(store, runKeys(record.id).rowsPart(p))));
+  return rows;
+}
+
+/** Whether a run is hidden from every read path (SPEC §7). */
+export async function isRunHidden(store: ObjectStore, runId: number): Promise<boolean> {
+  return (await readDocument(store, visibilityKey(runId), visibilitySchema))?.value.hidden ?? false;
+}
+
+async function visibleRun(store: ObjectStore, runId: number): Promise<RunRecord | null> {
+  const record = (await readDocument(store, runKeys(runId).commit, runRecordSchema))?.value;
+  if (record?.status !== 'success' || (await isRunHidden(store, runId))) return null;
+  return record;
+}
+
+export async function readManifest(store: ObjectStore): Promise<CurrentViewManifest | null> {
+  return (await readDocument(store, MANIFEST, manifestSchema))?.value ?? null;
+}
+
+/** The rows of the current view (for each CUSIP, the rows of the latest visible run containing it). */
+export async function readCurrentView(
+  store: ObjectStore,
+): Promise<{ manifest: CurrentViewManifest | null; rows: StoredRow[] }> {
+  const manifest = await readManifest(store);
+  if (!manifest) return { manifest, rows: [] };
+  const rows: StoredRow[] = [];
+  for (let p = 0; p < manifest.parts; p++)
+    rows.push(...(await readLines(store, partKey(manifest.version, p))));
+  return { manifest, rows };
+}
+
+/** Newest run first: a CUSIP keeps the rows of the first run that has it. */
+function merge(newestFirst: StoredRow[][]): StoredRow[] {
+  const taken = new Set<string>();
+  const out: StoredRow[] = [];
+  for (const rows of newestFirst) {
+    const here = new Set<string>();
+    for (const row of rows) {
+      if (taken.has(row.CUSIP)) continue;
+      here.add(row.CUSIP);
+      out.push(row);
+    }
+    for (const cusip of here) taken.add(cusip);
+  }
+  return out;
+}
+
+async function publish(
+  store: ObjectStore,
+  clock: Clock,
+  previous: CurrentViewManifest | null,
+  rows: StoredRow[],
+  throughRunId: number,
+): Promise<CurrentViewManifest> {
+  const version = (previous?.version ?? 0) + 1;
+  let parts = 0;
+  for (let from = 0; from < rows.length || parts === 0; from += PART_ROWS) {
+    const chunk = rows.slice(from, from + PART_ROWS).map((r) => JSON.stringify(r));
+    await store.put(partKey(version, parts++), encoder.encode(chunk.join('\n')));
+    if (rows.length === 0) break;
+  }
+  const manifest: CurrentViewManifest = {
+    version,
+    throughRunId,
+    parts,
+    rows: rows.length,
+    builtAt: clock.now().toISOString(),
+  };
+  const outcome = await updateDocument(store, MANIFEST, manifestSchema, (current) =>
+    (current?.version ?? 0) === (previous?.version ?? 0) ? manifest : undefined,
+  );
+  if (!outcome.written)
+    throw new MarketPulseError(
+      'CONFLICT',
+      'the current view changed while it was being rebuilt; retry',
+    );
+  if (previous) {
+    for (let p = 0; p < previous.parts; p++)
+      await store.delete(partKey(previous.version, p)).catch(() => undefined);
+  }
+  return manifest;
+}
+
+/**
+ * Brings the current view up to date with the committed runs after it (normally just the run that
+ * committed; more when a process died between its commit and this step). Reads the previous view
+ * and the new runs only — never the history. `upToRunId`: the run holding the pipeline, which
+ * lets runs below it that never committed be declared failed instead of stopping the refresh.
+ * Returns the manifest, unchanged when nothing new is visible.
+ */
+export async function refreshCurrentView(
+  store: ObjectStore,
+  clock: Clock,
+  upToRunId?: number,
+): Promise<CurrentViewManifest | null> {
+  const previous = await readManifest(store);
+  const last =
+    upToRunId ?? (await readDocument(store, RUN_ID_COUNTER, counterSchema))?.value.last ?? 0;
+  const through = previous?.throughRunId ?? 0;
+  if (last <= through) return previous;
+  const newer: StoredRow[][] = [];
+  let considered = through;
+  for (let runId = through + 1; runId <= last; runId++) {
+    const record = await visibleRun(store, runId);
+    if (!record && !(await store.get(runKeys(runId).commit))) {
+      // No commit below the run that holds the pipeline: its process died (a paused one can no
+      // longer commit: its lease renewal fails first). Without a holder it stops the scan.
+      if (upToRunId === undefined) break;
+      await declareFailed(store, clock, runId, 'the process running it stopped before committing');
+    }
+    considered = runId;
+    if (record) newer.unshift(await readRunRows(store, record));
+  }
+  if (considered === through) return previous;
+  if (newer.length === 0)
+    return publish(store, clock, previous, (await readCurrentView(store)).rows, considered);
+  const { rows: old } = await readCurrentView(store);
+  return publish(store, clock, previous, merge([...newer, old]), considered);
+}
+
+/** Rebuilds the current view from every visible run (after a hide or restore): cost follows the history. */
+export async function rebuildCurrentView(
+  store: ObjectStore,
+  clock: Clock,
+): Promise<CurrentViewManifest> {
+  const previous = await readManifest(store);
+  const last = (await readDocument(store, RUN_ID_COUNTER, counterSchema))?.value.last ?? 0;
+  const newestFirst: StoredRow[][] = [];
+  let through = 0;
+  for (let runId = 1; runId <= last; runId++) {
+    if (!(await store.get(runKeys(runId).commit))) continue;
+    through = runId;
+    const record = await visibleRun(store, runId);
+    if (record) newestFirst.unshift(await readRunRows(store, record));
+  }
+  return publish(store, clock, previous, merge(newestFirst), through);
+}
+
+/**
+ * Hides a run's rows from every read path, or restores them (SPEC §7), and rebuilds the current
+ * view. Only committed successful runs can be hidden; CONFLICT when already in that state.
+ */
+export async function setRunHidden(
+  deps: { store: ObjectStore; clock: Clock },
+  runId: number,
+  hidden: boolean,
+  actor?: string,
+): Promise<CurrentViewManifest> {
+  const record = (await readDocument(deps.store, runKeys(runId).commit, runRecordSchema))?.value;
+  if (!record)
+    throw new MarketPulseError('NOT_FOUND', `run ${runId} does not exist (or has not committed)`);
+  if (record.status !== 'success')
+    throw new MarketPulseError(
+      'CONFLICT',
+      `run ${runId} failed; it has no rows to ${hidden ? 'hide' : 'restore'}`,
+    );
+  const outcome = await updateDocument(
+    deps.store,
+    visibilityKey(runId),
+    visibilitySchema,
+    (current) =>
+      (current?.hidden ?? false) === hidden
+        ? undefined
+        : { hidden, at: deps.clock.now().toISOString(), ...(actor ? { actor } : {}) },
+  );
+  if (!outcome.written)
+    throw new MarketPulseError(
+      'CONFLICT',
+      `run ${runId} is already ${hidden ? 'hidden' : 'visible'}`,
+    );
+  try {
+    return await rebuildCurrentView(deps.store, deps.clock);
+  } catch (err) {
+    if (isMarketPulseError(err, 'CONFLICT')) return rebuildCurrentView(deps.store, deps.clock);
+    throw err;
+  }
+}

@@ -7,6 +7,13 @@
  */
 
 export { type EnvironmentVariables, loadConfig, type NodeConfig } from './config.js';
+export {
+  type ExportResult,
+  type ExportSelection,
+  exportSelection,
+  OUTPUT_WORKBOOK,
+  refreshExports,
+} from './exports/write-exports.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
 export { createProcessProbe, isProcessAlive } from './process-probe.js';
 export { readCsvRows, sniffDelimiter } from './spreadsheets/csv-reader.js';

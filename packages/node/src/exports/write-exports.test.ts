@@ -1,0 +1,112 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type ColorRecord,
+  defaultColumnConfig,
+  exportColumns,
+  runAutomation,
+  setRunHidden,
+} from '@market-pulse/core';
+import { createManualClock, generateColors } from '@market-pulse/core/testing';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFileStore } from '../file-store.js';
+import { readColorFile } from '../spreadsheets/read-color-file.js';
+import { exportSelection, OUTPUT_WORKBOOK, refreshExports } from './write-exports.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mp-exports-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('exports', () => {
+  it('writes the output workbook (with a parents sheet) and per-sector files from the current view', async () => {
+    const store = createFileStore({ dir: join(dir, 'store'), durable: false });
+    const clock = createManualClock('2026-03-13T22:30:00Z');
+    let n = 0;
+    const deps = { store, clock, ids: { nextId: () => `id-${++n}` } };
+    const day1 = generateColors({ rows: 300, seed: 31 });
+    day1[0] = { ...day1[0], MESSAGE_ID: '17734228894978519' } as ColorRecord;
+    const rmbsOnly = generateColors({ rows: 60, seed: 32 }).map((r) => ({
+      ...r,
+      SECTOR: 'RMBS-ONLY',
+    }));
+    await runAutomation(deps, {
+      trigger: 'cli',
+      businessDate: '2026-03-12',
+      inputs: [{ origin: 'source', processingType: 'AUTOMATED', records: day1 }],
+    });
+    const second = await runAutomation(deps, {
+      trigger: 'cli',
+      businessDate: '2026-03-13',
+      inputs: [{ origin: 'source', processingType: 'AUTOMATED', records: rmbsOnly }],
+    });
+    const exportsDir = join(dir, 'exports');
+    const result = await refreshExports(store, exportsDir);
+    expect(result.rows).toBe(300 + 60);
+    const sectors = [...new Set([...day1, ...rmbsOnly].map((r) => r.SECTOR))];
+    expect(result.files.sort()).toEqual(
+      [
+        OUTPUT_WORKBOOK,
+        ...sectors.flatMap((s) => [`Processed_Colors_${s}.csv`, `Processed_Colors_${s}.xlsx`]),
+      ].sort(),
+    );
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(exportsDir, OUTPUT_WORKBOOK));
+    const colors = wb.getWorksheet('Colors') as ExcelJS.Worksheet;
+    const parents = wb.getWorksheet('Parents') as ExcelJS.Worksheet;
+    const header = (colors.getRow(1).values as unknown[]).slice(1);
+    expect(header.slice(0, 27)).toEqual(exportColumns(defaultColumnConfig).slice(0, 27));
+    const isParent = header.indexOf('IS_PARENT') + 1;
+    expect(parents.rowCount - 1).toBeGreaterThan(0);
+    for (let r = 2; r <= parents.rowCount; r++)
+      expect(parents.getRow(r).getCell(isParent).value).toBe(true);
+
+    const read = await readColorFile(join(exportsDir, OUTPUT_WORKBOOK));
+    expect(read.errors).toEqual([]);
+    expect(read.records.map((r) => r.MESSAGE_ID)).toContain('17734228894978519');
+    const sectorFile = await readColorFile(join(exportsDir, 'Processed_Colors_RMBS-ONLY.csv'));
+    expect(sectorFile.records).toHaveLength(60);
+    expect(new Set(sectorFile.records.map((r) => r.SECTOR))).toEqual(new Set(['RMBS-ONLY']));
+
+    // Hiding the run removes its sector from the standing exports.
+    await setRunHidden(deps, second.id, true);
+    await refreshExports(store, exportsDir);
+    expect((await readdir(exportsDir)).filter((f) => f.includes('RMBS-ONLY'))).toEqual([]);
+
+    // Other views: a run, a business date, a range; a hidden run is refused; bad dates are refused.
+    expect(
+      (await exportSelection(store, { run: 1 }, join(dir, 'run1.csv'), { lastRunId: 2 })).rows,
+    ).toBe(300);
+    expect(
+      (
+        await exportSelection(store, { date: '2026-03-12' }, join(dir, 'day.xlsx'), {
+          lastRunId: 2,
+        })
+      ).rows,
+    ).toBe(300);
+    expect(
+      (
+        await exportSelection(
+          store,
+          { from: '2026-03-01', to: '2026-03-31' },
+          join(dir, 'range.csv'),
+          { lastRunId: 2 },
+        )
+      ).rows,
+    ).toBe(300);
+    await expect(
+      exportSelection(store, { run: second.id }, join(dir, 'x.csv'), { lastRunId: 2 }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      exportSelection(store, { from: '2026-03-31', to: '2026-03-01' }, join(dir, 'x.csv'), {
+        lastRunId: 2,
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+  });
+});

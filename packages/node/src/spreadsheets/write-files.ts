@@ -59,7 +59,7 @@ export async function writeXlsxFile(
     const closed = new Promise<void>((resolve) => file.once('close', () => resolve()));
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
       stream: file,
-      useStyles: true,
+      useStyles: true, // date cells need a number format
       useSharedStrings: false,
     });
     try {

@@ -112,6 +112,17 @@ export {
   ruleSchema,
 } from './rules/rule-schema.js';
 export {
+  createRule,
+  deleteRule,
+  getRule,
+  importRuleFile,
+  listRules,
+  type RuleFields,
+  type RuleStoreDependencies,
+  setRuleActive,
+  updateRule,
+} from './rules/rule-store.js';
+export {
   PIPELINE_LEASE,
   RULES_DOCUMENT,
   RUN_ID_COUNTER,

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import type { ColumnConfig } from '../columns/column-config.js';
+import { MarketPulseError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { IdSource } from '../ports/id-source.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import { RULES_DOCUMENT } from '../run/layout.js';
+import { readDocument, updateDocument } from '../store/json-document.js';
+import { validateRules } from './compile-rules.js';
+import { importRules, type RuleImport } from './import-rules.js';
+import type { Rule, RuleInput } from './rule-schema.js';
+
+// Rules are one document, so every change is checked against the whole set (unique names) and
+// written by compare-and-swap; each rule carries its own version for optimistic updates.
+const rulesDocumentSchema = z.object({ rules: z.array(z.unknown()) });
+
+export interface RuleStoreDependencies {
+  store: ObjectStore;
+  clock: Clock;
+  ids: IdSource;
+  columns?: ColumnConfig;
+}
+
+/** What a caller may set on a rule; id, version and timestamps are the store's. */
+export type RuleFields = Omit<RuleInput, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+
+/** The stored rules, in their stored order. */
+export async function listRules(store: ObjectStore, columns?: ColumnConfig): Promise<Rule[]> {
+  const doc = await readDocument(store, RULES_DOCUMENT, rulesDocumentSchema);
+  return doc ? validateRules(doc.value.rules, { columns }) : [];
+}
+
+export async function getRule(
+  store: ObjectStore,
+  id: string,
+  columns?: ColumnConfig,
+): Promise<Rule> {
+  const rule = (await listRules(store, columns)).find((r) => r.id === id);
+  if (!rule) throw new MarketPulseError('NOT_FOUND', `no rule ${id}`, { details: { id } });
+  return rule;
+}
+
+/** Applies `change` to the stored rules, validating the whole set before anything is written. */
+async function changeRules(
+  deps: RuleStoreDependencies,
+  change: (rules: Rule[]) => Rule[],
+): Promise<Rule[]> {
+  let result: Rule[] = [];
+  await updateDocument(deps.store, RULES_DOCUMENT, rulesDocumentSchema, (current) => {
+    const rules = current ? validateRules(current.rules, { columns: deps.columns }) : [];
+    result = validateRules(change(rules), { columns: deps.columns });
+    return { rules: result };
+  });
+  return result;
+}
+
+function checkVersion(rule: Rule, expectedVersion: number | undefined): void {
+  if (expectedVersion !== undefined && rule.version !== expectedVersion) {
+    throw new MarketPulseError(
+      'CONFLICT',
+      `rule ${rule.id} is at version ${rule.version}, not ${expectedVersion}: it changed since you read it; reload and retry`,
+      {
+        details: { id: rule.id, version: rule.version, expectedVersion },
+      },
+    );
+  }
+}
+
+function find(rules: Rule[], id: string): Rule {
+  const rule = rules.find((r) => r.id === id);
+  if (!rule) throw new MarketPulseError('NOT_FOUND', `no rule ${id}`, { details: { id } });
+  return rule;
+}
+
+/** Adds a rule (validated against the columns and the other rules' names). */
+export async function createRule(deps: RuleStoreDependencies, fields: RuleFields): Promise<Rule> {
+  const id = deps.ids.nextId();
+  const now = deps.clock.now().toISOString();
+  const rules = await changeRules(deps, (rules) => [
+    ...rules,
+    { ...fields, id, version: 1, createdAt: now, updatedAt: now } as Rule,
+  ]);
+  return find(rules, id);
+}
+
+/** Replaces a rule's fields; with `expectedVersion`, refuses (CONFLICT) a rule changed since it was read. */
+export async function updateRule(
+  deps: RuleStoreDependencies,
+  id: string,
+  fields: RuleFields,
+  expectedVersion?: number,
+): Promise<Rule> {
+  const now = deps.clock.now().toISOString();
+  const rules = await changeRules(deps, (rules) => {
+    const rule = find(rules, id);
+    checkVersion(rule, expectedVersion);
+    return rules.map((r) =>
+      r.id === id
+        ? ({
+            ...fields,
+            id,
+            version: (r.version ?? 0) + 1,
+            createdAt: r.createdAt,
+            updatedAt: now,
+          } as Rule)
+        : r,
+    );
+  });
+  return find(rules, id);
+}
+
+/** Activates or deactivates a rule. */
+export async function setRuleActive(
+  deps: RuleStoreDependencies,
+  id: string,
+  active: boolean,
+  expectedVersion?: number,
+): Promise<Rule> {
+  const rule = await getRule(deps.store, id, deps.columns);
+  const { id: _id, version: _v, createdAt: _c, updatedAt: _u, ...fields } = rule;
+  return updateRule(deps, id, { ...fields, active }, expectedVersion ?? rule.version);
+}
+
+/** Removes a rule; returns it. */
+export async function deleteRule(
+  deps: RuleStoreDependencies,
+  id: string,
+  expectedVersion?: number,
+): Promise<Rule> {
+  let removed: Rule | undefined;
+  await changeRules(deps, (rules) => {
+    removed = find(rules, id);
+    checkVersion(removed, expectedVersion);
+    return rules.filter((r) => r.id !== id);
+  });
+  return removed as Rule;
+}
+
+/**
+ * Imports a rule file (one rule, an array, `{rules: […]}` or the legacy form) rule by rule: the
+ * accepted rules are added (clashing names renamed, fresh ids), the refused ones reported.
+ */
+export async function importRuleFile(
+  deps: RuleStoreDependencies,
+  file: unknown,
+): Promise<RuleImport> {
+  const now = deps.clock.now().toISOString();
+  let outcome: RuleImport = { rules: [], report: [] };
+  await changeRules(deps, (existing) => {
+    outcome = importRules(file, {
+      existing,
+      columns: deps.columns,
+      newId: () => deps.ids.nextId(),
+    });
+    const added = outcome.rules.map((r) => ({
+      ...r,
+      version: 1,
+      createdAt: r.createdAt ?? now,
+      updatedAt: now,
+    }));
+    outcome = { ...outcome, rules: added };
+    return [...existing, ...added];
+  });
+  return outcome;
+}

@@ -11,7 +11,12 @@ export default defineConfig({
         find: /^@market-pulse\/core\/testing$/,
         replacement: source('./packages/core/src/testing/index.ts'),
       },
+      {
+        find: /^@market-pulse\/core\/sample$/,
+        replacement: source('./packages/core/src/sample/index.ts'),
+      },
       { find: /^@market-pulse\/core$/, replacement: source('./packages/core/src/index.ts') },
+      { find: /^@market-pulse\/node$/, replacement: source('./packages/node/src/index.ts') },
     ],
   },
   test: {

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { compileRules, parseRecords, rankColors, rankOrder } from '../src/index.js';
-import { colorsToTable, generateColors, REALISTIC_RULES } from '../src/testing/index.js';
+import { colorsToTable, generateColors, REALISTIC_RULES } from '../src/sample/index.js';
 
 const BUSINESS_DATE = '2026-03-13';
 const REPEATS = 3;

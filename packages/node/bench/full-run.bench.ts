@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_COLUMNS, defaultColumnConfig, runAutomation } from '@market-pulse/core';
-import { generateColors, REALISTIC_RULES } from '@market-pulse/core/testing';
+import { generateColors, REALISTIC_RULES } from '@market-pulse/core/sample';
 import ExcelJS from 'exceljs';
 import { refreshExports } from '../src/exports/write-exports.js';
 import { createFileStore } from '../src/file-store.js';

@@ -7,6 +7,7 @@
  */
 
 export { type EnvironmentVariables, loadConfig, type NodeConfig } from './config.js';
+export { failpointsFromEnv } from './env-failpoints.js';
 export {
   type ExportResult,
   type ExportSelection,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_COLUMNS, defineColumns } from '../columns/index.js';
 import { isMarketPulseError } from '../errors.js';
-import { colorsToTable, generateColors } from '../testing/generate-colors.js';
+import { colorsToTable, generateColors } from '../sample/generate-colors.js';
 import type { HeaderProblem } from './header.js';
 import { createRecordParser, parseRecords } from './parse-records.js';
 import type { Cell } from './record.js';

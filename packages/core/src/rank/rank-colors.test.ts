@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ColorRecord } from '../parse/record.js';
-import { generateColors } from '../testing/generate-colors.js';
+import { generateColors } from '../sample/generate-colors.js';
 import { type RankedRow, rankColors, rankOrder } from './rank-colors.js';
 
 let seq = 0;

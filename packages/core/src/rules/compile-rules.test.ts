@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isMarketPulseError } from '../errors.js';
 import type { ColorRecord } from '../parse/record.js';
-import { REALISTIC_RULES } from '../testing/realistic-rules.js';
+import { REALISTIC_RULES } from '../sample/realistic-rules.js';
 import { compileFilter, compileRules, type RuleProblem, validateRules } from './compile-rules.js';
 import { OPERATORS } from './operators.js';
 import type { Condition } from './rule-schema.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runAutomation } from '../run/run-automation.js';
-import { generateColors } from '../testing/generate-colors.js';
+import { generateColors } from '../sample/generate-colors.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
 import {

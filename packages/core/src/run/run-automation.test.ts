@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ColorRecord } from '../parse/record.js';
 import type { ProcessProbe } from '../ports/process-probe.js';
+import { generateColors } from '../sample/generate-colors.js';
 import { createLeases } from '../store/lease.js';
-import { generateColors } from '../testing/generate-colors.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
 import { PIPELINE_LEASE, RULES_DOCUMENT, RUN_STEPS, runKeys } from './layout.js';

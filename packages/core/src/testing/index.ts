@@ -5,8 +5,12 @@
  * @packageDocumentation
  */
 
-export { colorsToTable, type GenerateOptions, generateColors } from './generate-colors.js';
+export {
+  colorsToTable,
+  type GenerateOptions,
+  generateColors,
+  REALISTIC_RULES,
+} from '../sample/index.js';
 export { createManualClock, type ManualClock } from './manual-clock.js';
 export { createMemoryStore } from './memory-store.js';
 export { type StoreFactory, testObjectStore } from './object-store-contract.js';
-export { REALISTIC_RULES } from './realistic-rules.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ColorRecord } from '../parse/record.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { type RunInput, runAutomation } from '../run/run-automation.js';
-import { generateColors } from '../testing/generate-colors.js';
+import { generateColors } from '../sample/generate-colors.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
 import { readCurrentView, setRunHidden } from './current-view.js';

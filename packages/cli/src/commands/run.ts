@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  compileRules,
+  defaultColumnConfig,
+  exportColumns,
+  importRules,
+  listRules,
+  MarketPulseError,
+  pendingUploadInputs,
+  type RankedRow,
+  type RecordValue,
+  type RunInput,
+  rankColors,
+  runAutomation,
+} from '@market-pulse/core';
+import {
+  columnKinds,
+  readColorFile,
+  refreshExports,
+  writeCsvFile,
+  writeXlsxFile,
+} from '@market-pulse/node';
+import type { Command } from 'commander';
+import { businessDateNow, configOf, openDataFolder, runDependencies } from '../data-folder.js';
+import { type CliIO, output } from '../io.js';
+import { createProgress } from '../progress.js';
+import { describeRun } from '../summary.js';
+
+interface RunOptions {
+  source?: string;
+  dryRun?: boolean;
+  rules?: string;
+  out?: string;
+  json?: boolean;
+  dataDir?: string;
+}
+
+export async function readSource(
+  io: CliIO,
+  path: string,
+  limits: ReturnType<typeof configOf>['uploadLimits'],
+) {
+  const file = resolve(io.cwd, path);
+  const parsed = await readColorFile(file, { limits });
+  for (const notice of parsed.notices) io.stderr(`note: ${notice.message}\n`);
+  const contentHash = createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+  return { file, parsed, contentHash };
+}
+
+async function rulesFor(
+  io: CliIO,
+  options: RunOptions,
+  dataDir: string | undefined,
+): Promise<unknown[]> {
+  if (options.rules) {
+    const { rules, report } = importRules(
+      JSON.parse(await readFile(resolve(io.cwd, options.rules), 'utf8')),
+    );
+    const refused = report.filter((r) => r.outcome === 'refused');
+    if (refused.length > 0) {
+      throw new MarketPulseError(
+        'VALIDATION_ERROR',
+        `invalid rule file ${options.rules}: ${refused.map((r) => `rule ${r.name ?? r.position}: ${r.messages.join('; ')}`).join(' | ')}`,
+      );
+    }
+    return rules;
+  }
+  const folder = await openDataFolder(io, { dataDir, create: false }).catch(() => null);
+  return folder ? listRules(folder.store) : [];
+}
+
+async function dryRun(io: CliIO, options: RunOptions): Promise<number> {
+  const config = configOf(io, options.dataDir);
+  const sourcePath = options.source ?? config.source;
+  if (!sourcePath)
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      'a dry run needs a source: pass --source FILE or set MP_SOURCE',
+    );
+  const progress = createProgress(io, ['reading', 'processing', 'writing']);
+  const { parsed } = await readSource(io, sourcePath, config.uploadLimits);
+  progress.step('processing');
+  const businessDate = businessDateNow(config.businessTimeZone);
+  const rules = compileRules(await rulesFor(io, options, options.dataDir), { businessDate });
+  const applied = rules.apply(parsed.records);
+  const processedAt = new Date().toISOString();
+  // rankColors hands back fresh objects: add the output columns in place (a spread copy of a
+  // million rows is slow on Node 20).
+  const rows = rankColors(applied.kept, { dateField: config.rankDateField }) as (RankedRow &
+    Record<string, RecordValue>)[];
+  for (const row of rows) {
+    row.RUN_ID = null;
+    row.PROCESSED_AT = processedAt;
+    row.PROCESSING_TYPE = 'AUTOMATED';
+    row.ORIGIN = 'source';
+  }
+  progress.step('writing');
+  if (options.out) {
+    const out = resolve(io.cwd, options.out);
+    const columns = exportColumns(defaultColumnConfig, rows[0] ? Object.keys(rows[0]) : []);
+    if (out.endsWith('.xlsx')) {
+      await writeXlsxFile(
+        out,
+        [
+          { name: 'Colors', rows },
+          { name: 'Parents', rows: rows.filter((r) => r.IS_PARENT) },
+        ],
+        { columns, kinds: columnKinds(defaultColumnConfig) },
+      );
+    } else if (out.endsWith('.csv')) await writeCsvFile(out, rows, { columns });
+    else if (out.endsWith('.jsonl')) {
+      await writeFile(
+        out,
+        rows
+          .map((r) => JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))))
+          .join('\n') + (rows.length ? '\n' : ''),
+      );
+    } else
+      throw new MarketPulseError(
+        'VALIDATION_ERROR',
+        `--out must end in .xlsx, .csv or .jsonl (got ${options.out})`,
+      );
+  }
+  progress.done();
+  const parents = rows.filter((r) => r.IS_PARENT).length;
+  const summary = {
+    dryRun: true,
+    input: parsed.records.length + new Set(parsed.errors.map((e) => e.row)).size,
+    invalid: new Set(parsed.errors.map((e) => e.row)).size,
+    rowErrors: parsed.errors,
+    excluded: applied.excluded.length,
+    excludedByRule: applied.countsByRule,
+    output: rows.length,
+    parents,
+    children: rows.length - parents,
+    out: options.out ?? null,
+  };
+  output(io, options.json, summary, () =>
+    [
+      `dry run: ${summary.input} rows in, ${summary.invalid} invalid, ${summary.excluded} excluded, ${summary.output} out (${parents} parents, ${summary.children} children)`,
+      ...parsed.errors.slice(0, 20).map((e) => `  row ${e.row} ${e.column}: ${e.reason}`),
+      options.out ? `wrote ${options.out}` : 'nothing written (pass --out FILE to see the output)',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+async function realRun(io: CliIO, options: RunOptions): Promise<number> {
+  const folder = await openDataFolder(io, { dataDir: options.dataDir, create: true });
+  const progress = createProgress(io, ['reading', 'processing', 'writing exports']);
+  const inputs: RunInput[] = [];
+  const sourcePath = options.source ?? folder.config.source;
+  if (sourcePath) {
+    const { parsed, contentHash } = await readSource(io, sourcePath, folder.config.uploadLimits);
+    inputs.push({
+      origin: 'source',
+      processingType: 'AUTOMATED',
+      records: parsed.records,
+      rowErrors: parsed.errors,
+      contentHash,
+    });
+  }
+  inputs.push(...(await pendingUploadInputs(folder.store)));
+  if (inputs.length === 0) {
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      'nothing to process: pass --source FILE, set MP_SOURCE, or add uploads with "market-pulse buffer add"',
+    );
+  }
+  progress.step('processing');
+  const record = await runAutomation(runDependencies(io, folder), {
+    trigger: 'cli',
+    businessDate: businessDateNow(folder.config.businessTimeZone),
+    inputs,
+    guards: folder.config.guards,
+    rankDateField: folder.config.rankDateField,
+  });
+  progress.step('writing exports');
+  const extra: string[] = [];
+  let files: string[] = [];
+  if (record.status === 'success') {
+    try {
+      files = (await refreshExports(folder.store, folder.exportsDir)).files;
+      extra.push(`  exports: ${folder.exportsDir} (${files.length} files)`);
+    } catch (err) {
+      extra.push(
+        `  warning: exports not refreshed (${(err as Error).message}); the next run rebuilds them`,
+      );
+    }
+  }
+  progress.done();
+  output(
+    io,
+    options.json,
+    { ...record, exports: files.map((f) => `${folder.exportsDir}/${f}`) },
+    () => describeRun(record, extra),
+  );
+  return record.status === 'success' ? 0 : 1;
+}
+
+export function registerRun(program: Command, io: CliIO, exit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('process the configured source and every pending upload, then refresh the exports')
+    .option('--source <file>', 'the color source (.xlsx or .csv); default MP_SOURCE')
+    .option('--dry-run', 'process without storing anything; write the would-be output to --out')
+    .option('--rules <file>', 'dry run: rules to apply (default: the stored rules)')
+    .option('--out <file>', 'dry run: output file (.xlsx, .csv or .jsonl)')
+    .option('--data-dir <dir>', 'the data folder (default MP_DATA_DIR or ./market-pulse-data)')
+    .option('--json', 'print JSON')
+    .action(async (options: RunOptions) =>
+      exit(options.dryRun ? await dryRun(io, options) : await realRun(io, options)),
+    );
+}

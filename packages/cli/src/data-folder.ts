@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { MarketPulseError, type ObjectStore, type RunDependencies } from '@market-pulse/core';
+import {
+  createFileStore,
+  createProcessProbe,
+  failpointsFromEnv,
+  loadConfig,
+  type NodeConfig,
+  systemClock,
+} from '@market-pulse/node';
+import type { CliIO } from './io.js';
+
+export interface DataFolder {
+  config: NodeConfig;
+  dir: string;
+  exportsDir: string;
+  store: ObjectStore;
+}
+
+/** The configuration, with `--data-dir` winning over `MP_DATA_DIR`. */
+export function configOf(io: CliIO, dataDir?: string): NodeConfig {
+  return loadConfig(io.env, { MP_DATA_DIR: dataDir });
+}
+
+/** Opens the data folder; creates it only when asked (`init`, `demo`, a real `run`). */
+export async function openDataFolder(
+  io: CliIO,
+  options: { dataDir?: string; create: boolean },
+): Promise<DataFolder> {
+  const config = configOf(io, options.dataDir);
+  const dir = resolve(io.cwd, config.dataDir);
+  const exists = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!exists && !options.create) {
+    throw new MarketPulseError(
+      'NOT_FOUND',
+      `no data folder at ${dir}: run "market-pulse init" (or "market-pulse demo"), or pass --data-dir`,
+    );
+  }
+  const exportsDir = join(dir, 'exports');
+  if (options.create) await mkdir(exportsDir, { recursive: true });
+  return { config, dir, exportsDir, store: createFileStore({ dir: join(dir, 'store') }) };
+}
+
+/** The ports a run needs in this process. */
+export function runDependencies(io: CliIO, folder: DataFolder): RunDependencies {
+  return {
+    store: folder.store,
+    clock: systemClock,
+    ids: { nextId: () => randomUUID() },
+    probe: createProcessProbe(),
+    failpoints: failpointsFromEnv(io.env.MP_FAILPOINT, { write: (t) => io.stderr(t) }),
+    leaseTtlMs: folder.config.lease.ttlSeconds * 1000,
+  };
+}
+
+/** Today in the business time zone, as YYYY-MM-DD. */
+export function businessDateNow(timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(systemClock.now());
+}

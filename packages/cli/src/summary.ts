@@ -1,7 +1,11 @@
 import type { RunRecord } from '@market-pulse/core';
 
 /** A run record as a few lines for people. */
-export function describeRun(record: RunRecord, extra: string[] = []): string {
+export function describeRun(
+  record: RunRecord,
+  extra: string[] = [],
+  ruleNames: ReadonlyMap<string, string> = new Map(),
+): string {
   const c = record.counts;
   const lines = [
     `run ${record.id} ${record.status === 'success' ? 'succeeded' : 'FAILED'} (${record.trigger}, business date ${record.businessDate}, ${record.durationMs} ms)`,
@@ -15,7 +19,7 @@ export function describeRun(record: RunRecord, extra: string[] = []): string {
     );
     const rules = Object.entries(c.excludedByRule).filter(([, n]) => n > 0);
     lines.push(
-      `  excluded: ${c.excluded}${rules.length ? ` (${rules.map(([id, n]) => `${id} ${n}`).join(', ')})` : ''}`,
+      `  excluded: ${c.excluded}${rules.length ? ` (${rules.map(([id, n]) => `${ruleNames.get(id) ?? id} ${n}`).join(', ')})` : ''}`,
     );
     lines.push(`  output: ${c.output} rows — ${c.parents} parents, ${c.children} children`);
     if (record.uploadsConsumed.length)

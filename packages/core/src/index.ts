@@ -139,6 +139,7 @@ export {
   runAutomation,
 } from './run/run-automation.js';
 export { checkGuards, type RunGuards } from './run/run-guards.js';
+export { listRuns, type RunListing } from './run/run-queries.js';
 export { type RunRecord, type RunTrigger, runRecordSchema } from './run/run-record.js';
 export { allocateNumber } from './store/counter.js';
 export {

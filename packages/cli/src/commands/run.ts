@@ -57,9 +57,16 @@ async function rulesFor(
   dataDir: string | undefined,
 ): Promise<unknown[]> {
   if (options.rules) {
-    const { rules, report } = importRules(
-      JSON.parse(await readFile(resolve(io.cwd, options.rules), 'utf8')),
-    );
+    let file: unknown;
+    try {
+      file = JSON.parse(await readFile(resolve(io.cwd, options.rules), 'utf8'));
+    } catch (err) {
+      throw new MarketPulseError(
+        'VALIDATION_ERROR',
+        `${options.rules} is not a JSON rule file: ${(err as Error).message}`,
+      );
+    }
+    const { rules, report } = importRules(file);
     const refused = report.filter((r) => r.outcome === 'refused');
     if (refused.length > 0) {
       throw new MarketPulseError(

@@ -1,0 +1,63 @@
+import { join, resolve } from 'node:path';
+import { listRuns, MarketPulseError } from '@market-pulse/core';
+import { type ExportSelection, exportSelection, refreshExports } from '@market-pulse/node';
+import type { Command } from 'commander';
+import { openDataFolder } from '../data-folder.js';
+import { type CliIO, output } from '../io.js';
+
+export function registerExport(program: Command, io: CliIO, exit: (code: number) => void): void {
+  program
+    .command('export')
+    .description(
+      'rewrite the standing exports (current view), or export one run, one business date or a range to --out',
+    )
+    .option('--run <id>', 'one run')
+    .option('--date <yyyy-mm-dd>', 'one business date')
+    .option('--from <yyyy-mm-dd>', 'a range of business dates (with --to)')
+    .option('--to <yyyy-mm-dd>')
+    .option('--out <file>', '.xlsx or .csv (required with --run, --date or --from/--to)')
+    .option('--data-dir <dir>')
+    .option('--json', 'print JSON')
+    .action(
+      async (o: {
+        run?: string;
+        date?: string;
+        from?: string;
+        to?: string;
+        out?: string;
+        dataDir?: string;
+        json?: boolean;
+      }) => {
+        const f = await openDataFolder(io, { dataDir: o.dataDir, create: false });
+        let selection: ExportSelection | undefined;
+        if (o.run !== undefined) selection = { run: Number(o.run) };
+        else if (o.date !== undefined) selection = { date: o.date };
+        else if (o.from !== undefined || o.to !== undefined) {
+          if (!o.from || !o.to)
+            throw new MarketPulseError('VALIDATION_ERROR', '--from and --to go together');
+          selection = { from: o.from, to: o.to };
+        }
+        if (!selection) {
+          const result = await refreshExports(f.store, f.exportsDir);
+          output(
+            io,
+            o.json,
+            { ...result, files: result.files.map((x) => join(f.exportsDir, x)) },
+            () => `wrote ${result.files.length} files (${result.rows} rows) to ${f.exportsDir}`,
+          );
+          return exit(0);
+        }
+        if (!o.out)
+          throw new MarketPulseError(
+            'VALIDATION_ERROR',
+            'pass --out FILE (.xlsx or .csv) to export a run, a date or a range',
+          );
+        const last = (await listRuns(f.store, { limit: 1 }))[0]?.id ?? 0;
+        const result = await exportSelection(f.store, selection, resolve(io.cwd, o.out), {
+          lastRunId: last,
+        });
+        output(io, o.json, result, () => `wrote ${result.rows} rows to ${o.out}`);
+        exit(0);
+      },
+    );
+}

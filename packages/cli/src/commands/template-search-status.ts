@@ -1,0 +1,121 @@
+import { resolve } from 'node:path';
+import {
+  defaultColumnConfig,
+  listRuns,
+  listUploads,
+  MarketPulseError,
+  PIPELINE_LEASE,
+  readCurrentView,
+  type StoredRow,
+} from '@market-pulse/core';
+import { writeTemplateCsv, writeTemplateXlsx } from '@market-pulse/node';
+import type { Command } from 'commander';
+import { configOf, openDataFolder } from '../data-folder.js';
+import { type CliIO, output } from '../io.js';
+
+export function registerTemplateSearchStatus(
+  program: Command,
+  io: CliIO,
+  exit: (code: number) => void,
+): void {
+  program
+    .command('template')
+    .description(
+      'write the upload template (.xlsx with instructions and a BIAS pick-list, or .csv); needs no data folder',
+    )
+    .requiredOption('--out <file>', 'template.xlsx or template.csv')
+    .action(async (o: { out: string }) => {
+      const out = resolve(io.cwd, o.out);
+      if (out.endsWith('.xlsx')) await writeTemplateXlsx(out, defaultColumnConfig);
+      else if (out.endsWith('.csv')) await writeTemplateCsv(out, defaultColumnConfig);
+      else
+        throw new MarketPulseError(
+          'VALIDATION_ERROR',
+          `--out must end in .xlsx or .csv (got ${o.out})`,
+        );
+      io.stdout(`wrote ${o.out}\n`);
+      exit(0);
+    });
+
+  program
+    .command('search <identifier>')
+    .description(
+      'find a CUSIP, MESSAGE_ID or TICKER text in the current view, with the whole group of each matched CUSIP',
+    )
+    .option('--data-dir <dir>')
+    .option('--json', 'print JSON')
+    .action(async (identifier: string, o: { dataDir?: string; json?: boolean }) => {
+      const needle = identifier.trim();
+      if (needle === '')
+        throw new MarketPulseError(
+          'VALIDATION_ERROR',
+          'give a CUSIP, MESSAGE_ID or ticker text to search for',
+        );
+      const { rows } = await readCurrentView(
+        (await openDataFolder(io, { dataDir: o.dataDir, create: false })).store,
+      );
+      const upper = needle.toUpperCase();
+      const matched = new Set(
+        rows
+          .filter(
+            (r) =>
+              r.CUSIP === upper ||
+              r.MESSAGE_ID === needle ||
+              String(r.TICKER ?? '')
+                .toUpperCase()
+                .includes(upper),
+          )
+          .map((r) => r.CUSIP),
+      );
+      const found: StoredRow[] = rows.filter((r) => matched.has(r.CUSIP));
+      output(io, o.json, { identifier: needle, cusips: [...matched], rows: found }, () =>
+        found.length
+          ? found
+              .map(
+                (r) =>
+                  `${r.IS_PARENT ? '*' : ' '} ${r.CUSIP}  ${r.TICKER ?? ''}  ${r.SOURCE}  ${r.BIAS}  PX ${r.PX ?? ''}  ${r.DATE_1 ?? r.DATE}  msg ${r.MESSAGE_ID}  run ${r.RUN_ID}`,
+              )
+              .join('\n')
+          : `nothing in the current view matches ${needle}`,
+      );
+      exit(0);
+    });
+
+  program
+    .command('status')
+    .description(
+      'the effective configuration, the data folder, the last runs, pending uploads and who holds the pipeline',
+    )
+    .option('--data-dir <dir>')
+    .option('--json', 'print JSON')
+    .action(async (o: { dataDir?: string; json?: boolean }) => {
+      const config = configOf(io, o.dataDir);
+      const f = await openDataFolder(io, { dataDir: o.dataDir, create: false });
+      const runs = await listRuns(f.store, { limit: 5 });
+      const pending = (await listUploads(f.store)).filter((u) => u.status.state === 'pending');
+      const { manifest } = await readCurrentView(f.store);
+      const lease = await f.store.get(PIPELINE_LEASE);
+      const holder = lease
+        ? (JSON.parse(new TextDecoder().decode(lease.body)).value?.holder ?? null)
+        : null;
+      const status = {
+        dataDir: f.dir,
+        config,
+        lastRuns: runs,
+        pendingUploads: pending.length,
+        currentView: manifest,
+        pipeline: holder ? { heldBy: holder } : 'free',
+      };
+      output(io, o.json, status, () =>
+        [
+          `data folder: ${f.dir}`,
+          `source: ${config.source ?? '(none: pass --source or set MP_SOURCE)'}; rank date: ${config.rankDateField}; business time zone: ${config.businessTimeZone}`,
+          `pipeline: ${holder ? `held by ${holder.purpose ?? holder.id} (pid ${holder.pid ?? '?'} on ${holder.host ?? '?'})` : 'free'}`,
+          `current view: ${manifest ? `${manifest.rows} rows, version ${manifest.version}, through run ${manifest.throughRunId}` : 'empty'}`,
+          `pending uploads: ${pending.length}`,
+          `last runs: ${runs.map((r) => (r.state === 'committed' ? `${r.id} ${r.record.status}` : `${r.id} ${r.state}`)).join(', ') || 'none'}`,
+        ].join('\n'),
+      );
+      exit(0);
+    });
+}

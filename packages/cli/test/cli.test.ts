@@ -1,0 +1,400 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { defaultColumnConfig, exportColumns } from '@market-pulse/core';
+import { colorsToTable, generateColors } from '@market-pulse/core/sample';
+import { readColorFile } from '@market-pulse/node';
+import ExcelJS from 'exceljs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, snapshot, tempDir } from './helpers.js';
+
+const disposers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(disposers.splice(0).map((d) => d()));
+});
+async function workspace() {
+  const t = await tempDir('mp-cli-');
+  disposers.push(t.dispose);
+  return t.dir;
+}
+
+const ID = '17734228894978519';
+function csvOf(
+  rows = 200,
+  seed = 1,
+  mutate?: (cells: string[][], header: string[]) => void,
+): string {
+  const table = colorsToTable(generateColors({ rows, seed, businessDate: '2026-11-20' }));
+  const cells = table.rows.map((r) => r.map((c) => String(c ?? '')));
+  (cells[0] as string[])[0] = ID;
+  mutate?.(cells, table.header);
+  return [
+    table.header.join(','),
+    ...cells.map((r) =>
+      r.map((c) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(','),
+    ),
+  ].join('\n');
+}
+
+describe('market-pulse demo', () => {
+  it('creates the data folder, runs, and writes the output workbook and per-sector files', async () => {
+    const cwd = await workspace();
+    const demo = await cli(cwd, ['demo', '--rows', '1500']);
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toMatch(/run 1 succeeded/);
+    const exportsDir = join(cwd, 'market-pulse-data', 'exports');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(join(exportsDir, 'Processed_Colors_Output.xlsx'));
+    const sheet = workbook.getWorksheet('Colors') as ExcelJS.Worksheet;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header).toEqual(exportColumns(defaultColumnConfig).slice(0, header.length));
+    const read = await readColorFile(join(exportsDir, 'Processed_Colors_Output.xlsx'));
+    expect(read.errors).toEqual([]);
+    const parsedMessageIds = read.records.map((r) => r.MESSAGE_ID);
+    expect(parsedMessageIds.every((id) => /^\d{17}$/.test(id))).toBe(true);
+    // Hierarchy: one parent per CUSIP, children point at it.
+    const col = (name: string) => header.indexOf(name) + 1;
+    const parents = new Map<string, string>();
+    const children: [string, string][] = [];
+    for (let r = 2; r <= sheet.rowCount; r++) {
+      const row = sheet.getRow(r);
+      const cusip = String(row.getCell(col('CUSIP')).value);
+      if (row.getCell(col('IS_PARENT')).value === true) {
+        expect(parents.has(cusip)).toBe(false);
+        parents.set(cusip, String(row.getCell(col('ROW_ID')).value));
+      } else children.push([cusip, String(row.getCell(col('PARENT_ROW_ID')).value)]);
+    }
+    for (const [cusip, parentRowId] of children) expect(parents.get(cusip)).toBe(parentRowId);
+    const files = (await snapshot(exportsDir)).map((f) => f.split(' ')[0]);
+    expect(files.filter((f) => f?.endsWith('.csv')).length).toBeGreaterThan(3);
+  });
+});
+
+describe('MESSAGE_ID 17734228894978519', () => {
+  it('survives exactly through a CSV source, a run, every export and a dry-run jsonl', async () => {
+    const cwd = await workspace();
+    await writeFile(join(cwd, 'colors.csv'), csvOf());
+    expect((await cli(cwd, ['run', '--source', 'colors.csv'])).code).toBe(0);
+    const exportsDir = join(cwd, 'market-pulse-data', 'exports');
+    for (const file of (await snapshot(exportsDir)).map((f) => f.split(' ')[0] as string)) {
+      const { records } = await readColorFile(join(exportsDir, file));
+      if (records.some((r) => r.MESSAGE_ID.startsWith('177342288949785')))
+        expect(records.map((r) => r.MESSAGE_ID)).toContain(ID);
+    }
+    expect((await cli(cwd, ['runs', 'export', '1', '--out', 'run1.csv'])).code).toBe(0);
+    expect(await readFile(join(cwd, 'run1.csv'), 'utf8')).toContain(ID);
+    expect(
+      (await cli(cwd, ['run', '--dry-run', '--source', 'colors.csv', '--out', 'dry.jsonl'])).code,
+    ).toBe(0);
+    const lines = (await readFile(join(cwd, 'dry.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.find((l) => l.MESSAGE_ID === ID)).toMatchObject({ MESSAGE_ID: ID, RUN_ID: null });
+    expect(Object.keys(lines[0]).slice(0, 4)).toEqual([
+      'RUN_ID',
+      'PROCESSED_AT',
+      'PROCESSING_TYPE',
+      'MESSAGE_ID',
+    ]);
+  });
+
+  it('survives as an xlsx text cell through buffer add and a run', async () => {
+    const cwd = await workspace();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Colors');
+    const table = colorsToTable(generateColors({ rows: 30, seed: 2 }));
+    ws.addRow(table.header);
+    ws.addRow([ID, ...(table.rows[0] as string[]).slice(1)]);
+    await wb.xlsx.writeFile(join(cwd, 'upload.xlsx'));
+    expect((await cli(cwd, ['init'])).code).toBe(0);
+    expect((await cli(cwd, ['buffer', 'add', 'upload.xlsx'])).code).toBe(0);
+    expect((await cli(cwd, ['run'])).code).toBe(0);
+    const search = await cli(cwd, ['search', ID, '--json']);
+    expect(
+      JSON.parse(search.stdout).rows.map((r: { MESSAGE_ID: string }) => r.MESSAGE_ID),
+    ).toContain(ID);
+  });
+});
+
+describe('bad input: a clear message, the documented exit code, and nothing changed', () => {
+  const zipBomb = () => {
+    const raw = Buffer.alloc(50 * 1024 * 1024);
+    const data = deflateRawSync(raw, { level: 9 });
+    const name = Buffer.from('xl/workbook.xml');
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(raw.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(1, 8);
+    end.writeUInt16LE(1, 10);
+    end.writeUInt32LE(central.length + name.length, 12);
+    end.writeUInt32LE(local.length + name.length + data.length, 16);
+    return Buffer.concat([local, name, data, central, name, end]);
+  };
+  const numericIdXlsx = async (path: string) => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Colors');
+    const table = colorsToTable(generateColors({ rows: 3, seed: 3 }));
+    ws.addRow(table.header);
+    // biome-ignore lint/correctness/noPrecisionLoss: the case under test: a 17-digit id stored as a number
+    const numericId = 17734228894978519;
+    ws.addRow([numericId, ...(table.rows[0] as string[]).slice(1)]);
+    await wb.xlsx.writeFile(path);
+  };
+
+  const cases: [
+    string,
+    string,
+    (cwd: string) => Promise<void>,
+    number,
+    RegExp,
+    Record<string, string>?,
+  ][] = [
+    ['an empty file', 'empty.csv', (cwd) => writeFile(join(cwd, 'empty.csv'), ''), 3, /is empty/],
+    [
+      'a text file renamed .xlsx',
+      'renamed.xlsx',
+      (cwd) => writeFile(join(cwd, 'renamed.xlsx'), 'MESSAGE_ID,CUSIP\n1,2\n'),
+      3,
+      /not an xlsx workbook/,
+    ],
+    [
+      'a zip bomb renamed .xlsx',
+      'bomb.xlsx',
+      (cwd) => writeFile(join(cwd, 'bomb.xlsx'), zipBomb()),
+      3,
+      /zip bomb/,
+    ],
+    [
+      'missing required headers',
+      'missing.csv',
+      (cwd) => writeFile(join(cwd, 'missing.csv'), 'MESSAGE_ID,CUSIP\n1,ABC\n'),
+      3,
+      /missing required column\(s\) TICKER, SECTOR/,
+    ],
+    [
+      'duplicate headers',
+      'dup.csv',
+      (cwd) =>
+        writeFile(
+          join(cwd, 'dup.csv'),
+          csvOf(5, 4, (_c, h) => h.splice(1, 1, 'Message ID')),
+        ),
+      3,
+      /more than one header names MESSAGE_ID/,
+    ],
+    [
+      'a 17-digit numeric MESSAGE_ID cell',
+      'numeric.xlsx',
+      (cwd) => numericIdXlsx(join(cwd, 'numeric.xlsx')),
+      3,
+      /row 2 MESSAGE_ID: .*format the column as text/,
+    ],
+    [
+      'text in PX',
+      'px.csv',
+      (cwd) =>
+        writeFile(
+          join(cwd, 'px.csv'),
+          csvOf(5, 5, (c, h) => ((c[1] as string[])[h.indexOf('PX')] = '12abc')),
+        ),
+      3,
+      /row 3 PX: "12abc" is not a number/,
+    ],
+    [
+      'an upload above the size limit',
+      'big.csv',
+      (cwd) => writeFile(join(cwd, 'big.csv'), csvOf(300)),
+      3,
+      /the limit is/,
+      { MP_UPLOAD_MAX_BYTES: '2000' },
+    ],
+    [
+      'a CSV with a stray quote',
+      'quote.csv',
+      (cwd) => writeFile(join(cwd, 'quote.csv'), `${csvOf(3, 6)}\n17734228894978599,WD "X,MM-CLO`),
+      3,
+      /malformed at line/,
+    ],
+  ];
+
+  it.each(cases)('buffer add refuses %s', async (_label, file, make, code, message, env) => {
+    const cwd = await workspace();
+    expect((await cli(cwd, ['init'])).code).toBe(0);
+    await make(cwd);
+    const before = await snapshot(join(cwd, 'market-pulse-data'));
+    const result = await cli(cwd, ['buffer', 'add', file], env);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+    expect(await snapshot(join(cwd, 'market-pulse-data'))).toEqual(before);
+  });
+
+  it('refuses the same file uploaded twice (exit 5), storing nothing the second time', async () => {
+    const cwd = await workspace();
+    await writeFile(join(cwd, 'day.csv'), csvOf(20, 7));
+    expect((await cli(cwd, ['init'])).code).toBe(0);
+    expect((await cli(cwd, ['buffer', 'add', 'day.csv'])).code).toBe(0);
+    const before = await snapshot(join(cwd, 'market-pulse-data'));
+    const again = await cli(cwd, ['buffer', 'add', 'day.csv']);
+    expect(again.code).toBe(5);
+    expect(again.stderr).toMatch(/same content as upload/);
+    expect(await snapshot(join(cwd, 'market-pulse-data'))).toEqual(before);
+    expect((await cli(cwd, ['buffer', 'add', 'day.csv', '--force'])).code).toBe(0);
+  });
+
+  it('answers usage errors with exit 2 and a missing data folder with exit 1', async () => {
+    const cwd = await workspace();
+    expect((await cli(cwd, ['frobnicate'])).code).toBe(2);
+    expect((await cli(cwd, ['run', '--no-such-option'])).code).toBe(2);
+    const missing = await cli(cwd, ['runs', 'list']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no data folder .*market-pulse init/);
+    expect((await snapshot(cwd)).length).toBe(0);
+    const help = await cli(cwd, ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/4 {2}busy/);
+  });
+});
+
+describe('commands that only compute need no data folder and create none', () => {
+  it('run --dry-run --source and template', async () => {
+    const cwd = await workspace();
+    await writeFile(join(cwd, 'colors.csv'), csvOf(50, 8));
+    await writeFile(
+      join(cwd, 'rules.json'),
+      JSON.stringify({
+        rules: [
+          {
+            id: 'v',
+            name: 'No valuations',
+            active: true,
+            when: { field: 'BIAS', op: 'eq', value: 'VALUATION' },
+          },
+        ],
+      }),
+    );
+    const dry = await cli(cwd, [
+      'run',
+      '--dry-run',
+      '--source',
+      'colors.csv',
+      '--rules',
+      'rules.json',
+      '--out',
+      'out.xlsx',
+      '--json',
+    ]);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      dryRun: true,
+      input: 50,
+      excludedByRule: { v: expect.any(Number) },
+    });
+    expect((await cli(cwd, ['template', '--out', 't.xlsx'])).code).toBe(0);
+    expect((await cli(cwd, ['template', '--out', 't.csv'])).code).toBe(0);
+    expect((await snapshot(cwd)).map((f) => f.split(' ')[0]).sort()).toEqual([
+      'colors.csv',
+      'out.xlsx',
+      'rules.json',
+      't.csv',
+      't.xlsx',
+    ]);
+    const badRules = await cli(cwd, [
+      'run',
+      '--dry-run',
+      '--source',
+      'colors.csv',
+      '--rules',
+      'colors.csv',
+    ]);
+    expect(badRules.code).toBe(3);
+  });
+});
+
+describe('rules, runs, buffer and status commands', () => {
+  it('manage rules with versions, hide and restore runs, and report status', async () => {
+    const cwd = await workspace();
+    expect((await cli(cwd, ['init'])).code).toBe(0);
+    await writeFile(
+      join(cwd, 'rule.json'),
+      JSON.stringify({
+        name: 'No DZ',
+        active: true,
+        priority: 1,
+        when: { field: 'SOURCE', op: 'eq', value: 'DZ Bank' },
+      }),
+    );
+    const added = JSON.parse((await cli(cwd, ['rules', 'add', 'rule.json', '--json'])).stdout);
+    expect(added).toMatchObject({ name: 'No DZ', version: 1 });
+    await writeFile(
+      join(cwd, 'typo.json'),
+      JSON.stringify({
+        name: 'Typo',
+        active: true,
+        priority: 1,
+        when: { field: 'SORCE', op: 'ne', value: 'x' },
+      }),
+    );
+    const typo = await cli(cwd, ['rules', 'add', 'typo.json']);
+    expect(typo.code).toBe(3);
+    expect(typo.stderr).toMatch(/unknown field "SORCE"/);
+    expect(
+      (await cli(cwd, ['rules', 'edit', added.id, 'rule.json', '--if-version', '9'])).code,
+    ).toBe(5);
+    expect((await cli(cwd, ['rules', 'toggle', added.id])).code).toBe(0);
+    expect(JSON.parse((await cli(cwd, ['rules', 'list', '--json'])).stdout)[0]).toMatchObject({
+      active: false,
+      version: 2,
+    });
+    await writeFile(
+      join(cwd, 'legacy.json'),
+      JSON.stringify([
+        {
+          id: 1,
+          name: 'Legacy',
+          is_active: true,
+          conditions: [{ type: 'where', column: 'BIAS', operator: 'equals', value: 'VALUATION' }],
+        },
+      ]),
+    );
+    expect((await cli(cwd, ['rules', 'import', 'legacy.json'])).stdout).toMatch(
+      /imported #1 Legacy \(converted from the legacy form\)/,
+    );
+
+    await writeFile(join(cwd, 'a.csv'), csvOf(100, 9));
+    await writeFile(join(cwd, 'b.csv'), csvOf(100, 10));
+    expect((await cli(cwd, ['run', '--source', 'a.csv'])).code).toBe(0);
+    expect((await cli(cwd, ['run', '--source', 'b.csv'])).code).toBe(0);
+    const list = JSON.parse((await cli(cwd, ['runs', 'list', '--json'])).stdout);
+    expect(list.map((r: { id: number }) => r.id)).toEqual([2, 1]);
+    expect((await cli(cwd, ['runs', 'hide', '2'])).code).toBe(0);
+    expect((await cli(cwd, ['runs', 'hide', '2'])).code).toBe(5);
+    expect(JSON.parse((await cli(cwd, ['runs', 'list', '--json'])).stdout)[0]).toMatchObject({
+      id: 2,
+      hidden: true,
+    });
+    expect((await cli(cwd, ['runs', 'restore', '2'])).code).toBe(0);
+    expect((await cli(cwd, ['runs', 'show', '7'])).code).toBe(1);
+    const status = JSON.parse((await cli(cwd, ['status', '--json'])).stdout);
+    expect(status).toMatchObject({
+      pipeline: 'free',
+      pendingUploads: 0,
+      currentView: { throughRunId: 2 },
+    });
+    expect((await cli(cwd, ['export', '--date', 'not-a-date', '--out', 'x.csv'])).code).toBe(3);
+  });
+});

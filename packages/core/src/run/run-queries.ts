@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import type { ObjectStore } from '../ports/object-store.js';
+import { readDocument } from '../store/json-document.js';
+import { isRunHidden } from '../views/current-view.js';
+import { RUN_ID_COUNTER, runKeys } from './layout.js';
+import { type RunRecord, runningRecordSchema, runRecordSchema } from './run-record.js';
+
+export type RunListing =
+  | { id: number; state: 'committed'; record: RunRecord; hidden: boolean }
+  | { id: number; state: 'running'; trigger: string; startedAt: string }
+  | { id: number; state: 'unknown' };
+
+/** Every RUN_ID handed out, newest first: committed runs (with hidden flag), running ones, and ids that never started. */
+export async function listRuns(
+  store: ObjectStore,
+  options: { limit?: number } = {},
+): Promise<RunListing[]> {
+  const last =
+    (await readDocument(store, RUN_ID_COUNTER, z.object({ last: z.number().int() })))?.value.last ??
+    0;
+  const out: RunListing[] = [];
+  for (let id = last; id >= 1 && out.length < (options.limit ?? Number.POSITIVE_INFINITY); id--) {
+    const record = (await readDocument(store, runKeys(id).commit, runRecordSchema))?.value;
+    if (record) {
+      out.push({
+        id,
+        state: 'committed',
+        record,
+        hidden: record.status === 'success' && (await isRunHidden(store, id)),
+      });
+      continue;
+    }
+    const running = (await readDocument(store, runKeys(id).running, runningRecordSchema))?.value;
+    out.push(
+      running
+        ? { id, state: 'running', trigger: running.trigger, startedAt: running.startedAt }
+        : { id, state: 'unknown' },
+    );
+  }
+  return out;
+}

@@ -26,7 +26,14 @@ export function failpointsFromEnv(
         return new Promise<void>(() => undefined); // never resumes: the signal is on its way
       }
       stderr.write(`failpoint ${step} paused ${process.pid}\n`);
-      return new Promise<void>((resolve) => process.once('SIGUSR2', () => resolve()));
+      // A pending promise does not keep Node running: hold the event loop open until released.
+      const keepAlive = setInterval(() => undefined, 60_000);
+      return new Promise<void>((resolve) =>
+        process.once('SIGUSR2', () => {
+          clearInterval(keepAlive);
+          resolve();
+        }),
+      );
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   readRunRows,
   type StoredRow,
 } from '@market-pulse/core';
+import { isProcessAlive } from '../process-probe.js';
 import { columnKinds } from '../spreadsheets/export-cells.js';
 import { writeCsvFile, writeXlsxFile } from '../spreadsheets/write-files.js';
 
@@ -92,7 +93,10 @@ export async function refreshExports(
   const files = await writeSet(dir, OUTPUT_WORKBOOK, rows, config, true);
   const keep = new Set(files);
   for (const name of await readdir(dir)) {
-    if (/^Processed_Colors_.+\.(xlsx|csv)$/.test(name) && !keep.has(name))
+    const stale = /^Processed_Colors_.+\.(xlsx|csv)$/.test(name) && !keep.has(name);
+    // A writer killed mid-export leaves `<file>.tmp-<pid>-<hex>`; remove those of dead processes.
+    const temp = /\.tmp-(\d+)-[0-9a-f]+$/.exec(name);
+    if (stale || (temp && !isProcessAlive(Number(temp[1]))))
       await unlink(join(dir, name)).catch(() => undefined);
   }
   return { files, rows: rows.length, ...(manifest ? { version: manifest.version } : {}) };

@@ -1,0 +1,196 @@
+// Real `market-pulse` processes on one data folder: a kill at every failpoint of the run protocol,
+// random SIGKILLs during a run that takes seconds, and two runs forced to overlap.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listRuns, listUploads, RUN_STEPS, readCurrentView } from '@market-pulse/core';
+import { colorsToTable, generateColors } from '@market-pulse/core/sample';
+import { createFileStore } from '@market-pulse/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, tempDir } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+const TSCONFIG = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
+// Run from the package folder so `--import tsx` resolves; the data folder and files are absolute.
+const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+const children: ChildProcess[] = [];
+const disposers: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  await Promise.all(
+    children
+      .splice(0)
+      .filter((c) => c.exitCode === null && c.signalCode === null)
+      .map((c) => {
+        const exited = new Promise((r) => c.once('exit', r));
+        c.kill('SIGKILL');
+        return exited;
+      }),
+  );
+  await Promise.all(disposers.splice(0).map((d) => d()));
+});
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function start(cwd: string, args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+    cwd: PACKAGE_DIR,
+    env: {
+      ...process.env,
+      TSX_TSCONFIG_PATH: TSCONFIG,
+      MP_BUSINESS_TZ: 'America/New_York',
+      MP_DATA_DIR: join(cwd, 'market-pulse-data'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const done = new Promise<Finished>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  const stderrIncludes = (text: string) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (stderr.includes(text)) {
+          child.stderr.off('data', check);
+          resolve();
+        }
+      };
+      child.stderr.on('data', check);
+      check();
+    });
+  return { child, done, stderrIncludes };
+}
+
+async function dataFolderWithInputs(rows: number) {
+  const t = await tempDir('mp-proc-');
+  disposers.push(t.dispose);
+  const table = colorsToTable(generateColors({ rows, seed: rows, businessDate: '2026-11-20' }));
+  const csv = [
+    table.header.join(','),
+    ...table.rows.map((r) => r.map((c) => String(c ?? '')).join(',')),
+  ].join('\n');
+  await writeFile(join(t.dir, 'source.csv'), csv);
+  const upload = colorsToTable(generateColors({ rows: 50, seed: 99 }));
+  await writeFile(
+    join(t.dir, 'upload.csv'),
+    [
+      upload.header.join(','),
+      ...upload.rows.map((r) => r.map((c) => String(c ?? '')).join(',')),
+    ].join('\n'),
+  );
+  expect((await cli(t.dir, ['init'])).code).toBe(0);
+  expect((await cli(t.dir, ['buffer', 'add', 'upload.csv'])).code).toBe(0);
+  return t.dir;
+}
+
+/** The invariants after any crash: every stored document parses, the view holds only committed runs' rows. */
+async function checkStore(cwd: string) {
+  const store = createFileStore({ dir: join(cwd, 'market-pulse-data', 'store') });
+  for await (const item of store.list('')) {
+    const text = new TextDecoder().decode((await store.get(item.key))?.body);
+    if (item.key.endsWith('.json')) expect(() => JSON.parse(text), item.key).not.toThrow();
+    if (item.key.endsWith('.jsonl'))
+      for (const line of text.split('\n').filter(Boolean)) JSON.parse(line);
+  }
+  const runs = await listRuns(store);
+  const committed = new Set(
+    runs.flatMap((r) => (r.state === 'committed' && r.record.status === 'success' ? [r.id] : [])),
+  );
+  for (const row of (await readCurrentView(store)).rows)
+    expect(committed.has(row.RUN_ID)).toBe(true);
+  return { store, runs };
+}
+
+describe('crash safety of market-pulse run', () => {
+  it.each(RUN_STEPS)(
+    'killed at %s: nothing partial visible, RUN_ID not reused, upload pending, next run starts at once',
+    async (step) => {
+      const cwd = await dataFolderWithInputs(600);
+      const killed = await start(cwd, ['run', '--source', join(cwd, 'source.csv')], {
+        MP_FAILPOINT: `${step}:kill`,
+      }).done;
+      expect(killed.signal).toBe('SIGKILL');
+      const { store, runs } = await checkStore(cwd);
+      const uploads = await listUploads(store);
+      if (step === 'run.after-commit')
+        expect(uploads[0]?.status).toEqual({ state: 'consumed', runId: 1 });
+      else {
+        expect(uploads[0]?.status).toEqual({ state: 'pending' });
+        expect(runs.filter((r) => r.state === 'committed')).toEqual([]);
+      }
+      const next = await start(cwd, ['run', '--source', join(cwd, 'source.csv'), '--json']).done;
+      expect(next.code, next.stderr).toBe(0);
+      const record = JSON.parse(next.stdout);
+      expect(record.id).toBe(step === 'run.after-lease' ? 1 : 2);
+      const after = await checkStore(cwd);
+      if (step !== 'run.after-lease') {
+        const first = after.runs.find((r) => r.id === 1);
+        expect(first?.state === 'committed' && first.record.status).toBe(
+          step === 'run.after-commit' ? 'success' : 'failed',
+        );
+      }
+      expect(record.uploadsConsumed).toHaveLength(step === 'run.after-commit' ? 0 : 1);
+    },
+    60_000,
+  );
+
+  it('survives 20 SIGKILLs at random moments of a run that takes seconds', async () => {
+    const cwd = await dataFolderWithInputs(15_000);
+    let seed = 12345;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const seen: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const run = start(cwd, ['run', '--source', join(cwd, 'source.csv'), '--json']);
+      // Fault injection, not a wait for a result: the kill lands at a seeded random moment.
+      const timer = setTimeout(() => run.child.kill('SIGKILL'), Math.floor(random() * 2500));
+      const finished = await run.done;
+      clearTimeout(timer);
+      expect(finished.code === 0 || finished.signal === 'SIGKILL', finished.stderr).toBe(true);
+      const { runs } = await checkStore(cwd);
+      const ids = runs.map((r) => r.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      seen.push(...ids);
+    }
+    const last = await start(cwd, ['run', '--source', join(cwd, 'source.csv'), '--json']).done;
+    expect(last.code, last.stderr).toBe(0);
+    const { runs } = await checkStore(cwd);
+    expect(JSON.parse(last.stdout).id).toBe(Math.max(...runs.map((r) => r.id)));
+  }, 600_000);
+});
+
+describe('two runs on one data folder', () => {
+  it('forced to overlap: exactly one runs, the other exits busy (4); RUN_IDs unique, outputs complete', async () => {
+    const cwd = await dataFolderWithInputs(400);
+    const first = start(cwd, ['run', '--source', join(cwd, 'source.csv'), '--json'], {
+      MP_FAILPOINT: 'run.after-running-record:pause',
+    });
+    await first.stderrIncludes('failpoint run.after-running-record paused');
+    const second = await start(cwd, ['run', '--source', join(cwd, 'source.csv')]).done;
+    expect(second.code, `${second.stdout}\n${second.stderr}`).toBe(4);
+    expect(second.stderr).toMatch(/another run holds the pipeline \(run:1\)/);
+    first.child.kill('SIGUSR2');
+    const done = await first.done;
+    expect(done.code, done.stderr).toBe(0);
+    const { runs, store } = await checkStore(cwd);
+    expect(runs.map((r) => r.id)).toEqual([1]);
+    expect((await readCurrentView(store)).rows.length).toBe(JSON.parse(done.stdout).counts.output);
+  }, 60_000);
+});

@@ -52,7 +52,7 @@ try {
   });
   const writer = new ExcelJS.stream.xlsx.WorkbookWriter({
     filename: join(dir, 'baseline.xlsx'),
-    useStyles: true,
+    useStyles: false, // the same writer settings as our exports
     useSharedStrings: false,
   });
   const out = writer.addWorksheet('Colors');

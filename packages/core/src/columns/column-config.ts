@@ -16,7 +16,7 @@ export const CORE_COLUMN_TYPES = {
   PX: 'number',
 } as const satisfies Record<string, ColumnType>;
 
-/** Columns the product computes. In an input they are ignored (and recomputed), with a notice. */
+/** Columns the product computes, in export order. In an input they are ignored (and recomputed), with a notice. */
 export const OUTPUT_ONLY_COLUMNS = [
   'RUN_ID',
   'PROCESSED_AT',

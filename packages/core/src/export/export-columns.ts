@@ -1,16 +1,9 @@
-import type { ColumnConfig } from '../columns/column-config.js';
+import { type ColumnConfig, OUTPUT_ONLY_COLUMNS } from '../columns/column-config.js';
 
-/** Output columns before the inputs, in the first implementation's order (SPEC §1.3). */
-const LEADING = ['RUN_ID', 'PROCESSED_AT', 'PROCESSING_TYPE'] as const;
-/** Output columns after the inputs: the rest of the first implementation's 24, then ours. */
-const TRAILING = [
-  'IS_PARENT',
-  'PARENT_MESSAGE_ID',
-  'CHILDREN_COUNT',
-  'ROW_ID',
-  'PARENT_ROW_ID',
-  'ORIGIN',
-] as const;
+// OUTPUT_ONLY_COLUMNS is listed in export order: the first three come before the inputs, the
+// rest after them (the first implementation's order, then ROW_ID, PARENT_ROW_ID, ORIGIN).
+const LEADING = OUTPUT_ONLY_COLUMNS.slice(0, 3);
+const TRAILING = OUTPUT_ONLY_COLUMNS.slice(3);
 
 /**
  * The column order of every export (SPEC §1.3): RUN_ID, PROCESSED_AT, PROCESSING_TYPE, the

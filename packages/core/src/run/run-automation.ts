@@ -70,6 +70,18 @@ export interface RunRequest {
   partRows?: number;
 }
 
+/** The counts of a run that produced nothing (failed). */
+const noCounts = (): RunRecord['counts'] => ({
+  input: 0,
+  inputByOrigin: {},
+  invalid: 0,
+  excluded: 0,
+  excludedByRule: {},
+  output: 0,
+  parents: 0,
+  children: 0,
+});
+
 const rulesDocumentSchema = z.object({ rules: z.array(z.unknown()) });
 const runIndexSchema = z.object({
   lastSuccess: z.object({ id: z.number().int(), sourceHash: z.string().optional() }).optional(),
@@ -170,16 +182,6 @@ export async function runAutomation(
       .map((i) => i.origin.slice('upload:'.length)),
     warnings: [] as string[],
   };
-  const emptyCounts = {
-    input: 0,
-    inputByOrigin: {},
-    invalid: 0,
-    excluded: 0,
-    excludedByRule: {},
-    output: 0,
-    parents: 0,
-    children: 0,
-  };
 
   let record: RunRecord;
   try {
@@ -198,7 +200,7 @@ export async function runAutomation(
       status: 'failed',
       finishedAt: clock.now().toISOString(),
       durationMs: clock.now().getTime() - startedAt.getTime(),
-      counts: emptyCounts,
+      counts: noCounts(),
       rowParts: 0,
       uploadsConsumed: [],
       error,
@@ -396,16 +398,7 @@ export async function declareFailed(
     durationMs: running ? Date.parse(now) - Date.parse(running.value.startedAt) : 0,
     businessDate: now.slice(0, 10),
     inputs: [],
-    counts: {
-      input: 0,
-      inputByOrigin: {},
-      invalid: 0,
-      excluded: 0,
-      excludedByRule: {},
-      output: 0,
-      parents: 0,
-      children: 0,
-    },
+    counts: noCounts(),
     rowParts: 0,
     uploadsConsumed: [],
     warnings: [],

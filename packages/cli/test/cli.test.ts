@@ -1,11 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
 import { defaultColumnConfig, exportColumns } from '@market-pulse/core';
 import { colorsToTable, generateColors } from '@market-pulse/core/sample';
 import { readColorFile } from '@market-pulse/node';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { zipBomb } from '../../node/test/fixtures.js';
 import { cli, snapshot, tempDir } from './helpers.js';
 
 const disposers: (() => Promise<void>)[] = [];
@@ -118,33 +118,6 @@ describe('MESSAGE_ID 17734228894978519', () => {
 });
 
 describe('bad input: a clear message, the documented exit code, and nothing changed', () => {
-  const zipBomb = () => {
-    const raw = Buffer.alloc(50 * 1024 * 1024);
-    const data = deflateRawSync(raw, { level: 9 });
-    const name = Buffer.from('xl/workbook.xml');
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(1, 8);
-    end.writeUInt16LE(1, 10);
-    end.writeUInt32LE(central.length + name.length, 12);
-    end.writeUInt32LE(local.length + name.length + data.length, 16);
-    return Buffer.concat([local, name, data, central, name, end]);
-  };
   const numericIdXlsx = async (path: string) => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Colors');
@@ -175,7 +148,7 @@ describe('bad input: a clear message, the documented exit code, and nothing chan
     [
       'a zip bomb renamed .xlsx',
       'bomb.xlsx',
-      (cwd) => writeFile(join(cwd, 'bomb.xlsx'), zipBomb()),
+      (cwd) => writeFile(join(cwd, 'bomb.xlsx'), zipBomb(50 * 1024 * 1024)),
       3,
       /zip bomb/,
     ],

@@ -25,7 +25,7 @@ export {
 } from './columns/default-columns.js';
 export { cusipCheckDigit, isValidCusip } from './cusip.js';
 export { type ErrorCode, isMarketPulseError, MarketPulseError } from './errors.js';
-export { exportColumns, neutralizeFormula } from './export/export-columns.js';
+export { exportColumns, exportColumnsOf, neutralizeFormula } from './export/export-columns.js';
 export {
   type CalendarDate,
   dateCellToDate,

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import {
   compileRules,
   defaultColumnConfig,
-  exportColumns,
+  exportColumnsOf,
   importRules,
   listRules,
   MarketPulseError,
@@ -108,7 +108,7 @@ async function dryRun(io: CliIO, options: RunOptions): Promise<number> {
   progress.step('writing');
   if (options.out) {
     const out = resolve(io.cwd, options.out);
-    const columns = exportColumns(defaultColumnConfig, rows[0] ? Object.keys(rows[0]) : []);
+    const columns = exportColumnsOf(defaultColumnConfig, rows);
     if (out.endsWith('.xlsx')) {
       await writeXlsxFile(
         out,

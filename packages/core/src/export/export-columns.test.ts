@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_COLUMNS, defaultColumnConfig, defineColumns } from '../columns/index.js';
-import { exportColumns, neutralizeFormula } from './export-columns.js';
+import { exportColumns, exportColumnsOf, neutralizeFormula } from './export-columns.js';
 
 describe('exportColumns', () => {
   it('puts the first implementation’s 24 columns first, then ours, then pass-through columns', () => {
@@ -57,5 +57,13 @@ describe('neutralizeFormula', () => {
   it('leaves other text alone', () => {
     expect(neutralizeFormula('WDMNT 2022-9A ER')).toBe('WDMNT 2022-9A ER');
     expect(neutralizeFormula('')).toBe('');
+  });
+});
+
+describe('exportColumnsOf', () => {
+  it('keeps a pass-through column that first appears in a late row', () => {
+    const rows: Record<string, unknown>[] = Array.from({ length: 2_000 }, () => ({ CUSIP: 'A' }));
+    rows[1_500] = { CUSIP: 'A', 'Late Note': 'x' };
+    expect(exportColumnsOf(defaultColumnConfig, rows).at(-1)).toBe('Late Note');
   });
 });

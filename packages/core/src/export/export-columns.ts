@@ -28,6 +28,16 @@ export function exportColumns(config: ColumnConfig, passThrough: Iterable<string
   return [...known, ...extra];
 }
 
+/** {@link exportColumns} for these rows: pass-through columns from every row, never a sample. */
+export function exportColumnsOf(
+  config: ColumnConfig,
+  rows: Iterable<Readonly<Record<string, unknown>>>,
+): string[] {
+  const keys = new Set<string>();
+  for (const row of rows) for (const key in row) keys.add(key);
+  return exportColumns(config, keys);
+}
+
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /**

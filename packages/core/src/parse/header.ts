@@ -22,8 +22,6 @@ export type HeaderSlot =
 
 export interface HeaderMap {
   slots: HeaderSlot[];
-  /** Configured columns whose (optional) header is absent. */
-  absent: ColumnDef[];
   notices: ParseNotice[];
 }
 
@@ -104,5 +102,5 @@ export function mapHeader(header: readonly Cell[], config: ColumnConfig): Header
       message: `column(s) ${extras.join(', ')} are not in the configuration; they are passed through unchanged`,
     });
   }
-  return { slots, absent: config.columns.filter((c) => !mapped.has(c.name)), notices };
+  return { slots, notices };
 }

@@ -5,7 +5,7 @@ import { type RunInput, runAutomation } from '../run/run-automation.js';
 import { generateColors } from '../sample/generate-colors.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
-import { readCurrentView, setRunHidden } from './current-view.js';
+import { readCurrentView, refreshCurrentView, setRunHidden } from './current-view.js';
 
 function world(store: ObjectStore = createMemoryStore()) {
   let n = 0;
@@ -118,5 +118,29 @@ describe('current view', () => {
       perRun.push(gets);
     }
     expect(perRun[9]).toBeLessThanOrEqual((perRun[1] as number) + 2);
+  });
+});
+
+describe('current view after a failed run', () => {
+  it('advances past it without rewriting the rows or changing the data version', async () => {
+    const deps = world();
+    await run(deps, generateColors({ rows: 60, seed: 41 }), 'ok');
+    const before = await readCurrentView(deps.store);
+    const badRules = {
+      rules: [{ id: 'x', name: 'X', active: true, when: { field: 'NOPE', op: 'eq', value: 1 } }],
+    };
+    await deps.store.put(
+      'config/rules.json',
+      new TextEncoder().encode(JSON.stringify({ generation: 1, value: badRules })),
+    );
+    const failed = await run(deps, generateColors({ rows: 10, seed: 42 }), 'bad');
+    expect(failed.status).toBe('failed');
+    const manifest = await refreshCurrentView(deps.store, deps.clock);
+    expect(manifest).toMatchObject({
+      version: before.manifest?.version,
+      throughRunId: failed.id,
+      parts: before.manifest?.parts,
+    });
+    expect((await readCurrentView(deps.store)).rows).toEqual(before.rows);
   });
 });

@@ -172,8 +172,18 @@ export async function refreshCurrentView(
     if (record) newer.unshift(await readRunRows(store, record));
   }
   if (considered === through) return previous;
-  if (newer.length === 0)
-    return publish(store, clock, previous, (await readCurrentView(store)).rows, considered);
+  if (newer.length === 0 && previous) {
+    // Only failed or hidden runs since: the visible data and its version stay as they are.
+    const outcome = await updateDocument(store, MANIFEST, manifestSchema, (current) =>
+      current?.version === previous.version ? { ...current, throughRunId: considered } : undefined,
+    );
+    if (!outcome.written)
+      throw new MarketPulseError(
+        'CONFLICT',
+        'the current view changed while it was being refreshed; retry',
+      );
+    return outcome.value;
+  }
   const { rows: old } = await readCurrentView(store);
   return publish(store, clock, previous, merge([...newer, old]), considered);
 }

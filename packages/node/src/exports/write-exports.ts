@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import {
   type ColumnConfig,
   defaultColumnConfig,
-  exportColumns,
+  exportColumnsOf,
   isRunHidden,
   MarketPulseError,
   type ObjectStore,
   type RecordValue,
+  type RunRecord,
   readCurrentView,
   readRunRecord,
   readRunRows,
@@ -31,13 +32,6 @@ export interface ExportResult {
   version?: number;
 }
 
-/** Pass-through columns of the rows, in first-seen order (after the configured and output columns). */
-function passThrough(rows: readonly StoredRow[]): Set<string> {
-  const keys = new Set<string>();
-  for (const row of rows.slice(0, 1000)) for (const key of Object.keys(row)) keys.add(key);
-  return keys;
-}
-
 async function writeSet(
   dir: string,
   baseName: string,
@@ -46,7 +40,7 @@ async function writeSet(
   perSector: boolean,
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const columns = exportColumns(config, passThrough(rows));
+  const columns = exportColumnsOf(config, rows);
   const kinds = columnKinds(config);
   const files = [baseName];
   await writeXlsxFile(
@@ -115,7 +109,7 @@ export async function exportSelection(
   options: { config?: ColumnConfig; lastRunId: number },
 ): Promise<ExportResult> {
   const config = options.config ?? defaultColumnConfig;
-  const runs: number[] = [];
+  const runs: RunRecord[] = [];
   if ('run' in selection) {
     const record = await readRunRecord(store, selection.run);
     if (!record)
@@ -130,7 +124,7 @@ export async function exportSelection(
         'CONFLICT',
         `run ${selection.run} is hidden; restore it to export it`,
       );
-    runs.push(selection.run);
+    runs.push(record);
   } else {
     const [from, to] =
       'date' in selection ? [selection.date, selection.date] : [selection.from, selection.to];
@@ -148,19 +142,14 @@ export async function exportSelection(
         record.businessDate <= to &&
         !(await isRunHidden(store, id))
       )
-        runs.push(id);
+        runs.push(record);
     }
   }
   const rows: StoredRow[] = [];
-  for (const id of runs.reverse())
-    rows.push(
-      ...(await readRunRows(
-        store,
-        (await readRunRecord(store, id)) as NonNullable<Awaited<ReturnType<typeof readRunRecord>>>,
-      )),
-    );
+  // Newest run first, as in the current view.
+  for (const record of runs.reverse()) rows.push(...(await readRunRows(store, record)));
   const lower = outFile.toLowerCase();
-  const columns = exportColumns(config, passThrough(rows));
+  const columns = exportColumnsOf(config, rows);
   if (lower.endsWith('.csv')) await writeCsvFile(outFile, rows as Row[], { columns });
   else if (lower.endsWith('.xlsx')) {
     await writeXlsxFile(

@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zipBomb } from '../../test/fixtures.js';
 import { sniffDelimiter } from './csv-reader.js';
 import { readColorFile } from './read-color-file.js';
 
@@ -215,7 +215,9 @@ describe('readColorFile: refused before parsing', () => {
   });
 
   it('refuses a zip bomb renamed .xlsx without inflating it', async () => {
-    await expect(readColorFile(await file('bomb.xlsx', zipBomb()))).rejects.toMatchObject({
+    await expect(
+      readColorFile(await file('bomb.xlsx', zipBomb(200 * 1024 * 1024))),
+    ).rejects.toMatchObject({
       code: 'PAYLOAD_TOO_LARGE',
       message: expect.stringMatching(/zip bomb/),
     });
@@ -308,36 +310,3 @@ describe('readColorFile: CSV', () => {
     expect(sniffDelimiter('single')).toBe(',');
   });
 });
-
-/** A zip whose single xl/workbook.xml entry inflates to 200 MiB of zeros. */
-function zipBomb(): Buffer {
-  const raw = Buffer.alloc(200 * 1024 * 1024);
-  const data = deflateRawSync(raw, { level: 9 });
-  const name = Buffer.from('xl/workbook.xml');
-  const crc = 0x5e7f6a1b; // checked only when inflating, which must never happen
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(raw.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(raw.length, 24);
-  central.writeUInt16LE(name.length, 28);
-  const centralOffset = local.length + name.length + data.length;
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(central.length + name.length, 12);
-  end.writeUInt32LE(centralOffset, 16);
-  return Buffer.concat([local, name, data, central, name, end]);
-}

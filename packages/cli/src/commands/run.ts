@@ -6,6 +6,7 @@ import {
   defaultColumnConfig,
   exportColumnsOf,
   importRules,
+  isMarketPulseError,
   listRules,
   MarketPulseError,
   pendingUploadInputs,
@@ -76,7 +77,11 @@ async function rulesFor(
     }
     return rules;
   }
-  const folder = await openDataFolder(io, { dataDir, create: false }).catch(() => null);
+  // No data folder means no stored rules; any other problem (e.g. a bad MP_* value) is reported.
+  const folder = await openDataFolder(io, { dataDir, create: false }).catch((err: unknown) => {
+    if (isMarketPulseError(err, 'NOT_FOUND')) return null;
+    throw err;
+  });
   return folder ? listRules(folder.store) : [];
 }
 

@@ -22,6 +22,11 @@ export interface FileStoreOptions {
   dir: string;
   /** fsync each version and its directory before a write returns (default true). */
   durable?: boolean;
+  /**
+   * How long a superseded version is kept (as a header) so a writer that stalled mid-write finds
+   * out it lost (default 10 minutes). Shorter keeps folders of hot keys small; any value is safe.
+   */
+  retireAfterMs?: number;
 }
 
 // Each key is a directory of numbered, immutable versions; the highest number is the current one.
@@ -112,6 +117,7 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
   const objectsRoot = join(options.dir, 'objects');
   const tmpRoot = join(options.dir, 'tmp');
   const durable = options.durable ?? true;
+  const retireAfterMs = options.retireAfterMs ?? RETIRE_MS;
 
   const objectDir = (key: string) => join(objectsRoot, ...objectDirSegments(key));
 
@@ -260,15 +266,27 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
     );
   }
 
-  /** Truncates superseded versions to their header and deletes those superseded long ago. */
+  /**
+   * Truncates superseded versions to their header and deletes those superseded long ago. Versions
+   * are superseded in number order, so this looks only at the newest ones until it meets one
+   * already truncated, and at the oldest ones until it meets one not yet due: a key written
+   * thousands of times costs a few header reads per write, not thousands.
+   */
   async function retire(dir: string, superseded: number[]): Promise<void> {
     const now = Date.now();
+    for (let i = superseded.length - 1; i >= 0; i--) {
+      const path = join(dir, versionName(superseded[i] as number));
+      const header = await readHeader(path).catch(() => null);
+      if (!header) continue;
+      if (header.size <= header.length) break;
+      await truncate(path, header.length).catch(() => undefined);
+    }
     for (const number of superseded) {
       const path = join(dir, versionName(number));
       const header = await readHeader(path).catch(() => null);
       if (!header) continue;
-      if (header.size > header.length) await truncate(path, header.length).catch(() => undefined);
-      else if (now - header.mtimeMs > RETIRE_MS) await unlink(path).catch(() => undefined);
+      if (header.size > header.length || now - header.mtimeMs <= retireAfterMs) break;
+      await unlink(path).catch(() => undefined);
     }
   }
 

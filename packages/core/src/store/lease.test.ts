@@ -119,6 +119,35 @@ describe('leases', () => {
     ).toBe(false);
   });
 
+  it('takes overlapping renewals of one holder (a heartbeat timer and the run) one at a time', async () => {
+    const { manager } = setup();
+    const attempt = await manager('holder').tryAcquire(KEY);
+    if (!attempt.acquired) throw new Error('expected the lease');
+    await Promise.all([
+      attempt.lease.renew(),
+      attempt.lease.renew({ purpose: 'run:7' }),
+      attempt.lease.renew(),
+    ]);
+    await attempt.lease.renew(); // still ours: none of the three looked like a lost race
+    expect(attempt.lease.holder.purpose).toBe('run:7');
+  });
+
+  it('inspect tells who holds a lease and when this observer may take it over', async () => {
+    const { store, clock, manager } = setup();
+    const observer = createLeases({ store, clock, ttlMs: TTL });
+    expect(await observer.inspect(KEY)).toBeNull();
+    const attempt = await manager('holder', {
+      self: { id: 'holder', fire: { jobId: '1', nominal: 'x' } },
+    }).tryAcquire(KEY);
+    if (!attempt.acquired) throw new Error('expected the lease');
+    expect(await observer.inspect(KEY)).toMatchObject({
+      holder: { id: 'holder', fire: { jobId: '1' } },
+      expiresInMs: TTL,
+    });
+    clock.advance(TTL);
+    expect((await observer.inspect(KEY))?.expiresInMs).toBe(0);
+  });
+
   it('is free again at once after release', async () => {
     const { manager } = setup();
     const first = await manager('one').tryAcquire(KEY);

@@ -11,6 +11,8 @@ const holderSchema = z.object({
   pid: z.number().int().optional(),
   bootId: z.string().optional(),
   purpose: z.string().optional(),
+  /** The scheduled fire the holder is running, if any (so whoever takes over can settle it). */
+  fire: z.object({ jobId: z.string(), nominal: z.string() }).optional(),
 });
 const leaseSchema = z.object({
   holder: holderSchema,
@@ -86,42 +88,51 @@ export function createLeases(options: LeaseOptions) {
   function held(key: string, etag: string, generation: number, record: LeaseRecord): HeldLease {
     let current = { etag, generation, record };
     let lost = false;
+    // A heartbeat timer and the run's own renewals may overlap: one write at a time, or the second
+    // compare-and-swap would fail against our own first one and look like a lost lease.
+    let queue: Promise<unknown> = Promise.resolve();
+    async function renewNow(change: { purpose?: string }): Promise<void> {
+      if (lost) throw leaseLost(key);
+      const holder =
+        change.purpose === undefined
+          ? current.record.holder
+          : { ...current.record.holder, purpose: change.purpose };
+      const next = {
+        ...current.record,
+        holder,
+        renewedAt: clock.now().toISOString(),
+        renewals: current.record.renewals + 1,
+      };
+      try {
+        const written = await store.put(
+          key,
+          encode({ generation: current.generation + 1, value: next }),
+          { ifMatch: current.etag },
+        );
+        current = { etag: written.etag, generation: current.generation + 1, record: next };
+      } catch (err) {
+        if (
+          isMarketPulseError(err, 'PRECONDITION_FAILED') ||
+          isMarketPulseError(err, 'NOT_FOUND')
+        ) {
+          lost = true;
+          throw leaseLost(key);
+        }
+        throw err;
+      }
+    }
     return {
       key,
       get holder() {
         return current.record.holder;
       },
-      async renew(change = {}) {
-        if (lost) throw leaseLost(key);
-        const holder =
-          change.purpose === undefined
-            ? current.record.holder
-            : { ...current.record.holder, purpose: change.purpose };
-        const next = {
-          ...current.record,
-          holder,
-          renewedAt: clock.now().toISOString(),
-          renewals: current.record.renewals + 1,
-        };
-        try {
-          const written = await store.put(
-            key,
-            encode({ generation: current.generation + 1, value: next }),
-            { ifMatch: current.etag },
-          );
-          current = { etag: written.etag, generation: current.generation + 1, record: next };
-        } catch (err) {
-          if (
-            isMarketPulseError(err, 'PRECONDITION_FAILED') ||
-            isMarketPulseError(err, 'NOT_FOUND')
-          ) {
-            lost = true;
-            throw leaseLost(key);
-          }
-          throw err;
-        }
+      renew(change = {}) {
+        const next = queue.then(() => renewNow(change));
+        queue = next.catch(() => undefined);
+        return next;
       },
       async release() {
+        await queue;
         if (lost) return;
         lost = true;
         await store.delete(key, { ifMatch: current.etag }).catch((err) => {
@@ -133,6 +144,31 @@ export function createLeases(options: LeaseOptions) {
         });
       },
     };
+  }
+
+  /** Milliseconds before this observer may take the lease over (0: expired, or its holder is dead). */
+  function judge(key: string, etag: string, holder: LeaseHolder): number {
+    if (isDeadLocally(holder)) return 0;
+    const seen = observed.get(key);
+    const nowMs = monotonicMs(clock);
+    if (!seen || seen.etag !== etag) {
+      observed.set(key, { etag, since: nowMs });
+      return ttlMs;
+    }
+    return Math.max(0, ttlMs - (nowMs - seen.since));
+  }
+
+  /**
+   * Who holds the lease at `key` and how long before this observer may take it over (0: now), or
+   * `null` when nobody holds it. Reading counts as an observation for expiry.
+   */
+  async function inspect(
+    key: string,
+  ): Promise<{ holder: LeaseHolder; record: LeaseRecord; expiresInMs: number } | null> {
+    const current = await readDocument(store, key, leaseSchema);
+    if (!current) return null;
+    const holder = current.value.holder;
+    return { holder, record: current.value, expiresInMs: judge(key, current.etag, holder) };
   }
 
   /** Tries to take the lease at `key` for `self` (an id unique to this owner, plus host/pid/bootId on the embedded store). */
@@ -154,18 +190,8 @@ export function createLeases(options: LeaseOptions) {
         }
       }
       const holder = current.value.holder;
-      let expired = isDeadLocally(holder);
-      if (!expired) {
-        const seen = observed.get(key);
-        const nowMs = monotonicMs(clock);
-        if (!seen || seen.etag !== current.etag) {
-          observed.set(key, { etag: current.etag, since: nowMs });
-          return { acquired: false, holder, expiresInMs: ttlMs };
-        }
-        const waited = nowMs - seen.since;
-        if (waited < ttlMs) return { acquired: false, holder, expiresInMs: ttlMs - waited };
-        expired = true;
-      }
+      const expiresInMs = judge(key, current.etag, holder);
+      if (expiresInMs > 0) return { acquired: false, holder, expiresInMs };
       // Take over by compare-and-swap on the ETag we judged: if the holder renewed meanwhile, we lose.
       try {
         const generation = current.generation + 1;
@@ -185,7 +211,7 @@ export function createLeases(options: LeaseOptions) {
     });
   }
 
-  return { tryAcquire };
+  return { tryAcquire, inspect };
 }
 
 function leaseLost(key: string): MarketPulseError {

@@ -122,6 +122,7 @@ export {
   setRuleActive,
   updateRule,
 } from './rules/rule-store.js';
+export { recoverAbandoned } from './run/abandoned-run.js';
 export {
   PIPELINE_LEASE,
   RULES_DOCUMENT,
@@ -141,6 +142,7 @@ export {
 export { checkGuards, type RunGuards } from './run/run-guards.js';
 export { listRuns, type RunListing } from './run/run-queries.js';
 export { type RunRecord, type RunTrigger, runRecordSchema } from './run/run-record.js';
+export * from './schedule/index.js';
 export { allocateNumber } from './store/counter.js';
 export {
   createDocument,

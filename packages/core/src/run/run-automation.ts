@@ -14,13 +14,13 @@ import { allocateNumber } from '../store/counter.js';
 import { readDocument, updateDocument } from '../store/json-document.js';
 import { createLeases, type HeldLease } from '../store/lease.js';
 import { refreshCurrentView } from '../views/current-view.js';
+import { recoverAbandoned } from './abandoned-run.js';
 import {
   PIPELINE_LEASE,
   RULES_DOCUMENT,
   RUN_ID_COUNTER,
   RUN_INDEX,
   type RunStep,
-  runIdOfPurpose,
   runKeys,
   runPurpose,
 } from './layout.js';
@@ -56,11 +56,23 @@ export interface RunDependencies {
   leaseTtlMs?: number;
   /** A long-lived lease observer (a scheduler's), so expiry is judged across attempts; default: a new one. */
   leases?: ReturnType<typeof createLeases>;
+  /**
+   * The pipeline lease, already taken by the caller (a scheduler, which claims its fire under it
+   * and settles the fire after the run): the run uses it and leaves releasing it to the caller.
+   */
+  pipelineLease?: HeldLease;
 }
 
 export interface RunRequest {
   trigger: RunTrigger;
   jobId?: string;
+  /** The nominal UTC time (ISO) of the scheduled fire that started the run. */
+  fire?: string;
+  /**
+   * Called once the run has its RUN_ID and is visible as running (e.g. "run now and cancel next"
+   * claims the next fire with this id). If it throws, the run fails with that error.
+   */
+  onStarted?: (runId: number) => Promise<void>;
   /** The business date (`YYYY-MM-DD`, in the business time zone): relative rule dates and guards use it. */
   businessDate: CalendarDate;
   inputs: readonly RunInput[];
@@ -104,11 +116,22 @@ export async function runAutomation(
   deps: RunDependencies,
   request: RunRequest,
 ): Promise<RunRecord> {
-  const { store, clock } = deps;
   const failpoints = deps.failpoints ?? NO_FAILPOINTS;
   const step = (name: RunStep) => failpoints.hit(name);
-  const startedAt = clock.now();
+  const startedAt = deps.clock.now();
 
+  const lease = deps.pipelineLease ?? (await acquirePipeline(deps));
+  await step('run.after-lease');
+  try {
+    return await runUnderLease(deps, request, lease, startedAt, step);
+  } finally {
+    if (!deps.pipelineLease) await lease.release();
+  }
+}
+
+/** Takes the pipeline lease, cleaning up after a dead holder it takes over from. */
+async function acquirePipeline(deps: RunDependencies): Promise<HeldLease> {
+  const { store, clock } = deps;
   const leases =
     deps.leases ??
     createLeases({ store, clock, probe: deps.probe, ttlMs: deps.leaseTtlMs ?? 60_000 });
@@ -132,17 +155,18 @@ export async function runAutomation(
       },
     );
   }
-  const lease = attempt.lease;
-  const abandoned = runIdOfPurpose(attempt.tookOverFrom?.purpose);
-  if (abandoned !== undefined)
-    await declareFailed(
-      store,
-      clock,
-      abandoned,
-      'the process running it stopped before committing (its pipeline lease was taken over)',
-    );
-  await step('run.after-lease');
+  if (attempt.tookOverFrom) await recoverAbandoned(store, clock, attempt.tookOverFrom);
+  return attempt.lease;
+}
 
+async function runUnderLease(
+  deps: RunDependencies,
+  request: RunRequest,
+  lease: HeldLease,
+  startedAt: Date,
+  step: (name: RunStep) => void | Promise<void>,
+): Promise<RunRecord> {
+  const { store, clock } = deps;
   const runId = await allocateNumber(store, RUN_ID_COUNTER);
   await lease.renew({ purpose: runPurpose(runId) });
   await step('run.after-run-id');
@@ -154,6 +178,8 @@ export async function runAutomation(
       value: {
         id: runId,
         trigger: request.trigger,
+        ...(request.jobId !== undefined ? { jobId: request.jobId } : {}),
+        ...(request.fire !== undefined ? { fire: request.fire } : {}),
         startedAt: startedAt.toISOString(),
         holder: lease.holder.id,
       },
@@ -168,6 +194,7 @@ export async function runAutomation(
     id: runId,
     trigger: request.trigger,
     ...(request.jobId !== undefined ? { jobId: request.jobId } : {}),
+    ...(request.fire !== undefined ? { fire: request.fire } : {}),
     startedAt: startedAt.toISOString(),
     businessDate: request.businessDate,
     inputs: request.inputs.map((i) => ({
@@ -185,6 +212,7 @@ export async function runAutomation(
 
   let record: RunRecord;
   try {
+    await request.onStarted?.(runId);
     record = await processRun(deps, request, runId, lease, base, step);
   } catch (err) {
     if (
@@ -225,7 +253,6 @@ export async function runAutomation(
         : { lastSuccess: { id: runId, ...(sourceHash ? { sourceHash } : {}) } },
     );
   }
-  await lease.release();
   return record;
 }
 

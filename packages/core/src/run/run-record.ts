@@ -23,6 +23,8 @@ export const runRecordSchema = z.object({
   id: z.number().int().positive(),
   trigger: runTriggerSchema,
   jobId: z.string().optional(),
+  /** The nominal UTC time of the scheduled fire that started the run. */
+  fire: z.string().optional(),
   status: z.enum(['success', 'failed']),
   startedAt: z.string(),
   finishedAt: z.string(),
@@ -51,6 +53,8 @@ export type RunRecord = z.infer<typeof runRecordSchema>;
 export const runningRecordSchema = z.object({
   id: z.number().int().positive(),
   trigger: runTriggerSchema,
+  jobId: z.string().optional(),
+  fire: z.string().optional(),
   startedAt: z.string(),
   holder: z.string(),
 });

@@ -14,3 +14,8 @@ export {
 export { createManualClock, type ManualClock } from './manual-clock.js';
 export { createMemoryStore } from './memory-store.js';
 export { type StoreFactory, testObjectStore } from './object-store-contract.js';
+export {
+  type SimulationOptions,
+  type SimulationReport,
+  simulateSchedulers,
+} from './scheduler-simulation.js';

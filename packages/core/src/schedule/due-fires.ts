@@ -1,0 +1,91 @@
+import { parseCron } from './cron.js';
+import { firesAfter } from './fire-times.js';
+import type { Job } from './job.js';
+import type { JobState } from './job-store.js';
+import { localDateAt } from './zoned-time.js';
+
+export type FireDisposition = 'scheduled' | 'catch_up' | 'missed' | 'holiday';
+
+export interface DueFire {
+  nominalMs: number;
+  /** `scheduled`/`catch_up`: run it with that trigger; `missed`/`holiday`: record it, do not run. */
+  disposition: FireDisposition;
+}
+
+export interface DueOptions {
+  /** A fire claimed within this long after its time is `scheduled` (SPEC §5 default: 2 minutes). */
+  latenessMs?: number;
+  /** At most this many fires per call (a long outage is worked off over several ticks). */
+  limit?: number;
+}
+
+export type SchedulableJob = Pick<
+  Job,
+  | 'cron'
+  | 'timezone'
+  | 'graceMinutes'
+  | 'holidays'
+  | 'createdAt'
+  | 'activatedAt'
+  | 'scheduleChangedAt'
+>;
+
+/**
+ * A job's "evaluated until" watermark (SPEC §5): the latest of its last evaluation, creation,
+ * activation and last schedule change — so a new or re-activated job never reports fires from
+ * before, and inactive periods produce no records.
+ */
+export function watermarkOf(
+  job: SchedulableJob,
+  state: Pick<JobState, 'evaluatedUntil'> | null,
+): number {
+  return Math.max(
+    Date.parse(job.createdAt),
+    job.activatedAt ? Date.parse(job.activatedAt) : Number.NEGATIVE_INFINITY,
+    Date.parse(job.scheduleChangedAt),
+    state ? Date.parse(state.evaluatedUntil) : Number.NEGATIVE_INFINITY,
+  );
+}
+
+/**
+ * The fires of a job that came due in `(watermarkMs, nowMs]` and what to do with each: the latest
+ * (not on a holiday) runs — `scheduled` within the lateness tolerance, `catch_up` within the job's
+ * grace window — every older one is `missed`; fires on the job's holidays are `holiday`.
+ * `evaluatedUntilMs` is the new watermark (`nowMs`, or the last fire returned when `limit` cut
+ * the list short).
+ */
+export function dueFires(
+  job: SchedulableJob,
+  watermarkMs: number,
+  nowMs: number,
+  options: DueOptions = {},
+): { fires: DueFire[]; evaluatedUntilMs: number } {
+  const latenessMs = options.latenessMs ?? 120_000;
+  const limit = options.limit ?? 500;
+  const schedule = { cron: parseCron(job.cron), timezone: job.timezone };
+  const holidays = new Set(job.holidays ?? []);
+  const times: number[] = [];
+  for (const at of firesAfter(schedule, watermarkMs)) {
+    if (at > nowMs || times.length > limit) break;
+    times.push(at);
+  }
+  const cut = times.length > limit;
+  if (cut) times.length = limit; // a later fire exists: every fire kept here is older than it
+  const isHoliday = (at: number) => holidays.has(localDateAt(job.timezone, at));
+  let latest = -1;
+  if (!cut)
+    for (let i = times.length - 1; i >= 0; i--)
+      if (!isHoliday(times[i] as number)) {
+        latest = i;
+        break;
+      }
+  const fires = times.map((nominalMs, i): DueFire => {
+    if (isHoliday(nominalMs)) return { nominalMs, disposition: 'holiday' };
+    if (i !== latest) return { nominalMs, disposition: 'missed' };
+    const late = nowMs - nominalMs;
+    if (late <= latenessMs) return { nominalMs, disposition: 'scheduled' };
+    if (late <= job.graceMinutes * 60_000) return { nominalMs, disposition: 'catch_up' };
+    return { nominalMs, disposition: 'missed' };
+  });
+  return { fires, evaluatedUntilMs: cut ? (times[times.length - 1] as number) : nowMs };
+}

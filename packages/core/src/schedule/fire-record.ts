@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { isMarketPulseError } from '../errors.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import type { RunRecord } from '../run/run-record.js';
+import { readDocument, updateDocument } from '../store/json-document.js';
+import { fireKey, firePrefix, fireStamp } from './layout.js';
+
+export const fireStatusSchema = z.enum(['running', 'success', 'failed', 'skipped', 'missed']);
+export type FireStatus = z.infer<typeof fireStatusSchema>;
+
+/**
+ * A fire record (SPEC §5): keyed by (job, nominal UTC time); creating it is the claim, so each
+ * fire is decided once across every process. It links to its run when there is one.
+ */
+export const fireRecordSchema = z.object({
+  jobId: z.string(),
+  /** The nominal time of the fire (UTC ISO). */
+  nominal: z.string(),
+  status: fireStatusSchema,
+  trigger: z.enum(['scheduled', 'catch_up']).optional(),
+  /** Why it was skipped (`override`, `overlap`, `holiday`) or failed. */
+  reason: z.string().optional(),
+  runId: z.number().int().positive().optional(),
+  /** For a fire skipped by "run now and cancel next": the run that replaced it. */
+  overrideRunId: z.number().int().positive().optional(),
+  /** The lease holder (scheduler) that claimed it. */
+  holder: z.string().optional(),
+  claimedAt: z.string(),
+  settledAt: z.string().optional(),
+  /** Attempts made (retries are attempts of the same fire). */
+  attempts: z.number().int().nonnegative(),
+  /** When a failed fire will be tried again. */
+  retryAt: z.string().optional(),
+});
+export type FireRecord = z.infer<typeof fireRecordSchema>;
+
+/** The desk's four words (SPEC §5), plus `running`; a run's own word comes from its trigger. */
+export type DeskStatus = 'success' | 'error' | 'override' | 'skipped' | 'running';
+
+export function deskStatusOfFire(fire: Pick<FireRecord, 'status'>): DeskStatus {
+  switch (fire.status) {
+    case 'success':
+      return 'success';
+    case 'failed':
+    case 'missed':
+      return 'error';
+    case 'skipped':
+      return 'skipped';
+    case 'running':
+      return 'running';
+  }
+}
+
+export function deskStatusOfRun(run: Pick<RunRecord, 'status' | 'trigger'>): DeskStatus {
+  if (run.status === 'failed') return 'error';
+  return run.trigger === 'override' ? 'override' : 'success';
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Claims a fire by creating its record (`ifNoneMatch: '*'`): `true` for the one process that
+ * creates it, `false` for everyone else.
+ */
+export async function claimFire(store: ObjectStore, record: FireRecord): Promise<boolean> {
+  const key = fireKey(record.jobId, Date.parse(record.nominal));
+  try {
+    const body = JSON.stringify({ generation: 1, value: fireRecordSchema.parse(record) });
+    await store.put(key, encoder.encode(body), { ifNoneMatch: '*' });
+    return true;
+  } catch (err) {
+    if (isMarketPulseError(err, 'PRECONDITION_FAILED')) return false;
+    throw err;
+  }
+}
+
+export async function readFire(
+  store: ObjectStore,
+  jobId: string,
+  nominalMs: number,
+): Promise<FireRecord | null> {
+  return (await readDocument(store, fireKey(jobId, nominalMs), fireRecordSchema))?.value ?? null;
+}
+
+/**
+ * Changes a fire record by compare-and-swap when `change` allows it (`undefined` leaves it): so
+ * only the process whose claim is still current settles it, and a late process changes nothing.
+ */
+export async function changeFire(
+  store: ObjectStore,
+  jobId: string,
+  nominalMs: number,
+  change: (current: FireRecord) => FireRecord | undefined,
+): Promise<FireRecord | null> {
+  const { value, written } = await updateDocument(
+    store,
+    fireKey(jobId, nominalMs),
+    fireRecordSchema,
+    (current) => (current ? change(current) : undefined),
+  );
+  return written ? (value as FireRecord) : null;
+}
+
+/** Settles a running fire claimed by `holder` (no-op when it is no longer theirs or running). */
+export function settleFire(
+  store: ObjectStore,
+  jobId: string,
+  nominalMs: number,
+  holder: string | undefined,
+  outcome: Partial<FireRecord> & { status: FireStatus; settledAt: string },
+): Promise<FireRecord | null> {
+  return changeFire(store, jobId, nominalMs, (current) =>
+    current.status === 'running' && (holder === undefined || current.holder === holder)
+      ? { ...current, ...outcome }
+      : undefined,
+  );
+}
+
+/** The fire record of a job in `[fromMs, toMs]`, oldest first. */
+export async function listFires(
+  store: ObjectStore,
+  jobId: string,
+  range: { fromMs?: number; toMs?: number } = {},
+): Promise<FireRecord[]> {
+  const prefix = firePrefix(jobId);
+  const after =
+    range.fromMs === undefined ? undefined : `${prefix}${fireStamp(range.fromMs - 1000)}~`;
+  const upTo = range.toMs === undefined ? undefined : `${prefix}${fireStamp(range.toMs)}.json`;
+  const fires: FireRecord[] = [];
+  for await (const { key } of store.list(prefix, after ? { after } : {})) {
+    if (upTo !== undefined && key > upTo) break;
+    const doc = await readDocument(store, key, fireRecordSchema);
+    const at = doc ? Date.parse(doc.value.nominal) : Number.NaN;
+    if (doc && !(at < (range.fromMs ?? at)) && !(at > (range.toMs ?? at))) fires.push(doc.value);
+  }
+  return fires;
+}

@@ -1,0 +1,62 @@
+export { type CronSchedule, dayMatches, parseCron } from './cron.js';
+export { checkDeadMan, type DeadManAlert, type DeadManStatus } from './dead-man.js';
+export { cronOfDeskForm, type DeskForm, deskFormOf, deskFormSchema } from './desk-form.js';
+export {
+  type DueFire,
+  type DueOptions,
+  dueFires,
+  type FireDisposition,
+  type SchedulableJob,
+  watermarkOf,
+} from './due-fires.js';
+export {
+  claimFire,
+  type DeskStatus,
+  deskStatusOfFire,
+  deskStatusOfRun,
+  type FireRecord,
+  type FireStatus,
+  fireRecordSchema,
+  listFires,
+  readFire,
+} from './fire-record.js';
+export { type FireSchedule, firesAfter, firesBetween, nextFires } from './fire-times.js';
+export { type Job, type JobFields, jobSchema } from './job.js';
+export {
+  createJob,
+  deleteJob,
+  getJob,
+  type JobInput,
+  type JobState,
+  type JobStoreDependencies,
+  listJobs,
+  setJobActive,
+  updateJob,
+} from './job-store.js';
+export { FIRE_STEPS, type FireStep, fireKey, fireStamp } from './layout.js';
+export { type CalendarEntry, type NextRun, nextRun, scheduleCalendar } from './projections.js';
+export { type RunNowOptions, runJobNow } from './run-now.js';
+export {
+  createScheduler,
+  type FireRunner,
+  type FireRunRequest,
+  type Scheduler,
+  type SchedulerEvent,
+  type SchedulerOptions,
+  type Timers,
+} from './scheduler.js';
+export {
+  DEFAULT_SCHEDULE_SETTINGS,
+  readScheduleSettings,
+  type ScheduleSettings,
+  scheduleSettingsSchema,
+  updateScheduleSettings,
+} from './settings.js';
+export {
+  assertTimeZone,
+  localDateAt,
+  offsetMsAt,
+  type WallTime,
+  wallTimeAt,
+  zonedToUtc,
+} from './zoned-time.js';

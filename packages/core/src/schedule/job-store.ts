@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { MarketPulseError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import { allocateNumber } from '../store/counter.js';
+import { createDocument, readDocument, updateDocument } from '../store/json-document.js';
+import { cronOfDeskForm } from './desk-form.js';
+import { type Job, type JobFields, jobFieldsSchema, jobSchema } from './job.js';
+import { JOB_ID_COUNTER, JOBS_PREFIX, jobKey, jobStateKey } from './layout.js';
+
+export interface JobStoreDependencies {
+  store: ObjectStore;
+  clock: Clock;
+  /** The zone of a job created without one (configuration). */
+  defaultTimeZone?: string;
+}
+
+/**
+ * What a caller gives to create or change a job: the crontab, or the desk form
+ * `{ time: '18:30', days: ['MON', …] }` from which it is derived.
+ */
+export type JobInput = Partial<JobFields> & { schedule?: { time: string; days: string[] } };
+
+const DEFAULTS = { active: true, graceMinutes: 60 };
+
+function invalid(issues: z.core.$ZodIssue[]): MarketPulseError {
+  return new MarketPulseError(
+    'VALIDATION_ERROR',
+    `invalid job: ${issues.map((i) => `${i.path.join('.') || 'job'}: ${i.message}`).join('; ')}`,
+    { details: { issues } },
+  );
+}
+
+/** Fields from an input, merged over `base`; the desk form becomes the crontab. */
+function fieldsOf(input: JobInput, base: Partial<JobFields>): JobFields {
+  const { schedule, ...rest } = input;
+  if (schedule !== undefined && rest.cron !== undefined)
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      'give either a cron expression or a schedule, not both',
+    );
+  const merged = { ...base, ...rest, ...(schedule ? { cron: cronOfDeskForm(schedule) } : {}) };
+  const parsed = jobFieldsSchema.strict().safeParse(merged);
+  if (!parsed.success) throw invalid(parsed.error.issues);
+  return parsed.data;
+}
+
+/** Every stored job, by id. */
+export async function listJobs(store: ObjectStore): Promise<Job[]> {
+  const jobs: Job[] = [];
+  for await (const { key } of store.list(JOBS_PREFIX)) {
+    if (!key.endsWith('.json')) continue;
+    const doc = await readDocument(store, key, jobSchema);
+    if (doc) jobs.push(doc.value);
+  }
+  return jobs.sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id));
+}
+
+/** One job; NOT_FOUND when there is none. */
+export async function getJob(store: ObjectStore, id: string): Promise<Job> {
+  const doc = /^[a-z0-9-]+$/.test(id) ? await readDocument(store, jobKey(id), jobSchema) : null;
+  if (!doc) throw new MarketPulseError('NOT_FOUND', `no job ${id}`, { details: { id } });
+  return doc.value;
+}
+
+/** Creates a job (active unless told otherwise; default zone and a 60-minute grace window). */
+export async function createJob(deps: JobStoreDependencies, input: JobInput): Promise<Job> {
+  const fields = fieldsOf(input, {
+    ...DEFAULTS,
+    ...(deps.defaultTimeZone ? { timezone: deps.defaultTimeZone } : {}),
+  });
+  const id = String(await allocateNumber(deps.store, JOB_ID_COUNTER));
+  const now = deps.clock.now().toISOString();
+  const job: Job = {
+    ...fields,
+    id,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    ...(fields.active ? { activatedAt: now } : {}),
+    scheduleChangedAt: now,
+  };
+  await createDocument(deps.store, jobKey(id), jobSchema.parse(job));
+  return job;
+}
+
+function checkVersion(job: Job, expectedVersion: number | undefined): void {
+  if (expectedVersion !== undefined && job.version !== expectedVersion) {
+    throw new MarketPulseError(
+      'CONFLICT',
+      `job ${job.id} is at version ${job.version}, not ${expectedVersion}: it changed since you read it; reload and retry`,
+      { details: { id: job.id, version: job.version, expectedVersion, reason: 'stale-version' } },
+    );
+  }
+}
+
+/**
+ * Changes a job — active or not. With `expectedVersion`, a job changed since it was read is
+ * refused (CONFLICT), never overwritten. A new crontab, zone or holiday list restarts the job's
+ * evaluation from now; activation does too (fires of inactive periods are never reported).
+ */
+export async function updateJob(
+  deps: JobStoreDependencies,
+  id: string,
+  input: JobInput,
+  expectedVersion?: number,
+): Promise<Job> {
+  await getJob(deps.store, id); // NOT_FOUND before anything else
+  const { value } = await updateDocument(deps.store, jobKey(id), jobSchema, (current) => {
+    if (!current) throw new MarketPulseError('NOT_FOUND', `no job ${id}`, { details: { id } });
+    checkVersion(current, expectedVersion);
+    const {
+      id: _i,
+      version,
+      createdAt,
+      updatedAt: _u,
+      activatedAt,
+      scheduleChangedAt,
+      ...old
+    } = current;
+    const fields = fieldsOf(input, old);
+    const now = deps.clock.now().toISOString();
+    const scheduleChanged =
+      fields.cron !== old.cron ||
+      fields.timezone !== old.timezone ||
+      JSON.stringify(fields.holidays ?? []) !== JSON.stringify(old.holidays ?? []);
+    const activated = fields.active && !old.active;
+    return {
+      ...fields,
+      id,
+      version: version + 1,
+      createdAt,
+      updatedAt: now,
+      ...(activated ? { activatedAt: now } : activatedAt ? { activatedAt } : {}),
+      scheduleChangedAt: scheduleChanged ? now : scheduleChangedAt,
+    };
+  });
+  return value as Job;
+}
+
+/** Activates or deactivates a job (CONFLICT, reason `unchanged`, when it already is). */
+export async function setJobActive(
+  deps: JobStoreDependencies,
+  id: string,
+  active: boolean,
+  expectedVersion?: number,
+): Promise<Job> {
+  const job = await getJob(deps.store, id);
+  if (job.active === active)
+    throw new MarketPulseError(
+      'CONFLICT',
+      `job ${id} is already ${active ? 'active' : 'inactive'}`,
+      { details: { id, reason: 'unchanged' } },
+    );
+  return updateJob(deps, id, { active }, expectedVersion ?? job.version);
+}
+
+/** Deletes a job (its fire records stay, as history). */
+export async function deleteJob(
+  deps: JobStoreDependencies,
+  id: string,
+  expectedVersion?: number,
+): Promise<Job> {
+  const stored = await readDocument(deps.store, jobKey(id), jobSchema);
+  if (!stored) throw new MarketPulseError('NOT_FOUND', `no job ${id}`, { details: { id } });
+  checkVersion(stored.value, expectedVersion);
+  try {
+    await deps.store.delete(jobKey(id), { ifMatch: stored.etag });
+  } catch (err) {
+    throw new MarketPulseError(
+      'CONFLICT',
+      `job ${id} changed while deleting it; reload and retry`,
+      {
+        cause: err,
+        details: { id, reason: 'stale-version' },
+      },
+    );
+  }
+  await deps.store.delete(jobStateKey(id)).catch(() => undefined);
+  return stored.value;
+}
+
+export const jobStateSchema = z.object({
+  /** Fires at or before this instant have been evaluated (claimed, missed or skipped). */
+  evaluatedUntil: z.string(),
+  /** A failed fire waiting for its next attempt. */
+  retry: z
+    .object({ nominal: z.string(), attempt: z.number().int().positive(), at: z.string() })
+    .optional(),
+});
+export type JobState = z.infer<typeof jobStateSchema>;

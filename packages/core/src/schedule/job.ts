@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { isCalendarDate } from '../parse/calendar-date.js';
+import { parseCron } from './cron.js';
+import { assertTimeZone } from './zoned-time.js';
+
+const cronText = z.string().superRefine((value, ctx) => {
+  try {
+    parseCron(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+const zoneText = z.string().superRefine((value, ctx) => {
+  try {
+    assertTimeZone(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+
+export const retrySchema = z.object({
+  /** Extra attempts after the first failure. */
+  count: z.number().int().min(1).max(10),
+  /** Wait before the first retry; doubles for each further one. */
+  backoffMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+});
+
+/** The fields a user sets on a job (SPEC §5). */
+export const jobFieldsSchema = z.object({
+  name: z.string().trim().min(1, 'a job needs a name').max(200),
+  /** The only stored truth of when the job fires. */
+  cron: cronText,
+  timezone: zoneText,
+  active: z.boolean(),
+  /** A fire found late but within this window still runs, as a catch-up. */
+  graceMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60),
+  retry: retrySchema.optional(),
+  /** Local dates (in the job's zone) on which fires are skipped. */
+  holidays: z
+    .array(z.string().refine(isCalendarDate, 'holidays are dates written YYYY-MM-DD'))
+    .max(1000)
+    .optional(),
+});
+export type JobFields = z.infer<typeof jobFieldsSchema>;
+
+/** A stored job. `version` changes with every update (optimistic concurrency). */
+export const jobSchema = jobFieldsSchema.extend({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  version: z.number().int().positive(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** When the job last became active (fires before it are never reported). */
+  activatedAt: z.string().optional(),
+  /** When cron, zone or holidays last changed (fires before it follow the old schedule). */
+  scheduleChangedAt: z.string(),
+});
+export type Job = z.infer<typeof jobSchema>;

@@ -21,6 +21,7 @@ export {
   readFire,
 } from './fire-record.js';
 export { type FireSchedule, firesAfter, firesBetween, nextFires } from './fire-times.js';
+export { listHeartbeats, type SchedulerHeartbeat } from './heartbeats.js';
 export { type Job, type JobFields, jobSchema } from './job.js';
 export {
   createJob,

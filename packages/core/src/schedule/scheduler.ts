@@ -13,9 +13,10 @@ import { checkDeadMan, type DeadManStatus } from './dead-man.js';
 import { dueFires, watermarkOf } from './due-fires.js';
 import { changeFire, claimFire, settleFire } from './fire-record.js';
 import { nextFires } from './fire-times.js';
+import { writeHeartbeat } from './heartbeats.js';
 import type { Job } from './job.js';
 import { type JobState, jobStateSchema, listJobs } from './job-store.js';
-import { type FireStep, heartbeatKey, jobStateKey } from './layout.js';
+import { type FireStep, jobStateKey } from './layout.js';
 import { readScheduleSettings, type ScheduleSettings } from './settings.js';
 
 /** Timers, injected so tests drive the loop without waiting (Node: `globalThis`). */
@@ -368,19 +369,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   async function tickOnce(): Promise<void> {
     const now = clock.now();
-    await store.put(
-      heartbeatKey(instanceId),
-      new TextEncoder().encode(
-        JSON.stringify({
-          generation: 1,
-          value: {
-            instanceId,
-            at: now.toISOString(),
-            ...(probe ? { host: probe.host, pid: probe.pid } : {}),
-          },
-        }),
-      ),
-    );
+    await writeHeartbeat(store, {
+      instanceId,
+      at: now.toISOString(),
+      ...(probe ? { host: probe.host, pid: probe.pid } : {}),
+    });
     if (active) await active.lease.renew().catch(() => undefined); // a lost lease: the run finds out itself
     await recoverPipeline();
     const settings = await readScheduleSettings(store);

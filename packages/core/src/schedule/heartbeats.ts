@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { ObjectStore } from '../ports/object-store.js';
+import { readDocument } from '../store/json-document.js';
+import { HEARTBEATS_PREFIX, heartbeatKey } from './layout.js';
+
+export const heartbeatSchema = z.object({
+  instanceId: z.string(),
+  at: z.string(),
+  host: z.string().optional(),
+  pid: z.number().int().optional(),
+});
+export type SchedulerHeartbeat = z.infer<typeof heartbeatSchema>;
+
+const encoder = new TextEncoder();
+
+/** Records that a scheduler is alive (each tick): `status` and `/api/ready` show its age. */
+export async function writeHeartbeat(store: ObjectStore, beat: SchedulerHeartbeat): Promise<void> {
+  await store.put(
+    heartbeatKey(beat.instanceId),
+    encoder.encode(JSON.stringify({ generation: 1, value: heartbeatSchema.parse(beat) })),
+  );
+}
+
+/** Every scheduler's last heartbeat, newest first, with its age at `nowMs`. */
+export async function listHeartbeats(
+  store: ObjectStore,
+  nowMs: number,
+): Promise<(SchedulerHeartbeat & { ageSeconds: number })[]> {
+  const beats: (SchedulerHeartbeat & { ageSeconds: number })[] = [];
+  for await (const { key } of store.list(HEARTBEATS_PREFIX)) {
+    const doc = await readDocument(store, key, heartbeatSchema).catch(() => null);
+    if (doc)
+      beats.push({
+        ...doc.value,
+        ageSeconds: Math.max(0, Math.round((nowMs - Date.parse(doc.value.at)) / 1000)),
+      });
+  }
+  return beats.sort((a, b) => b.at.localeCompare(a.at));
+}

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { MarketPulseError, type ObjectStore, type RunDependencies } from '@market-pulse/core';
 import {
   createFileStore,
+  createPipeline,
   createProcessProbe,
   failpointsFromEnv,
   loadConfig,
@@ -56,6 +57,19 @@ export function runDependencies(io: CliIO, folder: DataFolder): RunDependencies 
     failpoints: failpointsFromEnv(io.env.MP_FAILPOINT, { write: (t) => io.stderr(t) }),
     leaseTtlMs: folder.config.lease.ttlSeconds * 1000,
   };
+}
+
+/** The automation run of this process: source + pending uploads → run service → exports. */
+export function pipelineOf(io: CliIO, folder: DataFolder) {
+  return createPipeline({
+    store: folder.store,
+    config: folder.config,
+    exportsDir: folder.exportsDir,
+    cwd: io.cwd,
+    probe: createProcessProbe(),
+    failpoints: failpointsFromEnv(io.env.MP_FAILPOINT, { write: (t) => io.stderr(t) }),
+    onNotice: (message) => io.stderr(`note: ${message}\n`),
+  });
 }
 
 /** Today in the business time zone, as YYYY-MM-DD. */

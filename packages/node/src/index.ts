@@ -16,6 +16,14 @@ export {
   refreshExports,
 } from './exports/write-exports.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
+export {
+  businessDateAt,
+  createPipeline,
+  type PipelineOptions,
+  type PipelineRunRequest,
+  type PipelineRunResult,
+  readSourceFile,
+} from './pipeline.js';
 export { createProcessProbe, isProcessAlive } from './process-probe.js';
 export { readCsvRows, sniffDelimiter } from './spreadsheets/csv-reader.js';
 export { type ColumnKinds, columnKinds } from './spreadsheets/export-cells.js';

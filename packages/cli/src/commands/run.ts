@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
@@ -9,22 +8,13 @@ import {
   isMarketPulseError,
   listRules,
   MarketPulseError,
-  pendingUploadInputs,
   type RankedRow,
   type RecordValue,
-  type RunInput,
   rankColors,
-  runAutomation,
 } from '@market-pulse/core';
-import {
-  columnKinds,
-  readColorFile,
-  refreshExports,
-  writeCsvFile,
-  writeXlsxFile,
-} from '@market-pulse/node';
+import { columnKinds, readSourceFile, writeCsvFile, writeXlsxFile } from '@market-pulse/node';
 import type { Command } from 'commander';
-import { businessDateNow, configOf, openDataFolder, runDependencies } from '../data-folder.js';
+import { businessDateNow, configOf, openDataFolder, pipelineOf } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 import { createProgress } from '../progress.js';
 import { describeRun } from '../summary.js';
@@ -44,11 +34,8 @@ export async function readSource(
   limits: ReturnType<typeof configOf>['uploadLimits'],
 ) {
   const file = resolve(io.cwd, path);
-  const parsed = await readColorFile(file, { limits });
+  const { parsed, contentHash } = await readSourceFile(file, limits);
   for (const notice of parsed.notices) io.stderr(`note: ${notice.message}\n`);
-  const contentHash = createHash('sha256')
-    .update(await readFile(file))
-    .digest('hex');
   return { file, parsed, contentHash };
 }
 
@@ -164,53 +151,17 @@ async function dryRun(io: CliIO, options: RunOptions): Promise<number> {
 async function realRun(io: CliIO, options: RunOptions): Promise<number> {
   const folder = await openDataFolder(io, { dataDir: options.dataDir, create: true });
   const progress = createProgress(io, ['reading', 'processing', 'writing exports']);
-  const inputs: RunInput[] = [];
-  const sourcePath = options.source ?? folder.config.source;
-  if (sourcePath) {
-    const { parsed, contentHash } = await readSource(io, sourcePath, folder.config.uploadLimits);
-    inputs.push({
-      origin: 'source',
-      processingType: 'AUTOMATED',
-      records: parsed.records,
-      rowErrors: parsed.errors,
-      contentHash,
-    });
-  }
-  inputs.push(...(await pendingUploadInputs(folder.store)));
-  if (inputs.length === 0) {
-    throw new MarketPulseError(
-      'VALIDATION_ERROR',
-      'nothing to process: pass --source FILE, set MP_SOURCE, or add uploads with "market-pulse buffer add"',
-    );
-  }
-  progress.step('processing');
-  const record = await runAutomation(runDependencies(io, folder), {
+  const { record, exports, warnings } = await pipelineOf(io, folder).run({
     trigger: 'cli',
-    businessDate: businessDateNow(folder.config.businessTimeZone),
-    inputs,
-    guards: folder.config.guards,
-    rankDateField: folder.config.rankDateField,
+    ...(options.source ? { source: options.source } : {}),
+    onStep: (step) => progress.step(step),
   });
-  progress.step('writing exports');
-  const extra: string[] = [];
-  let files: string[] = [];
-  if (record.status === 'success') {
-    try {
-      files = (await refreshExports(folder.store, folder.exportsDir)).files;
-      extra.push(`  exports: ${folder.exportsDir} (${files.length} files)`);
-    } catch (err) {
-      extra.push(
-        `  warning: exports not refreshed (${(err as Error).message}); the next run rebuilds them`,
-      );
-    }
-  }
   progress.done();
-  output(
-    io,
-    options.json,
-    { ...record, exports: files.map((f) => `${folder.exportsDir}/${f}`) },
-    () => describeRun(record, extra),
-  );
+  const extra = [
+    ...(exports.length > 0 ? [`  exports: ${folder.exportsDir} (${exports.length} files)`] : []),
+    ...warnings.map((w) => `  warning: ${w}`),
+  ];
+  output(io, options.json, { ...record, exports }, () => describeRun(record, extra));
   return record.status === 'success' ? 0 : 1;
 }
 

@@ -1,0 +1,157 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  type Clock,
+  type Failpoints,
+  type HeldLease,
+  MarketPulseError,
+  type ObjectStore,
+  type ProcessProbe,
+  pendingUploadInputs,
+  type RunInput,
+  type RunRecord,
+  type RunTrigger,
+  runAutomation,
+} from '@market-pulse/core';
+import type { NodeConfig } from './config.js';
+import { refreshExports } from './exports/write-exports.js';
+import { type ColorFile, readColorFile } from './spreadsheets/read-color-file.js';
+import { systemClock } from './system-clock.js';
+
+export interface PipelineOptions {
+  store: ObjectStore;
+  config: NodeConfig;
+  /** Where the standing exports are written. */
+  exportsDir: string;
+  /** Relative source paths are resolved from here. */
+  cwd: string;
+  clock?: Clock;
+  probe?: ProcessProbe;
+  failpoints?: Failpoints;
+  /** Parser notices and other remarks meant for a person. */
+  onNotice?: (message: string) => void;
+}
+
+export interface PipelineRunRequest {
+  trigger: RunTrigger;
+  jobId?: string;
+  /** The scheduled fire (nominal UTC ISO) that started the run. */
+  fire?: string;
+  /** A pipeline lease the caller already holds (the scheduler's). */
+  pipelineLease?: HeldLease;
+  onStarted?: (runId: number) => Promise<void>;
+  /** The source file; default: the configured `MP_SOURCE`. */
+  source?: string;
+  /** Called as the run moves on: `processing`, then `writing exports`. */
+  onStep?: (step: 'processing' | 'writing exports') => void;
+}
+
+export interface PipelineRunResult {
+  record: RunRecord;
+  /** Export files written (absolute paths). */
+  exports: string[];
+  /** Problems after the commit (exports), which never fail a committed run. */
+  warnings: string[];
+}
+
+/** Reads a color file (xlsx or CSV) and hashes its bytes (for the unchanged-source guard). */
+export async function readSourceFile(
+  file: string,
+  limits: NodeConfig['uploadLimits'],
+): Promise<{ parsed: ColorFile; contentHash: string }> {
+  const parsed = await readColorFile(file, { limits });
+  const contentHash = createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+  return { parsed, contentHash };
+}
+
+/**
+ * The automation run of a Node process (SPEC §4), whatever triggered it — the CLI, a scheduled
+ * fire, "run now": reads the configured source and every pending upload, runs them through the
+ * run service and refreshes the standing exports after the commit.
+ */
+export function createPipeline(options: PipelineOptions) {
+  const { store, config, exportsDir } = options;
+  const clock = options.clock ?? systemClock;
+
+  async function gatherInputs(source: string | undefined): Promise<RunInput[]> {
+    const inputs: RunInput[] = [];
+    if (source) {
+      const { parsed, contentHash } = await readSourceFile(
+        resolve(options.cwd, source),
+        config.uploadLimits,
+      );
+      for (const notice of parsed.notices) options.onNotice?.(notice.message);
+      inputs.push({
+        origin: 'source',
+        processingType: 'AUTOMATED',
+        records: parsed.records,
+        rowErrors: parsed.errors,
+        contentHash,
+      });
+    }
+    inputs.push(...(await pendingUploadInputs(store)));
+    if (inputs.length === 0) {
+      throw new MarketPulseError(
+        'VALIDATION_ERROR',
+        'nothing to process: no source is configured (MP_SOURCE or --source) and no upload is pending',
+      );
+    }
+    return inputs;
+  }
+
+  async function run(request: PipelineRunRequest): Promise<PipelineRunResult> {
+    const inputs = await gatherInputs(request.source ?? config.source);
+    request.onStep?.('processing');
+    const record = await runAutomation(
+      {
+        store,
+        clock,
+        ids: { nextId: () => randomUUID() },
+        ...(options.probe ? { probe: options.probe } : {}),
+        ...(options.failpoints ? { failpoints: options.failpoints } : {}),
+        ...(request.pipelineLease ? { pipelineLease: request.pipelineLease } : {}),
+        leaseTtlMs: config.lease.ttlSeconds * 1000,
+      },
+      {
+        trigger: request.trigger,
+        ...(request.jobId !== undefined ? { jobId: request.jobId } : {}),
+        ...(request.fire !== undefined ? { fire: request.fire } : {}),
+        ...(request.onStarted ? { onStarted: request.onStarted } : {}),
+        businessDate: businessDateAt(config.businessTimeZone, clock.now()),
+        inputs,
+        guards: config.guards,
+        rankDateField: config.rankDateField,
+      },
+    );
+    const warnings: string[] = [];
+    let exports: string[] = [];
+    if (record.status === 'success') {
+      request.onStep?.('writing exports');
+      try {
+        exports = (await refreshExports(store, exportsDir)).files.map((f) =>
+          resolve(exportsDir, f),
+        );
+      } catch (err) {
+        warnings.push(
+          `exports not refreshed (${(err as Error).message}); the next run rebuilds them`,
+        );
+      }
+    }
+    return { record, exports, warnings };
+  }
+
+  return { run };
+}
+
+/** The date (YYYY-MM-DD) in the business time zone at an instant. */
+export function businessDateAt(timeZone: string, at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
+}

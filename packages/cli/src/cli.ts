@@ -4,9 +4,11 @@ import { Command, CommanderError } from 'commander';
 import { registerBuffer } from './commands/buffer.js';
 import { registerExport } from './commands/export.js';
 import { registerInitAndDemo } from './commands/init-demo.js';
+import { registerJobs } from './commands/jobs.js';
 import { registerRules } from './commands/rules.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
+import { registerServe } from './commands/serve.js';
 import { registerTemplateSearchStatus } from './commands/template-search-status.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeOf } from './exit-codes.js';
 import type { CliIO } from './io.js';
@@ -56,6 +58,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   registerBuffer(program, io, exit);
   registerRules(program, io, exit);
   registerRuns(program, io, exit);
+  registerJobs(program, io, exit);
+  registerServe(program, io, exit);
   registerExport(program, io, exit);
   registerTemplateSearchStatus(program, io, exit);
   try {

@@ -18,6 +18,7 @@ import { systemClock } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { businessDateNow, configOf, openDataFolder } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
+import { ifVersion } from '../option-values.js';
 import { readSource } from './run.js';
 
 const line = (r: Rule) =>
@@ -50,17 +51,6 @@ function fieldsOf(doc: unknown): RuleFields {
   } = doc as Record<string, unknown>;
   return fields as RuleFields;
 }
-
-const version = (text?: string) => {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new MarketPulseError(
-      'VALIDATION_ERROR',
-      `--if-version must be a positive whole number (got ${text})`,
-    );
-  return n;
-};
 
 export function registerRules(program: Command, io: CliIO, exit: (code: number) => void): void {
   const rules = program
@@ -110,7 +100,7 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
           await deps(o.dataDir),
           id,
           fieldsOf(await readJson(io, file)),
-          version(o.ifVersion),
+          ifVersion(o.ifVersion),
         );
         output(io, o.json, rule, () => `updated ${line(rule)}`);
         exit(0);
@@ -131,7 +121,7 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
         const d = await deps(o.dataDir);
         const rule = o.dryRun
           ? await getRule(d.store, id)
-          : await deleteRule(d, id, version(o.ifVersion));
+          : await deleteRule(d, id, ifVersion(o.ifVersion));
         output(
           io,
           o.json,

@@ -6,6 +6,8 @@ export interface CliIO {
   cwd: string;
   /** Progress bars are drawn only on a terminal. */
   stderrIsTTY: boolean;
+  /** Stops a long-running command (`serve`); default: SIGINT or SIGTERM. */
+  stopSignal?: AbortSignal;
 }
 
 /** Prints data: JSON with `--json`, otherwise the human form. Data goes to stdout, always. */

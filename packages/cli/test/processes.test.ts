@@ -1,80 +1,13 @@
 // Real `market-pulse` processes on one data folder: a kill at every failpoint of the run protocol,
 // random SIGKILLs during a run that takes seconds, and two runs forced to overlap.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { listRuns, listUploads, RUN_STEPS, readCurrentView } from '@market-pulse/core';
 import { colorsToTable, generateColors } from '@market-pulse/core/sample';
 import { createFileStore } from '@market-pulse/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, tempDir } from './helpers.js';
-
-const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
-const TSCONFIG = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
-// Run from the package folder so `--import tsx` resolves; the data folder and files are absolute.
-const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
-const children: ChildProcess[] = [];
-const disposers: (() => Promise<void>)[] = [];
-
-afterEach(async () => {
-  await Promise.all(
-    children
-      .splice(0)
-      .filter((c) => c.exitCode === null && c.signalCode === null)
-      .map((c) => {
-        const exited = new Promise((r) => c.once('exit', r));
-        c.kill('SIGKILL');
-        return exited;
-      }),
-  );
-  await Promise.all(disposers.splice(0).map((d) => d()));
-});
-
-interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
-    cwd: PACKAGE_DIR,
-    env: {
-      ...process.env,
-      TSX_TSCONFIG_PATH: TSCONFIG,
-      MP_BUSINESS_TZ: 'America/New_York',
-      MP_DATA_DIR: join(cwd, 'market-pulse-data'),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const done = new Promise<Finished>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  const stderrIncludes = (text: string) =>
-    new Promise<void>((resolve) => {
-      const check = () => {
-        if (stderr.includes(text)) {
-          child.stderr.off('data', check);
-          resolve();
-        }
-      };
-      child.stderr.on('data', check);
-      check();
-    });
-  return { child, done, stderrIncludes };
-}
+import { start, stopChildren } from './processes.js';
 
 async function dataFolderWithInputs(rows: number) {
   const t = await tempDir('mp-proc-');
@@ -115,6 +48,13 @@ async function checkStore(cwd: string) {
     expect(committed.has(row.RUN_ID)).toBe(true);
   return { store, runs };
 }
+
+const disposers: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  await stopChildren();
+  await Promise.all(disposers.splice(0).map((d) => d()));
+});
 
 describe('crash safety of market-pulse run', () => {
   it.each(RUN_STEPS)(

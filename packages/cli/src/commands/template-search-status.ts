@@ -1,14 +1,20 @@
 import { resolve } from 'node:path';
 import {
+  checkDeadMan,
+  createLeases,
+  type DeadManStatus,
   defaultColumnConfig,
+  listHeartbeats,
   listRuns,
   listUploads,
   MarketPulseError,
+  nextRun,
   PIPELINE_LEASE,
   readCurrentView,
+  readScheduleSettings,
   type StoredRow,
 } from '@market-pulse/core';
-import { writeTemplateCsv, writeTemplateXlsx } from '@market-pulse/node';
+import { systemClock, writeTemplateCsv, writeTemplateXlsx } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { configOf, openDataFolder } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
@@ -94,10 +100,19 @@ export function registerTemplateSearchStatus(
       const runs = await listRuns(f.store, { limit: 5 });
       const pending = (await listUploads(f.store)).filter((u) => u.status.state === 'pending');
       const { manifest } = await readCurrentView(f.store);
-      const lease = await f.store.get(PIPELINE_LEASE);
-      const holder = lease
-        ? (JSON.parse(new TextDecoder().decode(lease.body)).value?.holder ?? null)
-        : null;
+      const lease = await createLeases({
+        store: f.store,
+        clock: systemClock,
+        ttlMs: config.lease.ttlSeconds * 1000,
+      }).inspect(PIPELINE_LEASE);
+      const holder = lease?.holder ?? null;
+      const settings = await readScheduleSettings(f.store);
+      const schedule = {
+        nextRun: await nextRun(f.store, systemClock),
+        // Any process may raise the dead-man alert: a system cron running `status` is enough.
+        deadMan: await checkDeadMan(f.store, systemClock, settings, `status:${process.pid}`),
+        schedulers: await listHeartbeats(f.store, systemClock.now().getTime()),
+      };
       const status = {
         dataDir: f.dir,
         config,
@@ -105,6 +120,7 @@ export function registerTemplateSearchStatus(
         pendingUploads: pending.length,
         currentView: manifest,
         pipeline: holder ? { heldBy: holder } : 'free',
+        schedule,
       };
       output(io, o.json, status, () =>
         [
@@ -113,9 +129,27 @@ export function registerTemplateSearchStatus(
           `pipeline: ${holder ? `held by ${holder.purpose ?? holder.id} (pid ${holder.pid ?? '?'} on ${holder.host ?? '?'})` : 'free'}`,
           `current view: ${manifest ? `${manifest.rows} rows, version ${manifest.version}, through run ${manifest.throughRunId}` : 'empty'}`,
           `pending uploads: ${pending.length}`,
+          `next run: ${schedule.nextRun ? `job ${schedule.nextRun.jobId} (${schedule.nextRun.jobName}) at ${schedule.nextRun.at}, in ${schedule.nextRun.secondsToGo} s` : 'none (no active job)'}`,
+          `schedulers: ${schedule.schedulers.map((b) => `${b.instanceId} (pid ${b.pid ?? '?'} on ${b.host ?? '?'}) last heartbeat ${b.ageSeconds} s ago`).join('; ') || 'none has run here'}`,
+          `dead-man check: ${describeDeadMan(schedule.deadMan)}`,
           `last runs: ${runs.map((r) => (r.state === 'committed' ? `${r.id} ${r.record.status}` : `${r.id} ${r.state}`)).join(', ') || 'none'}`,
         ].join('\n'),
       );
       exit(0);
     });
+}
+
+function describeDeadMan(status: DeadManStatus): string {
+  switch (status.state) {
+    case 'off':
+      return 'off';
+    case 'waiting':
+      return status.deadline
+        ? `waiting for the deadline ${status.deadline}`
+        : `not a business day (${status.date})`;
+    case 'ok':
+      return `ok: run ${status.runId} succeeded at ${status.finishedAt}`;
+    case 'alert':
+      return `ALERT: no successful run by ${status.deadline} (raised ${status.alert.raisedAt} by ${status.alert.raisedBy})`;
+  }
 }

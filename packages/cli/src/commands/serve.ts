@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { createScheduler, type SchedulerEvent } from '@market-pulse/core';
+import { createProcessProbe, failpointsFromEnv, systemClock } from '@market-pulse/node';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { openDataFolder, pipelineOf } from '../data-folder.js';
+import type { CliIO } from '../io.js';
+
+/** Resolves on the stop signal, or on SIGINT/SIGTERM (handlers only while serving). */
+function stopped(signal: AbortSignal | undefined): Promise<string> {
+  if (signal)
+    return signal.aborted
+      ? Promise.resolve('stop signal')
+      : new Promise((resolve) => signal.addEventListener('abort', () => resolve('stop signal')));
+  return new Promise((resolve) => {
+    const stop = (name: string) => () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(name);
+    };
+    const onInt = stop('SIGINT');
+    const onTerm = stop('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+  });
+}
+
+export function registerServe(program: Command, io: CliIO, exit: (code: number) => void): void {
+  program
+    .command('serve')
+    .description(
+      'the long-running process: hosts the scheduler (each fire runs once across every replica on the data folder); logs JSON to stderr; stops on SIGINT/SIGTERM',
+    )
+    .option('--data-dir <dir>', 'the data folder (default MP_DATA_DIR or ./market-pulse-data)')
+    .action(async (o: { dataDir?: string }) => {
+      const folder = await openDataFolder(io, { dataDir: o.dataDir, create: true });
+      const log = pino(
+        { base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
+        { write: (line: string) => io.stderr(line) },
+      );
+      const pipeline = pipelineOf(io, folder);
+      let deadMan: string | undefined;
+      const onEvent = (event: SchedulerEvent) => {
+        if (event.type === 'dead-man') {
+          // Evaluated every tick: log when it changes, not each time.
+          const state = event.status.state;
+          if (state !== deadMan || (state === 'alert' && event.status.raised)) {
+            deadMan = state;
+            (state === 'alert' ? log.warn : log.info).call(
+              log,
+              { event },
+              `dead-man check: ${state}`,
+            );
+          }
+          return;
+        }
+        if (event.type === 'error') log.error({ event }, event.message);
+        else log.info({ event }, event.type);
+      };
+      const scheduler = createScheduler({
+        store: folder.store,
+        clock: systemClock,
+        ids: { nextId: () => randomUUID() },
+        timers: {
+          setTimeout: (callback, ms) => setTimeout(callback, ms),
+          clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+        },
+        probe: createProcessProbe(),
+        failpoints: failpointsFromEnv(io.env.MP_FAILPOINT, { write: (t) => io.stderr(t) }),
+        leaseTtlMs: folder.config.lease.ttlSeconds * 1000,
+        maxSleepMs: folder.config.lease.heartbeatSeconds * 1000,
+        runner: async ({ trigger, jobId, fire, lease }) => {
+          const result = await pipeline.run({ trigger, jobId, fire, pipelineLease: lease });
+          for (const warning of result.warnings) log.warn({ runId: result.record.id }, warning);
+          return result.record;
+        },
+        onEvent,
+      });
+      scheduler.start();
+      log.info(
+        { dataDir: folder.dir, instanceId: scheduler.instanceId },
+        'serving: scheduler started',
+      );
+      const reason = await stopped(io.stopSignal);
+      log.info({ reason }, 'stopping: waiting for the run in progress');
+      await scheduler.stop();
+      log.info('stopped');
+      exit(0);
+    });
+}

@@ -1,0 +1,86 @@
+// Two real `market-pulse serve` processes on one data folder and an every-minute job, for three
+// real minutes (SPEC §5 "exactly once across processes"). Waits on the processes' own log lines,
+// never on a timer; takes three to four minutes.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listFires, listRuns } from '@market-pulse/core';
+import { colorsToTable, generateColors } from '@market-pulse/core/sample';
+import { createFileStore } from '@market-pulse/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, tempDir } from './helpers.js';
+import { start, stopChildren } from './processes.js';
+
+const disposers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await stopChildren();
+  await Promise.all(disposers.splice(0).map((d) => d()));
+});
+
+/** The nominal times of the fires a process reports as settled. */
+const settled = (log: string) =>
+  [...log.matchAll(/"type":"fire-settled","jobId":"1","nominal":"([^"]+)"/g)].map(
+    (m) => m[1] as string,
+  );
+
+describe('market-pulse serve', () => {
+  it('two replicas, an every-minute job, three real minutes: exactly one run per minute', async () => {
+    const t = await tempDir('mp-serve-');
+    disposers.push(t.dispose);
+    const table = colorsToTable(generateColors({ rows: 300, seed: 5, businessDate: '2026-11-20' }));
+    const csv = [
+      table.header.join(','),
+      ...table.rows.map((r) => r.map((c) => String(c ?? '')).join(',')),
+    ];
+    await writeFile(join(t.dir, 'source.csv'), csv.join('\n'));
+    const env = {
+      MP_SOURCE: join(t.dir, 'source.csv'),
+      MP_DATA_DIR: join(t.dir, 'market-pulse-data'),
+    };
+    expect((await cli(t.dir, ['init'], env)).code).toBe(0);
+    const added = await cli(
+      t.dir,
+      ['jobs', 'add', '--name', 'every minute', '--cron', '* * * * *', '--tz', 'UTC', '--json'],
+      env,
+    );
+    expect(added.code).toBe(0);
+    const createdAt = Date.parse(JSON.parse(added.stdout).createdAt);
+
+    const replicas = [start(t.dir, ['serve'], env), start(t.dir, ['serve'], env)];
+    await Promise.all(replicas.map((r) => r.stderrIncludes('serving: scheduler started')));
+    // Wait until the replicas together have settled three fires.
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (new Set(replicas.flatMap((r) => settled(r.stderr()))).size >= 3) resolve();
+      };
+      for (const r of replicas) r.child.stderr?.on('data', check);
+      check();
+    });
+    for (const r of replicas) r.child.kill('SIGTERM');
+    const finished = await Promise.all(replicas.map((r) => r.done));
+    expect(finished.map((f) => f.code)).toEqual([0, 0]); // a clean stop after the run in progress
+    const stoppedAt = Date.now();
+
+    const store = createFileStore({ dir: join(t.dir, 'market-pulse-data', 'store') });
+    const fires = await listFires(store, '1', { fromMs: createdAt, toMs: stoppedAt });
+    const minutes = fires.map((f) => f.nominal);
+    // One record per minute boundary since the job was created, no gaps, none twice.
+    expect(minutes.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < minutes.length; i++)
+      expect(Date.parse(minutes[i] as string) - Date.parse(minutes[i - 1] as string)).toBe(60_000);
+    expect(Date.parse(minutes[0] as string) - createdAt).toBeLessThanOrEqual(60_000);
+    // Every settled fire ran exactly once; each scheduled run belongs to exactly one fire.
+    // A stop waits for the run in progress: nothing is left running.
+    expect(fires.map((f) => f.status)).toEqual(fires.map(() => 'success'));
+    const done = fires;
+    const runs = (await listRuns(store)).flatMap((r) =>
+      r.state === 'committed' ? [r.record] : [],
+    );
+    const scheduled = runs.filter((r) => r.trigger === 'scheduled');
+    expect(scheduled.map((r) => r.fire).sort()).toEqual(done.map((f) => f.nominal).sort());
+    expect(new Set(scheduled.map((r) => r.fire)).size).toBe(scheduled.length);
+    for (const fire of done)
+      expect(scheduled.find((r) => r.id === fire.runId)?.fire).toBe(fire.nominal);
+    // Both replicas took part in the claiming (each logged its own start).
+    expect(finished.every((f) => f.stderr.includes('"msg":"stopped"'))).toBe(true);
+  }, 400_000);
+});

@@ -198,7 +198,9 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
     const path = join(tmpRoot, `${process.pid}-${randomBytes(8).toString('hex')}`);
     const handle = await open(path, 'wx');
     try {
-      await handle.writeFile(Buffer.concat([Buffer.from(header, 'latin1'), body]));
+      // Two writes at the file position, not one concatenated copy of a body of tens of MB.
+      await handle.writeFile(Buffer.from(header, 'latin1'));
+      await handle.writeFile(body);
       if (durable) await handle.sync();
     } finally {
       await handle.close();

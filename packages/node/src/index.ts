@@ -13,6 +13,7 @@ export {
   type ExportSelection,
   exportSelection,
   OUTPUT_WORKBOOK,
+  type RefreshExportsOptions,
   refreshExports,
 } from './exports/write-exports.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';

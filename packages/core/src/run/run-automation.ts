@@ -13,7 +13,7 @@ import { compileRules } from '../rules/compile-rules.js';
 import { allocateNumber } from '../store/counter.js';
 import { readDocument, updateDocument } from '../store/json-document.js';
 import { createLeases, type HeldLease } from '../store/lease.js';
-import { refreshCurrentView } from '../views/current-view.js';
+import { type RowLines, refreshCurrentView } from '../views/current-view.js';
 import { recoverAbandoned } from './abandoned-run.js';
 import {
   PIPELINE_LEASE,
@@ -211,9 +211,10 @@ async function runUnderLease(
   };
 
   let record: RunRecord;
+  let rows: RowLines | undefined;
   try {
     await request.onStarted?.(runId);
-    record = await processRun(deps, request, runId, lease, base, step);
+    ({ record, rows } = await processRun(deps, request, runId, lease, base, step));
   } catch (err) {
     if (
       isMarketPulseError(err, 'CONFLICT') &&
@@ -238,7 +239,7 @@ async function runUnderLease(
   await step('run.after-commit');
   if (record.status === 'success') {
     try {
-      await refreshCurrentView(store, clock, runId);
+      await refreshCurrentView(store, clock, runId, rows && { runId, rows });
     } catch (err) {
       // The run is committed: a view failure is a warning, and the next run catches the view up.
       record = {
@@ -268,7 +269,7 @@ async function processRun(
   lease: HeldLease,
   base: Base,
   step: (name: RunStep) => void | Promise<void>,
-): Promise<RunRecord> {
+): Promise<{ record: RunRecord; rows: RowLines }> {
   const { store, clock } = deps;
   const keys = runKeys(runId);
   const source = request.inputs.find((i) => i.origin === 'source');
@@ -316,6 +317,8 @@ async function processRun(
   const partRows = request.partRows ?? 50_000;
   let parts = 0;
   let parents = 0;
+  // The rows as stored, handed to the current view so that it need not read them back.
+  const stored: RowLines = { lines: [], cusips: [] };
   for (let from = 0; from < plan.length; from += partRows) {
     const lines: string[] = [];
     for (let k = from; k < Math.min(from + partRows, plan.length); k++) {
@@ -326,7 +329,10 @@ async function processRun(
       row.PROCESSING_TYPE = input.processingType;
       row.ORIGIN = input.origin;
       if (row.IS_PARENT) parents++;
-      lines.push(JSON.stringify(row));
+      const line = JSON.stringify(row);
+      lines.push(line);
+      stored.lines.push(line);
+      stored.cusips.push(row.CUSIP as string);
     }
     await store.put(keys.rowsPart(parts++), encoder.encode(`${lines.join('\n')}\n`), {
       ifNoneMatch: '*',
@@ -337,16 +343,16 @@ async function processRun(
 
   const excludedLines = applied.excluded.map((e, n) => {
     const input = describeInput(e.index);
-    return JSON.stringify({
-      ...e.row,
-      RUN_ID: runId,
-      PROCESSED_AT: processedAt,
-      PROCESSING_TYPE: input.processingType,
-      ROW_ID: `${runId}-x${n + 1}`,
-      ORIGIN: input.origin,
-      EXCLUDED_BY: e.ruleId,
-      WITNESS: e.witness,
-    });
+    // Same keys and order as a spread into a literal, which V8 serialises ~5x slower.
+    const row: Record<string, unknown> = Object.assign({}, e.row);
+    row.RUN_ID = runId;
+    row.PROCESSED_AT = processedAt;
+    row.PROCESSING_TYPE = input.processingType;
+    row.ROW_ID = `${runId}-x${n + 1}`;
+    row.ORIGIN = input.origin;
+    row.EXCLUDED_BY = e.ruleId;
+    row.WITNESS = e.witness;
+    return JSON.stringify(row);
   });
   await store.put(
     keys.excluded,
@@ -383,7 +389,7 @@ async function processRun(
     rowParts: parts,
   };
   await commit(store, keys.commit, record);
-  return record;
+  return { record, rows: stored };
 }
 
 /** Creates the commit record; losing the create means another process declared this run failed. */

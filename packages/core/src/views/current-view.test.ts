@@ -5,7 +5,12 @@ import { type RunInput, runAutomation } from '../run/run-automation.js';
 import { generateColors } from '../sample/generate-colors.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
-import { readCurrentView, refreshCurrentView, setRunHidden } from './current-view.js';
+import {
+  readCurrentView,
+  rebuildCurrentView,
+  refreshCurrentView,
+  setRunHidden,
+} from './current-view.js';
 
 function world(store: ObjectStore = createMemoryStore()) {
   let n = 0;
@@ -62,6 +67,23 @@ describe('current view', () => {
     await setRunHidden(deps, second.id, false);
     expect((await readCurrentView(deps.store)).rows).toHaveLength(rows.length);
     await expect(setRunHidden(deps, 99, true)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('is the same, byte for byte, whether built from the rows a run hands over or read back from the store', async () => {
+    const deps = world();
+    await run(deps, day1, 'h1');
+    await run(deps, day2, 'h2');
+    const viewText = async () => {
+      const parts: string[] = [];
+      for await (const { key } of deps.store.list('views/current/'))
+        parts.push(new TextDecoder().decode((await deps.store.get(key))?.body));
+      return parts.join('\n');
+    };
+    const handedOver = await viewText();
+    const { rows } = await readCurrentView(deps.store);
+    await rebuildCurrentView(deps.store, deps.clock); // reads every run's rows from the store
+    expect(await viewText()).toBe(handedOver);
+    expect((await readCurrentView(deps.store)).rows).toEqual(rows);
   });
 
   it('catches up when a process died between its commit and the view refresh', async () => {

@@ -42,23 +42,45 @@ const PART_ROWS = 50_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-async function readLines(store: ObjectStore, key: string): Promise<StoredRow[]> {
+/**
+ * Stored rows as their JSON lines, with the CUSIP the view merges on: the view is rebuilt from the
+ * lines as stored, so its rows are never parsed and serialised again (most of a refresh's cost).
+ */
+export interface RowLines {
+  lines: string[];
+  cusips: string[];
+}
+
+async function readText(store: ObjectStore, key: string): Promise<string[]> {
   const body = await store.get(key);
   if (!body) throw new MarketPulseError('INTERNAL', `${key} is missing`, { details: { key } });
-  const text = decoder.decode(body.body);
-  return text === ''
-    ? []
-    : text
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as StoredRow);
+  return decoder.decode(body.body).split('\n').filter(Boolean);
 }
+
+async function readLines(store: ObjectStore, key: string): Promise<StoredRow[]> {
+  return (await readText(store, key)).map((l) => JSON.parse(l) as StoredRow);
+}
+
+async function readRowLines(store: ObjectStore, keys: string[]): Promise<RowLines> {
+  const out: RowLines = { lines: [], cusips: [] };
+  for (const key of keys) {
+    for (const line of await readText(store, key)) {
+      out.lines.push(line);
+      out.cusips.push((JSON.parse(line) as StoredRow).CUSIP);
+    }
+  }
+  return out;
+}
+
+const runPartKeys = (record: RunRecord) =>
+  Array.from({ length: record.rowParts }, (_, p) => runKeys(record.id).rowsPart(p));
+const viewPartKeys = (manifest: CurrentViewManifest) =>
+  Array.from({ length: manifest.parts }, (_, p) => partKey(manifest.version, p));
 
 /** A committed run's output rows, in output order. */
 export async function readRunRows(store: ObjectStore, record: RunRecord): Promise<StoredRow[]> {
   const rows: StoredRow[] = [];
-  for (let p = 0; p < record.rowParts; p++)
-    rows.push(...(await readLines(store, runKeys(record.id).rowsPart(p))));
+  for (const key of runPartKeys(record)) rows.push(...(await readLines(store, key)));
   return rows;
 }
 
@@ -84,21 +106,21 @@ export async function readCurrentView(
   const manifest = await readManifest(store);
   if (!manifest) return { manifest, rows: [] };
   const rows: StoredRow[] = [];
-  for (let p = 0; p < manifest.parts; p++)
-    rows.push(...(await readLines(store, partKey(manifest.version, p))));
+  for (const key of viewPartKeys(manifest)) rows.push(...(await readLines(store, key)));
   return { manifest, rows };
 }
 
 /** Newest run first: a CUSIP keeps the rows of the first run that has it. */
-function merge(newestFirst: StoredRow[][]): StoredRow[] {
+function merge(newestFirst: RowLines[]): string[] {
   const taken = new Set<string>();
-  const out: StoredRow[] = [];
-  for (const rows of newestFirst) {
+  const out: string[] = [];
+  for (const { lines, cusips } of newestFirst) {
     const here = new Set<string>();
-    for (const row of rows) {
-      if (taken.has(row.CUSIP)) continue;
-      here.add(row.CUSIP);
-      out.push(row);
+    for (let i = 0; i < lines.length; i++) {
+      const cusip = cusips[i] as string;
+      if (taken.has(cusip)) continue;
+      here.add(cusip);
+      out.push(lines[i] as string);
     }
     for (const cusip of here) taken.add(cusip);
   }
@@ -109,13 +131,13 @@ async function publish(
   store: ObjectStore,
   clock: Clock,
   previous: CurrentViewManifest | null,
-  rows: StoredRow[],
+  rows: string[],
   throughRunId: number,
 ): Promise<CurrentViewManifest> {
   const version = (previous?.version ?? 0) + 1;
   let parts = 0;
   for (let from = 0; from < rows.length || parts === 0; from += PART_ROWS) {
-    const chunk = rows.slice(from, from + PART_ROWS).map((r) => JSON.stringify(r));
+    const chunk = rows.slice(from, from + PART_ROWS);
     await store.put(partKey(version, parts++), encoder.encode(chunk.join('\n')));
     if (rows.length === 0) break;
   }
@@ -146,19 +168,21 @@ async function publish(
  * committed; more when a process died between its commit and this step). Reads the previous view
  * and the new runs only — never the history. `upToRunId`: the run holding the pipeline, which
  * lets runs below it that never committed be declared failed instead of stopping the refresh.
- * Returns the manifest, unchanged when nothing new is visible.
+ * Returns the manifest, unchanged when nothing new is visible. `committed`: the rows of a run this
+ * process just committed, exactly as stored, so they need not be read back.
  */
 export async function refreshCurrentView(
   store: ObjectStore,
   clock: Clock,
   upToRunId?: number,
+  committed?: { runId: number; rows: RowLines },
 ): Promise<CurrentViewManifest | null> {
   const previous = await readManifest(store);
   const last =
     upToRunId ?? (await readDocument(store, RUN_ID_COUNTER, counterSchema))?.value.last ?? 0;
   const through = previous?.throughRunId ?? 0;
   if (last <= through) return previous;
-  const newer: StoredRow[][] = [];
+  const newer: RowLines[] = [];
   let considered = through;
   for (let runId = through + 1; runId <= last; runId++) {
     const record = await visibleRun(store, runId);
@@ -169,7 +193,12 @@ export async function refreshCurrentView(
       await declareFailed(store, clock, runId, 'the process running it stopped before committing');
     }
     considered = runId;
-    if (record) newer.unshift(await readRunRows(store, record));
+    if (record)
+      newer.unshift(
+        committed?.runId === runId
+          ? committed.rows
+          : await readRowLines(store, runPartKeys(record)),
+      );
   }
   if (considered === through) return previous;
   if (newer.length === 0 && previous) {
@@ -184,8 +213,9 @@ export async function refreshCurrentView(
       );
     return outcome.value;
   }
-  const { rows: old } = await readCurrentView(store);
-  return publish(store, clock, previous, merge([...newer, old]), considered);
+  const current = await readManifest(store);
+  const old = current ? [await readRowLines(store, viewPartKeys(current))] : [];
+  return publish(store, clock, previous, merge([...newer, ...old]), considered);
 }
 
 /** Rebuilds the current view from every visible run (after a hide or restore): cost follows the history. */
@@ -195,13 +225,13 @@ export async function rebuildCurrentView(
 ): Promise<CurrentViewManifest> {
   const previous = await readManifest(store);
   const last = (await readDocument(store, RUN_ID_COUNTER, counterSchema))?.value.last ?? 0;
-  const newestFirst: StoredRow[][] = [];
+  const newestFirst: RowLines[] = [];
   let through = 0;
   for (let runId = 1; runId <= last; runId++) {
     if (!(await store.get(runKeys(runId).commit))) continue;
     through = runId;
     const record = await visibleRun(store, runId);
-    if (record) newestFirst.unshift(await readRunRows(store, record));
+    if (record) newestFirst.unshift(await readRowLines(store, runPartKeys(record)));
   }
   return publish(store, clock, previous, merge(newestFirst), through);
 }

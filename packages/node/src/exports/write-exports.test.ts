@@ -1,10 +1,11 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type ColorRecord,
   defaultColumnConfig,
   exportColumns,
+  readCurrentView,
   runAutomation,
   setRunHidden,
 } from '@market-pulse/core';
@@ -108,5 +109,69 @@ describe('exports', () => {
         lastRunId: 2,
       }),
     ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
-  });
+  }, 20_000);
+});
+
+describe('per-sector files on a worker thread', () => {
+  async function committedStore(name: string) {
+    const store = createFileStore({ dir: join(dir, name), durable: false });
+    let n = 0;
+    const deps = {
+      store,
+      clock: createManualClock('2026-03-13T22:30:00Z'),
+      ids: { nextId: () => `id-${++n}` },
+    };
+    await runAutomation(deps, {
+      trigger: 'cli',
+      businessDate: '2026-03-13',
+      inputs: [
+        {
+          origin: 'source',
+          processingType: 'AUTOMATED',
+          records: generateColors({ rows: 400, seed: 41 }),
+        },
+      ],
+    });
+    return store;
+  }
+  const sheetValues = async (path: string) => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    return wb.worksheets.map((ws) =>
+      ws.getSheetValues().map((row) => (Array.isArray(row) ? row.slice(1) : row)),
+    );
+  };
+
+  it('writes the same files as on the calling thread', async () => {
+    const store = await committedStore('same-store');
+    const here = await refreshExports(store, join(dir, 'here'), { sectorWorkerMinRows: Infinity });
+    const there = await refreshExports(store, join(dir, 'there'), { sectorWorkerMinRows: 0 });
+    expect(there.files).toEqual(here.files);
+    expect(here.files.length).toBeGreaterThan(3);
+    for (const file of here.files) {
+      if (file.endsWith('.csv'))
+        expect(await readFile(join(dir, 'there', file), 'utf8')).toBe(
+          await readFile(join(dir, 'here', file), 'utf8'),
+        );
+      else
+        expect(await sheetValues(join(dir, 'there', file))).toEqual(
+          await sheetValues(join(dir, 'here', file)),
+        );
+    }
+  }, 20_000);
+
+  it("fails refreshExports with the worker's error, after both halves stopped writing", async () => {
+    const store = await committedStore('failing-store');
+    const exportsDir = join(dir, 'failing');
+    const { rows } = await readCurrentView(store);
+    const sector = String(rows[0]?.SECTOR);
+    // A folder where a sector's CSV goes: the worker's rename into place fails.
+    await mkdir(join(exportsDir, `Processed_Colors_${sector}.csv`), { recursive: true });
+    await expect(
+      refreshExports(store, exportsDir, { sectorWorkerMinRows: 0 }),
+    ).rejects.toMatchObject({ code: 'EISDIR' });
+    const left = await readdir(exportsDir);
+    expect(left.filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(left).toContain(OUTPUT_WORKBOOK);
+  }, 20_000);
 });

@@ -17,12 +17,12 @@ import {
 import { isProcessAlive } from '../process-probe.js';
 import { columnKinds } from '../spreadsheets/export-cells.js';
 import { writeCsvFile, writeXlsxFile } from '../spreadsheets/write-files.js';
+import { runWorker } from '../worker-thread.js';
+import { type SectorFilesJob, writeSectorFiles } from './sector-files.js';
 
 type Row = Readonly<Record<string, RecordValue | undefined>>;
 
 export const OUTPUT_WORKBOOK = 'Processed_Colors_Output.xlsx';
-const sectorFile = (sector: string, ext: 'xlsx' | 'csv') =>
-  `Processed_Colors_${sector.replace(/[^A-Za-z0-9._-]+/g, '_')}.${ext}`;
 
 export interface ExportResult {
   /** Files written, relative to the exports folder. */
@@ -32,44 +32,50 @@ export interface ExportResult {
   version?: number;
 }
 
-async function writeSet(
+export interface RefreshExportsOptions {
+  config?: ColumnConfig;
+  /**
+   * Views of at least this many rows write their per-sector files on a worker thread while this
+   * thread writes the output workbook (default 20,000). Below it, starting a worker (loading
+   * exceljs again, ~1 s of CPU) costs more than it saves; `Infinity` never uses one (a machine
+   * without a second core to spare), `0` always does.
+   */
+  sectorWorkerMinRows?: number;
+}
+
+/** The built worker sits next to the bundle (`dist/`), its source next to this module. */
+const SECTOR_FILES_WORKER = new URL('./sector-files.worker.js', import.meta.url);
+
+async function writeStandingSet(
   dir: string,
-  baseName: string,
   rows: StoredRow[],
   config: ColumnConfig,
-  perSector: boolean,
+  workerMinRows: number,
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const columns = exportColumnsOf(config, rows);
   const kinds = columnKinds(config);
-  const files = [baseName];
-  await writeXlsxFile(
-    join(dir, baseName),
-    [
-      { name: 'Colors', rows: rows as Row[] },
-      { name: 'Parents', rows: rows.filter((r) => r.IS_PARENT) as Row[] },
-    ],
-    { columns, kinds },
-  );
-  if (perSector) {
-    const bySector = new Map<string, StoredRow[]>();
-    for (const row of rows) {
-      const sector = String(row.SECTOR);
-      const list = bySector.get(sector);
-      if (list) list.push(row);
-      else bySector.set(sector, [row]);
-    }
-    for (const [sector, sectorRows] of [...bySector].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      await writeXlsxFile(
-        join(dir, sectorFile(sector, 'xlsx')),
-        [{ name: 'Colors', rows: sectorRows as Row[] }],
-        { columns, kinds },
-      );
-      await writeCsvFile(join(dir, sectorFile(sector, 'csv')), sectorRows as Row[], { columns });
-      files.push(sectorFile(sector, 'xlsx'), sectorFile(sector, 'csv'));
-    }
-  }
-  return files;
+  const job: SectorFilesJob = { dir, rows: rows as Row[], columns, kinds };
+  // exceljs is CPU-bound and the two halves cost about the same: on two cores, they overlap.
+  const sectors =
+    rows.length >= workerMinRows
+      ? runWorker<string[]>(SECTOR_FILES_WORKER, job)
+      : Promise.resolve().then(() => writeSectorFiles(job));
+  const [sectorFiles, output] = await Promise.allSettled([
+    sectors,
+    writeXlsxFile(
+      join(dir, OUTPUT_WORKBOOK),
+      [
+        { name: 'Colors', rows: rows as Row[] },
+        { name: 'Parents', rows: rows.filter((r) => r.IS_PARENT) as Row[] },
+      ],
+      { columns, kinds },
+    ),
+  ]);
+  // Both settled: nothing is still writing when the caller sees an error.
+  if (output.status === 'rejected') throw output.reason;
+  if (sectorFiles.status === 'rejected') throw sectorFiles.reason;
+  return [OUTPUT_WORKBOOK, ...sectorFiles.value];
 }
 
 /**
@@ -81,10 +87,15 @@ async function writeSet(
 export async function refreshExports(
   store: ObjectStore,
   dir: string,
-  config: ColumnConfig = defaultColumnConfig,
+  options: RefreshExportsOptions = {},
 ): Promise<ExportResult> {
   const { manifest, rows } = await readCurrentView(store);
-  const files = await writeSet(dir, OUTPUT_WORKBOOK, rows, config, true);
+  const files = await writeStandingSet(
+    dir,
+    rows,
+    options.config ?? defaultColumnConfig,
+    options.sectorWorkerMinRows ?? 20_000,
+  );
   const keep = new Set(files);
   for (const name of await readdir(dir)) {
     const stale = /^Processed_Colors_.+\.(xlsx|csv)$/.test(name) && !keep.has(name);

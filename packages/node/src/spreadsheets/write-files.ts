@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RecordValue } from '@market-pulse/core';
-import { stringify } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { type ColumnKinds, csvValue, xlsxValue } from './export-cells.js';
 
@@ -20,6 +21,9 @@ export interface WriteOptions {
   /** Which columns are dates (see `columnKinds`). */
   kinds: ColumnKinds;
 }
+
+const CSV_OPTIONS = { record_delimiter: '\r\n' } as const;
+const CSV_BATCH_ROWS = 1_000;
 
 /** Excel's limit is 1,048,576 rows including the header. */
 export const XLSX_MAX_DATA_ROWS = 1_048_575;
@@ -119,14 +123,22 @@ export async function writeCsvFile(
 ): Promise<number> {
   let count = 0;
   await atomically(path, async (temp) => {
-    const source = (async function* () {
-      yield [...options.columns];
+    // csv-stringify's sync API over batches of rows: its stream API pays a stream write per row
+    // (~1.3x slower).
+    const chunks = async function* () {
+      yield stringify([options.columns], CSV_OPTIONS);
+      let batch: string[][] = [];
       for await (const row of rows) {
         count++;
-        yield options.columns.map((c) => csvValue(row[c]));
+        batch.push(options.columns.map((c) => csvValue(row[c])));
+        if (batch.length === CSV_BATCH_ROWS) {
+          yield stringify(batch, CSV_OPTIONS);
+          batch = [];
+        }
       }
-    })();
-    await pipeline(source, stringify({ record_delimiter: '\r\n' }), createWriteStream(temp));
+      if (batch.length > 0) yield stringify(batch, CSV_OPTIONS);
+    };
+    await pipeline(Readable.from(chunks()), createWriteStream(temp));
   });
   return count;
 }

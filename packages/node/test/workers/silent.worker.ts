@@ -1,0 +1,2 @@
+// A worker that ends without posting a result.
+export {};

@@ -101,9 +101,7 @@ function describeJob(job: Job, next?: number): string {
 }
 
 const nextOf = (job: Job, fromMs: number) =>
-  job.active
-    ? nextFires({ cron: parseCron(job.cron), timezone: job.timezone }, fromMs, 1)[0]
-    : undefined;
+  job.active ? nextFires(job, fromMs, 1)[0] : undefined;
 
 export function registerJobs(program: Command, io: CliIO, exit: (code: number) => void): void {
   const jobs = program

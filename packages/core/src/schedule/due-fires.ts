@@ -1,4 +1,3 @@
-import { parseCron } from './cron.js';
 import { firesAfter } from './fire-times.js';
 import type { Job } from './job.js';
 import type { JobState } from './job-store.js';
@@ -62,10 +61,9 @@ export function dueFires(
 ): { fires: DueFire[]; evaluatedUntilMs: number } {
   const latenessMs = options.latenessMs ?? 120_000;
   const limit = options.limit ?? 500;
-  const schedule = { cron: parseCron(job.cron), timezone: job.timezone };
   const holidays = new Set(job.holidays ?? []);
   const times: number[] = [];
-  for (const at of firesAfter(schedule, watermarkMs)) {
+  for (const at of firesAfter(job, watermarkMs)) {
     if (at > nowMs || times.length > limit) break;
     times.push(at);
   }

@@ -1,9 +1,9 @@
-import { type CronSchedule, dayMatches } from './cron.js';
+import { type CronSchedule, dayMatches, parseCron } from './cron.js';
 import { MS_PER_DAY, steadyOffsetOfDay, wallTimeAt, zonedToUtc } from './zoned-time.js';
 
-/** Something that fires: a parsed crontab in an IANA zone. */
+/** Something that fires: a crontab (text or parsed) in an IANA zone — a job is one. */
 export interface FireSchedule {
-  cron: CronSchedule;
+  cron: CronSchedule | string;
   timezone: string;
 }
 
@@ -18,7 +18,8 @@ const SEARCH_DAYS = 366 * 9;
  * has no fires in the repeated hour); the same instant never fires twice.
  */
 export function* firesAfter(schedule: FireSchedule, afterMs: number): Generator<number> {
-  const { cron, timezone } = schedule;
+  const { timezone } = schedule;
+  const cron = typeof schedule.cron === 'string' ? parseCron(schedule.cron) : schedule.cron;
   const start = wallTimeAt(timezone, afterMs);
   let dayWall = Date.UTC(start.year, start.month - 1, start.day);
   let last = afterMs;
@@ -40,7 +41,15 @@ export function* firesAfter(schedule: FireSchedule, afterMs: number): Generator<
   }
 }
 
-/** The next `count` fires strictly after `afterMs` (UTC milliseconds). */
+/**
+ * The next `count` fires strictly after `afterMs` (UTC milliseconds).
+ *
+ * @example
+ * ```ts
+ * nextFires({ cron: '30 18 * * MON-FRI', timezone: 'Europe/London' }, Date.parse('2026-11-20T00:00:00Z'), 2);
+ * // [Date.parse('2026-11-20T18:30:00Z'), Date.parse('2026-11-23T18:30:00Z')]
+ * ```
+ */
 export function nextFires(schedule: FireSchedule, afterMs: number, count: number): number[] {
   const fires: number[] = [];
   if (count <= 0) return fires;

@@ -1,6 +1,5 @@
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import { parseCron } from './cron.js';
 import {
   type DeskStatus,
   deskStatusOfFire,
@@ -25,7 +24,7 @@ export interface NextRun {
 async function* runnableFires(store: ObjectStore, job: Job, afterMs: number) {
   const holidays = new Set(job.holidays ?? []);
   let looked = 0;
-  for (const at of firesAfter({ cron: parseCron(job.cron), timezone: job.timezone }, afterMs)) {
+  for (const at of firesAfter(job, afterMs)) {
     if (++looked > 1000) return;
     if (holidays.has(localDateAt(job.timezone, at))) continue;
     const record = await readFire(store, job.id, at);
@@ -113,10 +112,7 @@ export async function scheduleCalendar(
     const decided = new Set(records.map((r) => Date.parse(r.nominal)));
     const holidays = new Set(job.holidays ?? []);
     let count = 0;
-    for (const at of firesAfter(
-      { cron: parseCron(job.cron), timezone: job.timezone },
-      Math.max(nowMs, range.fromMs - 1),
-    )) {
+    for (const at of firesAfter(job, Math.max(nowMs, range.fromMs - 1))) {
       if (at > range.toMs || ++count > limit) break;
       if (decided.has(at)) continue;
       entries.push({

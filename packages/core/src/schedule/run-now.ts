@@ -5,7 +5,6 @@ import type { ObjectStore } from '../ports/object-store.js';
 import { PIPELINE_LEASE } from '../run/layout.js';
 import type { RunRecord } from '../run/run-record.js';
 import { readDocument } from '../store/json-document.js';
-import { parseCron } from './cron.js';
 import { watermarkOf } from './due-fires.js';
 import { claimFire, readFire } from './fire-record.js';
 import { firesAfter } from './fire-times.js';
@@ -51,10 +50,7 @@ async function nextOpenFire(store: ObjectStore, job: Job): Promise<number> {
   }
   const state = (await readDocument(store, jobStateKey(job.id), jobStateSchema))?.value ?? null;
   let looked = 0;
-  for (const at of firesAfter(
-    { cron: parseCron(job.cron), timezone: job.timezone },
-    watermarkOf(job, state),
-  )) {
+  for (const at of firesAfter(job, watermarkOf(job, state))) {
     const fire = await readFire(store, job.id, at);
     if (!fire) return at;
     if (fire.status === 'running') throw conflict(job, fire.nominal);

@@ -8,7 +8,6 @@ import { PIPELINE_LEASE } from '../run/layout.js';
 import type { RunRecord } from '../run/run-record.js';
 import { readDocument, updateDocument } from '../store/json-document.js';
 import { createLeases, type HeldLease, type LeaseHolder } from '../store/lease.js';
-import { parseCron } from './cron.js';
 import { checkDeadMan, type DeadManStatus } from './dead-man.js';
 import { dueFires, watermarkOf } from './due-fires.js';
 import { changeFire, claimFire, settleFire } from './fire-record.js';
@@ -231,7 +230,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   function retryTime(job: Job, nominalMs: number, attempt: number): number | undefined {
     if (!job.retry || attempt > job.retry.count) return undefined;
     const at = clock.now().getTime() + job.retry.backoffMinutes * MINUTE * 2 ** (attempt - 1);
-    const [next] = nextFires({ cron: parseCron(job.cron), timezone: job.timezone }, nominalMs, 1);
+    const [next] = nextFires(job, nominalMs, 1);
     return next !== undefined && next <= at ? undefined : at;
   }
 
@@ -405,7 +404,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     let next = nowMs + maxSleepMs;
     for (const job of lastJobs) {
       if (!job.active) continue;
-      const [at] = nextFires({ cron: parseCron(job.cron), timezone: job.timezone }, nowMs, 1);
+      const [at] = nextFires(job, nowMs, 1);
       if (at !== undefined && at < next) next = at;
     }
     return Math.max(0, next - nowMs) + 5; // a timer may fire a hair early: land just after the fire

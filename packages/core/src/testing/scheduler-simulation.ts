@@ -6,7 +6,6 @@ import { RUN_ID_COUNTER, RUN_STEPS, runKeys } from '../run/layout.js';
 import { runAutomation } from '../run/run-automation.js';
 import { runningRecordSchema, runRecordSchema } from '../run/run-record.js';
 import { generateColors } from '../sample/index.js';
-import { parseCron } from '../schedule/cron.js';
 import { type FireRecord, listFires } from '../schedule/fire-record.js';
 import { firesBetween } from '../schedule/fire-times.js';
 import { createJob } from '../schedule/job-store.js';
@@ -204,12 +203,7 @@ export async function simulateSchedulers(options: SimulationOptions): Promise<Si
   let countedUntil = startMs;
   const dueSoFar = () => {
     for (const job of jobs)
-      due += firesBetween(
-        { cron: parseCron(job.cron), timezone: job.timezone },
-        countedUntil,
-        clock.now().getTime(),
-        100_000,
-      ).length;
+      due += firesBetween(job, countedUntil, clock.now().getTime(), 100_000).length;
     countedUntil = clock.now().getTime();
     return due;
   };
@@ -267,12 +261,7 @@ export async function simulateSchedulers(options: SimulationOptions): Promise<Si
 
   // Check every promise.
   for (const job of jobs) {
-    const expected = firesBetween(
-      { cron: parseCron(job.cron), timezone: job.timezone },
-      startMs,
-      endMs,
-      100_000,
-    );
+    const expected = firesBetween(job, startMs, endMs, 100_000);
     report.fires += expected.length;
     const stored = await listFires(shared, job.id, { fromMs: startMs, toMs: endMs });
     const byNominal = new Map<number, FireRecord>();

@@ -18,11 +18,12 @@ export const ifVersion = (text?: string) =>
 /** An instant option: an ISO date-time with a zone (`2026-03-13T18:30:00Z`) or a date (midnight UTC). */
 export function instant(option: string, text: string): number {
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text;
-  const ms = /(Z|[+-]\d{2}:?\d{2})$/i.test(iso) ? Date.parse(iso) : Number.NaN;
-  if (Number.isNaN(ms))
+  // Four-digit years only: expanded years (+275760-…) parse but cannot be printed back as ISO.
+  const ms = /^\d{4}-.*(Z|[+-]\d{2}:?\d{2})$/i.test(iso) ? Date.parse(iso) : Number.NaN;
+  if (Number.isNaN(ms) || ms < Date.UTC(1970, 0, 1))
     throw new MarketPulseError(
       'VALIDATION_ERROR',
-      `${option} must be an ISO instant with a zone, e.g. 2026-03-13T18:30:00Z, or a date 2026-03-13 (got ${text})`,
+      `${option} must be an ISO instant with a zone, e.g. 2026-03-13T18:30:00Z, or a date 2026-03-13, from 1970 to 9999 (got ${text})`,
     );
   return ms;
 }

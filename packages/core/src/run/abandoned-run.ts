@@ -1,8 +1,8 @@
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { settleFire } from '../schedule/fire-record.js';
-import type { LeaseHolder } from '../store/lease.js';
-import { runIdOfPurpose } from './layout.js';
+import type { createLeases, LeaseAttempt, LeaseHolder } from '../store/lease.js';
+import { PIPELINE_LEASE, runIdOfPurpose } from './layout.js';
 import { declareFailed, readRunRecord } from './run-automation.js';
 
 /**
@@ -28,4 +28,23 @@ export async function recoverAbandoned(
     ...(run?.status === 'success' ? {} : { reason: run?.error?.message ?? reason }),
     settledAt: clock.now().toISOString(),
   });
+}
+
+/**
+ * Takes the pipeline lease for `self` and, when it was taken over, finishes the cleanup of every
+ * dead holder it inherits before saying so in the lease. If the cleanup fails, this throws and
+ * leaves the lease as it is — neither released nor renewed — so it expires and whoever takes it
+ * next inherits the unfinished cleanup: a dead holder's fire can never be forgotten `running`.
+ */
+export async function acquirePipelineLease(
+  leases: ReturnType<typeof createLeases>,
+  store: ObjectStore,
+  clock: Clock,
+  self: LeaseHolder,
+): Promise<LeaseAttempt> {
+  const attempt = await leases.tryAcquire(PIPELINE_LEASE, self);
+  if (!attempt.acquired || attempt.abandoned.length === 0) return attempt;
+  for (const dead of attempt.abandoned) await recoverAbandoned(store, clock, dead);
+  await attempt.lease.renew({ cleanedUp: true });
+  return attempt;
 }

@@ -14,9 +14,8 @@ import { allocateNumber } from '../store/counter.js';
 import { readDocument, updateDocument } from '../store/json-document.js';
 import { createLeases, type HeldLease } from '../store/lease.js';
 import { type RowLines, refreshCurrentView } from '../views/current-view.js';
-import { recoverAbandoned } from './abandoned-run.js';
+import { acquirePipelineLease } from './abandoned-run.js';
 import {
-  PIPELINE_LEASE,
   RULES_DOCUMENT,
   RUN_ID_COUNTER,
   RUN_INDEX,
@@ -135,7 +134,7 @@ async function acquirePipeline(deps: RunDependencies): Promise<HeldLease> {
   const leases =
     deps.leases ??
     createLeases({ store, clock, probe: deps.probe, ttlMs: deps.leaseTtlMs ?? 60_000 });
-  const attempt = await leases.tryAcquire(PIPELINE_LEASE, {
+  const attempt = await acquirePipelineLease(leases, store, clock, {
     id: deps.ids.nextId(),
     purpose: 'run:starting',
     ...(deps.probe
@@ -155,7 +154,6 @@ async function acquirePipeline(deps: RunDependencies): Promise<HeldLease> {
       },
     );
   }
-  if (attempt.tookOverFrom) await recoverAbandoned(store, clock, attempt.tookOverFrom);
   return attempt.lease;
 }
 
@@ -425,6 +423,8 @@ export async function declareFailed(
   const record: RunRecord = {
     id: runId,
     trigger: running?.value.trigger ?? 'cli',
+    ...(running?.value.jobId !== undefined ? { jobId: running.value.jobId } : {}),
+    ...(running?.value.fire !== undefined ? { fire: running.value.fire } : {}),
     status: 'failed',
     startedAt: running?.value.startedAt ?? now,
     finishedAt: now,

@@ -45,8 +45,8 @@ const MONTH_NAMES = [
   'NOV',
   'DEC',
 ];
-/** Days in each month, February counted as 29: a date that exists in some year can fire. */
 const NAME_PATTERN = new RegExp(`\\b(${[...DAY_NAMES, ...MONTH_NAMES].join('|')})\\b`, 'gi');
+/** Days in each month, February counted as 29: a date that exists in some year can fire. */
 const MAX_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function refuse(expression: string, reason: string, detail: string): never {
@@ -153,7 +153,13 @@ function parseCronUncached(input: string): CronSchedule {
     const message = (err as Error)?.message ?? String(err);
     if (/day of month/i.test(message))
       refuse(expression, 'it can never fire (no month has that day)', 'never-fires');
-    refuse(expression, message.replace(/^Error:\s*/, ''), 'syntax');
+    refuse(
+      expression,
+      /NaN/.test(message)
+        ? 'a range or step is incomplete (e.g. "MON-" or "*/")'
+        : message.replace(/^Error:\s*/, ''),
+      'syntax',
+    );
   }
   const f = library.fields;
   const schedule: CronSchedule = {

@@ -7,8 +7,9 @@ export interface FireSchedule {
   timezone: string;
 }
 
-// A valid schedule fires at least once in any 8 years (29 February); past that, stop looking.
-const SEARCH_DAYS = 366 * 9;
+// The calendar repeats every 28 years (between century exceptions): a schedule that has not fired
+// for that long never will (e.g. `0 0 */31 2 MON` fires on the Mondays that are 1 February).
+const SEARCH_DAYS = 366 * 29;
 
 /**
  * Every fire strictly after `afterMs`, in order, as UTC milliseconds. Our own wall-clock walker

@@ -37,3 +37,14 @@ export async function listHeartbeats(
   }
   return beats.sort((a, b) => b.at.localeCompare(a.at));
 }
+
+/** Deletes heartbeats older than `maxAgeMs` (each `serve` start is a new instance). */
+export async function pruneHeartbeats(
+  store: ObjectStore,
+  nowMs: number,
+  maxAgeMs = 7 * 86_400_000,
+): Promise<void> {
+  for (const beat of await listHeartbeats(store, nowMs))
+    if (beat.ageSeconds * 1000 > maxAgeMs)
+      await store.delete(heartbeatKey(beat.instanceId)).catch(() => undefined);
+}

@@ -41,7 +41,7 @@ const conflict = (job: Job, nominal: string) =>
  * The job's next fire not yet decided: the first fire after its watermark without a record.
  * CONFLICT when that fire is running now.
  */
-async function nextOpenFire(store: ObjectStore, job: Job): Promise<number> {
+async function nextOpenFire(store: ObjectStore, job: Job, nowMs: number): Promise<number> {
   const lease = await readDocument(store, PIPELINE_LEASE, pipelineHolderSchema);
   const busyWith = lease?.value.holder.fire;
   if (busyWith?.jobId === job.id) {
@@ -50,7 +50,10 @@ async function nextOpenFire(store: ObjectStore, job: Job): Promise<number> {
   }
   const state = (await readDocument(store, jobStateKey(job.id), jobStateSchema))?.value ?? null;
   let looked = 0;
-  for (const at of firesAfter(job, watermarkOf(job, state))) {
+  // Fires older than the grace window will never run (they are recorded missed): the next fire is
+  // at most that old, even when the schedulers lag or were down.
+  const from = Math.max(watermarkOf(job, state), nowMs - job.graceMinutes * 60_000 - 1);
+  for (const at of firesAfter(job, from)) {
     const fire = await readFire(store, job.id, at);
     if (!fire) return at;
     if (fire.status === 'running') throw conflict(job, fire.nominal);
@@ -75,7 +78,7 @@ export async function runJobNow(
   const { store, clock } = deps;
   const job = await getJob(store, jobId);
   if (!options.cancelNext) return { run: await options.run({ trigger: 'override', jobId }) };
-  await nextOpenFire(store, job); // refuse before starting anything
+  await nextOpenFire(store, job, clock.now().getTime()); // refuse before starting anything
   let cancelled: string | undefined;
   const run = await options.run({
     trigger: 'override',
@@ -83,7 +86,7 @@ export async function runJobNow(
     async onStarted(runId) {
       // Another process may claim the fire between our look and our create: look again.
       for (let attempt = 0; attempt < 20 && cancelled === undefined; attempt++) {
-        const at = await nextOpenFire(store, job);
+        const at = await nextOpenFire(store, job, clock.now().getTime());
         const now = clock.now().toISOString();
         const claimed = await claimFire(store, {
           jobId,

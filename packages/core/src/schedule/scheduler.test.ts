@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isMarketPulseError } from '../errors.js';
+import { isMarketPulseError, MarketPulseError } from '../errors.js';
+import type { ObjectStore } from '../ports/object-store.js';
 import { PIPELINE_LEASE } from '../run/layout.js';
 import { readRunRecord, runAutomation } from '../run/run-automation.js';
 import type { RunRecord } from '../run/run-record.js';
@@ -21,7 +22,19 @@ const MIN = 60_000;
 
 /** A store, a manual clock, and runners that go through the real run service. */
 function world(start = '2026-11-23T18:29:00Z') {
-  const store = createMemoryStore();
+  const memory = createMemoryStore();
+  /** Set to make writes under a prefix fail (a store outage). */
+  const faults = { failPutsUnder: undefined as string | undefined };
+  const store: ObjectStore = {
+    get: (key) => memory.get(key),
+    put: async (key, body, cond) => {
+      if (faults.failPutsUnder && key.startsWith(faults.failPutsUnder))
+        throw new MarketPulseError('UNAVAILABLE', `store unavailable writing ${key}`);
+      return memory.put(key, body, cond);
+    },
+    delete: (key, cond) => memory.delete(key, cond),
+    list: (prefix, opts) => memory.list(prefix, opts),
+  };
   const clock = createManualClock(start);
   let n = 0;
   const ids = { nextId: () => `id-${++n}` };
@@ -54,7 +67,32 @@ function world(start = '2026-11-23T18:29:00Z') {
           ...(guards ? { guards } : {}),
         },
       );
-  const timers: Timers = { setTimeout: () => 0, clearTimeout: () => undefined };
+  // Timers driven by the manual clock: `advance` fires what comes due, in order.
+  const pending = new Map<number, { at: number; fire: () => void }>();
+  let handles = 0;
+  const timers: Timers = {
+    setTimeout: (fire, ms) => {
+      pending.set(++handles, { at: clock.now().getTime() + ms, fire });
+      return handles;
+    },
+    clearTimeout: (handle) => {
+      pending.delete(handle as number);
+    },
+  };
+  const advance = async (ms: number) => {
+    const until = clock.now().getTime() + ms;
+    for (;;) {
+      const due = [...pending.entries()]
+        .filter(([, t]) => t.at <= until)
+        .sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      pending.delete(due[0]);
+      clock.set(new Date(Math.max(due[1].at, clock.now().getTime())));
+      due[1].fire();
+      for (let i = 0; i < 20; i++) await Promise.resolve(); // let the callback's promise chain run
+    }
+    clock.set(new Date(until));
+  };
   const scheduler = (id = 'a') =>
     createScheduler({ store, clock, ids, timers, runner, instanceId: id, leaseTtlMs: 60_000 });
   const job = (input: JobInput) =>
@@ -69,7 +107,7 @@ function world(start = '2026-11-23T18:29:00Z') {
       open();
     };
   };
-  return { store, clock, ids, runner, runNowWith, scheduler, job, control, gate };
+  return { store, clock, ids, runner, runNowWith, scheduler, job, control, gate, faults, advance };
 }
 
 const fireAt = async (w: ReturnType<typeof world>, jobId: string, iso: string) =>
@@ -310,6 +348,80 @@ describe('the scheduler', () => {
     expect(fire?.status).toBe('failed');
     if (fire?.runId !== undefined)
       expect((await readRunRecord(w.store, fire.runId))?.status).not.toBe('success');
+  });
+
+  it('a recovery cut short by a store outage is finished by the next taker: the fire never stays running', async () => {
+    const w = world();
+    const job = await w.job({ cron: '30 18 * * *' });
+    const a = w.scheduler('a');
+    w.gate(); // a hangs inside its run forever
+    w.clock.set('2026-11-23T18:30:00Z');
+    await a.tick();
+    const b = w.scheduler('b');
+    await b.tick();
+    w.clock.advance(61_000);
+    w.faults.failPutsUnder = 'fires/'; // b takes the lease over, then cannot settle the fire
+    await b.tick();
+    expect(await fireAt(w, job.id, '2026-11-23T18:30:00Z')).toMatchObject({ status: 'running' });
+    w.faults.failPutsUnder = undefined;
+    const c = w.scheduler('c');
+    await c.tick(); // sees b's lease (b never released it: the cleanup is unfinished)…
+    w.clock.advance(61_000);
+    await c.tick(); // …takes it over and inherits the cleanup
+    expect(await fireAt(w, job.id, '2026-11-23T18:30:00Z')).toMatchObject({ status: 'failed' });
+  });
+
+  it('stop() waits for the run in progress and keeps heartbeating its lease meanwhile', async () => {
+    const w = world();
+    const job = await w.job({ cron: '30 18 * * *' });
+    const a = w.scheduler('a');
+    const open = w.gate(); // a long run
+    w.clock.set('2026-11-23T18:30:00Z');
+    await a.tick();
+    const stopping = a.stop();
+    const b = w.scheduler('b');
+    for (let i = 0; i < 8; i++) {
+      await b.tick();
+      await w.advance(20_000); // 160 s in all: far past the TTL, were the lease not renewed
+    }
+    expect(await fireAt(w, job.id, '2026-11-23T18:30:00Z')).toMatchObject({ status: 'running' });
+    open();
+    await stopping;
+    expect(await fireAt(w, job.id, '2026-11-23T18:30:00Z')).toMatchObject({ status: 'success' });
+  });
+
+  it('queue: a held-back fire whose job is deactivated frees the slot for the next one', async () => {
+    const w = world('2026-11-23T18:29:00Z');
+    await updateScheduleSettings(w.store, { overlap: 'queue', queueMaxMinutes: 30 });
+    const first = await w.job({ cron: '30 18 * * *' });
+    const second = await w.job({ cron: '40 18 * * *' });
+    const other = await createLeases({ store: w.store, clock: w.clock, ttlMs: 60_000 }).tryAcquire(
+      PIPELINE_LEASE,
+      { id: 'cli-run', purpose: 'run:99' },
+    );
+    if (!other.acquired) throw new Error('lease');
+    const s = w.scheduler();
+    w.clock.set('2026-11-23T18:30:00Z');
+    await s.tick(); // first's fire waits
+    await setJobActive({ store: w.store, clock: w.clock }, first.id, false);
+    w.clock.set('2026-11-23T18:40:00Z');
+    await other.lease.renew();
+    await s.tick(); // second's fire must wait too, not be skipped
+    expect(await fireAt(w, second.id, '2026-11-23T18:40:00Z')).toBeNull();
+    await other.lease.release();
+    w.clock.advance(60_000);
+    await s.tick();
+    await s.idle();
+    expect(await fireAt(w, second.id, '2026-11-23T18:40:00Z')).toMatchObject({ status: 'success' });
+    expect(await fireAt(w, first.id, '2026-11-23T18:30:00Z')).toBeNull(); // inactive: no record
+  });
+
+  it('cancel next after an outage cancels the next fire to come, not one long past', async () => {
+    const w = world('2026-11-23T12:00:00Z'); // Monday; no scheduler runs until Wednesday
+    const job = await w.job({ cron: '30 18 * * *' });
+    w.clock.set('2026-11-25T12:00:00Z');
+    const { cancelled } = await runJobNow(w, job.id, { cancelNext: true, run: w.runNowWith() });
+    expect(cancelled).toBe('2026-11-25T18:30:00.000Z');
   });
 
   it('the dead-man check raises one alert per business day, only without a successful run by the deadline', async () => {

@@ -3,19 +3,19 @@ import { type Failpoints, NO_FAILPOINTS } from '../ports/failpoints.js';
 import type { IdSource } from '../ports/id-source.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { ProcessProbe } from '../ports/process-probe.js';
-import { recoverAbandoned } from '../run/abandoned-run.js';
+import { acquirePipelineLease } from '../run/abandoned-run.js';
 import { PIPELINE_LEASE } from '../run/layout.js';
 import type { RunRecord } from '../run/run-record.js';
-import { readDocument, updateDocument } from '../store/json-document.js';
 import { createLeases, type HeldLease, type LeaseHolder } from '../store/lease.js';
 import { checkDeadMan, type DeadManStatus } from './dead-man.js';
 import { dueFires, watermarkOf } from './due-fires.js';
-import { changeFire, claimFire, settleFire } from './fire-record.js';
+import { changeFire, claimFire, readFire, settleFire } from './fire-record.js';
 import { nextFires } from './fire-times.js';
-import { writeHeartbeat } from './heartbeats.js';
+import { pruneHeartbeats, writeHeartbeat } from './heartbeats.js';
 import type { Job } from './job.js';
-import { type JobState, jobStateSchema, listJobs } from './job-store.js';
-import { type FireStep, jobStateKey } from './layout.js';
+import { advanceWatermark, clearRetry, readJobState, scheduleRetry } from './job-state.js';
+import { type JobState, listJobs } from './job-store.js';
+import type { FireStep } from './layout.js';
 import { readScheduleSettings, type ScheduleSettings } from './settings.js';
 
 /** Timers, injected so tests drive the loop without waiting (Node: `globalThis`). */
@@ -109,13 +109,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const leases = createLeases({ store, clock, probe, ttlMs: options.leaseTtlMs ?? 60_000 });
   const emit = (event: SchedulerEvent) => options.onEvent?.(event);
   const iso = (ms: number) => new Date(ms).toISOString();
+  const nowMs = () => clock.now().getTime();
 
   let active: { lease: HeldLease; done: Promise<void> } | undefined;
-  /** Under the `queue` overlap policy: the one fire waiting for the pipeline, and since when. */
+  /** Under the `queue` overlap policy: the one fire this scheduler holds back for the pipeline. */
   let waiting: { jobId: string; nominalMs: number; trigger: FireRunRequest['trigger'] } | undefined;
   let ticking: Promise<void> = Promise.resolve();
   let timer: unknown;
   let stopped = true;
+  let started = false;
   let lastJobs: Job[] = [];
 
   const holderFor = (fire?: { jobId: string; nominal: string }): LeaseHolder => ({
@@ -124,33 +126,35 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     ...(fire ? { fire } : {}),
     ...(probe ? { host: probe.host, pid: probe.pid, bootId: probe.bootId } : {}),
   });
+  const isWaiting = (jobId: string, nominalMs: number) =>
+    waiting?.jobId === jobId && waiting.nominalMs === nominalMs;
 
-  async function advanceWatermark(
-    jobId: string,
-    untilMs: number,
-    change?: (s: JobState) => JobState,
-  ) {
-    await updateDocument(store, jobStateKey(jobId), jobStateSchema, (current) => {
-      const until = Math.max(untilMs, current ? Date.parse(current.evaluatedUntil) : untilMs);
-      const next: JobState = { ...(current ?? {}), evaluatedUntil: iso(until) };
-      return change ? change(next) : next;
-    });
+  /** Takes the pipeline, finishing the cleanup of any dead holder first (or throwing, lease kept). */
+  async function acquire(fire?: { jobId: string; nominal: string }) {
+    const attempt = await acquirePipelineLease(leases, store, clock, holderFor(fire));
+    if (attempt.acquired)
+      for (const holder of attempt.abandoned) emit({ type: 'recovered', holder });
+    return attempt;
   }
 
-  /** A dead holder's fire and run are settled by whoever notices first (here: any tick). */
+  /** A dead holder's fire and run are settled by whoever notices first: any tick. */
   async function recoverPipeline(): Promise<void> {
+    if (active) return;
     const seen = await leases.inspect(PIPELINE_LEASE);
-    if (!seen || seen.expiresInMs > 0 || active) return;
-    const attempt = await leases.tryAcquire(PIPELINE_LEASE, holderFor());
-    if (!attempt.acquired) return;
-    try {
-      if (attempt.tookOverFrom) {
-        await recoverAbandoned(store, clock, attempt.tookOverFrom);
-        emit({ type: 'recovered', holder: attempt.tookOverFrom });
-      }
-    } finally {
-      await attempt.lease.release();
-    }
+    if (!seen || seen.expiresInMs > 0) return;
+    const attempt = await acquire();
+    if (attempt.acquired) await attempt.lease.release();
+  }
+
+  /**
+   * Whether the pipeline's holder is really running something (a run, or a claimed fire) — not a
+   * scheduler's brief recovery hold, nor a replica about to let go of a fire it lost the claim of.
+   */
+  async function runInProgress(holder: LeaseHolder): Promise<boolean> {
+    if (holder.purpose?.startsWith('run:')) return true;
+    if (!holder.fire) return false;
+    const fire = await readFire(store, holder.fire.jobId, Date.parse(holder.fire.nominal));
+    return fire?.status === 'running' && fire.holder === holder.id;
   }
 
   async function record(
@@ -159,7 +163,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     status: 'missed' | 'skipped',
     reason?: string,
   ) {
-    const now = iso(clock.now().getTime());
+    const now = iso(nowMs());
     const claimed = await claimFire(store, {
       jobId: job.id,
       nominal: iso(nominalMs),
@@ -180,7 +184,38 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       });
   }
 
-  /** Runs the fire in the background, heartbeating its lease from the ticks; settles it after. */
+  /** Renews the lease every `maxSleepMs` on its own timer, independent of ticks and of `stop()`. */
+  function heartbeat(lease: HeldLease): () => void {
+    let handle: unknown;
+    let beating = true;
+    const next = () => {
+      handle = timers.setTimeout(() => {
+        lease.renew().then(
+          () => {
+            if (beating) next();
+          },
+          () => {
+            beating = false; // lost: the run finds out at its next step
+          },
+        );
+      }, maxSleepMs);
+    };
+    next();
+    return () => {
+      if (beating && handle !== undefined) timers.clearTimeout(handle);
+      beating = false;
+    };
+  }
+
+  /** When a failed attempt is retried (backoff doubling), unless the job's next fire comes first. */
+  function retryTime(job: Job, nominalMs: number, attempt: number): number | undefined {
+    if (!job.retry || attempt > job.retry.count) return undefined;
+    const at = nowMs() + job.retry.backoffMinutes * MINUTE * 2 ** (attempt - 1);
+    const [next] = nextFires(job, nominalMs, 1);
+    return next !== undefined && next <= at ? undefined : at;
+  }
+
+  /** Runs a claimed fire in the background (so fires due meanwhile meet the overlap policy). */
   function runInBackground(
     job: Job,
     nominalMs: number,
@@ -190,6 +225,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   ) {
     const nominal = iso(nominalMs);
     emit({ type: 'fire-started', jobId: job.id, nominal, trigger, attempt });
+    const stopHeartbeat = heartbeat(lease);
     const done = (async () => {
       let outcome: { status: 'success' | 'failed'; runId?: number; reason?: string };
       try {
@@ -203,41 +239,35 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       await step('fire.after-run');
       const retryAt = outcome.status === 'failed' ? retryTime(job, nominalMs, attempt) : undefined;
+      // The retry is noted before the fire is settled: a crash in between leaves a failed (or
+      // recovered-as-failed) fire whose retry still happens.
+      if (retryAt !== undefined)
+        await scheduleRetry(store, job.id, { nominal, attempt: attempt + 1, at: iso(retryAt) });
       const settled = await settleFire(store, job.id, nominalMs, lease.holder.id, {
         ...outcome,
-        settledAt: iso(clock.now().getTime()),
+        settledAt: iso(nowMs()),
         ...(retryAt !== undefined ? { retryAt: iso(retryAt) } : {}),
       });
-      if (settled && retryAt !== undefined)
-        await advanceWatermark(job.id, nominalMs, (s) => ({
-          ...s,
-          retry: { nominal, attempt: attempt + 1, at: iso(retryAt) },
-        }));
       await step('fire.after-settle');
       if (settled) emit({ type: 'fire-settled', jobId: job.id, nominal, ...outcome });
+      stopHeartbeat();
       await lease.release();
     })();
-    const tracked = done.catch((err) =>
-      emit({ type: 'error', message: String((err as Error)?.message ?? err) }),
-    );
+    const tracked = done.catch((err) => {
+      stopHeartbeat();
+      emit({ type: 'error', message: String((err as Error)?.message ?? err) });
+    });
     active = { lease, done: tracked };
     void tracked.finally(() => {
       if (active?.lease === lease) active = undefined;
     });
   }
 
-  /** When a failed attempt is retried (backoff doubling), unless the job's next fire comes first. */
-  function retryTime(job: Job, nominalMs: number, attempt: number): number | undefined {
-    if (!job.retry || attempt > job.retry.count) return undefined;
-    const at = clock.now().getTime() + job.retry.backoffMinutes * MINUTE * 2 ** (attempt - 1);
-    const [next] = nextFires(job, nominalMs, 1);
-    return next !== undefined && next <= at ? undefined : at;
-  }
-
   /**
    * Tries to run a due fire: take the pipeline, claim the fire (the atomic create), run it.
    * Returns false when it is not decided yet and must be evaluated again next tick (it waits for
-   * the pipeline under the overlap policy `queue`, or another scheduler is about to claim it).
+   * the pipeline under the overlap policy `queue`, or the pipeline's holder is about to claim it
+   * or to let go).
    */
   async function attemptFire(
     job: Job,
@@ -246,43 +276,37 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     settings: ScheduleSettings,
   ): Promise<boolean> {
     const fire = { jobId: job.id, nominal: iso(nominalMs) };
-    const attempt = active ? undefined : await leases.tryAcquire(PIPELINE_LEASE, holderFor(fire));
+    const attempt = active ? undefined : await acquire(fire);
     if (!attempt?.acquired) {
       const holder = attempt?.holder ?? active?.lease.holder;
-      // Another scheduler took the pipeline for this very fire: it is theirs — but until its record
-      // exists, keep evaluating it (the other may die before claiming it).
       if (holder?.fire?.jobId === fire.jobId && holder.fire.nominal === fire.nominal) return false;
-      const waitedMs = clock.now().getTime() - nominalMs;
-      const queueFree = !waiting || (waiting.jobId === job.id && waiting.nominalMs === nominalMs);
+      if (attempt && holder && !(await runInProgress(holder))) return false;
+      const queueFree = !waiting || isWaiting(job.id, nominalMs);
       if (
         settings.overlap === 'queue' &&
         queueFree &&
-        waitedMs < settings.queueMaxMinutes * MINUTE
+        nowMs() - nominalMs < settings.queueMaxMinutes * MINUTE
       ) {
         waiting = { jobId: job.id, nominalMs, trigger: waiting?.trigger ?? trigger };
         return false;
       }
-      if (waiting?.jobId === job.id && waiting.nominalMs === nominalMs) waiting = undefined;
+      if (isWaiting(job.id, nominalMs)) waiting = undefined;
       await record(job, nominalMs, 'skipped', 'overlap');
       return true;
     }
-    if (waiting?.jobId === job.id && waiting.nominalMs === nominalMs) {
+    if (waiting && isWaiting(job.id, nominalMs)) {
       trigger = waiting.trigger;
       waiting = undefined;
     }
     const lease = attempt.lease;
     try {
-      if (attempt.tookOverFrom) {
-        await recoverAbandoned(store, clock, attempt.tookOverFrom);
-        emit({ type: 'recovered', holder: attempt.tookOverFrom });
-      }
       await step('fire.after-lease');
       const claimed = await claimFire(store, {
         ...fire,
         status: 'running',
         trigger,
         holder: lease.holder.id,
-        claimedAt: iso(clock.now().getTime()),
+        claimedAt: iso(nowMs()),
         attempts: 1,
       });
       if (!claimed) {
@@ -290,7 +314,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         return true;
       }
       await step('fire.after-claim');
-      await advanceWatermark(job.id, nominalMs);
+      await advanceWatermark(store, job.id, nominalMs);
     } catch (err) {
       await lease.release().catch(() => undefined);
       throw err;
@@ -301,31 +325,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   /** A failed fire whose retry time has come: claimed again by compare-and-swap on its record. */
   async function attemptRetry(job: Job, retry: NonNullable<JobState['retry']>) {
-    if (active || Date.parse(retry.at) > clock.now().getTime()) return;
+    if (active || Date.parse(retry.at) > nowMs()) return;
     const nominalMs = Date.parse(retry.nominal);
-    const fire = { jobId: job.id, nominal: retry.nominal };
-    const attempt = await leases.tryAcquire(PIPELINE_LEASE, holderFor(fire));
+    const [next] = nextFires(job, nominalMs, 1);
+    if (next !== undefined && next <= nowMs()) {
+      await clearRetry(store, job.id, retry); // the job's next fire came first: it supersedes
+      return;
+    }
+    const attempt = await acquire({ jobId: job.id, nominal: retry.nominal });
     if (!attempt.acquired) return; // busy: try again next tick
     const lease = attempt.lease;
     let trigger: FireRunRequest['trigger'] = 'scheduled';
     try {
-      if (attempt.tookOverFrom) await recoverAbandoned(store, clock, attempt.tookOverFrom);
       const claimed = await changeFire(store, job.id, nominalMs, (current) => {
-        if (
-          current.status !== 'failed' ||
-          current.attempts !== retry.attempt - 1 ||
-          !current.retryAt
-        )
-          return undefined;
+        if (current.status !== 'failed' || current.attempts !== retry.attempt - 1) return undefined;
         trigger = current.trigger ?? 'scheduled';
         const { retryAt: _r, reason: _e, settledAt: _s, ...rest } = current;
         return { ...rest, status: 'running', holder: lease.holder.id, attempts: retry.attempt };
       });
-      await advanceWatermark(job.id, 0, (s) =>
-        s.retry?.nominal === retry.nominal && s.retry.attempt === retry.attempt
-          ? { evaluatedUntil: s.evaluatedUntil }
-          : s,
-      );
+      await clearRetry(store, job.id, retry);
       if (!claimed) {
         await lease.release();
         return;
@@ -337,22 +355,22 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     runInBackground(job, nominalMs, trigger, lease, retry.attempt);
   }
 
-  async function evaluateJob(job: Job, settings: ScheduleSettings, nowMs: number) {
-    const state = (await readDocument(store, jobStateKey(job.id), jobStateSchema))?.value ?? null;
-    const { fires, evaluatedUntilMs } = dueFires(job, watermarkOf(job, state), nowMs, {
+  async function evaluateJob(job: Job, settings: ScheduleSettings, now: number) {
+    const state = await readJobState(store, job.id);
+    const { fires, evaluatedUntilMs } = dueFires(job, watermarkOf(job, state), now, {
       latenessMs: settings.latenessMinutes * MINUTE,
     });
     let until = evaluatedUntilMs;
     for (const fire of fires) {
       if (fire.disposition === 'holiday') await record(job, fire.nominalMs, 'skipped', 'holiday');
       else if (fire.disposition === 'missed') {
-        const wasWaiting = waiting?.jobId === job.id && waiting.nominalMs === fire.nominalMs;
-        if (wasWaiting) waiting = undefined;
+        const held = isWaiting(job.id, fire.nominalMs);
+        if (held) waiting = undefined;
         await record(
           job,
           fire.nominalMs,
-          wasWaiting ? 'skipped' : 'missed',
-          wasWaiting ? 'overlap' : undefined,
+          held ? 'skipped' : 'missed',
+          held ? 'overlap' : undefined,
         );
       } else if (!(await attemptFire(job, fire.nominalMs, fire.disposition, settings))) {
         until = fire.nominalMs - 1; // not decided yet: evaluate it again next tick
@@ -362,21 +380,35 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     // With no fire in (watermark, now] there is nothing to remember: evaluating from the old
     // watermark later gives the same answer, so skip the write (a store write per job per tick
     // per replica otherwise).
-    if (fires.length > 0) await advanceWatermark(job.id, until);
+    if (fires.length > 0) await advanceWatermark(store, job.id, until);
     if (state?.retry) await attemptRetry(job, state.retry);
+  }
+
+  /** A held-back fire whose job was deactivated or deleted, or that got decided elsewhere, is let go. */
+  async function revalidateWaiting(): Promise<void> {
+    if (!waiting) return;
+    const { jobId, nominalMs } = waiting;
+    const job = lastJobs.find((j) => j.id === jobId);
+    if (!job?.active || (await readFire(store, jobId, nominalMs))) waiting = undefined;
   }
 
   async function tickOnce(): Promise<void> {
     const now = clock.now();
+    if (!started) {
+      started = true;
+      await pruneHeartbeats(store, now.getTime());
+    }
     await writeHeartbeat(store, {
       instanceId,
       at: now.toISOString(),
       ...(probe ? { host: probe.host, pid: probe.pid } : {}),
     });
-    if (active) await active.lease.renew().catch(() => undefined); // a lost lease: the run finds out itself
-    await recoverPipeline();
+    await recoverPipeline().catch((err) =>
+      emit({ type: 'error', message: `recovery: ${(err as Error)?.message ?? String(err)}` }),
+    );
     const settings = await readScheduleSettings(store);
     lastJobs = await listJobs(store);
+    await revalidateWaiting();
     for (const job of lastJobs) {
       if (!job.active) continue;
       try {
@@ -398,16 +430,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return next;
   }
 
-  /** Milliseconds until the next fire of any active job, capped by the heartbeat interval. */
+  /** Milliseconds until the next fire of any active job, capped by `maxSleepMs`. */
   function sleepMs(): number {
-    const nowMs = clock.now().getTime();
-    let next = nowMs + maxSleepMs;
+    const now = nowMs();
+    let next = now + maxSleepMs;
     for (const job of lastJobs) {
       if (!job.active) continue;
-      const [at] = nextFires(job, nowMs, 1);
+      const [at] = nextFires(job, now, 1);
       if (at !== undefined && at < next) next = at;
     }
-    return Math.max(0, next - nowMs) + 5; // a timer may fire a hair early: land just after the fire
+    return Math.max(0, next - now) + 5; // a timer may fire a hair early: land just after the fire
   }
 
   function loop() {
@@ -436,6 +468,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       stopped = true;
       if (timer !== undefined) timers.clearTimeout(timer);
       await ticking;
+      // The run in progress keeps its lease heartbeat until it is settled.
       while (active) await active.done;
     },
   };

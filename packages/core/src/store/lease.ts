@@ -19,6 +19,12 @@ const leaseSchema = z.object({
   acquiredAt: z.string(),
   renewedAt: z.string(),
   renewals: z.number().int(),
+  /**
+   * Holders that died holding this lease and whose leftovers (a run, a fire) are not cleaned up
+   * yet. It travels with the lease until its holder says the cleanup is done, so a cleanup cut short
+   * (a crash, a store error) is finished by the next holder instead of being forgotten.
+   */
+  abandoned: z.array(holderSchema).optional(),
 });
 
 export type LeaseHolder = z.infer<typeof holderSchema>;
@@ -31,7 +37,7 @@ export interface HeldLease {
    * Renews the lease (a heartbeat), optionally recording what the holder is doing (e.g. `run:42`).
    * Throws CONFLICT (`details.reason: 'lease-lost'`) if another process took it.
    */
-  renew(change?: { purpose?: string }): Promise<void>;
+  renew(change?: { purpose?: string; cleanedUp?: boolean }): Promise<void>;
   /** Gives the lease up; a no-op when it was already lost. */
   release(): Promise<void>;
 }
@@ -39,12 +45,19 @@ export interface HeldLease {
 export type LeaseAttempt =
   | {
       acquired: true;
-      lease: HeldLease /** The holder whose expired or dead lease was taken over. */;
+      lease: HeldLease;
+      /** The holder whose expired or dead lease was taken over. */
       tookOverFrom?: LeaseHolder;
+      /**
+       * Every dead holder whose cleanup is now this holder's job (the one taken over from, and any
+       * it inherited unfinished). Clear it with `renew({ cleanedUp: true })` once done.
+       */
+      abandoned: LeaseHolder[];
     }
   | {
       acquired: false;
-      holder: LeaseHolder /** Time left before this observer may take over (if not renewed). */;
+      holder: LeaseHolder;
+      /** Time left before this observer may take over (if not renewed). */
       expiresInMs: number;
     };
 
@@ -91,14 +104,15 @@ export function createLeases(options: LeaseOptions) {
     // A heartbeat timer and the run's own renewals may overlap: one write at a time, or the second
     // compare-and-swap would fail against our own first one and look like a lost lease.
     let queue: Promise<unknown> = Promise.resolve();
-    async function renewNow(change: { purpose?: string }): Promise<void> {
+    async function renewNow(change: { purpose?: string; cleanedUp?: boolean }): Promise<void> {
       if (lost) throw leaseLost(key);
       const holder =
         change.purpose === undefined
           ? current.record.holder
           : { ...current.record.holder, purpose: change.purpose };
-      const next = {
-        ...current.record,
+      const { abandoned: _done, ...kept } = current.record;
+      const next: LeaseRecord = {
+        ...(change.cleanedUp ? kept : current.record),
         holder,
         renewedAt: clock.now().toISOString(),
         renewals: current.record.renewals + 1,
@@ -183,7 +197,7 @@ export function createLeases(options: LeaseOptions) {
             ifNoneMatch: '*',
           });
           observed.delete(key);
-          return { acquired: true, lease: held(key, etag, 1, record) };
+          return { acquired: true, lease: held(key, etag, 1, record), abandoned: [] };
         } catch (err) {
           if (isMarketPulseError(err, 'PRECONDITION_FAILED')) continue; // someone else created it: look again
           throw err;
@@ -193,13 +207,20 @@ export function createLeases(options: LeaseOptions) {
       const expiresInMs = judge(key, current.etag, holder);
       if (expiresInMs > 0) return { acquired: false, holder, expiresInMs };
       // Take over by compare-and-swap on the ETag we judged: if the holder renewed meanwhile, we lose.
+      const abandoned = [holder, ...(current.value.abandoned ?? [])];
+      const takeover: LeaseRecord = { ...record, abandoned };
       try {
         const generation = current.generation + 1;
-        const { etag } = await store.put(key, encode({ generation, value: record }), {
+        const { etag } = await store.put(key, encode({ generation, value: takeover }), {
           ifMatch: current.etag,
         });
         observed.delete(key);
-        return { acquired: true, lease: held(key, etag, generation, record), tookOverFrom: holder };
+        return {
+          acquired: true,
+          lease: held(key, etag, generation, takeover),
+          tookOverFrom: holder,
+          abandoned,
+        };
       } catch (err) {
         if (isMarketPulseError(err, 'PRECONDITION_FAILED') || isMarketPulseError(err, 'NOT_FOUND'))
           continue;

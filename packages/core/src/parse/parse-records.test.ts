@@ -377,6 +377,27 @@ describe('parseRecords: rows', () => {
     expect(batch.errors).toEqual([]);
   });
 
+  it('reads a repeated cell text the same way every time, keys in configuration order', () => {
+    const rows = [
+      row({ CUSIP: ' abc12345 ', SECTOR: ' MM-CLO' }),
+      row({ CUSIP: 'ABC12345', RANK: '' }),
+      row({ CUSIP: ' abc12345 ', SECTOR: ' MM-CLO', PX: '12abc' }),
+      row({ CUSIP: ' abc12345 ', SECTOR: 'MM-CLO', PX: '12abc' }),
+      row({ CUSIP: ' abc12345 ', SECTOR: ' MM-CLO', DATE: 'soon' }),
+    ];
+    const { records, errors } = parseRecords({ header: HEADER, rows });
+    expect(records.map((r) => [r.CUSIP, r.SECTOR, r.RANK])).toEqual([
+      ['ABC12345', 'MM-CLO', 3],
+      ['ABC12345', 'MM-CLO', 3],
+    ]);
+    expect(Object.keys(records[0] ?? {})).toEqual(DEFAULT_COLUMNS.map((c) => c.name));
+    expect(errors.map((e) => [e.row, e.column, e.value])).toEqual([
+      [4, 'PX', '12abc'],
+      [5, 'PX', '12abc'],
+      [6, 'DATE', 'soon'],
+    ]);
+  });
+
   it('does not modify the input rows', () => {
     const cells = row({ CUSIP: ' abc ' });
     const copy = [...cells];

@@ -1,7 +1,7 @@
 import type { ColumnConfig, ColumnDef } from '../columns/column-config.js';
 import { biasKey, DEFAULT_BIAS_RANKS, defaultColumnConfig } from '../columns/default-columns.js';
 import type { SlashDateFormat } from './calendar-date.js';
-import { type CellReader, cellReaderFor, readExtraCell } from './cell-readers.js';
+import { type CellReader, type CellResult, cellReaderFor, readExtraCell } from './cell-readers.js';
 import { type HeaderMap, mapHeader } from './header.js';
 import type { Cell, ColorRecord, ParseNotice, RecordValue, RowError } from './record.js';
 
@@ -71,19 +71,20 @@ export function createRecordParser(
   // Configured columns in configuration order, so every record has the same shape.
   const plan = config.columns.map((column) => slotByColumn.get(column.name) ?? column);
   const rankColumn = config.byName('RANK');
+  // Every record starts as a copy of this one: all configured columns in order, allocated in one go
+  // (adding a dozen properties one by one grows and copies the record's property storage).
+  const shape: Record<string, RecordValue> = {};
+  for (const column of config.columns) shape[column.name] = null;
 
   // Reused for every row: most rows have no error, so no array is allocated for them.
   const errors: RowError[] = [];
 
   function parseRow(cells: readonly Cell[], row: number): RowOutcome {
     if (isBlank(cells)) return { kind: 'blank' };
-    const record: Record<string, RecordValue> = {};
+    const record: Record<string, RecordValue> = { ...shape };
     errors.length = 0;
     for (const entry of plan) {
-      if (!('read' in entry)) {
-        record[entry.name] = null;
-        continue;
-      }
+      if (!('read' in entry)) continue; // null in the shape
       const cell = cells[entry.index];
       const result = entry.read(cell);
       if (!result.ok) {
@@ -137,20 +138,29 @@ const INTERN_LIMIT = 1 << 18;
 /**
  * Text and id columns repeat a few values over and over (sectors, sources, CUSIPs of a group,
  * MESSAGE_IDs of a message): one string per distinct value keeps a million records small, and
- * every later hash lookup (grouping, rules) reuses the string's cached hash.
+ * every later hash lookup (grouping, rules) reuses the string's cached hash. A cell text seen
+ * before reads to the same result again, without trimming, checks or allocation.
  */
 function interning(column: ColumnDef, read: CellReader): CellReader {
   if (column.type !== 'text' && column.type !== 'id' && column.type !== 'date') return read;
-  const seen = new Map<string, string>();
+  const byValue = new Map<string, CellResult>(); // one (never mutated) result per distinct value
+  const byCell = new Map<string, CellResult>();
   const upper = column.name === 'CUSIP';
   return (cell) => {
+    if (typeof cell === 'string') {
+      const known = byCell.get(cell);
+      if (known !== undefined) return known;
+    }
     const result = read(cell);
     if (!result.ok || typeof result.value !== 'string') return result;
     const value = upper ? result.value.toUpperCase() : result.value;
-    const known = seen.get(value);
-    if (known !== undefined) return { ok: true, value: known };
-    if (seen.size < INTERN_LIMIT) seen.set(value, value);
-    return upper ? { ok: true, value } : result;
+    let interned = byValue.get(value);
+    if (interned === undefined) {
+      interned = value === result.value ? result : { ok: true, value };
+      if (byValue.size < INTERN_LIMIT) byValue.set(value, interned);
+    }
+    if (typeof cell === 'string' && byCell.size < INTERN_LIMIT) byCell.set(cell, interned);
+    return interned;
   };
 }
 

@@ -1,6 +1,17 @@
 import type { Cell } from '@market-pulse/core';
 
 /**
+ * The cells of a row from exceljs' `row.values` (1-based and sparse: a fresh array per call, so it
+ * is converted in place rather than copied), 0-based, with `null` for empty cells.
+ */
+export function cellsFromExcelRow(values: unknown): Cell[] {
+  if (!Array.isArray(values)) return [];
+  for (let i = 1; i < values.length; i++) values[i] = cellFromExcel(values[i]);
+  values.shift();
+  return values as Cell[];
+}
+
+/**
  * Turns any value exceljs hands back for a cell into a parser cell: shared strings and rich text
  * become their text, hyperlinks their text, formulas their cached result, error values an error
  * cell (a row error in a configured column) — as is a formula with no readable result — dates stay `Date`s (UTC fields = the calendar date).

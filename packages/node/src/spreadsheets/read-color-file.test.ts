@@ -1,11 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Cell, createRecordParser, type RowError } from '@market-pulse/core';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipBomb } from '../../test/fixtures.js';
 import { sniffDelimiter } from './csv-reader.js';
+import { cellFromExcel } from './excel-cells.js';
 import { readColorFile } from './read-color-file.js';
+import { readXlsxSheetBatches } from './xlsx-reader.js';
 
 const HEADER = [
   'MESSAGE_ID',
@@ -194,6 +197,61 @@ describe('readColorFile: xlsx', () => {
         duplicate: [{ column: 'MESSAGE_ID', headers: ['MESSAGE_ID', 'Message ID'] }],
       },
     });
+  });
+});
+
+/** The plain per-row reading: exceljs' own row iterator, each row through the parser in turn. */
+async function readRowByRow(path: string) {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { styles: 'cache' });
+  const records: unknown[] = [];
+  const errors: RowError[] = [];
+  for await (const sheet of reader) {
+    let parser: ReturnType<typeof createRecordParser> | undefined;
+    for await (const row of sheet) {
+      const values = row.values as unknown[];
+      const cells: Cell[] = [];
+      for (let i = 1; i < values.length; i++) cells.push(cellFromExcel(values[i]));
+      if (!parser) {
+        if (cells.some((c) => c !== null && !(typeof c === 'string' && c.trim() === '')))
+          parser = createRecordParser(cells);
+        continue;
+      }
+      const outcome = parser.parseRow(cells, row.number);
+      if (outcome.kind === 'record') records.push(outcome.record);
+      else if (outcome.kind === 'errors') errors.push(...outcome.errors);
+    }
+  }
+  return { records, errors };
+}
+
+describe('readColorFile: xlsx row batches', () => {
+  it('reads what a row-by-row reading reads, across many batches', async () => {
+    const kinds = (i: number): unknown[] => {
+      const row: unknown[] = [...good];
+      row[0] = String(17734228894978519n + BigInt(i));
+      if (i % 7 === 0) row[1] = { richText: [{ text: 'WDMNT ' }, { text: `${i}` }] };
+      if (i % 11 === 0) row[3] = { text: '12345ABC7', hyperlink: 'https://example.invalid/c' };
+      if (i % 13 === 0) row[4] = new Date(Date.UTC(2026, 2, 1 + (i % 28)));
+      if (i % 17 === 0) row[6] = { formula: `${i}/100`, result: i / 100 };
+      if (i % 19 === 0) row[6] = { error: '#N/A' };
+      if (i % 23 === 0) row[6] = { formula: '1/0', result: { error: '#DIV/0!' } };
+      if (i % 29 === 0) row[9] = null;
+      if (i % 31 === 0) row[6] = 'not a number';
+      return i % 37 === 0 ? [] : row; // blank rows
+    };
+    const rows = Array.from({ length: 5_000 }, (_, i) => kinds(i + 1));
+    const path = await workbook('batches.xlsx', { S: [[], [], HEADER, ...rows] });
+    let batches = 0;
+    for await (const sheet of readXlsxSheetBatches(path))
+      for await (const _batch of sheet.batches) batches++;
+    expect(batches).toBeGreaterThan(3);
+    const expected = await readRowByRow(path);
+    expect(expected.errors.length).toBeGreaterThan(400);
+    const read = await readColorFile(path);
+    expect(read.records).toEqual(expected.records);
+    expect(read.errors).toEqual(expected.errors);
+    expect(read.notices).toEqual([]);
+    expect(read.sheet).toBe('S');
   });
 });
 

@@ -11,7 +11,7 @@ import {
   type RowError,
 } from '@market-pulse/core';
 import { readCsvRows } from './csv-reader.js';
-import type { SheetRow } from './spreadsheet-rows.js';
+import { inBatches, type SheetRow } from './spreadsheet-rows.js';
 import {
   checkSpreadsheetFile,
   DEFAULT_SPREADSHEET_LIMITS,
@@ -19,7 +19,7 @@ import {
   type SpreadsheetFormat,
   type SpreadsheetLimits,
 } from './upload-safety.js';
-import { readXlsxSheets } from './xlsx-reader.js';
+import { readXlsxSheetBatches } from './xlsx-reader.js';
 
 export interface ReadColorFileOptions {
   /** Default: from the file name (.xlsx / .csv). */
@@ -39,27 +39,30 @@ export interface ColorFile {
 const isBlankRow = (cells: readonly Cell[]) =>
   cells.every((c) => c === null || c === undefined || (typeof c === 'string' && c.trim() === ''));
 
-/** Reads rows up to the first non-blank one, the header. */
-async function headerOf(rows: AsyncIterator<SheetRow>): Promise<SheetRow | undefined> {
-  for (;;) {
-    const next = await rows.next();
-    if (next.done) return undefined;
-    if (!isBlankRow(next.value.cells)) return next.value;
-  }
-}
-
-async function parseRest(
-  rows: AsyncIterator<SheetRow>,
-  parser: RecordParser,
+/**
+ * Parses a table into `into`: its first non-blank row is the header, which `parserFor` turns into
+ * a parser (or `undefined`: skip the table). The table is always read to its end, as exceljs needs
+ * before the next sheet. Returns the parser, `undefined` when skipped, `null` with no header.
+ */
+async function parseTable(
+  batches: AsyncIterable<SheetRow[]>,
+  parserFor: (header: readonly Cell[]) => RecordParser | undefined,
   into: ColorFile,
-): Promise<void> {
-  for (;;) {
-    const next = await rows.next();
-    if (next.done) return;
-    const outcome = parser.parseRow(next.value.cells, next.value.number);
-    if (outcome.kind === 'record') into.records.push(outcome.record);
-    else if (outcome.kind === 'errors') into.errors.push(...outcome.errors);
+): Promise<RecordParser | undefined | null> {
+  let parser: RecordParser | undefined | null = null;
+  for await (const batch of batches) {
+    for (const row of batch) {
+      if (parser === null) {
+        if (!isBlankRow(row.cells)) parser = parserFor(row.cells);
+        continue;
+      }
+      if (parser === undefined) break;
+      const outcome = parser.parseRow(row.cells, row.number);
+      if (outcome.kind === 'record') into.records.push(outcome.record);
+      else if (outcome.kind === 'errors') into.errors.push(...outcome.errors);
+    }
   }
+  return parser;
 }
 
 /**
@@ -80,38 +83,44 @@ export async function readColorFile(
   await checkSpreadsheetFile(path, format, options.limits ?? DEFAULT_SPREADSHEET_LIMITS);
   const result: ColorFile = { records: [], errors: [], notices: [] };
   if (format === 'csv') {
-    const rows = readCsvRows(path)[Symbol.asyncIterator]();
-    const header = await headerOf(rows);
-    if (!header) throw new MarketPulseError('VALIDATION_ERROR', `${path} has no header row`);
-    const parser = createRecordParser(header.cells, { ...options.parse });
-    result.notices.push(...parser.notices);
-    await parseRest(rows, parser, result);
+    const parser = await parseTable(
+      inBatches(readCsvRows(path)),
+      (header) => {
+        const parser = createRecordParser(header, { ...options.parse });
+        result.notices.push(...parser.notices);
+        return parser;
+      },
+      result,
+    );
+    if (!parser) throw new MarketPulseError('VALIDATION_ERROR', `${path} has no header row`);
     return result;
   }
   let firstProblem: MarketPulseError<HeaderProblem> | undefined;
   const checked: string[] = [];
-  for await (const sheet of readXlsxSheets(path)) {
+  for await (const sheet of readXlsxSheetBatches(path)) {
     checked.push(sheet.name);
-    const rows = sheet.rows[Symbol.asyncIterator]();
-    const header = await headerOf(rows);
-    if (!header) continue;
-    let parser: RecordParser;
-    try {
-      parser = createRecordParser(header.cells, { ...options.parse, date1904: sheet.date1904 });
-    } catch (err) {
-      if (
-        !isMarketPulseError<HeaderProblem>(err, 'VALIDATION_ERROR') ||
-        err.details?.kind !== 'header'
-      )
-        throw err;
-      firstProblem ??= err;
-      for (let next = await rows.next(); !next.done; next = await rows.next()); // skip this sheet
-      continue;
-    }
-    result.sheet = sheet.name;
-    result.notices.push(...parser.notices);
-    await parseRest(rows, parser, result);
-    return result;
+    const parser = await parseTable(
+      sheet.batches,
+      (header) => {
+        let parser: RecordParser;
+        try {
+          parser = createRecordParser(header, { ...options.parse, date1904: sheet.date1904 });
+        } catch (err) {
+          if (
+            !isMarketPulseError<HeaderProblem>(err, 'VALIDATION_ERROR') ||
+            err.details?.kind !== 'header'
+          )
+            throw err;
+          firstProblem ??= err;
+          return undefined; // skip this sheet
+        }
+        result.sheet = sheet.name;
+        result.notices.push(...parser.notices);
+        return parser;
+      },
+      result,
+    );
+    if (parser) return result;
   }
   if (firstProblem) {
     throw new MarketPulseError<HeaderProblem>(

@@ -1,15 +1,18 @@
 import { createReadStream } from 'node:fs';
 import { MarketPulseError } from '@market-pulse/core';
 import ExcelJS from 'exceljs';
-import { cellFromExcel } from './excel-cells.js';
-import type { SheetRow, SheetRows } from './spreadsheet-rows.js';
+import { cellsFromExcelRow } from './excel-cells.js';
+import { oneByOne, type SheetBatches, type SheetRow, type SheetRows } from './spreadsheet-rows.js';
+
+type WorksheetReader = ExcelJS.stream.xlsx.WorksheetReader;
+type ParseEvent = { eventType: string; value: unknown };
 
 /**
- * Streams the sheets of an xlsx workbook, row by row (exceljs' streaming reader: shared strings
- * cached, styles cached so date cells arrive as dates). Consume each sheet's rows before moving to
- * the next sheet. Run the upload safety checks first: this parses whatever it is given.
+ * Streams the sheets of an xlsx workbook in row batches (exceljs' streaming reader: shared strings
+ * cached, styles cached so date cells arrive as dates). Consume each sheet's batches before moving
+ * to the next sheet. Run the upload safety checks first: this parses whatever it is given.
  */
-export async function* readXlsxSheets(path: string): AsyncGenerator<SheetRows> {
+export async function* readXlsxSheetBatches(path: string): AsyncGenerator<SheetBatches> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(path), {
     sharedStrings: 'cache',
     styles: 'cache',
@@ -21,14 +24,10 @@ export async function* readXlsxSheets(path: string): AsyncGenerator<SheetRows> {
     for await (const sheet of reader) {
       const properties = (reader as unknown as { properties?: { model?: { date1904?: boolean } } })
         .properties;
-      const worksheet = sheet as unknown as { name: string } & AsyncIterable<{
-        number: number;
-        values: unknown;
-      }>;
       yield {
-        name: worksheet.name,
+        name: (sheet as unknown as { name: string }).name,
         date1904: properties?.model?.date1904 === true,
-        rows: rowsOf(worksheet),
+        batches: batchesOf(sheet),
       };
     }
   } catch (err) {
@@ -42,14 +41,23 @@ export async function* readXlsxSheets(path: string): AsyncGenerator<SheetRows> {
   }
 }
 
-async function* rowsOf(
-  sheet: AsyncIterable<{ number: number; values: unknown }>,
-): AsyncGenerator<SheetRow> {
-  for await (const row of sheet) {
-    // exceljs row values are 1-based and sparse.
-    const values = Array.isArray(row.values) ? (row.values as unknown[]) : [];
-    const cells = new Array(Math.max(values.length - 1, 0));
-    for (let i = 1; i < values.length; i++) cells[i - 1] = cellFromExcel(values[i]);
-    yield { number: row.number, cells };
+/** Streams the sheets of an xlsx workbook row by row: {@link readXlsxSheetBatches}, one row at a time. */
+export async function* readXlsxSheets(path: string): AsyncGenerator<SheetRows> {
+  for await (const sheet of readXlsxSheetBatches(path))
+    yield { name: sheet.name, date1904: sheet.date1904, rows: oneByOne(sheet.batches) };
+}
+
+async function* batchesOf(sheet: WorksheetReader): AsyncGenerator<SheetRow[]> {
+  // parse() yields the events of one chunk of the sheet's XML at a time (the worksheet's own
+  // iterator then yields them row by row, an await each): take the rows of a chunk at once.
+  const chunks = sheet.parse() as unknown as AsyncIterable<ParseEvent[]>;
+  for await (const events of chunks) {
+    const rows: SheetRow[] = [];
+    for (const { eventType, value } of events) {
+      if (eventType !== 'row') continue;
+      const row = value as ExcelJS.Row;
+      rows.push({ number: row.number, cells: cellsFromExcelRow(row.values) });
+    }
+    if (rows.length > 0) yield rows;
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Cell, createRecordParser, type RowError } from '@market-pulse/core';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { zipBomb } from '../../test/fixtures.js';
+import { workbookWithSheet, zipBomb } from '../../test/fixtures.js';
 import { sniffDelimiter } from './csv-reader.js';
 import { cellFromExcel } from './excel-cells.js';
 import { readColorFile } from './read-color-file.js';
@@ -270,6 +270,19 @@ describe('readColorFile: refused before parsing', () => {
         message: expect.stringMatching(/renamed/),
       },
     );
+  });
+
+  it('refuses a workbook whose sheet XML breaks mid-sheet as not a valid xlsx (not an unexpected failure)', async () => {
+    const header = `<row r="1">${HEADER.map((h, i) => `<c r="${String.fromCharCode(65 + i)}1" t="inlineStr"><is><t>${h}</t></is></c>`).join('')}</row>`;
+    const xml = `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${header}<row r="2"><c r="A2" <<< /></row></sheetData></worksheet>`;
+    await expect(
+      readColorFile(await file('broken.xlsx', workbookWithSheet(xml))),
+    ).rejects.toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: expect.stringMatching(
+        /broken\.xlsx: it is not a valid xlsx file \(.*disallowed character/,
+      ),
+    });
   });
 
   it('refuses a zip bomb renamed .xlsx without inflating it', async () => {

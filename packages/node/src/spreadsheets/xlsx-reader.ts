@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { MarketPulseError } from '@market-pulse/core';
+import { isMarketPulseError, MarketPulseError } from '@market-pulse/core';
 import ExcelJS from 'exceljs';
 import { cellsFromExcelRow } from './excel-cells.js';
 import { oneByOne, type SheetBatches, type SheetRow, type SheetRows } from './spreadsheet-rows.js';
@@ -27,18 +27,22 @@ export async function* readXlsxSheetBatches(path: string): AsyncGenerator<SheetB
       yield {
         name: (sheet as unknown as { name: string }).name,
         date1904: properties?.model?.date1904 === true,
-        batches: batchesOf(sheet),
+        batches: batchesOf(sheet, path),
       };
     }
   } catch (err) {
-    throw new MarketPulseError(
-      'UNSUPPORTED_MEDIA_TYPE',
-      `cannot read the workbook ${path}: it is not a valid xlsx file (${(err as Error).message})`,
-      {
-        cause: err,
-      },
-    );
+    throw notAWorkbook(path, err);
   }
+}
+
+/** A workbook that breaks while being read is bad input, named as such (never an unexpected failure). */
+function notAWorkbook(path: string, err: unknown): MarketPulseError {
+  if (isMarketPulseError(err)) return err;
+  return new MarketPulseError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `cannot read the workbook ${path}: it is not a valid xlsx file (${(err as Error)?.message ?? String(err)})`,
+    { cause: err },
+  );
 }
 
 /** Streams the sheets of an xlsx workbook row by row: {@link readXlsxSheetBatches}, one row at a time. */
@@ -47,17 +51,21 @@ export async function* readXlsxSheets(path: string): AsyncGenerator<SheetRows> {
     yield { name: sheet.name, date1904: sheet.date1904, rows: oneByOne(sheet.batches) };
 }
 
-async function* batchesOf(sheet: WorksheetReader): AsyncGenerator<SheetRow[]> {
+async function* batchesOf(sheet: WorksheetReader, path: string): AsyncGenerator<SheetRow[]> {
   // parse() yields the events of one chunk of the sheet's XML at a time (the worksheet's own
   // iterator then yields them row by row, an await each): take the rows of a chunk at once.
   const chunks = sheet.parse() as unknown as AsyncIterable<ParseEvent[]>;
-  for await (const events of chunks) {
-    const rows: SheetRow[] = [];
-    for (const { eventType, value } of events) {
-      if (eventType !== 'row') continue;
-      const row = value as ExcelJS.Row;
-      rows.push({ number: row.number, cells: cellsFromExcelRow(row.values) });
+  try {
+    for await (const events of chunks) {
+      const rows: SheetRow[] = [];
+      for (const { eventType, value } of events) {
+        if (eventType !== 'row') continue;
+        const row = value as ExcelJS.Row;
+        rows.push({ number: row.number, cells: cellsFromExcelRow(row.values) });
+      }
+      if (rows.length > 0) yield rows;
     }
-    if (rows.length > 0) yield rows;
+  } catch (err) {
+    throw notAWorkbook(path, err); // malformed sheet XML surfaces here, mid-sheet
   }
 }

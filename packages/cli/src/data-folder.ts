@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MarketPulseError, type ObjectStore, type RunDependencies } from '@market-pulse/core';
+import {
+  localDateAt,
+  MarketPulseError,
+  type ObjectStore,
+  type RunDependencies,
+} from '@market-pulse/core';
 import {
   createFileStore,
   createPipeline,
@@ -74,10 +79,5 @@ export function pipelineOf(io: CliIO, folder: DataFolder) {
 
 /** Today in the business time zone, as YYYY-MM-DD. */
 export function businessDateNow(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(systemClock.now());
+  return localDateAt(timeZone, systemClock.now().getTime());
 }

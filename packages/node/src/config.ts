@@ -1,15 +1,6 @@
-import { MarketPulseError } from '@market-pulse/core';
+import { MarketPulseError, timeZoneSchema } from '@market-pulse/core';
 import { z } from 'zod';
 import { DEFAULT_SPREADSHEET_LIMITS } from './spreadsheets/upload-safety.js';
-
-const isTimeZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const positiveInt = z.coerce.number().int().positive();
 const flag = z
@@ -21,10 +12,7 @@ const envSchema = z.object({
   MP_DATA_DIR: z.string().min(1).default('./market-pulse-data'),
   MP_SOURCE: z.string().min(1).optional(),
   MP_RANK_DATE_FIELD: z.enum(['DATE_1', 'DATE']).default('DATE_1'),
-  MP_BUSINESS_TZ: z
-    .string()
-    .refine(isTimeZone, 'not an IANA time zone (e.g. America/New_York)')
-    .default('America/New_York'),
+  MP_BUSINESS_TZ: timeZoneSchema.default('America/New_York'),
   MP_UPLOAD_MAX_BYTES: positiveInt.default(DEFAULT_SPREADSHEET_LIMITS.maxBytes),
   MP_UPLOAD_MAX_ZIP_ENTRIES: positiveInt.default(DEFAULT_SPREADSHEET_LIMITS.maxZipEntries),
   MP_UPLOAD_MAX_UNCOMPRESSED_BYTES: positiveInt.default(

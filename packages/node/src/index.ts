@@ -18,7 +18,6 @@ export {
 } from './exports/write-exports.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
 export {
-  businessDateAt,
   createPipeline,
   type PipelineOptions,
   type PipelineRunRequest,

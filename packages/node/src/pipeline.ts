@@ -5,6 +5,7 @@ import {
   type Clock,
   type Failpoints,
   type HeldLease,
+  localDateAt,
   MarketPulseError,
   type ObjectStore,
   type ProcessProbe,
@@ -120,7 +121,7 @@ export function createPipeline(options: PipelineOptions) {
         ...(request.jobId !== undefined ? { jobId: request.jobId } : {}),
         ...(request.fire !== undefined ? { fire: request.fire } : {}),
         ...(request.onStarted ? { onStarted: request.onStarted } : {}),
-        businessDate: businessDateAt(config.businessTimeZone, clock.now()),
+        businessDate: localDateAt(config.businessTimeZone, clock.now().getTime()),
         inputs,
         guards: config.guards,
         rankDateField: config.rankDateField,
@@ -144,14 +145,4 @@ export function createPipeline(options: PipelineOptions) {
   }
 
   return { run };
-}
-
-/** The date (YYYY-MM-DD) in the business time zone at an instant. */
-export function businessDateAt(timeZone: string, at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
 }

@@ -57,6 +57,7 @@ export {
   assertTimeZone,
   localDateAt,
   offsetMsAt,
+  timeZoneSchema,
   type WallTime,
   wallTimeAt,
   zonedToUtc,

@@ -1,18 +1,11 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../parse/calendar-date.js';
 import { parseCron } from './cron.js';
-import { assertTimeZone } from './zoned-time.js';
+import { timeZoneSchema } from './zoned-time.js';
 
 const cronText = z.string().superRefine((value, ctx) => {
   try {
     parseCron(value);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-  }
-});
-const zoneText = z.string().superRefine((value, ctx) => {
-  try {
-    assertTimeZone(value);
   } catch (err) {
     ctx.addIssue({ code: 'custom', message: (err as Error).message });
   }
@@ -34,7 +27,7 @@ export const jobFieldsSchema = z.object({
   name: z.string().trim().min(1, 'a job needs a name').max(200),
   /** The only stored truth of when the job fires. */
   cron: cronText,
-  timezone: zoneText,
+  timezone: timeZoneSchema,
   active: z.boolean(),
   /** A fire found late but within this window still runs, as a catch-up. */
   graceMinutes: z

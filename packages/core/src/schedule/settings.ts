@@ -4,7 +4,7 @@ import type { ObjectStore } from '../ports/object-store.js';
 import { readDocument, updateDocument } from '../store/json-document.js';
 import { deskFormSchema } from './desk-form.js';
 import { SCHEDULE_SETTINGS } from './layout.js';
-import { assertTimeZone } from './zoned-time.js';
+import { timeZoneSchema } from './zoned-time.js';
 
 /**
  * Pipeline-wide scheduling settings (SPEC §5, §9): the overlap policy is a property of the
@@ -24,14 +24,7 @@ export const scheduleSettingsSchema = z.object({
   deadMan: z
     .object({
       by: deskFormSchema.shape.time,
-      timezone: z.string().refine((zone) => {
-        try {
-          assertTimeZone(zone);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'an IANA time zone, e.g. America/New_York'),
+      timezone: timeZoneSchema,
       days: deskFormSchema.shape.days,
       holidays: z.array(z.string()).optional(),
     })

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { MarketPulseError } from '../errors.js';
 
 /** A wall-clock reading in some time zone (month 1–12, day-of-week 0 = Sunday). */
@@ -33,7 +34,7 @@ function formatterOf(zone: string): Intl.DateTimeFormat {
     } catch {
       throw new MarketPulseError(
         'VALIDATION_ERROR',
-        `unknown time zone "${zone}": use an IANA name such as Europe/London or America/New_York`,
+        `not an IANA time zone (unknown time zone "${zone}"; use a name such as Europe/London or America/New_York)`,
         { details: { reason: 'time-zone', zone } },
       );
     }
@@ -50,6 +51,15 @@ export function assertTimeZone(zone: string): void {
     });
   formatterOf(zone);
 }
+
+/** A string that names an IANA time zone (zod), refused with the readable reason of {@link assertTimeZone}. */
+export const timeZoneSchema = z.string().superRefine((zone, ctx) => {
+  try {
+    assertTimeZone(zone);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
 
 /** The wall time as fake-UTC milliseconds (what `Date.UTC` gives for that reading). */
 function wallMsAt(zone: string, utcMs: number): number {

@@ -11,7 +11,7 @@ import type { ProcessProbe } from '../ports/process-probe.js';
 import { rankOrder } from '../rank/rank-colors.js';
 import { compileRules } from '../rules/compile-rules.js';
 import { allocateNumber } from '../store/counter.js';
-import { readDocument, updateDocument } from '../store/json-document.js';
+import { createDocument, readDocument, updateDocument } from '../store/json-document.js';
 import { createLeases, type HeldLease } from '../store/lease.js';
 import { type RowLines, refreshCurrentView } from '../views/current-view.js';
 import { acquirePipelineLease } from './abandoned-run.js';
@@ -169,23 +169,15 @@ async function runUnderLease(
   await lease.renew({ purpose: runPurpose(runId) });
   await step('run.after-run-id');
   const keys = runKeys(runId);
-  await store.put(
-    keys.running,
-    json({
-      generation: 1,
-      value: {
-        id: runId,
-        trigger: request.trigger,
-        ...(request.jobId !== undefined ? { jobId: request.jobId } : {}),
-        ...(request.fire !== undefined ? { fire: request.fire } : {}),
-        startedAt: startedAt.toISOString(),
-        holder: lease.holder.id,
-      },
-    }),
-    {
-      ifNoneMatch: '*',
-    },
-  );
+  await createDocument(store, keys.running, {
+    id: runId,
+    trigger: request.trigger,
+    ...(request.jobId !== undefined ? { jobId: request.jobId } : {}),
+    ...(request.fire !== undefined ? { fire: request.fire } : {}),
+    businessDate: request.businessDate,
+    startedAt: startedAt.toISOString(),
+    holder: lease.holder.id,
+  });
   await step('run.after-running-record');
 
   const base = {
@@ -429,7 +421,8 @@ export async function declareFailed(
     startedAt: running?.value.startedAt ?? now,
     finishedAt: now,
     durationMs: running ? Date.parse(now) - Date.parse(running.value.startedAt) : 0,
-    businessDate: now.slice(0, 10),
+    // The business date the run had (a UTC date would be the next day in New York's evening).
+    businessDate: running?.value.businessDate ?? now.slice(0, 10),
     inputs: [],
     counts: noCounts(),
     rowParts: 0,

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { ObjectStore } from '../ports/object-store.js';
+import { readNumber } from '../store/counter.js';
 import { readDocument } from '../store/json-document.js';
 import { isRunHidden } from '../views/current-view.js';
 import { RUN_ID_COUNTER, runKeys } from './layout.js';
@@ -15,9 +15,7 @@ export async function listRuns(
   store: ObjectStore,
   options: { limit?: number } = {},
 ): Promise<RunListing[]> {
-  const last =
-    (await readDocument(store, RUN_ID_COUNTER, z.object({ last: z.number().int() })))?.value.last ??
-    0;
+  const last = await readNumber(store, RUN_ID_COUNTER);
   const out: RunListing[] = [];
   for (let id = last; id >= 1 && out.length < (options.limit ?? Number.POSITIVE_INFINITY); id--) {
     const record = (await readDocument(store, runKeys(id).commit, runRecordSchema))?.value;

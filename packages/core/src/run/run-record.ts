@@ -55,6 +55,7 @@ export const runningRecordSchema = z.object({
   trigger: runTriggerSchema,
   jobId: z.string().optional(),
   fire: z.string().optional(),
+  businessDate: z.string().optional(),
   startedAt: z.string(),
   holder: z.string(),
 });

@@ -4,7 +4,8 @@ import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { RUN_ID_COUNTER, runKeys } from '../run/layout.js';
 import { runRecordSchema } from '../run/run-record.js';
-import { readDocument } from '../store/json-document.js';
+import { readNumber } from '../store/counter.js';
+import { createDocument, readDocument } from '../store/json-document.js';
 import { deadManKey } from './layout.js';
 import type { ScheduleSettings } from './settings.js';
 import { localDateAt, wallTimeAt, zonedToUtc } from './zoned-time.js';
@@ -26,12 +27,9 @@ export type DeadManStatus =
   | { state: 'ok'; date: string; deadline: string; runId: number; finishedAt: string }
   | { state: 'alert'; date: string; deadline: string; alert: DeadManAlert; raised: boolean };
 
-/** The first successful run that finished in `[fromMs, toMs]`, newest RUN_IDs first, bounded. */
+/** A successful run that finished in `[fromMs, toMs]` (the newest such), bounded. */
 async function successBetween(store: ObjectStore, fromMs: number, toMs: number) {
-  const last =
-    (await readDocument(store, RUN_ID_COUNTER, z.object({ last: z.number().int() })))?.value.last ??
-    0;
-  let found: { runId: number; finishedAt: string } | undefined;
+  const last = await readNumber(store, RUN_ID_COUNTER);
   for (let id = last, seen = 0; id >= 1 && seen < 1000; id--, seen++) {
     const run = (await readDocument(store, runKeys(id).commit, runRecordSchema))?.value;
     if (!run) continue;
@@ -39,9 +37,9 @@ async function successBetween(store: ObjectStore, fromMs: number, toMs: number) 
     if (startedMs < fromMs - 86_400_000) break; // runs are numbered in start order: older ones cannot count
     const finishedMs = Date.parse(run.finishedAt);
     if (run.status === 'success' && finishedMs >= fromMs && finishedMs <= toMs)
-      found = { runId: id, finishedAt: run.finishedAt };
+      return { runId: id, finishedAt: run.finishedAt };
   }
-  return found;
+  return undefined;
 }
 
 /**
@@ -69,10 +67,11 @@ export async function checkDeadMan(
   const deadlineMs = zonedToUtc(zone, dayWall + hour * 3_600_000 + minute * 60_000);
   const deadline = new Date(deadlineMs).toISOString();
   if (nowMs < deadlineMs) return { state: 'waiting', date, deadline };
-  const success = await successBetween(store, startOfDay, deadlineMs);
-  if (success) return { state: 'ok', date, deadline, ...success };
+  // A raised alert decides the day: no need to look through the runs again every tick.
   const existing = await readDocument(store, deadManKey(date), deadManAlertSchema);
   if (existing) return { state: 'alert', date, deadline, alert: existing.value, raised: false };
+  const success = await successBetween(store, startOfDay, deadlineMs);
+  if (success) return { state: 'ok', date, deadline, ...success };
   const alert: DeadManAlert = {
     date,
     deadline,
@@ -80,16 +79,10 @@ export async function checkDeadMan(
     raisedBy,
   };
   try {
-    await store.put(
-      deadManKey(date),
-      new TextEncoder().encode(JSON.stringify({ generation: 1, value: alert })),
-      {
-        ifNoneMatch: '*',
-      },
-    );
+    await createDocument(store, deadManKey(date), alert);
     return { state: 'alert', date, deadline, alert, raised: true };
   } catch (err) {
-    if (!isMarketPulseError(err, 'PRECONDITION_FAILED')) throw err;
+    if (!isMarketPulseError(err, 'CONFLICT')) throw err;
     const raced = await readDocument(store, deadManKey(date), deadManAlertSchema);
     return { state: 'alert', date, deadline, alert: raced?.value ?? alert, raised: false };
   }

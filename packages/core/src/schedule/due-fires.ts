@@ -1,6 +1,6 @@
 import { firesAfter } from './fire-times.js';
 import type { Job } from './job.js';
-import type { JobState } from './job-store.js';
+import type { JobState } from './job-state.js';
 import { localDateAt } from './zoned-time.js';
 
 export type FireDisposition = 'scheduled' | 'catch_up' | 'missed' | 'holiday';

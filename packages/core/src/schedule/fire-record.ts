@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isMarketPulseError } from '../errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { RunRecord } from '../run/run-record.js';
-import { readDocument, updateDocument } from '../store/json-document.js';
+import { createDocument, readDocument, updateDocument } from '../store/json-document.js';
 import { fireKey, firePrefix, fireStamp } from './layout.js';
 
 export const fireStatusSchema = z.enum(['running', 'success', 'failed', 'skipped', 'missed']);
@@ -56,8 +56,6 @@ export function deskStatusOfRun(run: Pick<RunRecord, 'status' | 'trigger'>): Des
   return run.trigger === 'override' ? 'override' : 'success';
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Claims a fire by creating its record (`ifNoneMatch: '*'`): `true` for the one process that
  * creates it, `false` for everyone else.
@@ -65,11 +63,10 @@ const encoder = new TextEncoder();
 export async function claimFire(store: ObjectStore, record: FireRecord): Promise<boolean> {
   const key = fireKey(record.jobId, Date.parse(record.nominal));
   try {
-    const body = JSON.stringify({ generation: 1, value: fireRecordSchema.parse(record) });
-    await store.put(key, encoder.encode(body), { ifNoneMatch: '*' });
+    await createDocument(store, key, fireRecordSchema.parse(record));
     return true;
   } catch (err) {
-    if (isMarketPulseError(err, 'PRECONDITION_FAILED')) return false;
+    if (isMarketPulseError(err, 'CONFLICT')) return false;
     throw err;
   }
 }

@@ -23,12 +23,12 @@ export {
 export { type FireSchedule, firesAfter, firesBetween, nextFires } from './fire-times.js';
 export { listHeartbeats, type SchedulerHeartbeat } from './heartbeats.js';
 export { type Job, type JobFields, jobSchema } from './job.js';
+export { type JobState, readJobState } from './job-state.js';
 export {
   createJob,
   deleteJob,
   getJob,
   type JobInput,
-  type JobState,
   type JobStoreDependencies,
   listJobs,
   setJobActive,

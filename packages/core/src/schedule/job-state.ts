@@ -1,7 +1,17 @@
+import { z } from 'zod';
 import type { ObjectStore } from '../ports/object-store.js';
 import { readDocument, updateDocument } from '../store/json-document.js';
-import { type JobState, jobStateSchema } from './job-store.js';
 import { jobStateKey } from './layout.js';
+
+export const jobStateSchema = z.object({
+  /** Fires at or before this instant have been evaluated (claimed, missed or skipped). */
+  evaluatedUntil: z.string(),
+  /** A failed fire waiting for its next attempt. */
+  retry: z
+    .object({ nominal: z.string(), attempt: z.number().int().positive(), at: z.string() })
+    .optional(),
+});
+export type JobState = z.infer<typeof jobStateSchema>;
 
 /**
  * The schedulers' shared memory of a job (`schedule/state/<id>.json`): how far it has been

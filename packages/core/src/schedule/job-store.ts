@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { MarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -58,9 +58,16 @@ export async function listJobs(store: ObjectStore): Promise<Job[]> {
 
 /** One job; NOT_FOUND when there is none. */
 export async function getJob(store: ObjectStore, id: string): Promise<Job> {
-  const doc = /^[a-z0-9-]+$/.test(id) ? await readDocument(store, jobKey(id), jobSchema) : null;
+  const doc = await readDocument(store, keyOfJob(id), jobSchema);
   if (!doc) throw new MarketPulseError('NOT_FOUND', `no job ${id}`, { details: { id } });
   return doc.value;
+}
+
+/** The key of a job; an id that cannot be one (e.g. typed wrong on the CLI) is simply not found. */
+function keyOfJob(id: string): string {
+  if (!/^[a-z0-9-]+$/.test(id))
+    throw new MarketPulseError('NOT_FOUND', `no job ${id}`, { details: { id } });
+  return jobKey(id);
 }
 
 /** Creates a job (active unless told otherwise; default zone and a 60-minute grace window). */
@@ -105,8 +112,7 @@ export async function updateJob(
   input: JobInput,
   expectedVersion?: number,
 ): Promise<Job> {
-  await getJob(deps.store, id); // NOT_FOUND before anything else
-  const { value } = await updateDocument(deps.store, jobKey(id), jobSchema, (current) => {
+  const { value } = await updateDocument(deps.store, keyOfJob(id), jobSchema, (current) => {
     if (!current) throw new MarketPulseError('NOT_FOUND', `no job ${id}`, { details: { id } });
     checkVersion(current, expectedVersion);
     const {
@@ -161,7 +167,7 @@ export async function deleteJob(
   id: string,
   expectedVersion?: number,
 ): Promise<Job> {
-  const stored = await readDocument(deps.store, jobKey(id), jobSchema);
+  const stored = await readDocument(deps.store, keyOfJob(id), jobSchema);
   if (!stored) throw new MarketPulseError('NOT_FOUND', `no job ${id}`, { details: { id } });
   checkVersion(stored.value, expectedVersion);
   try {
@@ -179,13 +185,3 @@ export async function deleteJob(
   await deps.store.delete(jobStateKey(id)).catch(() => undefined);
   return stored.value;
 }
-
-export const jobStateSchema = z.object({
-  /** Fires at or before this instant have been evaluated (claimed, missed or skipped). */
-  evaluatedUntil: z.string(),
-  /** A failed fire waiting for its next attempt. */
-  retry: z
-    .object({ nominal: z.string(), attempt: z.number().int().positive(), at: z.string() })
-    .optional(),
-});
-export type JobState = z.infer<typeof jobStateSchema>;

@@ -1,20 +1,15 @@
-import { z } from 'zod';
 import { MarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { PIPELINE_LEASE } from '../run/layout.js';
 import type { RunRecord } from '../run/run-record.js';
-import { readDocument } from '../store/json-document.js';
+import { createLeases } from '../store/lease.js';
 import { watermarkOf } from './due-fires.js';
 import { claimFire, readFire } from './fire-record.js';
 import { firesAfter } from './fire-times.js';
 import type { Job } from './job.js';
-import { getJob, jobStateSchema } from './job-store.js';
-import { jobStateKey } from './layout.js';
-
-const pipelineHolderSchema = z.object({
-  holder: z.object({ fire: z.object({ jobId: z.string(), nominal: z.string() }).optional() }),
-});
+import { readJobState } from './job-state.js';
+import { getJob } from './job-store.js';
 
 export interface RunNowOptions {
   /** Claim the job's next unclaimed fire as `skipped` (with the override run's id) so it cannot run. */
@@ -41,14 +36,15 @@ const conflict = (job: Job, nominal: string) =>
  * The job's next fire not yet decided: the first fire after its watermark without a record.
  * CONFLICT when that fire is running now.
  */
-async function nextOpenFire(store: ObjectStore, job: Job, nowMs: number): Promise<number> {
-  const lease = await readDocument(store, PIPELINE_LEASE, pipelineHolderSchema);
-  const busyWith = lease?.value.holder.fire;
+async function nextOpenFire(store: ObjectStore, clock: Clock, job: Job): Promise<number> {
+  const nowMs = clock.now().getTime();
+  const lease = await createLeases({ store, clock, ttlMs: 60_000 }).inspect(PIPELINE_LEASE);
+  const busyWith = lease?.holder.fire;
   if (busyWith?.jobId === job.id) {
     const fire = await readFire(store, job.id, Date.parse(busyWith.nominal));
     if (!fire || fire.status === 'running') throw conflict(job, busyWith.nominal);
   }
-  const state = (await readDocument(store, jobStateKey(job.id), jobStateSchema))?.value ?? null;
+  const state = await readJobState(store, job.id);
   let looked = 0;
   // Fires older than the grace window will never run (they are recorded missed): the next fire is
   // at most that old, even when the schedulers lag or were down.
@@ -78,7 +74,7 @@ export async function runJobNow(
   const { store, clock } = deps;
   const job = await getJob(store, jobId);
   if (!options.cancelNext) return { run: await options.run({ trigger: 'override', jobId }) };
-  await nextOpenFire(store, job, clock.now().getTime()); // refuse before starting anything
+  await nextOpenFire(store, clock, job); // refuse before starting anything
   let cancelled: string | undefined;
   const run = await options.run({
     trigger: 'override',
@@ -86,7 +82,7 @@ export async function runJobNow(
     async onStarted(runId) {
       // Another process may claim the fire between our look and our create: look again.
       for (let attempt = 0; attempt < 20 && cancelled === undefined; attempt++) {
-        const at = await nextOpenFire(store, job, clock.now().getTime());
+        const at = await nextOpenFire(store, clock, job);
         const now = clock.now().toISOString();
         const claimed = await claimFire(store, {
           jobId,

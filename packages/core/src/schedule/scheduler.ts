@@ -13,8 +13,14 @@ import { changeFire, claimFire, readFire, settleFire } from './fire-record.js';
 import { nextFires } from './fire-times.js';
 import { pruneHeartbeats, writeHeartbeat } from './heartbeats.js';
 import type { Job } from './job.js';
-import { advanceWatermark, clearRetry, readJobState, scheduleRetry } from './job-state.js';
-import { type JobState, listJobs } from './job-store.js';
+import {
+  advanceWatermark,
+  clearRetry,
+  type JobState,
+  readJobState,
+  scheduleRetry,
+} from './job-state.js';
+import { listJobs } from './job-store.js';
 import type { FireStep } from './layout.js';
 import { readScheduleSettings, type ScheduleSettings } from './settings.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ObjectStore } from '../ports/object-store.js';
-import { updateDocument } from './json-document.js';
+import { readDocument, updateDocument } from './json-document.js';
 
 const counterSchema = z.object({ last: z.number().int().nonnegative() });
 
@@ -25,4 +25,9 @@ export async function allocateNumber(store: ObjectStore, key: string): Promise<n
     },
   );
   return (value as z.output<typeof counterSchema>).last;
+}
+
+/** The last number a counter handed out (0 when it never did). */
+export async function readNumber(store: ObjectStore, key: string): Promise<number> {
+  return (await readDocument(store, key, counterSchema))?.value.last ?? 0;
 }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { MarketPulseError } from '../errors.js';
 import type { Failpoints } from '../ports/failpoints.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -6,11 +5,12 @@ import { RUN_ID_COUNTER, RUN_STEPS, runKeys } from '../run/layout.js';
 import { runAutomation } from '../run/run-automation.js';
 import { runningRecordSchema, runRecordSchema } from '../run/run-record.js';
 import { generateColors } from '../sample/index.js';
-import { type FireRecord, listFires } from '../schedule/fire-record.js';
+import { type FireRecord, listFires, readFire } from '../schedule/fire-record.js';
 import { firesBetween } from '../schedule/fire-times.js';
 import { createJob } from '../schedule/job-store.js';
 import { FIRE_STEPS } from '../schedule/layout.js';
 import { createScheduler, type Scheduler } from '../schedule/scheduler.js';
+import { readNumber } from '../store/counter.js';
 import { readDocument } from '../store/json-document.js';
 import { createManualClock } from './manual-clock.js';
 
@@ -274,15 +274,16 @@ export async function simulateSchedulers(options: SimulationOptions): Promise<Si
         report.violations.push(`job ${job.id}: fire ${fire.nominal} is still ${fire.status}`);
       else report.statuses[fire.status] = (report.statuses[fire.status] ?? 0) + 1;
     }
+    const expectedSet = new Set(expected);
     for (const fire of stored)
-      if (!expected.includes(Date.parse(fire.nominal)))
+      if (!expectedSet.has(Date.parse(fire.nominal)))
         report.violations.push(
           `job ${job.id}: record for a time that is not a fire: ${fire.nominal}`,
         );
   }
-  const last = (await readDocument(shared, RUN_ID_COUNTER, z.object({ last: z.number() })))?.value;
+  const last = await readNumber(shared, RUN_ID_COUNTER);
   const runsByFire = new Map<string, number[]>();
-  for (let id = 1; id <= (last?.last ?? 0); id++) {
+  for (let id = 1; id <= last; id++) {
     const run = (await readDocument(shared, runKeys(id).commit, runRecordSchema))?.value;
     const running = (await readDocument(shared, runKeys(id).running, runningRecordSchema))?.value;
     if (!run) {
@@ -296,9 +297,7 @@ export async function simulateSchedulers(options: SimulationOptions): Promise<Si
     if (!fire || !jobId) continue;
     const key = `${jobId}@${fire}`;
     runsByFire.set(key, [...(runsByFire.get(key) ?? []), id]);
-    const record = (
-      await listFires(shared, jobId, { fromMs: Date.parse(fire), toMs: Date.parse(fire) })
-    )[0];
+    const record = await readFire(shared, jobId, Date.parse(fire));
     if (run.status === 'success' && (record?.status !== 'success' || record.runId !== id))
       report.violations.push(
         `run ${id} succeeded for ${key} but the fire says ${record?.status} (run ${record?.runId})`,

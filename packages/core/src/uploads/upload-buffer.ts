@@ -7,6 +7,7 @@ import type { ObjectStore } from '../ports/object-store.js';
 import { RUN_ID_COUNTER } from '../run/layout.js';
 import type { RunInput } from '../run/run-automation.js';
 import { readRunRecord } from '../run/run-automation.js';
+import { readNumber } from '../store/counter.js';
 import { readDocument } from '../store/json-document.js';
 
 // uploads/<id>/upload.json is written last: an upload exists exactly when it exists.
@@ -77,7 +78,6 @@ const decoder = new TextDecoder();
 const doc = (value: unknown) => encoder.encode(JSON.stringify({ generation: 1, value }));
 const cancelledSchema = z.object({ at: z.string(), actor: z.string().optional() });
 const hashClaimSchema = z.object({ uploadId: z.string() });
-const counterSchema = z.object({ last: z.number().int() });
 
 /**
  * Adds an upload to the buffer (SPEC §6.1). Refused — with nothing stored — when any row has an
@@ -106,13 +106,12 @@ export async function addUpload(deps: UploadDependencies, upload: NewUpload): Pr
   const id = deps.ids.nextId();
   await claimContent(deps, upload, id);
   const keys = uploadKeys(id);
-  const counter = await readDocument(store, RUN_ID_COUNTER, counterSchema);
   const meta: UploadMeta = {
     id,
     fileName: upload.fileName,
     contentHash: upload.contentHash,
     uploadedAt: deps.clock.now().toISOString(),
-    afterRunId: counter?.value.last ?? 0,
+    afterRunId: await readNumber(store, RUN_ID_COUNTER),
     rows: records.length,
     acceptedValidRows: errors.length > 0,
     errors: [...errors],
@@ -202,7 +201,7 @@ async function consumption(
 ): Promise<Map<string, number>> {
   const consumed = new Map<string, number>();
   if (metas.length === 0) return consumed;
-  const last = (await readDocument(store, RUN_ID_COUNTER, counterSchema))?.value.last ?? 0;
+  const last = await readNumber(store, RUN_ID_COUNTER);
   const from = Math.min(...metas.map((m) => m.afterRunId)) + 1;
   for (let runId = from; runId <= last; runId++) {
     const record = await readRunRecord(store, runId).catch(() => null);

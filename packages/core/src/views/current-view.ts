@@ -5,6 +5,7 @@ import type { ObjectStore } from '../ports/object-store.js';
 import { RUN_ID_COUNTER, runKeys } from '../run/layout.js';
 import { declareFailed } from '../run/run-automation.js';
 import { type RunRecord, runRecordSchema } from '../run/run-record.js';
+import { readNumber } from '../store/counter.js';
 import { readDocument, updateDocument } from '../store/json-document.js';
 
 /** An output row as stored with its run (JSON types). */
@@ -33,7 +34,6 @@ const visibilitySchema = z.object({
   actor: z.string().optional(),
   reason: z.string().optional(),
 });
-const counterSchema = z.object({ last: z.number().int() });
 const visibilityKey = (runId: number) =>
   `${runKeys(runId).commit.replace('/commit.json', '')}/visibility.json`;
 const partKey = (version: number, part: number) =>
@@ -178,8 +178,7 @@ export async function refreshCurrentView(
   committed?: { runId: number; rows: RowLines },
 ): Promise<CurrentViewManifest | null> {
   const previous = await readManifest(store);
-  const last =
-    upToRunId ?? (await readDocument(store, RUN_ID_COUNTER, counterSchema))?.value.last ?? 0;
+  const last = upToRunId ?? (await readNumber(store, RUN_ID_COUNTER));
   const through = previous?.throughRunId ?? 0;
   if (last <= through) return previous;
   const newer: RowLines[] = [];
@@ -224,7 +223,7 @@ export async function rebuildCurrentView(
   clock: Clock,
 ): Promise<CurrentViewManifest> {
   const previous = await readManifest(store);
-  const last = (await readDocument(store, RUN_ID_COUNTER, counterSchema))?.value.last ?? 0;
+  const last = await readNumber(store, RUN_ID_COUNTER);
   const newestFirst: RowLines[] = [];
   let through = 0;
   for (let runId = 1; runId <= last; runId++) {

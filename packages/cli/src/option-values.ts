@@ -11,6 +11,17 @@ export function wholeNumber(option: string, text: string, min = 1): number {
   return n;
 }
 
+/** A RUN_ID argument or option. */
+export const runId = (text: string) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `a run id is a positive whole number (got ${text})`,
+    );
+  return n;
+};
+
 /** `--if-version N`: the version a change is based on (absent: unconditional). */
 export const ifVersion = (text?: string) =>
   text === undefined ? undefined : wholeNumber('--if-version', text);

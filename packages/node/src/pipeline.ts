@@ -56,16 +56,17 @@ export interface PipelineRunResult {
   warnings: string[];
 }
 
-/** Reads a color file (xlsx or CSV) and hashes its bytes (for the unchanged-source guard). */
+/**
+ * Reads a color file (xlsx or CSV) through the parser, with its bytes and their hash (for the
+ * unchanged-source guard and duplicate uploads).
+ */
 export async function readSourceFile(
   file: string,
   limits: NodeConfig['uploadLimits'],
-): Promise<{ parsed: ColorFile; contentHash: string }> {
+): Promise<{ parsed: ColorFile; bytes: Uint8Array; contentHash: string }> {
   const parsed = await readColorFile(file, { limits });
-  const contentHash = createHash('sha256')
-    .update(await readFile(file))
-    .digest('hex');
-  return { parsed, contentHash };
+  const bytes = await readFile(file);
+  return { parsed, bytes, contentHash: createHash('sha256').update(bytes).digest('hex') };
 }
 
 /**

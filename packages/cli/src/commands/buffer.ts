@@ -1,5 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import {
   addUpload,
@@ -9,7 +8,7 @@ import {
   listUploads,
   type UploadView,
 } from '@market-pulse/core';
-import { readColorFile, systemClock } from '@market-pulse/node';
+import { readSourceFile, systemClock } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { openDataFolder } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
@@ -46,14 +45,13 @@ export function registerBuffer(program: Command, io: CliIO, exit: (code: number)
       ) => {
         const f = await folder(options.dataDir);
         const path = resolve(io.cwd, file);
-        const parsed = await readColorFile(path, { limits: f.config.uploadLimits });
-        const bytes = await readFile(path);
+        const { parsed, bytes, contentHash } = await readSourceFile(path, f.config.uploadLimits);
         const upload = await addUpload(
           { store: f.store, clock: systemClock, ids: { nextId: () => randomUUID() } },
           {
             fileName: basename(path),
             bytes,
-            contentHash: createHash('sha256').update(bytes).digest('hex'),
+            contentHash,
             parsed,
             acceptValidRows: options.acceptValidRows ?? false,
             force: options.force ?? false,

@@ -4,6 +4,7 @@ import { type ExportSelection, exportSelection, refreshExports } from '@market-p
 import type { Command } from 'commander';
 import { openDataFolder } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
+import { runId } from '../option-values.js';
 
 export function registerExport(program: Command, io: CliIO, exit: (code: number) => void): void {
   program
@@ -30,7 +31,7 @@ export function registerExport(program: Command, io: CliIO, exit: (code: number)
       }) => {
         const f = await openDataFolder(io, { dataDir: o.dataDir, create: false });
         let selection: ExportSelection | undefined;
-        if (o.run !== undefined) selection = { run: Number(o.run) };
+        if (o.run !== undefined) selection = { run: runId(o.run) };
         else if (o.date !== undefined) selection = { date: o.date };
         else if (o.from !== undefined || o.to !== undefined) {
           if (!o.from || !o.to)

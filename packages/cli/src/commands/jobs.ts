@@ -18,6 +18,7 @@ import {
   setJobActive,
   updateJob,
   updateScheduleSettings,
+  WEEK,
 } from '@market-pulse/core';
 import { systemClock } from '@market-pulse/node';
 import type { Command } from 'commander';
@@ -43,18 +44,19 @@ interface JobOptions {
   json?: boolean;
 }
 
-const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
+type Day = (typeof WEEK)[number];
+const WEEKDAYS: readonly Day[] = WEEK;
 
 /** `MON-FRI`, `MON,WED,FRI`, `weekdays`, `daily` → day names. */
-function daysOf(text: string): string[] {
+function daysOf(text: string): Day[] {
   const lower = text.trim().toLowerCase();
-  if (lower === 'daily' || lower === 'every day') return WEEKDAYS;
+  if (lower === 'daily' || lower === 'every day') return [...WEEKDAYS];
   if (lower === 'weekdays') return WEEKDAYS.slice(0, 5);
-  const days: string[] = [];
+  const days: Day[] = [];
   for (const part of text.toUpperCase().split(',')) {
     const [from, to] = part.trim().split('-') as [string, string | undefined];
-    const a = WEEKDAYS.indexOf(from);
-    const b = to === undefined ? a : WEEKDAYS.indexOf(to);
+    const a = WEEKDAYS.indexOf(from as Day);
+    const b = to === undefined ? a : WEEKDAYS.indexOf(to as Day);
     if (a < 0 || b < 0 || b < a)
       throw new MarketPulseError(
         'VALIDATION_ERROR',
@@ -136,17 +138,15 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
     .action(async (o: { dataDir?: string; json?: boolean }) => {
       const list = await listJobs((await folder(o.dataDir)).store);
       const now = systemClock.now().getTime();
-      const rows = list.map((job) => {
-        const next = nextOf(job, now);
-        return {
-          ...job,
-          deskForm: deskFormOf(job.cron),
-          next: next === undefined ? null : new Date(next).toISOString(),
-        };
-      });
+      const listed = list.map((job) => ({ job, next: nextOf(job, now) }));
+      const rows = listed.map(({ job, next }) => ({
+        ...job,
+        deskForm: deskFormOf(job.cron),
+        next: next === undefined ? null : new Date(next).toISOString(),
+      }));
       output(io, o.json, rows, () =>
         list.length
-          ? list.map((job) => describeJob(job, nextOf(job, now))).join('\n')
+          ? listed.map(({ job, next }) => describeJob(job, next)).join('\n')
           : 'no jobs yet (add one with "market-pulse jobs add")',
       );
       exit(0);
@@ -221,7 +221,8 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
         const { f, deps: d } = await deps(o.dataDir);
         const current = await getJob(f.store, id);
         const active = o.on ? true : o.off ? false : !current.active;
-        const job = await setJobActive(d, id, active, ifVersion(o.ifVersion));
+        // The flip is decided on what we read: refuse it if the job changed since.
+        const job = await setJobActive(d, id, active, ifVersion(o.ifVersion) ?? current.version);
         output(
           io,
           o.json,
@@ -429,9 +430,9 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
           change.deadMan = {
             by,
             timezone: o.deadManTz ?? settings.deadMan?.timezone ?? f.config.businessTimeZone,
-            days: (o.deadManDays
+            days: o.deadManDays
               ? daysOf(o.deadManDays)
-              : (settings.deadMan?.days ?? WEEKDAYS.slice(0, 5))) as never,
+              : (settings.deadMan?.days ?? WEEKDAYS.slice(0, 5)),
           };
         }
         if (Object.keys(change).length > 0)

@@ -10,17 +10,8 @@ import { exportSelection, refreshExports, systemClock } from '@market-pulse/node
 import type { Command } from 'commander';
 import { openDataFolder } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
+import { runId, wholeNumber } from '../option-values.js';
 import { describeRun } from '../summary.js';
-
-const runId = (text: string) => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new MarketPulseError(
-      'VALIDATION_ERROR',
-      `a run id is a positive whole number (got ${text})`,
-    );
-  return n;
-};
 
 export function registerRuns(program: Command, io: CliIO, exit: (code: number) => void): void {
   const runs = program
@@ -34,7 +25,9 @@ export function registerRuns(program: Command, io: CliIO, exit: (code: number) =
     .option('--data-dir <dir>')
     .option('--json', 'print JSON')
     .action(async (o: { limit: string; dataDir?: string; json?: boolean }) => {
-      const all = await listRuns((await folder(o.dataDir)).store, { limit: Number(o.limit) || 50 });
+      const all = await listRuns((await folder(o.dataDir)).store, {
+        limit: wholeNumber('--limit', o.limit),
+      });
       output(io, o.json, all, () =>
         all.length
           ? all

@@ -11,12 +11,13 @@ import {
   nextRun,
   PIPELINE_LEASE,
   readCurrentView,
+  readManifest,
   readScheduleSettings,
   type StoredRow,
 } from '@market-pulse/core';
 import { systemClock, writeTemplateCsv, writeTemplateXlsx } from '@market-pulse/node';
 import type { Command } from 'commander';
-import { configOf, openDataFolder } from '../data-folder.js';
+import { openDataFolder } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 
 export function registerTemplateSearchStatus(
@@ -95,11 +96,11 @@ export function registerTemplateSearchStatus(
     .option('--data-dir <dir>')
     .option('--json', 'print JSON')
     .action(async (o: { dataDir?: string; json?: boolean }) => {
-      const config = configOf(io, o.dataDir);
       const f = await openDataFolder(io, { dataDir: o.dataDir, create: false });
+      const config = f.config;
       const runs = await listRuns(f.store, { limit: 5 });
       const pending = (await listUploads(f.store)).filter((u) => u.status.state === 'pending');
-      const { manifest } = await readCurrentView(f.store);
+      const manifest = await readManifest(f.store); // not the rows: status stays cheap
       const lease = await createLeases({
         store: f.store,
         clock: systemClock,

@@ -12,7 +12,7 @@ export const deskFormSchema = z.object({
 export type DeskForm = z.infer<typeof deskFormSchema>;
 
 /** Monday first, as a desk reads a week; the index + 1 is cron's number (SUN = 7 → 0). */
-const WEEK = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
+export const WEEK = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
 
 /**
  * The crontab of a desk form: `{ time: '18:30', days: ['MON', …, 'FRI'] }` → `30 18 * * MON-FRI`

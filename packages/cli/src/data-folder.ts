@@ -1,12 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  localDateAt,
-  MarketPulseError,
-  type ObjectStore,
-  type RunDependencies,
-} from '@market-pulse/core';
+import { localDateAt, MarketPulseError, type ObjectStore } from '@market-pulse/core';
 import {
   createFileStore,
   createPipeline,
@@ -50,18 +44,6 @@ export async function openDataFolder(
   const exportsDir = join(dir, 'exports');
   if (options.create) await mkdir(exportsDir, { recursive: true });
   return { config, dir, exportsDir, store: createFileStore({ dir: join(dir, 'store') }) };
-}
-
-/** The ports a run needs in this process. */
-export function runDependencies(io: CliIO, folder: DataFolder): RunDependencies {
-  return {
-    store: folder.store,
-    clock: systemClock,
-    ids: { nextId: () => randomUUID() },
-    probe: createProcessProbe(),
-    failpoints: failpointsFromEnv(io.env.MP_FAILPOINT, { write: (t) => io.stderr(t) }),
-    leaseTtlMs: folder.config.lease.ttlSeconds * 1000,
-  };
 }
 
 /** The automation run of this process: source + pending uploads → run service → exports. */

@@ -44,6 +44,8 @@ export interface PipelineRunRequest {
   onStarted?: (runId: number) => Promise<void>;
   /** The source file; default: the configured `MP_SOURCE`. */
   source?: string;
+  /** Take the pending uploads too (default true; the demo processes its sample alone). */
+  includePendingUploads?: boolean;
   /** Called as the run moves on: `processing`, then `writing exports`. */
   onStep?: (step: 'processing' | 'writing exports') => void;
 }
@@ -78,7 +80,10 @@ export function createPipeline(options: PipelineOptions) {
   const { store, config, exportsDir } = options;
   const clock = options.clock ?? systemClock;
 
-  async function gatherInputs(source: string | undefined): Promise<RunInput[]> {
+  async function gatherInputs(
+    source: string | undefined,
+    includePendingUploads: boolean,
+  ): Promise<RunInput[]> {
     const inputs: RunInput[] = [];
     if (source) {
       const { parsed, contentHash } = await readSourceFile(
@@ -94,7 +99,7 @@ export function createPipeline(options: PipelineOptions) {
         contentHash,
       });
     }
-    inputs.push(...(await pendingUploadInputs(store)));
+    if (includePendingUploads) inputs.push(...(await pendingUploadInputs(store)));
     if (inputs.length === 0) {
       throw new MarketPulseError(
         'VALIDATION_ERROR',
@@ -105,7 +110,10 @@ export function createPipeline(options: PipelineOptions) {
   }
 
   async function run(request: PipelineRunRequest): Promise<PipelineRunResult> {
-    const inputs = await gatherInputs(request.source ?? config.source);
+    const inputs = await gatherInputs(
+      request.source ?? config.source,
+      request.includePendingUploads ?? true,
+    );
     request.onStep?.('processing');
     const record = await runAutomation(
       {

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createDocument,
@@ -6,23 +7,22 @@ import {
   isMarketPulseError,
   listRules,
   MarketPulseError,
-  runAutomation,
+  RULES_DOCUMENT,
 } from '@market-pulse/core';
 import { generateColors, REALISTIC_RULES } from '@market-pulse/core/sample';
-import { columnKinds, OUTPUT_WORKBOOK, refreshExports, writeXlsxFile } from '@market-pulse/node';
+import { columnKinds, OUTPUT_WORKBOOK, writeXlsxFile } from '@market-pulse/node';
 import type { Command } from 'commander';
-import { businessDateNow, openDataFolder, runDependencies } from '../data-folder.js';
+import { businessDateNow, openDataFolder, pipelineOf } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 import { createProgress } from '../progress.js';
 import { describeRun } from '../summary.js';
-import { readSource } from './run.js';
 
 async function ensureRulesDocument(
   store: Awaited<ReturnType<typeof openDataFolder>>['store'],
   rules: unknown[] = [],
 ): Promise<void> {
   try {
-    await createDocument(store, 'config/rules.json', { rules });
+    await createDocument(store, RULES_DOCUMENT, { rules });
   } catch (err) {
     if (!isMarketPulseError(err, 'CONFLICT')) throw err; // already initialised
   }
@@ -75,7 +75,6 @@ export function registerInitAndDemo(
       ]);
       const businessDate = businessDateNow(folder.config.businessTimeZone);
       const samplePath = join(folder.dir, 'samples', `colors-${businessDate}.xlsx`);
-      const { mkdir } = await import('node:fs/promises');
       await mkdir(join(folder.dir, 'samples'), { recursive: true });
       await writeXlsxFile(
         samplePath,
@@ -87,27 +86,13 @@ export function registerInitAndDemo(
       );
       progress.step('reading');
       await ensureRulesDocument(folder.store, [...REALISTIC_RULES]);
-      const { parsed, contentHash } = await readSource(io, samplePath, folder.config.uploadLimits);
-      progress.step('processing');
-      const record = await runAutomation(runDependencies(io, folder), {
+      // The one automation pipeline, on the sample alone (pending uploads stay pending).
+      const { record, exports, warnings } = await pipelineOf(io, folder).run({
         trigger: 'cli',
-        businessDate,
-        inputs: [
-          {
-            origin: 'source',
-            processingType: 'AUTOMATED',
-            records: parsed.records,
-            rowErrors: parsed.errors,
-            contentHash,
-          },
-        ],
-        rankDateField: folder.config.rankDateField,
+        source: samplePath,
+        includePendingUploads: false,
+        onStep: (step) => progress.step(step),
       });
-      progress.step('writing exports');
-      const exported =
-        record.status === 'success'
-          ? await refreshExports(folder.store, folder.exportsDir)
-          : { files: [] };
       progress.done();
       const names = new Map((await listRules(folder.store)).map((r) => [r.id, r.name]));
       const workbook = join(folder.exportsDir, OUTPUT_WORKBOOK);
@@ -117,7 +102,7 @@ export function registerInitAndDemo(
         {
           run: record,
           sample: samplePath,
-          exports: exported.files.map((f) => join(folder.exportsDir, f)),
+          exports,
           outputWorkbook: workbook,
         },
         () =>
@@ -125,7 +110,8 @@ export function registerInitAndDemo(
             record,
             [
               `  sample input: ${samplePath}`,
-              `  files: ${exported.files.length} in ${folder.exportsDir}`,
+              `  files: ${exports.length} in ${folder.exportsDir}`,
+              ...warnings.map((w) => `  warning: ${w}`),
               `  open the output workbook: ${workbook}`,
             ],
             names,

@@ -3,7 +3,7 @@
  * of it (every row's values touched, nothing kept), alternating in one process so that machine
  * noise hits both alike. Prints one JSON object per round.
  *
- *   node --expose-gc --import tsx bench/read.bench.ts [--rows N] [--rounds N]
+ *   pnpm build && TSX_TSCONFIG_PATH=tsconfig.build.json node --expose-gc --import tsx bench/read.bench.ts [--rows N] [--rounds N]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,9 +11,7 @@ import { join } from 'node:path';
 import { DEFAULT_COLUMNS, defaultColumnConfig } from '@market-pulse/core';
 import { generateColors } from '@market-pulse/core/sample';
 import ExcelJS from 'exceljs';
-import { columnKinds } from '../src/spreadsheets/export-cells.js';
-import { readColorFile } from '../src/spreadsheets/read-color-file.js';
-import { writeXlsxFile } from '../src/spreadsheets/write-files.js';
+import { columnKinds, readColorFile, writeXlsxFile } from '@market-pulse/node';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) =>

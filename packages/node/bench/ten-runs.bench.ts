@@ -8,9 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAutomation } from '@market-pulse/core';
 import { generateColors, REALISTIC_RULES } from '@market-pulse/core/sample';
-import { refreshExports } from '../src/exports/write-exports.js';
-import { createFileStore } from '../src/file-store.js';
-import { systemClock } from '../src/system-clock.js';
+import { createFileStore, refreshExports, systemClock } from '@market-pulse/node';
 
 const dir = await mkdtemp(join(tmpdir(), 'mp-ten-'));
 try {

@@ -16,7 +16,7 @@ import {
   runAutomation,
 } from '@market-pulse/core';
 import type { NodeConfig } from './config.js';
-import { refreshExports } from './exports/write-exports.js';
+import { type RefreshExportsOptions, refreshExports } from './exports/write-exports.js';
 import { type ColorFile, readColorFile } from './spreadsheets/read-color-file.js';
 import { systemClock } from './system-clock.js';
 
@@ -32,6 +32,8 @@ export interface PipelineOptions {
   failpoints?: Failpoints;
   /** Parser notices and other remarks meant for a person. */
   onNotice?: (message: string) => void;
+  /** How the standing exports are written (e.g. `{ workerMinRows: Infinity }` on one core). */
+  exportOptions?: RefreshExportsOptions;
 }
 
 export interface PipelineRunRequest {
@@ -109,13 +111,14 @@ export function createPipeline(options: PipelineOptions) {
     return inputs;
   }
 
-  async function run(request: PipelineRunRequest): Promise<PipelineRunResult> {
+  /** Reads the inputs and runs them; the parsed inputs are garbage once it returns. */
+  async function readAndRun(request: PipelineRunRequest): Promise<RunRecord> {
     const inputs = await gatherInputs(
       request.source ?? config.source,
       request.includePendingUploads ?? true,
     );
     request.onStep?.('processing');
-    const record = await runAutomation(
+    return runAutomation(
       {
         store,
         clock,
@@ -136,12 +139,18 @@ export function createPipeline(options: PipelineOptions) {
         rankDateField: config.rankDateField,
       },
     );
+  }
+
+  async function run(request: PipelineRunRequest): Promise<PipelineRunResult> {
+    // The inputs (a source's records can be a million objects) are not kept alive while the
+    // exports are written: they would make every garbage collection of the export writers slower.
+    const record = await readAndRun(request);
     const warnings: string[] = [];
     let exports: string[] = [];
     if (record.status === 'success') {
       request.onStep?.('writing exports');
       try {
-        exports = (await refreshExports(store, exportsDir)).files.map((f) =>
+        exports = (await refreshExports(store, exportsDir, options.exportOptions)).files.map((f) =>
           resolve(exportsDir, f),
         );
       } catch (err) {

@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // The worker thread entry is built next to the bundle (see `runWorker`).
-  entry: { index: 'src/index.ts', 'sector-files.worker': 'src/exports/sector-files.worker.ts' },
+  // The worker thread entry is built next to the bundle (see `startTaskWorker`).
+  entry: { index: 'src/index.ts', 'standing-files.worker': 'src/exports/standing-files.worker.ts' },
   format: ['esm'],
   dts: { entry: { index: 'src/index.ts' } },
   clean: true,

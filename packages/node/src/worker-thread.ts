@@ -2,31 +2,57 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
+/** A worker thread that takes tasks one at a time; see {@link startTaskWorker}. */
+export interface TaskWorker<Task, Result> {
+  /**
+   * Hands the worker a task; resolves with its answer. Rejects with the error that ended the
+   * worker (then and for every later task), or when it exits without answering.
+   */
+  run(task: Task): Promise<Result>;
+  /** Terminates the worker. */
+  close(): Promise<void>;
+}
+
 /**
- * Runs a worker script once: resolves with the first message it posts, rejects with the error that
- * ended it (or when it exits without a result), and always leaves the worker terminated.
+ * Starts a worker script that answers each message it receives with one message. Tasks handed
+ * over while one is running wait their turn (the caller awaits each `run`).
  *
  * `script` names the built `.js` module. When it does not exist (the sources run under vitest or
  * tsx) its `.ts` sibling is started through tsx, which worker threads do not inherit.
  */
-export async function runWorker<T>(script: URL, workerData: unknown): Promise<T> {
+export function startTaskWorker<Task, Result>(
+  script: URL,
+  workerData: unknown,
+): TaskWorker<Task, Result> {
   const worker = existsSync(script)
     ? new Worker(script, { workerData })
     : new Worker(throughTsx(new URL(script.href.replace(/\.js$/, '.ts'))), {
         eval: true,
         workerData,
       });
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) =>
-        reject(new Error(`worker ${fileURLToPath(script)} exited (${code}) without a result`)),
-      );
-    });
-  } finally {
-    await worker.terminate();
-  }
+  const waiting: { resolve: (result: Result) => void; reject: (err: unknown) => void }[] = [];
+  let ended: unknown;
+  const end = (err: unknown) => {
+    ended ??= err;
+    for (const task of waiting.splice(0)) task.reject(ended);
+  };
+  worker.on('message', (result: Result) => waiting.shift()?.resolve(result));
+  worker.once('error', end);
+  worker.once('exit', (code) =>
+    end(new Error(`worker ${fileURLToPath(script)} exited (${code}) without a result`)),
+  );
+  return {
+    run(task) {
+      if (ended !== undefined) return Promise.reject(ended);
+      return new Promise<Result>((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        worker.postMessage(task);
+      });
+    },
+    async close() {
+      await worker.terminate();
+    },
+  };
 }
 
 /**

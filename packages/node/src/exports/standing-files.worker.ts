@@ -1,6 +1,11 @@
-// Worker thread entry (see `writeSectorFilesInWorker`): writes the per-sector files of one job and
-// posts their names. A failure ends the worker with that error, which the caller rethrows.
+// Worker thread entry (see `refreshExports`): writes the standing files it is handed, one message
+// per file, and answers each when it is in place. A failure ends the worker with that error, which
+// the caller rethrows.
 import { parentPort, workerData } from 'node:worker_threads';
-import { type SectorFilesJob, writeSectorFiles } from './sector-files.js';
+import { type StandingFile, type StandingSetJob, standingFileWriter } from './standing-files.js';
 
-parentPort?.postMessage(await writeSectorFiles(workerData as SectorFilesJob));
+const write = standingFileWriter(workerData as StandingSetJob);
+parentPort?.on('message', async (file: StandingFile) => {
+  await write(file);
+  parentPort?.postMessage(null);
+});

@@ -144,8 +144,8 @@ describe('per-sector files on a worker thread', () => {
 
   it('writes the same files as on the calling thread', async () => {
     const store = await committedStore('same-store');
-    const here = await refreshExports(store, join(dir, 'here'), { sectorWorkerMinRows: Infinity });
-    const there = await refreshExports(store, join(dir, 'there'), { sectorWorkerMinRows: 0 });
+    const here = await refreshExports(store, join(dir, 'here'), { workerMinRows: Infinity });
+    const there = await refreshExports(store, join(dir, 'there'), { workerMinRows: 0 });
     expect(there.files).toEqual(here.files);
     expect(here.files.length).toBeGreaterThan(3);
     for (const file of here.files) {
@@ -160,16 +160,19 @@ describe('per-sector files on a worker thread', () => {
     }
   }, 20_000);
 
-  it("fails refreshExports with the worker's error, after both halves stopped writing", async () => {
+  it("fails refreshExports with the worker's error, after both threads stopped writing", async () => {
     const store = await committedStore('failing-store');
     const exportsDir = join(dir, 'failing');
     const { rows } = await readCurrentView(store);
-    const sector = String(rows[0]?.SECTOR);
-    // A folder where a sector's CSV goes: the worker's rename into place fails.
-    await mkdir(join(exportsDir, `Processed_Colors_${sector}.csv`), { recursive: true });
-    await expect(
-      refreshExports(store, exportsDir, { sectorWorkerMinRows: 0 }),
-    ).rejects.toMatchObject({ code: 'EISDIR' });
+    const sizes = new Map<string, number>();
+    for (const row of rows) sizes.set(String(row.SECTOR), (sizes.get(String(row.SECTOR)) ?? 0) + 1);
+    const [biggest] = [...sizes].sort((a, b) => b[1] - a[1])[0] ?? [];
+    // A folder where the biggest sector's xlsx goes (the second biggest file: the worker's first,
+    // while this thread writes the output workbook): the worker's rename into place fails.
+    await mkdir(join(exportsDir, `Processed_Colors_${biggest}.xlsx`), { recursive: true });
+    await expect(refreshExports(store, exportsDir, { workerMinRows: 0 })).rejects.toMatchObject({
+      code: 'EISDIR',
+    });
     const left = await readdir(exportsDir);
     expect(left.filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(left).toContain(OUTPUT_WORKBOOK);

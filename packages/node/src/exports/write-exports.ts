@@ -17,12 +17,18 @@ import {
 import { isProcessAlive } from '../process-probe.js';
 import { columnKinds } from '../spreadsheets/export-cells.js';
 import { writeCsvFile, writeXlsxFile } from '../spreadsheets/write-files.js';
-import { runWorker } from '../worker-thread.js';
-import { type SectorFilesJob, writeSectorFiles } from './sector-files.js';
+import { startTaskWorker } from '../worker-thread.js';
+import {
+  OUTPUT_WORKBOOK,
+  planStandingSet,
+  type StandingFile,
+  type StandingSetJob,
+  standingFileWriter,
+} from './standing-files.js';
+
+export { OUTPUT_WORKBOOK };
 
 type Row = Readonly<Record<string, RecordValue | undefined>>;
-
-export const OUTPUT_WORKBOOK = 'Processed_Colors_Output.xlsx';
 
 export interface ExportResult {
   /** Files written, relative to the exports folder. */
@@ -35,17 +41,21 @@ export interface ExportResult {
 export interface RefreshExportsOptions {
   config?: ColumnConfig;
   /**
-   * Views of at least this many rows write their per-sector files on a worker thread while this
-   * thread writes the output workbook (default 20,000). Below it, starting a worker (loading
-   * exceljs again, ~1 s of CPU) costs more than it saves; `Infinity` never uses one (a machine
-   * without a second core to spare), `0` always does.
+   * Views of at least this many rows share their files with a worker thread (default 20,000).
+   * Below it, starting a worker (loading exceljs again, ~1 s of CPU) costs more than it saves;
+   * `Infinity` never uses one (a machine without a second core to spare), `0` always does.
    */
-  sectorWorkerMinRows?: number;
+  workerMinRows?: number;
 }
 
 /** The built worker sits next to the bundle (`dist/`), its source next to this module. */
-const SECTOR_FILES_WORKER = new URL('./sector-files.worker.js', import.meta.url);
+const STANDING_FILES_WORKER = new URL('./standing-files.worker.js', import.meta.url);
 
+/**
+ * Writes the standing files, the biggest first, on this thread and (for big views) a worker
+ * thread, each taking the next file when it is free: exceljs is CPU-bound, so on two cores the
+ * halves overlap, and taking files as they come keeps both busy whatever the sectors' sizes.
+ */
 async function writeStandingSet(
   dir: string,
   rows: StoredRow[],
@@ -53,29 +63,37 @@ async function writeStandingSet(
   workerMinRows: number,
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const columns = exportColumnsOf(config, rows);
-  const kinds = columnKinds(config);
-  const job: SectorFilesJob = { dir, rows: rows as Row[], columns, kinds };
-  // exceljs is CPU-bound and the two halves cost about the same: on two cores, they overlap.
-  const sectors =
+  const job: StandingSetJob = {
+    dir,
+    rows: rows as Row[],
+    columns: exportColumnsOf(config, rows),
+    kinds: columnKinds(config),
+  };
+  const planned = planStandingSet(job.rows);
+  const queue = [...planned].sort((a, b) => b.cost - a.cost);
+  let next = 0;
+  let failed = false;
+  const drain = async (write: (file: StandingFile) => Promise<unknown>) => {
+    try {
+      for (let item = queue[next++]; item && !failed; item = queue[next++]) await write(item.file);
+    } catch (err) {
+      failed = true; // the other thread finishes its file and stops
+      throw err;
+    }
+  };
+  const worker =
     rows.length >= workerMinRows
-      ? runWorker<string[]>(SECTOR_FILES_WORKER, job)
-      : Promise.resolve().then(() => writeSectorFiles(job));
-  const [sectorFiles, output] = await Promise.allSettled([
-    sectors,
-    writeXlsxFile(
-      join(dir, OUTPUT_WORKBOOK),
-      [
-        { name: 'Colors', rows: rows as Row[] },
-        { name: 'Parents', rows: rows.filter((r) => r.IS_PARENT) as Row[] },
-      ],
-      { columns, kinds },
-    ),
+      ? startTaskWorker<StandingFile, null>(STANDING_FILES_WORKER, job)
+      : undefined;
+  // This thread takes the first (biggest) file at once, while the worker starts.
+  const drained = await Promise.allSettled([
+    drain(standingFileWriter(job)),
+    ...(worker ? [drain((file) => worker.run(file))] : []),
   ]);
+  await worker?.close();
   // Both settled: nothing is still writing when the caller sees an error.
-  if (output.status === 'rejected') throw output.reason;
-  if (sectorFiles.status === 'rejected') throw sectorFiles.reason;
-  return [OUTPUT_WORKBOOK, ...sectorFiles.value];
+  for (const outcome of drained) if (outcome.status === 'rejected') throw outcome.reason;
+  return planned.map((p) => p.name);
 }
 
 /**
@@ -94,7 +112,7 @@ export async function refreshExports(
     dir,
     rows,
     options.config ?? defaultColumnConfig,
-    options.sectorWorkerMinRows ?? 20_000,
+    options.workerMinRows ?? 20_000,
   );
   const keep = new Set(files);
   for (const name of await readdir(dir)) {

@@ -74,9 +74,14 @@ describe('MESSAGE_ID 17734228894978519', () => {
   it('survives exactly through a CSV source, a run, every export and a dry-run jsonl', async () => {
     const cwd = await workspace();
     await writeFile(join(cwd, 'colors.csv'), csvOf());
-    expect((await cli(cwd, ['run', '--source', 'colors.csv'])).code).toBe(0);
+    // Per-sector files in both formats, so that every kind of export is read back.
+    const env = { MP_SECTOR_EXPORT_FORMATS: 'xlsx,csv' };
+    expect((await cli(cwd, ['run', '--source', 'colors.csv'], env)).code).toBe(0);
     const exportsDir = join(cwd, 'market-pulse-data', 'exports');
-    for (const file of (await snapshot(exportsDir)).map((f) => f.split(' ')[0] as string)) {
+    const files = (await snapshot(exportsDir)).map((f) => f.split(' ')[0] as string);
+    expect(files.some((f) => /^processed_colors\/.+\.xlsx$/.test(f))).toBe(true);
+    expect(files.some((f) => /^processed_colors\/.+\.csv$/.test(f))).toBe(true);
+    for (const file of files) {
       const { records } = await readColorFile(join(exportsDir, file));
       if (records.some((r) => r.MESSAGE_ID.startsWith('177342288949785')))
         expect(records.map((r) => r.MESSAGE_ID)).toContain(ID);

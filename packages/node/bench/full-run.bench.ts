@@ -6,6 +6,7 @@
  * export worker thread then loads its bundle, not the sources through tsx (~3 s more).
  *
  *   pnpm --filter @market-pulse/node bench [--rows N] [--rounds N] [--worker-min-rows N]
+ *     [--sector-formats csv|xlsx|xlsx,csv]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,9 @@ const rounds = Number(args[args.indexOf('--rounds') + 1] ?? 3) || 3;
 // `--worker-min-rows Infinity` writes every export file on the main thread.
 const workerFlag = args.indexOf('--worker-min-rows');
 const workerMinRows = workerFlag >= 0 ? Number(args[workerFlag + 1]) : undefined;
+// `--sector-formats xlsx,csv`: the per-sector files' formats (MP_SECTOR_EXPORT_FORMATS; default csv).
+const formatsFlag = args.indexOf('--sector-formats');
+const sectorFormats = formatsFlag >= 0 ? args[formatsFlag + 1] : undefined;
 const dir = await mkdtemp(join(tmpdir(), 'mp-bench-'));
 const report = (name: string, ms: number, extra: Record<string, unknown> = {}) =>
   console.log(
@@ -95,7 +99,7 @@ try {
     const pipeline = createPipeline({
       store,
       clock: onBusinessDate,
-      config: loadConfig({}, { MP_DATA_DIR: dataDir }),
+      config: loadConfig({}, { MP_DATA_DIR: dataDir, MP_SECTOR_EXPORT_FORMATS: sectorFormats }),
       exportsDir: join(dataDir, 'exports'),
       cwd: dir,
       ...(workerMinRows !== undefined ? { exportOptions: { workerMinRows } } : {}),
@@ -165,6 +169,7 @@ try {
       ratios,
       medianRatio: sorted[Math.floor(sorted.length / 2)],
       target: 1.5,
+      sectorFormats: sectorFormats ?? 'csv (default)',
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     }),
   );

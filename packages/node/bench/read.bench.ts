@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_COLUMNS, defaultColumnConfig } from '@market-pulse/core';
 import { generateColors } from '@market-pulse/core/sample';
-import ExcelJS from 'exceljs';
 import { columnKinds, readColorFile, writeXlsxFile } from '@market-pulse/node';
+import ExcelJS from 'exceljs';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) =>

@@ -10,7 +10,20 @@ describe('loadConfig', () => {
       uploadLimits: { maxBytes: 52_428_800 },
       guards: { minSourceRows: 0, rejectUnchangedSource: false },
       lease: { ttlSeconds: 60, heartbeatSeconds: 15 },
+      sectorExportFormats: ['csv'],
     });
+  });
+
+  it('reads the per-sector export formats as a list: csv, xlsx or both', () => {
+    const formats = (value: string) =>
+      loadConfig({ MP_SECTOR_EXPORT_FORMATS: value }).sectorExportFormats;
+    expect(formats('xlsx')).toEqual(['xlsx']);
+    expect(formats(' XLSX , csv ')).toEqual(['xlsx', 'csv']);
+    expect(() => formats('pdf')).toThrow(
+      /MP_SECTOR_EXPORT_FORMATS="pdf": expected csv, xlsx or both \(xlsx,csv\)/,
+    );
+    expect(() => formats('csv,')).toThrow(/MP_SECTOR_EXPORT_FORMATS/);
+    expect(() => formats('csv,csv')).toThrow(/a format is listed twice/);
   });
 
   it('reads MP_* variables; overrides (CLI flags) win; empty counts as unset', () => {

@@ -1,8 +1,19 @@
 import { MarketPulseError, timeZoneSchema } from '@market-pulse/core';
 import { z } from 'zod';
+import { DEFAULT_SECTOR_FORMATS, type SectorFormat } from './exports/standing-files.js';
 import { DEFAULT_SPREADSHEET_LIMITS } from './spreadsheets/upload-safety.js';
 
 const positiveInt = z.coerce.number().int().positive();
+
+/** `csv`, `xlsx` or both (`xlsx,csv`): the formats of the per-sector export files. */
+const sectorFormats = z
+  .string()
+  .transform((list) => list.split(',').map((format) => format.trim().toLowerCase()))
+  .pipe(
+    z
+      .array(z.enum(['csv', 'xlsx'], { error: 'expected csv, xlsx or both (xlsx,csv)' }))
+      .refine((formats) => new Set(formats).size === formats.length, 'a format is listed twice'),
+  );
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -24,6 +35,7 @@ const envSchema = z.object({
   MP_GUARD_MIN_SOURCE_ROWS: z.coerce.number().int().nonnegative().default(0),
   MP_GUARD_REJECT_UNCHANGED_SOURCE: flag.default(false),
   MP_GUARD_MAX_QUOTE_AGE_DAYS: positiveInt.optional(),
+  MP_SECTOR_EXPORT_FORMATS: sectorFormats.default([...DEFAULT_SECTOR_FORMATS]),
   MP_LEASE_TTL_SECONDS: positiveInt.default(60),
   MP_HEARTBEAT_SECONDS: positiveInt.default(15),
 });
@@ -48,6 +60,8 @@ export interface NodeConfig {
     maxQuoteAgeDays: number | undefined;
   };
   lease: { ttlSeconds: number; heartbeatSeconds: number };
+  /** The formats of the per-sector export files. */
+  sectorExportFormats: readonly SectorFormat[];
 }
 
 /**
@@ -104,5 +118,6 @@ export function loadConfig(
       maxQuoteAgeDays: e.MP_GUARD_MAX_QUOTE_AGE_DAYS,
     },
     lease: { ttlSeconds: e.MP_LEASE_TTL_SECONDS, heartbeatSeconds: e.MP_HEARTBEAT_SECONDS },
+    sectorExportFormats: e.MP_SECTOR_EXPORT_FORMATS,
   };
 }

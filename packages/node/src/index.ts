@@ -9,12 +9,14 @@
 export { type EnvironmentVariables, loadConfig, type NodeConfig } from './config.js';
 export { failpointsFromEnv } from './env-failpoints.js';
 export {
+  DEFAULT_SECTOR_FORMATS,
   type ExportResult,
   type ExportSelection,
   exportSelection,
   OUTPUT_WORKBOOK,
   type RefreshExportsOptions,
   refreshExports,
+  type SectorFormat,
 } from './exports/write-exports.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
 export {

@@ -150,9 +150,12 @@ export function createPipeline(options: PipelineOptions) {
     if (record.status === 'success') {
       request.onStep?.('writing exports');
       try {
-        exports = (await refreshExports(store, exportsDir, options.exportOptions)).files.map((f) =>
-          resolve(exportsDir, f),
-        );
+        exports = (
+          await refreshExports(store, exportsDir, {
+            sectorFormats: config.sectorExportFormats,
+            ...options.exportOptions,
+          })
+        ).files.map((f) => resolve(exportsDir, f));
       } catch (err) {
         warnings.push(
           `exports not refreshed (${(err as Error).message}); the next run rebuilds them`,

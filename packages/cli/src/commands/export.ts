@@ -39,7 +39,9 @@ export function registerExport(program: Command, io: CliIO, exit: (code: number)
           selection = { from: o.from, to: o.to };
         }
         if (!selection) {
-          const result = await refreshExports(f.store, f.exportsDir);
+          const result = await refreshExports(f.store, f.exportsDir, {
+            sectorFormats: f.config.sectorExportFormats,
+          });
           output(
             io,
             o.json,

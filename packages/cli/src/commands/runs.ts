@@ -103,7 +103,9 @@ export function registerRuns(program: Command, io: CliIO, exit: (code: number) =
           record.id,
           hidden,
         );
-        await refreshExports(f.store, f.exportsDir);
+        await refreshExports(f.store, f.exportsDir, {
+          sectorFormats: f.config.sectorExportFormats,
+        });
         output(
           io,
           o.json,

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { RecordValue } from '@market-pulse/core';
 import type { ColumnKinds } from '../spreadsheets/export-cells.js';
 import { writeCsvFile, writeXlsxFile } from '../spreadsheets/write-files.js';
@@ -7,10 +8,15 @@ type Row = Readonly<Record<string, RecordValue | undefined>>;
 
 export const OUTPUT_WORKBOOK = 'Processed_Colors_Output.xlsx';
 
-/** One file of the standing exports: the output workbook, or one sector's xlsx or CSV. */
+export type SectorFormat = 'csv' | 'xlsx';
+
+/** The per-sector files' formats when none are configured (`MP_SECTOR_EXPORT_FORMATS`). */
+export const DEFAULT_SECTOR_FORMATS: readonly SectorFormat[] = ['csv'];
+
+/** One file of the standing exports: the output workbook, or one sector's file in one format. */
 export type StandingFile =
   | { kind: 'output' }
-  | { kind: 'sector'; sector: string; format: 'xlsx' | 'csv' };
+  | { kind: 'sector'; sector: string; format: SectorFormat };
 
 /** What writing the standing files needs; plain data, so it can cross to a worker thread. */
 export interface StandingSetJob {
@@ -23,7 +29,7 @@ export interface StandingSetJob {
 
 export interface PlannedFile {
   file: StandingFile;
-  /** File name in the exports folder. */
+  /** Path in the exports folder (`/`-separated). */
   name: string;
   /** Relative cost of writing it, to hand out the biggest files first. */
   cost: number;
@@ -32,9 +38,17 @@ export interface PlannedFile {
 /** Writing a CSV row costs about a third of an xlsx row (csv-stringify vs exceljs, measured). */
 const CSV_ROW_COST = 0.35;
 
-/** `Processed_Colors_<SECTOR>.<ext>`, the sector made safe for a file name. */
-export const sectorFile = (sector: string, ext: 'xlsx' | 'csv') =>
-  `Processed_Colors_${sector.replace(/[^A-Za-z0-9._-]+/g, '_')}.${ext}`;
+/** Where per-sector files go in the exports folder: the layout on S3 (SPEC §12). */
+export const SECTOR_FOLDER = 'processed_colors';
+
+/**
+ * `processed_colors/<SECTOR>/Processed_Colors_<SECTOR>.<ext>` (the S3 layout), the sector made
+ * safe for a file name.
+ */
+export function sectorFile(sector: string, format: SectorFormat): string {
+  const safe = sector.replace(/[^A-Za-z0-9._-]+/g, '_');
+  return `${SECTOR_FOLDER}/${safe}/Processed_Colors_${safe}.${format}`;
+}
 
 const isParent = (row: Row) => Boolean(row.IS_PARENT);
 
@@ -50,10 +64,13 @@ function rowsBySector(rows: readonly Row[]): Map<string, Row[]> {
 }
 
 /**
- * The standing files of a view, in listing order: the output workbook, then each sector's xlsx and
- * CSV in sector order.
+ * The standing files of a view, in listing order: the output workbook, then each sector's files
+ * (in the given formats) in sector order.
  */
-export function planStandingSet(rows: readonly Row[]): PlannedFile[] {
+export function planStandingSet(
+  rows: readonly Row[],
+  sectorFormats: readonly SectorFormat[],
+): PlannedFile[] {
   let parents = 0;
   for (const row of rows) if (isParent(row)) parents++;
   const planned: PlannedFile[] = [
@@ -61,18 +78,13 @@ export function planStandingSet(rows: readonly Row[]): PlannedFile[] {
   ];
   const sectors = [...rowsBySector(rows)].sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [sector, sectorRows] of sectors) {
-    planned.push(
-      {
-        file: { kind: 'sector', sector, format: 'xlsx' },
-        name: sectorFile(sector, 'xlsx'),
-        cost: sectorRows.length,
-      },
-      {
-        file: { kind: 'sector', sector, format: 'csv' },
-        name: sectorFile(sector, 'csv'),
-        cost: sectorRows.length * CSV_ROW_COST,
-      },
-    );
+    for (const format of sectorFormats) {
+      planned.push({
+        file: { kind: 'sector', sector, format },
+        name: sectorFile(sector, format),
+        cost: sectorRows.length * (format === 'csv' ? CSV_ROW_COST : 1),
+      });
+    }
   }
   return planned;
 }
@@ -99,6 +111,7 @@ export function standingFileWriter(job: StandingSetJob): (file: StandingFile) =>
     bySector ??= rowsBySector(job.rows);
     const rows = bySector.get(file.sector) ?? [];
     const path = join(dir, sectorFile(file.sector, file.format));
+    await mkdir(dirname(path), { recursive: true });
     if (file.format === 'xlsx')
       await writeXlsxFile(path, [{ name: 'Colors', rows }], { columns, kinds });
     else await writeCsvFile(path, rows, { columns });

@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import {
   type ColorRecord,
   defaultColumnConfig,
@@ -15,6 +15,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileStore } from '../file-store.js';
 import { readColorFile } from '../spreadsheets/read-color-file.js';
 import { exportSelection, OUTPUT_WORKBOOK, refreshExports } from './write-exports.js';
+
+/** Files under `root`, as `/`-separated relative paths. */
+async function filesIn(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join('/'));
+}
 
 let dir: string;
 beforeAll(async () => {
@@ -47,15 +55,17 @@ describe('exports', () => {
       inputs: [{ origin: 'source', processingType: 'AUTOMATED', records: rmbsOnly }],
     });
     const exportsDir = join(dir, 'exports');
+    // A per-sector file of the flat layout used before `processed_colors/`.
+    await mkdir(exportsDir, { recursive: true });
+    await writeFile(join(exportsDir, 'Processed_Colors_MM-CLO.csv'), 'old');
     const result = await refreshExports(store, exportsDir);
     expect(result.rows).toBe(300 + 60);
-    const sectors = [...new Set([...day1, ...rmbsOnly].map((r) => r.SECTOR))];
-    expect(result.files.sort()).toEqual(
-      [
-        OUTPUT_WORKBOOK,
-        ...sectors.flatMap((s) => [`Processed_Colors_${s}.csv`, `Processed_Colors_${s}.xlsx`]),
-      ].sort(),
-    );
+    const sectors = [...new Set([...day1, ...rmbsOnly].map((r) => r.SECTOR))].sort();
+    const inFolder = (s: string, ext: string) =>
+      `processed_colors/${s}/Processed_Colors_${s}.${ext}`;
+    // By default, per-sector files are CSV, in the S3 layout.
+    expect(result.files).toEqual([OUTPUT_WORKBOOK, ...sectors.map((s) => inFolder(s, 'csv'))]);
+    expect((await filesIn(exportsDir)).sort()).toEqual([...result.files].sort());
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(exportsDir, OUTPUT_WORKBOOK));
@@ -71,14 +81,26 @@ describe('exports', () => {
     const read = await readColorFile(join(exportsDir, OUTPUT_WORKBOOK));
     expect(read.errors).toEqual([]);
     expect(read.records.map((r) => r.MESSAGE_ID)).toContain('17734228894978519');
-    const sectorFile = await readColorFile(join(exportsDir, 'Processed_Colors_RMBS-ONLY.csv'));
+    const sectorFile = await readColorFile(join(exportsDir, inFolder('RMBS-ONLY', 'csv')));
     expect(sectorFile.records).toHaveLength(60);
     expect(new Set(sectorFile.records.map((r) => r.SECTOR))).toEqual(new Set(['RMBS-ONLY']));
 
-    // Hiding the run removes its sector from the standing exports.
+    // Both formats, then xlsx alone: the CSVs go.
+    const both = await refreshExports(store, exportsDir, { sectorFormats: ['xlsx', 'csv'] });
+    expect(both.files).toEqual([
+      OUTPUT_WORKBOOK,
+      ...sectors.flatMap((s) => [inFolder(s, 'xlsx'), inFolder(s, 'csv')]),
+    ]);
+    const xlsxSector = await readColorFile(join(exportsDir, inFolder('RMBS-ONLY', 'xlsx')));
+    expect(xlsxSector.records).toEqual(sectorFile.records);
+    const xlsxOnly = await refreshExports(store, exportsDir, { sectorFormats: ['xlsx'] });
+    expect((await filesIn(exportsDir)).sort()).toEqual([...xlsxOnly.files].sort());
+
+    // Hiding the run removes its sector (and its folder) from the standing exports.
     await setRunHidden(deps, second.id, true);
     await refreshExports(store, exportsDir);
-    expect((await readdir(exportsDir)).filter((f) => f.includes('RMBS-ONLY'))).toEqual([]);
+    expect((await filesIn(exportsDir)).filter((f) => f.includes('RMBS-ONLY'))).toEqual([]);
+    expect(await readdir(join(exportsDir, 'processed_colors'))).not.toContain('RMBS-ONLY');
 
     // Other views: a run, a business date, a range; a hidden run is refused; bad dates are refused.
     expect(
@@ -144,8 +166,15 @@ describe('per-sector files on a worker thread', () => {
 
   it('writes the same files as on the calling thread', async () => {
     const store = await committedStore('same-store');
-    const here = await refreshExports(store, join(dir, 'here'), { workerMinRows: Infinity });
-    const there = await refreshExports(store, join(dir, 'there'), { workerMinRows: 0 });
+    const sectorFormats = ['xlsx', 'csv'] as const;
+    const here = await refreshExports(store, join(dir, 'here'), {
+      workerMinRows: Infinity,
+      sectorFormats,
+    });
+    const there = await refreshExports(store, join(dir, 'there'), {
+      workerMinRows: 0,
+      sectorFormats,
+    });
     expect(there.files).toEqual(here.files);
     expect(here.files.length).toBeGreaterThan(3);
     for (const file of here.files) {
@@ -169,11 +198,12 @@ describe('per-sector files on a worker thread', () => {
     const [biggest] = [...sizes].sort((a, b) => b[1] - a[1])[0] ?? [];
     // A folder where the biggest sector's xlsx goes (the second biggest file: the worker's first,
     // while this thread writes the output workbook): the worker's rename into place fails.
-    await mkdir(join(exportsDir, `Processed_Colors_${biggest}.xlsx`), { recursive: true });
-    await expect(refreshExports(store, exportsDir, { workerMinRows: 0 })).rejects.toMatchObject({
-      code: 'EISDIR',
-    });
-    const left = await readdir(exportsDir);
+    const blocked = `processed_colors/${biggest}/Processed_Colors_${biggest}.xlsx`;
+    await mkdir(join(exportsDir, blocked), { recursive: true });
+    await expect(
+      refreshExports(store, exportsDir, { workerMinRows: 0, sectorFormats: ['xlsx', 'csv'] }),
+    ).rejects.toMatchObject({ code: 'EISDIR' });
+    const left = await filesIn(exportsDir);
     expect(left.filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(left).toContain(OUTPUT_WORKBOOK);
   }, 20_000);

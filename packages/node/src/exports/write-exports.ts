@@ -1,4 +1,4 @@
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type ColumnConfig,
@@ -19,14 +19,17 @@ import { columnKinds } from '../spreadsheets/export-cells.js';
 import { writeCsvFile, writeXlsxFile } from '../spreadsheets/write-files.js';
 import { startTaskWorker } from '../worker-thread.js';
 import {
+  DEFAULT_SECTOR_FORMATS,
   OUTPUT_WORKBOOK,
   planStandingSet,
+  SECTOR_FOLDER,
+  type SectorFormat,
   type StandingFile,
   type StandingSetJob,
   standingFileWriter,
 } from './standing-files.js';
 
-export { OUTPUT_WORKBOOK };
+export { DEFAULT_SECTOR_FORMATS, OUTPUT_WORKBOOK, type SectorFormat };
 
 type Row = Readonly<Record<string, RecordValue | undefined>>;
 
@@ -40,10 +43,15 @@ export interface ExportResult {
 
 export interface RefreshExportsOptions {
   config?: ColumnConfig;
+  /** The formats of the per-sector files (default: CSV only, `DEFAULT_SECTOR_FORMATS`). */
+  sectorFormats?: readonly SectorFormat[];
   /**
-   * Views of at least this many rows share their files with a worker thread (default 20,000).
-   * Below it, starting a worker (loading exceljs again, ~1 s of CPU) costs more than it saves;
-   * `Infinity` never uses one (a machine without a second core to spare), `0` always does.
+   * Views of at least this many rows share their files with a worker thread when per-sector xlsx
+   * files are written (default 20,000). Below it, starting a worker (loading exceljs again, ~1 s of
+   * CPU) costs more than it saves; `Infinity` never uses one (a machine without a second core to
+   * spare), `0` always does. Per-sector CSVs alone never use one: they cost ~a fifth of the output
+   * workbook, and handing the view to a worker cost as much as it saved (100,000 rows: 6.3–6.8 s
+   * with one, 6.0–7.5 s without, a third more CPU).
    */
   workerMinRows?: number;
 }
@@ -59,9 +67,9 @@ const STANDING_FILES_WORKER = new URL('./standing-files.worker.js', import.meta.
 async function writeStandingSet(
   dir: string,
   rows: StoredRow[],
-  config: ColumnConfig,
-  workerMinRows: number,
+  options: RefreshExportsOptions,
 ): Promise<string[]> {
+  const config = options.config ?? defaultColumnConfig;
   await mkdir(dir, { recursive: true });
   const job: StandingSetJob = {
     dir,
@@ -69,7 +77,7 @@ async function writeStandingSet(
     columns: exportColumnsOf(config, rows),
     kinds: columnKinds(config),
   };
-  const planned = planStandingSet(job.rows);
+  const planned = planStandingSet(job.rows, options.sectorFormats ?? DEFAULT_SECTOR_FORMATS);
   const queue = [...planned].sort((a, b) => b.cost - a.cost);
   let next = 0;
   let failed = false;
@@ -81,8 +89,9 @@ async function writeStandingSet(
       throw err;
     }
   };
+  const sectorXlsx = planned.some((p) => p.file.kind === 'sector' && p.file.format === 'xlsx');
   const worker =
-    rows.length >= workerMinRows
+    sectorXlsx && rows.length >= (options.workerMinRows ?? 20_000)
       ? startTaskWorker<StandingFile, null>(STANDING_FILES_WORKER, job)
       : undefined;
   // This thread takes the first (biggest) file at once, while the worker starts.
@@ -97,10 +106,11 @@ async function writeStandingSet(
 }
 
 /**
- * Rewrites the standing exports from the current view (SPEC §8): `Processed_Colors_Output.xlsx`
- * (all rows, and a "Parents" sheet) and `Processed_Colors_<SECTOR>.xlsx` / `.csv`, in `dir`.
- * Reads only the current view, so its cost follows the view, not the history. Per-sector files of
- * sectors no longer in the view are removed.
+ * Rewrites the standing exports from the current view (SPEC §8) in `dir`:
+ * `Processed_Colors_Output.xlsx` (all rows, and a "Parents" sheet) and, per sector,
+ * `processed_colors/<SECTOR>/Processed_Colors_<SECTOR>.<csv|xlsx>` (the S3 layout) in the
+ * configured formats. Reads only the current view, so its cost follows the view, not the history.
+ * Files of sectors (or formats) no longer exported are removed.
  */
 export async function refreshExports(
   store: ObjectStore,
@@ -108,21 +118,35 @@ export async function refreshExports(
   options: RefreshExportsOptions = {},
 ): Promise<ExportResult> {
   const { manifest, rows } = await readCurrentView(store);
-  const files = await writeStandingSet(
-    dir,
-    rows,
-    options.config ?? defaultColumnConfig,
-    options.workerMinRows ?? 20_000,
-  );
-  const keep = new Set(files);
-  for (const name of await readdir(dir)) {
-    const stale = /^Processed_Colors_.+\.(xlsx|csv)$/.test(name) && !keep.has(name);
-    // A writer killed mid-export leaves `<file>.tmp-<pid>-<hex>`; remove those of dead processes.
-    const temp = /\.tmp-(\d+)-[0-9a-f]+$/.exec(name);
-    if (stale || (temp && !isProcessAlive(Number(temp[1]))))
-      await unlink(join(dir, name)).catch(() => undefined);
-  }
+  const files = await writeStandingSet(dir, rows, options);
+  await removeLeftovers(dir, new Set(files));
   return { files, rows: rows.length, ...(manifest ? { version: manifest.version } : {}) };
+}
+
+/**
+ * Removes what the standing set no longer has: export files not in `keep` (sectors or formats no
+ * longer exported; per-sector files of the flat layout before `processed_colors/`), temp files of
+ * dead writers, and emptied sector folders.
+ */
+async function removeLeftovers(dir: string, keep: ReadonlySet<string>): Promise<void> {
+  const sectorFolders = (await readdir(join(dir, SECTOR_FOLDER)).catch(() => [])).map(
+    (sector) => `${SECTOR_FOLDER}/${sector}`,
+  );
+  for (const folder of ['.', ...sectorFolders]) {
+    const names = await readdir(join(dir, folder)).catch(() => []);
+    let left = names.length;
+    for (const name of names) {
+      const path = folder === '.' ? name : `${folder}/${name}`;
+      const stale = /^Processed_Colors_.+\.(xlsx|csv)$/.test(name) && !keep.has(path);
+      // A writer killed mid-export leaves `<file>.tmp-<pid>-<hex>`; remove those of dead processes.
+      const temp = /\.tmp-(\d+)-[0-9a-f]+$/.exec(name);
+      if (stale || (temp && !isProcessAlive(Number(temp[1])))) {
+        await unlink(join(dir, path)).catch(() => undefined);
+        left--;
+      }
+    }
+    if (folder !== '.' && left === 0) await rmdir(join(dir, folder)).catch(() => undefined);
+  }
 }
 
 export type ExportSelection = { run: number } | { date: string } | { from: string; to: string };

@@ -46,12 +46,9 @@ export interface RefreshExportsOptions {
   /** The formats of the per-sector files (default: CSV only, `DEFAULT_SECTOR_FORMATS`). */
   sectorFormats?: readonly SectorFormat[];
   /**
-   * Views of at least this many rows share their files with a worker thread when per-sector xlsx
-   * files are written (default 20,000). Below it, starting a worker (loading exceljs again, ~1 s of
-   * CPU) costs more than it saves; `Infinity` never uses one (a machine without a second core to
-   * spare), `0` always does. Per-sector CSVs alone never use one: they cost ~a fifth of the output
-   * workbook, and handing the view to a worker cost as much as it saved (100,000 rows: 6.3–6.8 s
-   * with one, 6.0–7.5 s without, a third more CPU).
+   * Views of at least this many rows share their files with a worker thread (default 20,000).
+   * Below it, starting a worker (loading exceljs again, ~1 s of CPU) costs more than it saves;
+   * `Infinity` never uses one (a machine without a second core to spare), `0` always does.
    */
   workerMinRows?: number;
 }
@@ -89,9 +86,8 @@ async function writeStandingSet(
       throw err;
     }
   };
-  const sectorXlsx = planned.some((p) => p.file.kind === 'sector' && p.file.format === 'xlsx');
   const worker =
-    sectorXlsx && rows.length >= (options.workerMinRows ?? 20_000)
+    rows.length >= (options.workerMinRows ?? 20_000)
       ? startTaskWorker<StandingFile, null>(STANDING_FILES_WORKER, job)
       : undefined;
   // This thread takes the first (biggest) file at once, while the worker starts.

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultColumnConfig, exportColumns } from '@market-pulse/core';
 import { colorsToTable, generateColors } from '@market-pulse/core/sample';
@@ -6,6 +6,7 @@ import { readColorFile } from '@market-pulse/node';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { zipBomb } from '../../node/test/fixtures.js';
+import { runCli } from '../src/cli.js';
 import { cli, snapshot, tempDir } from './helpers.js';
 
 const disposers: (() => Promise<void>)[] = [];
@@ -374,5 +375,47 @@ describe('rules, runs, buffer and status commands', () => {
       currentView: { throughRunId: 2 },
     });
     expect((await cli(cwd, ['export', '--date', 'not-a-date', '--out', 'x.csv'])).code).toBe(3);
+  });
+});
+
+describe('exports that lag the data', () => {
+  it('are reported by status and rebuilt by serve when it starts', async () => {
+    const cwd = await workspace();
+    await writeFile(join(cwd, 'a.csv'), csvOf(120, 4));
+    expect((await cli(cwd, ['run', '--source', 'a.csv'])).code).toBe(0);
+    const exportsDir = join(cwd, 'market-pulse-data', 'exports');
+    const exportsOf = async (env: Record<string, string> = {}) =>
+      JSON.parse((await cli(cwd, ['status', '--json'], env)).stdout).exports;
+    expect(await exportsOf()).toEqual({ lagging: false, viewVersion: 1, exportsVersion: 1 });
+    expect((await cli(cwd, ['status'])).stdout).toMatch(/exports: up to date \(view version 1\)/);
+    // Other per-sector formats configured: the files no longer match.
+    expect(await exportsOf({ MP_SECTOR_EXPORT_FORMATS: 'xlsx' })).toMatchObject({ lagging: true });
+
+    // A refresh cut short after the commit: its record is missing and a file is gone.
+    await rm(join(exportsDir, '.market-pulse-exports.json'));
+    await rm(join(exportsDir, 'Processed_Colors_Output.xlsx'));
+    expect(await exportsOf()).toEqual({ lagging: true, viewVersion: 1, exportsVersion: null });
+    expect((await cli(cwd, ['status'])).stdout).toMatch(/exports: lag the data/);
+
+    // `serve` rebuilds them before it schedules anything (stopped at once here).
+    let stderr = '';
+    const stop = new AbortController();
+    stop.abort();
+    const code = await runCli(['serve'], {
+      stdout: () => undefined,
+      stderr: (t) => {
+        stderr += t;
+      },
+      env: { TZ: process.env.TZ, MP_BUSINESS_TZ: 'America/New_York' },
+      cwd,
+      stderrIsTTY: false,
+      stopSignal: stop.signal,
+    });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/exports lag the data: rebuilding them/);
+    expect(stderr).toMatch(/exports rebuilt/);
+    expect(await exportsOf()).toEqual({ lagging: false, viewVersion: 1, exportsVersion: 1 });
+    const { records } = await readColorFile(join(exportsDir, 'Processed_Colors_Output.xlsx'));
+    expect(records.map((r) => r.MESSAGE_ID)).toContain(ID);
   });
 });

@@ -9,6 +9,12 @@
 export { type EnvironmentVariables, loadConfig, type NodeConfig } from './config.js';
 export { failpointsFromEnv } from './env-failpoints.js';
 export {
+  type ExportsLag,
+  type ExportsState,
+  exportsLag,
+  readExportsState,
+} from './exports/exports-state.js';
+export {
   DEFAULT_SECTOR_FORMATS,
   type ExportResult,
   type ExportSelection,

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createScheduler, type SchedulerEvent } from '@market-pulse/core';
-import { createProcessProbe, failpointsFromEnv, systemClock } from '@market-pulse/node';
+import {
+  createProcessProbe,
+  exportsLag,
+  failpointsFromEnv,
+  refreshExports,
+  systemClock,
+} from '@market-pulse/node';
 import type { Command } from 'commander';
-import { pino } from 'pino';
-import { openDataFolder, pipelineOf } from '../data-folder.js';
+import { type Logger, pino } from 'pino';
+import { type DataFolder, openDataFolder, pipelineOf } from '../data-folder.js';
 import type { CliIO } from '../io.js';
 
 /** Resolves on the stop signal, or on SIGINT/SIGTERM (handlers only while serving). */
@@ -23,6 +29,28 @@ function stopped(signal: AbortSignal | undefined): Promise<string> {
     process.once('SIGINT', onInt);
     process.once('SIGTERM', onTerm);
   });
+}
+
+/**
+ * SPEC §4 step 9: exports that lag the data (a refresh failed or was cut short after a commit, or
+ * the per-sector formats changed) are rebuilt at start. A failure is logged; the next run retries.
+ */
+async function rebuildLaggingExports(folder: DataFolder, log: Logger): Promise<void> {
+  const { store, exportsDir, config } = folder;
+  try {
+    const lag = await exportsLag(store, exportsDir, config.sectorExportFormats);
+    if (!lag.lagging) return;
+    log.info({ lag }, 'exports lag the data: rebuilding them');
+    const result = await refreshExports(store, exportsDir, {
+      sectorFormats: config.sectorExportFormats,
+    });
+    log.info({ files: result.files.length, viewVersion: result.version }, 'exports rebuilt');
+  } catch (err) {
+    log.warn(
+      { err },
+      `exports not rebuilt (${(err as Error).message}); the next run rebuilds them`,
+    );
+  }
 }
 
 export function registerServe(program: Command, io: CliIO, exit: (code: number) => void): void {
@@ -76,6 +104,7 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
         },
         onEvent,
       });
+      await rebuildLaggingExports(folder, log);
       scheduler.start();
       log.info(
         { dataDir: folder.dir, instanceId: scheduler.instanceId },

@@ -15,7 +15,13 @@ import {
   readScheduleSettings,
   type StoredRow,
 } from '@market-pulse/core';
-import { systemClock, writeTemplateCsv, writeTemplateXlsx } from '@market-pulse/node';
+import {
+  type ExportsLag,
+  exportsLag,
+  systemClock,
+  writeTemplateCsv,
+  writeTemplateXlsx,
+} from '@market-pulse/node';
 import type { Command } from 'commander';
 import { openDataFolder } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
@@ -101,6 +107,7 @@ export function registerTemplateSearchStatus(
       const runs = await listRuns(f.store, { limit: 5 });
       const pending = (await listUploads(f.store)).filter((u) => u.status.state === 'pending');
       const manifest = await readManifest(f.store); // not the rows: status stays cheap
+      const exports = await exportsLag(f.store, f.exportsDir, config.sectorExportFormats);
       const lease = await createLeases({
         store: f.store,
         clock: systemClock,
@@ -120,6 +127,7 @@ export function registerTemplateSearchStatus(
         lastRuns: runs,
         pendingUploads: pending.length,
         currentView: manifest,
+        exports,
         pipeline: holder ? { heldBy: holder } : 'free',
         schedule,
       };
@@ -129,6 +137,7 @@ export function registerTemplateSearchStatus(
           `source: ${config.source ?? '(none: pass --source or set MP_SOURCE)'}; rank date: ${config.rankDateField}; business time zone: ${config.businessTimeZone}`,
           `pipeline: ${holder ? `held by ${holder.purpose ?? holder.id} (pid ${holder.pid ?? '?'} on ${holder.host ?? '?'})` : 'free'}`,
           `current view: ${manifest ? `${manifest.rows} rows, version ${manifest.version}, through run ${manifest.throughRunId}` : 'empty'}`,
+          `exports: ${describeExports(exports)}`,
           `pending uploads: ${pending.length}`,
           `next run: ${schedule.nextRun ? `job ${schedule.nextRun.jobId} (${schedule.nextRun.jobName}) at ${schedule.nextRun.at}, in ${schedule.nextRun.secondsToGo} s` : 'none (no active job)'}`,
           `schedulers: ${schedule.schedulers.map((b) => `${b.instanceId} (pid ${b.pid ?? '?'} on ${b.host ?? '?'}) last heartbeat ${b.ageSeconds} s ago`).join('; ') || 'none has run here'}`,
@@ -153,4 +162,12 @@ function describeDeadMan(status: DeadManStatus): string {
     case 'alert':
       return `ALERT: no successful run by ${status.deadline} (raised ${status.alert.raisedAt} by ${status.alert.raisedBy})`;
   }
+}
+
+function describeExports(lag: ExportsLag): string {
+  if (!lag.lagging)
+    return lag.viewVersion === null ? 'none yet' : `up to date (view version ${lag.viewVersion})`;
+  const shown =
+    lag.exportsVersion === null ? 'no complete refresh' : `version ${lag.exportsVersion}`;
+  return `lag the data (they show ${shown}, the view is at ${lag.viewVersion ?? 'none'}, or the per-sector formats changed): \`market-pulse export\` rebuilds them, as does \`serve\` when it starts`;
 }

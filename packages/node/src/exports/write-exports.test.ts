@@ -14,13 +14,14 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileStore } from '../file-store.js';
 import { readColorFile } from '../spreadsheets/read-color-file.js';
+import { exportsLag } from './exports-state.js';
 import { exportSelection, OUTPUT_WORKBOOK, refreshExports } from './write-exports.js';
 
-/** Files under `root`, as `/`-separated relative paths. */
+/** Export files under `root` (not the refresh record), as `/`-separated relative paths. */
 async function filesIn(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries
-    .filter((e) => e.isFile())
+    .filter((e) => e.isFile() && e.name !== '.market-pulse-exports.json')
     .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join('/'));
 }
 
@@ -96,11 +97,29 @@ describe('exports', () => {
     const xlsxOnly = await refreshExports(store, exportsDir, { sectorFormats: ['xlsx'] });
     expect((await filesIn(exportsDir)).sort()).toEqual([...xlsxOnly.files].sort());
 
-    // Hiding the run removes its sector (and its folder) from the standing exports.
+    // Hiding the run removes its sector (and its folder) from the standing exports. Until they are
+    // refreshed, they lag the data.
+    expect(await exportsLag(store, exportsDir, ['xlsx'])).toMatchObject({ lagging: false });
+    expect(await exportsLag(store, exportsDir, ['csv'])).toMatchObject({ lagging: true });
     await setRunHidden(deps, second.id, true);
+    const hidden = await exportsLag(store, exportsDir, ['xlsx']);
+    expect(hidden).toMatchObject({ lagging: true });
+    expect(hidden.viewVersion).toBeGreaterThan(hidden.exportsVersion as number);
     await refreshExports(store, exportsDir);
+    expect(await exportsLag(store, exportsDir, ['csv'])).toEqual({
+      lagging: false,
+      viewVersion: hidden.viewVersion,
+      exportsVersion: hidden.viewVersion,
+    });
     expect((await filesIn(exportsDir)).filter((f) => f.includes('RMBS-ONLY'))).toEqual([]);
     expect(await readdir(join(exportsDir, 'processed_colors'))).not.toContain('RMBS-ONLY');
+
+    // No record of a refresh (never written, or one cut short before its end): lagging.
+    await rm(join(exportsDir, '.market-pulse-exports.json'));
+    expect(await exportsLag(store, exportsDir, ['csv'])).toMatchObject({
+      lagging: true,
+      exportsVersion: null,
+    });
 
     // Other views: a run, a business date, a range; a hidden run is refused; bad dates are refused.
     expect(

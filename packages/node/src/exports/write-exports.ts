@@ -18,6 +18,7 @@ import { isProcessAlive } from '../process-probe.js';
 import { columnKinds } from '../spreadsheets/export-cells.js';
 import { writeCsvFile, writeXlsxFile } from '../spreadsheets/write-files.js';
 import { startTaskWorker } from '../worker-thread.js';
+import { writeExportsState } from './exports-state.js';
 import {
   DEFAULT_SECTOR_FORMATS,
   OUTPUT_WORKBOOK,
@@ -116,6 +117,12 @@ export async function refreshExports(
   const { manifest, rows } = await readCurrentView(store);
   const files = await writeStandingSet(dir, rows, options);
   await removeLeftovers(dir, new Set(files));
+  // Last, once every file is in place: a refresh cut short leaves the exports lagging.
+  await writeExportsState(dir, {
+    viewVersion: manifest?.version ?? null,
+    sectorFormats: [...(options.sectorFormats ?? DEFAULT_SECTOR_FORMATS)],
+    writtenAt: new Date().toISOString(),
+  });
   return { files, rows: rows.length, ...(manifest ? { version: manifest.version } : {}) };
 }
 

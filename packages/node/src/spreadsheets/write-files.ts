@@ -28,8 +28,8 @@ const CSV_BATCH_ROWS = 1_000;
 /** Excel's limit is 1,048,576 rows including the header. */
 export const XLSX_MAX_DATA_ROWS = 1_048_575;
 
-/** Writes to a temp file next to `path` and renames it into place: readers never see half a file. */
-async function atomically<T>(path: string, write: (temp: string) => Promise<T>): Promise<T> {
+/** Writes to a temp file next to `path` (via `write(temp)`) and renames it into place: readers never see half a file. */
+export async function atomically<T>(path: string, write: (temp: string) => Promise<T>): Promise<T> {
   const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     const result = await write(temp);

@@ -1,0 +1,69 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type ObjectStore, readManifest } from '@market-pulse/core';
+import { z } from 'zod';
+import { atomically } from '../spreadsheets/write-files.js';
+import type { SectorFormat } from './standing-files.js';
+
+/** Written last by a refresh, next to the files: what they show. */
+const STATE_FILE = '.market-pulse-exports.json';
+
+const stateSchema = z.object({
+  /** The current view's data version the files show (null: the view was empty). */
+  viewVersion: z.number().int().nullable(),
+  sectorFormats: z.array(z.enum(['csv', 'xlsx'])),
+  writtenAt: z.string(),
+});
+
+export type ExportsState = z.infer<typeof stateSchema>;
+
+export interface ExportsLag {
+  /** True when the standing exports do not show the current view in the configured formats. */
+  lagging: boolean;
+  /** The current view's data version (null: no view yet). */
+  viewVersion: number | null;
+  /** The version the exports show (null: none recorded — never written, or a refresh cut short). */
+  exportsVersion: number | null;
+}
+
+/** What the standing exports in `dir` show, or null when no complete refresh recorded it. */
+export async function readExportsState(dir: string): Promise<ExportsState | null> {
+  const text = await readFile(join(dir, STATE_FILE), 'utf8').catch(() => null);
+  if (text === null) return null;
+  try {
+    return stateSchema.parse(JSON.parse(text));
+  } catch {
+    return null; // an unreadable record counts as none: the exports are rebuilt
+  }
+}
+
+/** Records what the standing exports in `dir` show; called once every file is in place. */
+export async function writeExportsState(dir: string, state: ExportsState): Promise<void> {
+  await atomically(join(dir, STATE_FILE), (temp) =>
+    writeFile(temp, `${JSON.stringify(state, null, 2)}\n`),
+  );
+}
+
+/**
+ * Whether the standing exports in `dir` lag the data (SPEC §4 step 9: a refresh that failed or was
+ * cut short after a commit is made good at the next start): they do when no refresh recorded them
+ * (unless there is no view yet), when they show another view version, or other per-sector formats
+ * than `sectorFormats`.
+ */
+export async function exportsLag(
+  store: ObjectStore,
+  dir: string,
+  sectorFormats: readonly SectorFormat[],
+): Promise<ExportsLag> {
+  const [manifest, state] = await Promise.all([readManifest(store), readExportsState(dir)]);
+  const viewVersion = manifest?.version ?? null;
+  const sameFormats =
+    state !== null && [...state.sectorFormats].sort().join() === [...sectorFormats].sort().join();
+  // No view and no refresh yet: nothing to show, nothing lags.
+  const nothingYet = viewVersion === null && state === null;
+  return {
+    lagging: !nothingYet && (state?.viewVersion !== viewVersion || !sameFormats),
+    viewVersion,
+    exportsVersion: state?.viewVersion ?? null,
+  };
+}

@@ -5,7 +5,9 @@ import {
   type ColorRecord,
   defaultColumnConfig,
   exportColumns,
+  type ObjectStore,
   readCurrentView,
+  readManifest,
   runAutomation,
   setRunHidden,
 } from '@market-pulse/core';
@@ -225,5 +227,77 @@ describe('per-sector files on a worker thread', () => {
     const left = await filesIn(exportsDir);
     expect(left.filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(left).toContain(OUTPUT_WORKBOOK);
+  }, 20_000);
+});
+
+describe('a refresh while the view moves on', () => {
+  async function twoRuns(name: string) {
+    const inner = createFileStore({ dir: join(dir, name), durable: false });
+    let n = 0;
+    const deps = {
+      store: inner,
+      clock: createManualClock('2026-03-13T22:30:00Z'),
+      ids: { nextId: () => `id-${++n}` },
+    };
+    for (const [seed, sector] of [
+      [51, undefined],
+      [52, 'LATE-SECTOR'],
+    ] as const) {
+      const records = generateColors({ rows: 80, seed }).map((r) =>
+        sector ? { ...r, SECTOR: sector } : r,
+      );
+      await runAutomation(deps, {
+        trigger: 'cli',
+        businessDate: '2026-03-13',
+        inputs: [{ origin: 'source', processingType: 'AUTOMATED', records }],
+      });
+    }
+    return { inner, deps };
+  }
+
+  /** The store, except that reading the view manifest runs `beforeRead(n)` first (n = 1, 2, …). */
+  function onManifestRead(inner: ObjectStore, beforeRead: (n: number) => Promise<void>) {
+    let reads = 0;
+    return new Proxy(inner, {
+      get(target, property, receiver) {
+        if (property !== 'get') return Reflect.get(target, property, receiver);
+        return async (key: string) => {
+          if (key === 'views/current.json') await beforeRead(++reads);
+          return target.get(key);
+        };
+      },
+    });
+  }
+
+  it('starts again, so that the files and their record show the newest view', async () => {
+    const { inner, deps } = await twoRuns('moving-store');
+    // The second manifest read is the check after the first pass wrote its files: hide run 2 there.
+    const store = onManifestRead(inner, async (n) => {
+      if (n === 2) await setRunHidden(deps, 2, true);
+    });
+    const exportsDir = join(dir, 'moving');
+    const result = await refreshExports(store, exportsDir);
+    const newest = await readManifest(inner);
+    expect(result.version).toBe(newest?.version);
+    expect(result.files.some((f) => f.includes('LATE-SECTOR'))).toBe(false);
+    expect((await filesIn(exportsDir)).some((f) => f.includes('LATE-SECTOR'))).toBe(false);
+    expect(await exportsLag(inner, exportsDir, ['csv'])).toMatchObject({ lagging: false });
+  }, 20_000);
+
+  it('gives up after three passes of a view that keeps moving, recorded as lagging', async () => {
+    const { inner, deps } = await twoRuns('restless-store');
+    let hidden = false;
+    const store = onManifestRead(inner, async (n) => {
+      if (n % 2 === 0) {
+        hidden = !hidden;
+        await setRunHidden(deps, 2, hidden);
+      }
+    });
+    const exportsDir = join(dir, 'restless');
+    await refreshExports(store, exportsDir);
+    expect(await exportsLag(inner, exportsDir, ['csv'])).toMatchObject({
+      lagging: true,
+      exportsVersion: null,
+    });
   }, 20_000);
 });

@@ -10,6 +10,7 @@ import {
   type RecordValue,
   type RunRecord,
   readCurrentView,
+  readManifest,
   readRunRecord,
   readRunRows,
   type StoredRow,
@@ -114,17 +115,33 @@ export async function refreshExports(
   dir: string,
   options: RefreshExportsOptions = {},
 ): Promise<ExportResult> {
-  const { manifest, rows } = await readCurrentView(store);
-  const files = await writeStandingSet(dir, rows, options);
-  await removeLeftovers(dir, new Set(files));
-  // Last, once every file is in place: a refresh cut short leaves the exports lagging.
-  await writeExportsState(dir, {
-    viewVersion: manifest?.version ?? null,
-    sectorFormats: [...(options.sectorFormats ?? DEFAULT_SECTOR_FORMATS)],
-    writtenAt: new Date().toISOString(),
-  });
-  return { files, rows: rows.length, ...(manifest ? { version: manifest.version } : {}) };
+  // Refreshes are not serialised across processes (a run's refresh runs after it released the
+  // pipeline): one that wrote an older view while a newer one was being written may have overwritten
+  // some of its files. So a refresh that finds the view moved on while it wrote starts again; the
+  // last refresh to finish then shows the newest view.
+  for (let pass = 1; ; pass++) {
+    const { manifest, rows } = await readCurrentView(store);
+    const files = await writeStandingSet(dir, rows, options);
+    await removeLeftovers(dir, new Set(files));
+    const shown = manifest?.version ?? null;
+    const result = { files, rows: rows.length, ...(manifest ? { version: manifest.version } : {}) };
+    if (((await readManifest(store))?.version ?? null) === shown) {
+      // Last, once every file is in place: a refresh cut short leaves the exports lagging.
+      await writeExportsState(dir, {
+        viewVersion: shown,
+        sectorFormats: [...(options.sectorFormats ?? DEFAULT_SECTOR_FORMATS)],
+        writtenAt: new Date().toISOString(),
+      });
+      return result;
+    }
+    // A view that keeps moving: leave the exports recorded as lagging (`exportsLag`); the refresh
+    // after the next commit, or the next start, catches up.
+    if (pass === MAX_REFRESH_PASSES) return result;
+  }
 }
+
+/** Passes of one refresh while the view keeps moving under it. */
+const MAX_REFRESH_PASSES = 3;
 
 /**
  * Removes what the standing set no longer has: export files not in `keep` (sectors or formats no

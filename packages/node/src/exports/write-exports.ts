@@ -108,7 +108,8 @@ async function writeStandingSet(
  * `Processed_Colors_Output.xlsx` (all rows, and a "Parents" sheet) and, per sector,
  * `processed_colors/<SECTOR>/Processed_Colors_<SECTOR>.<csv|xlsx>` (the S3 layout) in the
  * configured formats. Reads only the current view, so its cost follows the view, not the history.
- * Files of sectors (or formats) no longer exported are removed.
+ * Files of sectors (or formats) no longer exported are removed, and the view version the files show
+ * is recorded last (see `exportsLag`).
  */
 export async function refreshExports(
   store: ObjectStore,

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { listRuns, MarketPulseError } from '@market-pulse/core';
+import { MarketPulseError } from '@market-pulse/core';
 import { type ExportSelection, exportSelection, refreshExports } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { openDataFolder } from '../data-folder.js';
@@ -55,10 +55,7 @@ export function registerExport(program: Command, io: CliIO, exit: (code: number)
             'VALIDATION_ERROR',
             'pass --out FILE (.xlsx or .csv) to export a run, a date or a range',
           );
-        const last = (await listRuns(f.store, { limit: 1 }))[0]?.id ?? 0;
-        const result = await exportSelection(f.store, selection, resolve(io.cwd, o.out), {
-          lastRunId: last,
-        });
+        const result = await exportSelection(f.store, selection, resolve(io.cwd, o.out));
         output(io, o.json, result, () => `wrote ${result.rows} rows to ${o.out}`);
         exit(0);
       },

@@ -123,10 +123,7 @@ export function registerRuns(program: Command, io: CliIO, exit: (code: number) =
     .option('--json', 'print JSON')
     .action(async (id: string, o: { out: string; dataDir?: string; json?: boolean }) => {
       const f = await folder(o.dataDir);
-      const last = (await listRuns(f.store, { limit: 1 }))[0]?.id ?? 0;
-      const result = await exportSelection(f.store, { run: runId(id) }, resolve(io.cwd, o.out), {
-        lastRunId: last,
-      });
+      const result = await exportSelection(f.store, { run: runId(id) }, resolve(io.cwd, o.out));
       output(io, o.json, result, () => `wrote ${result.rows} rows to ${o.out}`);
       exit(0);
     });

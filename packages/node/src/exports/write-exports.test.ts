@@ -124,33 +124,33 @@ describe('exports', () => {
     });
 
     // Other views: a run, a business date, a range; a hidden run is refused; bad dates are refused.
-    expect(
-      (await exportSelection(store, { run: 1 }, join(dir, 'run1.csv'), { lastRunId: 2 })).rows,
-    ).toBe(300);
-    expect(
-      (
-        await exportSelection(store, { date: '2026-03-12' }, join(dir, 'day.xlsx'), {
-          lastRunId: 2,
-        })
-      ).rows,
-    ).toBe(300);
+    expect((await exportSelection(store, { run: 1 }, join(dir, 'run1.csv'))).rows).toBe(300);
+    expect((await exportSelection(store, { date: '2026-03-12' }, join(dir, 'day.xlsx'))).rows).toBe(
+      300,
+    );
     expect(
       (
         await exportSelection(
           store,
           { from: '2026-03-01', to: '2026-03-31' },
           join(dir, 'range.csv'),
-          { lastRunId: 2 },
         )
       ).rows,
     ).toBe(300);
+    // A date that does not exist, and a format we do not write, are refused (nothing written).
     await expect(
-      exportSelection(store, { run: second.id }, join(dir, 'x.csv'), { lastRunId: 2 }),
+      exportSelection(store, { date: '2026-02-30' }, join(dir, 'feb.csv')),
+    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(exportSelection(store, { run: 1 }, join(dir, 'run1.json'))).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: /\.xlsx or \.csv/,
+    });
+    await expect(readdir(dir)).resolves.not.toContain('feb.csv');
+    await expect(
+      exportSelection(store, { run: second.id }, join(dir, 'x.csv')),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(
-      exportSelection(store, { from: '2026-03-31', to: '2026-03-01' }, join(dir, 'x.csv'), {
-        lastRunId: 2,
-      }),
+      exportSelection(store, { from: '2026-03-31', to: '2026-03-01' }, join(dir, 'x.csv')),
     ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
   }, 20_000);
 });

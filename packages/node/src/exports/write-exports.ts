@@ -4,7 +4,9 @@ import {
   type ColumnConfig,
   defaultColumnConfig,
   exportColumnsOf,
+  isCalendarDate,
   isRunHidden,
+  listRuns,
   MarketPulseError,
   type ObjectStore,
   type RecordValue,
@@ -174,58 +176,42 @@ export type ExportSelection = { run: number } | { date: string } | { from: strin
 
 /**
  * Exports a view other than the current one (SPEC §8): one run, one business date or a range of
- * business dates (the visible runs of those dates) — never silently all history.
+ * business dates (the visible runs of those dates) — never silently all history. The file's format
+ * follows its extension (`.xlsx`: Colors and Parents sheets; `.csv`: every row).
  */
 export async function exportSelection(
   store: ObjectStore,
   selection: ExportSelection,
   outFile: string,
-  options: { config?: ColumnConfig; lastRunId: number },
+  options: { config?: ColumnConfig } = {},
 ): Promise<ExportResult> {
   const config = options.config ?? defaultColumnConfig;
-  const runs: RunRecord[] = [];
-  if ('run' in selection) {
-    const record = await readRunRecord(store, selection.run);
-    if (!record)
-      throw new MarketPulseError(
-        'NOT_FOUND',
-        `run ${selection.run} does not exist (or has not committed)`,
-      );
-    if (record.status !== 'success')
-      throw new MarketPulseError('CONFLICT', `run ${selection.run} failed; it has no rows`);
-    if (await isRunHidden(store, selection.run))
-      throw new MarketPulseError(
-        'CONFLICT',
-        `run ${selection.run} is hidden; restore it to export it`,
-      );
-    runs.push(record);
-  } else {
+  // Refuse a bad request before reading anything.
+  const format = /\.(xlsx|csv)$/i.exec(outFile)?.[1]?.toLowerCase();
+  if (!format)
+    throw new MarketPulseError('VALIDATION_ERROR', `export to .xlsx or .csv (got ${outFile})`);
+  const runs = 'run' in selection ? [await exportableRun(store, selection.run)] : [];
+  if (!('run' in selection)) {
     const [from, to] =
       'date' in selection ? [selection.date, selection.date] : [selection.from, selection.to];
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to) || from > to) {
+    if (!isCalendarDate(from) || !isCalendarDate(to) || from > to) {
       throw new MarketPulseError(
         'VALIDATION_ERROR',
         `export dates must be YYYY-MM-DD with from ≤ to (got ${from} … ${to})`,
       );
     }
-    for (let id = 1; id <= options.lastRunId; id++) {
-      const record = await readRunRecord(store, id).catch(() => null);
-      if (
-        record?.status === 'success' &&
-        record.businessDate >= from &&
-        record.businessDate <= to &&
-        !(await isRunHidden(store, id))
-      )
-        runs.push(record);
+    // Newest run first, as in the current view.
+    for (const run of await listRuns(store)) {
+      if (run.state !== 'committed' || run.hidden || run.record.status !== 'success') continue;
+      const { businessDate } = run.record;
+      if (businessDate >= from && businessDate <= to) runs.push(run.record);
     }
   }
   const rows: StoredRow[] = [];
-  // Newest run first, as in the current view.
-  for (const record of runs.reverse()) rows.push(...(await readRunRows(store, record)));
-  const lower = outFile.toLowerCase();
+  for (const record of runs) rows.push(...(await readRunRows(store, record)));
   const columns = exportColumnsOf(config, rows);
-  if (lower.endsWith('.csv')) await writeCsvFile(outFile, rows as Row[], { columns });
-  else if (lower.endsWith('.xlsx')) {
+  if (format === 'csv') await writeCsvFile(outFile, rows as Row[], { columns });
+  else {
     await writeXlsxFile(
       outFile,
       [
@@ -234,6 +220,18 @@ export async function exportSelection(
       ],
       { columns, kinds: columnKinds(config) },
     );
-  } else throw new MarketPulseError('VALIDATION_ERROR', `export to .xlsx or .csv (got ${outFile})`);
+  }
   return { files: [outFile], rows: rows.length };
+}
+
+/** A run whose rows can be exported: committed, successful and not hidden. */
+async function exportableRun(store: ObjectStore, id: number): Promise<RunRecord> {
+  const record = await readRunRecord(store, id);
+  if (!record)
+    throw new MarketPulseError('NOT_FOUND', `run ${id} does not exist (or has not committed)`);
+  if (record.status !== 'success')
+    throw new MarketPulseError('CONFLICT', `run ${id} failed; it has no rows`);
+  if (await isRunHidden(store, id))
+    throw new MarketPulseError('CONFLICT', `run ${id} is hidden; restore it to export it`);
+  return record;
 }

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileStore } from '../file-store.js';
 import { readColorFile } from '../spreadsheets/read-color-file.js';
 import { exportsLag } from './exports-state.js';
+import { safeSectorName } from './standing-files.js';
 import { exportSelection, OUTPUT_WORKBOOK, refreshExports } from './write-exports.js';
 
 /** Export files under `root` (not the refresh record), as `/`-separated relative paths. */
@@ -299,5 +300,92 @@ describe('a refresh while the view moves on', () => {
       lagging: true,
       exportsVersion: null,
     });
+  }, 20_000);
+});
+
+describe('per-sector file names', () => {
+  it('are safe on any file system and distinct for distinct sectors', () => {
+    expect(safeSectorName('MM-CLO')).toBe('MM-CLO');
+    expect(safeSectorName('2.0_Mezz')).toBe('2.0_Mezz');
+    const changed = [
+      '..',
+      '.',
+      '.hidden',
+      'ABS.',
+      'CON',
+      'nul.txt',
+      'MM CLO',
+      'MM/CLO',
+      'ÉM',
+      'ÜM',
+    ];
+    const names = changed.map(safeSectorName);
+    for (const name of names) {
+      expect(name).toMatch(/^[A-Za-z0-9_-][A-Za-z0-9._-]*-[0-9a-f]{8}$/);
+      expect(name).not.toMatch(/^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\.|-|$)/i);
+    }
+    expect(new Set(names).size).toBe(changed.length);
+  });
+
+  it('group sectors case-insensitively, keep unsafe ones inside processed_colors/, and clean up after a case change', async () => {
+    const store = createFileStore({ dir: join(dir, 'names-store'), durable: false });
+    let n = 0;
+    const deps = {
+      store,
+      clock: createManualClock('2026-03-13T22:30:00Z'),
+      ids: { nextId: () => `id-${++n}` },
+    };
+    const sectors = ['Mm-Clo', 'MM-CLO', '..', 'CON', 'Abs'];
+    const records = generateColors({ rows: 100, seed: 61 }).map((r, i) => ({
+      ...r,
+      SECTOR: sectors[i % sectors.length] as string,
+    }));
+    await runAutomation(deps, {
+      trigger: 'cli',
+      businessDate: '2026-03-13',
+      inputs: [{ origin: 'source', processingType: 'AUTOMATED', records }],
+    });
+    const exportsDir = join(dir, 'names');
+    // A dead writer's temp file in a sector folder, from an earlier refresh.
+    await mkdir(join(exportsDir, 'processed_colors', 'MM-CLO'), { recursive: true });
+    const deadTemp = 'processed_colors/MM-CLO/Processed_Colors_MM-CLO.csv.tmp-999999999-abcd';
+    await writeFile(join(exportsDir, deadTemp), 'half');
+
+    const first = await refreshExports(store, exportsDir);
+    const sectorFiles = first.files.filter((f) => f !== OUTPUT_WORKBOOK);
+    expect(sectorFiles).toHaveLength(4); // Mm-Clo and MM-CLO are one sector
+    expect(sectorFiles).toContain('processed_colors/MM-CLO/Processed_Colors_MM-CLO.csv');
+    expect(sectorFiles).toContain('processed_colors/Abs/Processed_Colors_Abs.csv');
+    for (const file of sectorFiles) expect(file).toMatch(/^processed_colors\/[^./][^/]*\/[^/]+$/);
+    const mmClo = await readColorFile(
+      join(exportsDir, 'processed_colors/MM-CLO/Processed_Colors_MM-CLO.csv'),
+    );
+    expect(mmClo.records).toHaveLength(40);
+    expect((await filesIn(exportsDir)).sort()).toEqual([...first.files].sort());
+
+    // The desk now spells it ABS: one folder, named the new way, and nothing of Abs left.
+    await runAutomation(deps, {
+      trigger: 'cli',
+      businessDate: '2026-03-14',
+      inputs: [
+        {
+          origin: 'source',
+          processingType: 'AUTOMATED',
+          records: records.map((r) => (r.SECTOR === 'Abs' ? { ...r, SECTOR: 'ABS' } : r)),
+        },
+      ],
+    });
+    const second = await refreshExports(store, exportsDir);
+    expect(second.files).toContain('processed_colors/ABS/Processed_Colors_ABS.csv');
+    expect((await filesIn(exportsDir)).sort()).toEqual([...second.files].sort());
+    const folders = await readdir(join(exportsDir, 'processed_colors'));
+    expect(folders.filter((f) => f.toLowerCase() === 'abs')).toHaveLength(1);
+
+    // An empty view: no sector files, no processed_colors/ folder.
+    await setRunHidden(deps, 1, true);
+    await setRunHidden(deps, 2, true);
+    const empty = await refreshExports(store, exportsDir);
+    expect(empty.files).toEqual([OUTPUT_WORKBOOK]);
+    expect(await readdir(exportsDir)).not.toContain('processed_colors');
   }, 20_000);
 });

@@ -125,7 +125,7 @@ export async function refreshExports(
   for (let pass = 1; ; pass++) {
     const { manifest, rows } = await readCurrentView(store);
     const files = await writeStandingSet(dir, rows, options);
-    await removeLeftovers(dir, new Set(files));
+    await removeLeftovers(dir, files);
     const shown = manifest?.version ?? null;
     const result = { files, rows: rows.length, ...(manifest ? { version: manifest.version } : {}) };
     if (((await readManifest(store))?.version ?? null) === shown) {
@@ -149,27 +149,70 @@ const MAX_REFRESH_PASSES = 3;
 /**
  * Removes what the standing set no longer has: export files not in `keep` (sectors or formats no
  * longer exported; per-sector files of the flat layout before `processed_colors/`), temp files of
- * dead writers, and emptied sector folders.
+ * dead writers, and emptied sector folders (and `processed_colors/` itself when emptied).
  */
-async function removeLeftovers(dir: string, keep: ReadonlySet<string>): Promise<void> {
-  const sectorFolders = (await readdir(join(dir, SECTOR_FOLDER)).catch(() => [])).map(
-    (sector) => `${SECTOR_FOLDER}/${sector}`,
-  );
-  for (const folder of ['.', ...sectorFolders]) {
-    const names = await readdir(join(dir, folder)).catch(() => []);
-    let left = names.length;
-    for (const name of names) {
-      const path = folder === '.' ? name : `${folder}/${name}`;
-      const stale = /^Processed_Colors_.+\.(xlsx|csv)$/.test(name) && !keep.has(path);
-      // A writer killed mid-export leaves `<file>.tmp-<pid>-<hex>`; remove those of dead processes.
-      const temp = /\.tmp-(\d+)-[0-9a-f]+$/.exec(name);
-      if (stale || (temp && !isProcessAlive(Number(temp[1])))) {
-        await unlink(join(dir, path)).catch(() => undefined);
-        left--;
-      }
-    }
-    if (folder !== '.' && left === 0) await rmdir(join(dir, folder)).catch(() => undefined);
+async function removeLeftovers(dir: string, keep: readonly string[]): Promise<void> {
+  const keptFiles = new Map<string, Set<string>>(); // folder ('.' for the root) → file names
+  for (const path of keep) {
+    const slash = path.lastIndexOf('/');
+    const folder = slash < 0 ? '.' : path.slice(0, slash);
+    const files = keptFiles.get(folder) ?? new Set<string>();
+    files.add(path.slice(slash + 1));
+    keptFiles.set(folder, files);
   }
+  const sectorsDir = join(dir, SECTOR_FOLDER);
+  const sectorFolders = new Set(await readdir(sectorsDir).catch(() => []));
+  const keptFolders = new Set<string>();
+  for (const folder of keptFiles.keys())
+    if (folder.startsWith(`${SECTOR_FOLDER}/`))
+      keptFolders.add(folder.slice(SECTOR_FOLDER.length + 1));
+
+  await removeStaleFiles(dir, keptFiles.get('.') ?? new Set());
+  let foldersLeft = sectorFolders.size;
+  for (const folder of sectorFolders) {
+    // The kept spelling of this folder, if it is kept (see `keptAs`).
+    const kept = keptAs(folder, sectorFolders, keptFolders);
+    const files = kept
+      ? (keptFiles.get(`${SECTOR_FOLDER}/${kept}`) ?? new Set<string>())
+      : new Set<string>();
+    if ((await removeStaleFiles(join(sectorsDir, folder), files)) === 0) {
+      await rmdir(join(sectorsDir, folder)).catch(() => undefined);
+      foldersLeft--;
+    }
+  }
+  if (foldersLeft === 0) await rmdir(sectorsDir).catch(() => undefined);
+}
+
+/** Removes the stale export files and dead writers' temp files of one folder; returns the entries left. */
+async function removeStaleFiles(folder: string, keep: ReadonlySet<string>): Promise<number> {
+  const names = new Set(await readdir(folder).catch(() => []));
+  let left = names.size;
+  for (const name of names) {
+    const stale = /^Processed_Colors_.+\.(xlsx|csv)$/.test(name) && !keptAs(name, names, keep);
+    // A writer killed mid-export leaves `<file>.tmp-<pid>-<hex>`; remove those of dead processes.
+    const temp = /\.tmp-(\d+)-[0-9a-f]+$/.exec(name);
+    if (stale || (temp && !isProcessAlive(Number(temp[1])))) {
+      await unlink(join(folder, name)).catch(() => undefined);
+      left--;
+    }
+  }
+  return left;
+}
+
+/**
+ * The name in `keep` that the listed entry `name` is: itself, or the kept spelling in another case
+ * when that spelling is not listed (a case-insensitive file system lists an entry under the case it
+ * was created with, and writing `ABS` into an existing `Abs` writes into `Abs`).
+ */
+function keptAs(
+  name: string,
+  listed: ReadonlySet<string>,
+  keep: ReadonlySet<string>,
+): string | undefined {
+  if (keep.has(name)) return name;
+  const lower = name.toLowerCase();
+  for (const kept of keep) if (kept.toLowerCase() === lower && !listed.has(kept)) return kept;
+  return undefined;
 }
 
 export type ExportSelection = { run: number } | { date: string } | { from: string; to: string };

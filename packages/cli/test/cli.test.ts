@@ -1,8 +1,8 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultColumnConfig, exportColumns } from '@market-pulse/core';
+import { defaultColumnConfig, exportColumns, setRunHidden } from '@market-pulse/core';
 import { colorsToTable, generateColors } from '@market-pulse/core/sample';
-import { readColorFile } from '@market-pulse/node';
+import { createFileStore, readColorFile, systemClock } from '@market-pulse/node';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { zipBomb } from '../../node/test/fixtures.js';
@@ -79,7 +79,10 @@ describe('MESSAGE_ID 17734228894978519', () => {
     const env = { MP_SECTOR_EXPORT_FORMATS: 'xlsx,csv' };
     expect((await cli(cwd, ['run', '--source', 'colors.csv'], env)).code).toBe(0);
     const exportsDir = join(cwd, 'market-pulse-data', 'exports');
-    const files = (await snapshot(exportsDir)).map((f) => f.split(' ')[0] as string);
+    // Every export file (the refresh record next to them is not one).
+    const files = (await snapshot(exportsDir))
+      .map((f) => f.split(' ')[0] as string)
+      .filter((f) => /\.(xlsx|csv)$/.test(f));
     expect(files.some((f) => /^processed_colors\/.+\.xlsx$/.test(f))).toBe(true);
     expect(files.some((f) => /^processed_colors\/.+\.csv$/.test(f))).toBe(true);
     for (const file of files) {
@@ -382,20 +385,31 @@ describe('exports that lag the data', () => {
   it('are reported by status and rebuilt by serve when it starts', async () => {
     const cwd = await workspace();
     await writeFile(join(cwd, 'a.csv'), csvOf(120, 4));
+    await writeFile(join(cwd, 'b.csv'), csvOf(120, 5));
     expect((await cli(cwd, ['run', '--source', 'a.csv'])).code).toBe(0);
-    const exportsDir = join(cwd, 'market-pulse-data', 'exports');
+    expect((await cli(cwd, ['run', '--source', 'b.csv'])).code).toBe(0);
     const exportsOf = async (env: Record<string, string> = {}) =>
       JSON.parse((await cli(cwd, ['status', '--json'], env)).stdout).exports;
-    expect(await exportsOf()).toEqual({ lagging: false, viewVersion: 1, exportsVersion: 1 });
-    expect((await cli(cwd, ['status'])).stdout).toMatch(/exports: up to date \(view version 1\)/);
-    // Other per-sector formats configured: the files no longer match.
-    expect(await exportsOf({ MP_SECTOR_EXPORT_FORMATS: 'xlsx' })).toMatchObject({ lagging: true });
+    expect(await exportsOf()).toEqual({ lagging: false, viewVersion: 2, exportsVersion: 2 });
+    expect((await cli(cwd, ['status'])).stdout).toMatch(/exports: up to date \(view version 2\)/);
+    expect(await exportsOf({ MP_SECTOR_EXPORT_FORMATS: 'xlsx' })).toMatchObject({
+      lagging: true,
+      reason: 'formats-changed',
+    });
 
-    // A refresh cut short after the commit: its record is missing and a file is gone.
-    await rm(join(exportsDir, '.market-pulse-exports.json'));
-    await rm(join(exportsDir, 'Processed_Colors_Output.xlsx'));
-    expect(await exportsOf()).toEqual({ lagging: true, viewVersion: 1, exportsVersion: null });
-    expect((await cli(cwd, ['status'])).stdout).toMatch(/exports: lag the data/);
+    // The view moves on and no refresh follows (a process killed after the commit): run 2 hidden
+    // straight in the store.
+    const store = createFileStore({ dir: join(cwd, 'market-pulse-data', 'store') });
+    await setRunHidden({ store, clock: systemClock }, 2, true);
+    expect(await exportsOf()).toEqual({
+      lagging: true,
+      reason: 'view-moved',
+      viewVersion: 3,
+      exportsVersion: 2,
+    });
+    expect((await cli(cwd, ['status'])).stdout).toMatch(
+      /exports: lag the data \(they show view version 2, the view is at 3\)/,
+    );
 
     // `serve` rebuilds them before it schedules anything (stopped at once here).
     let stderr = '';
@@ -414,8 +428,12 @@ describe('exports that lag the data', () => {
     expect(code).toBe(0);
     expect(stderr).toMatch(/exports lag the data: rebuilding them/);
     expect(stderr).toMatch(/exports rebuilt/);
-    expect(await exportsOf()).toEqual({ lagging: false, viewVersion: 1, exportsVersion: 1 });
-    const { records } = await readColorFile(join(exportsDir, 'Processed_Colors_Output.xlsx'));
-    expect(records.map((r) => r.MESSAGE_ID)).toContain(ID);
+    expect(await exportsOf()).toEqual({ lagging: false, viewVersion: 3, exportsVersion: 3 });
+    // The rebuilt workbook is the view without run 2: run 1's rows.
+    const { records } = await readColorFile(
+      join(cwd, 'market-pulse-data', 'exports', 'Processed_Colors_Output.xlsx'),
+    );
+    const run1 = JSON.parse((await cli(cwd, ['runs', 'show', '1', '--json'])).stdout);
+    expect(records).toHaveLength(run1.counts.output);
   });
 });

@@ -150,12 +150,15 @@ export function createPipeline(options: PipelineOptions) {
     if (record.status === 'success') {
       request.onStep?.('writing exports');
       try {
-        exports = (
-          await refreshExports(store, exportsDir, {
-            sectorFormats: config.sectorExportFormats,
-            ...options.exportOptions,
-          })
-        ).files.map((f) => resolve(exportsDir, f));
+        const refreshed = await refreshExports(store, exportsDir, {
+          sectorFormats: config.sectorExportFormats,
+          ...options.exportOptions,
+        });
+        exports = refreshed.files.map((f) => resolve(exportsDir, f));
+        if (refreshed.upToDate === false)
+          warnings.push(
+            'exports lag the data (the view kept changing while they were written); the next refresh catches up',
+          );
       } catch (err) {
         warnings.push(
           `exports not refreshed (${(err as Error).message}); the next run rebuilds them`,

@@ -44,7 +44,9 @@ async function rebuildLaggingExports(folder: DataFolder, log: Logger): Promise<v
     const result = await refreshExports(store, exportsDir, {
       sectorFormats: config.sectorExportFormats,
     });
-    log.info({ files: result.files.length, viewVersion: result.version }, 'exports rebuilt');
+    if (result.upToDate === false)
+      log.warn({ viewVersion: result.version }, 'exports still lag: the view kept changing');
+    else log.info({ files: result.files.length, viewVersion: result.version }, 'exports rebuilt');
   } catch (err) {
     log.warn(
       { err },

@@ -167,7 +167,10 @@ function describeDeadMan(status: DeadManStatus): string {
 function describeExports(lag: ExportsLag): string {
   if (!lag.lagging)
     return lag.viewVersion === null ? 'none yet' : `up to date (view version ${lag.viewVersion})`;
-  const shown =
-    lag.exportsVersion === null ? 'no complete refresh' : `version ${lag.exportsVersion}`;
-  return `lag the data (they show ${shown}, the view is at ${lag.viewVersion ?? 'none'}, or the per-sector formats changed): \`market-pulse export\` rebuilds them, as does \`serve\` when it starts`;
+  const why = {
+    'no-record': 'no complete refresh is recorded',
+    'view-moved': `they show view version ${lag.exportsVersion}, the view is at ${lag.viewVersion}`,
+    'formats-changed': 'the per-sector formats (MP_SECTOR_EXPORT_FORMATS) changed',
+  }[lag.reason ?? 'no-record'];
+  return `lag the data (${why}): \`market-pulse export\` rebuilds them, as does \`serve\` when it starts`;
 }

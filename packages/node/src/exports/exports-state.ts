@@ -10,7 +10,7 @@ const STATE_FILE = '.market-pulse-exports.json';
 
 const stateSchema = z.object({
   /** The current view's data version the files show (null: the view was empty). */
-  viewVersion: z.number().int().nullable(),
+  shownViewVersion: z.number().int().nullable(),
   sectorFormats: z.array(z.enum(['csv', 'xlsx'])),
   writtenAt: z.string(),
 });
@@ -20,6 +20,11 @@ export type ExportsState = z.infer<typeof stateSchema>;
 export interface ExportsLag {
   /** True when the standing exports do not show the current view in the configured formats. */
   lagging: boolean;
+  /**
+   * Why they lag: no complete refresh recorded them (never written, or one cut short before its
+   * first record), the view moved on since, or the per-sector formats changed.
+   */
+  reason?: 'no-record' | 'view-moved' | 'formats-changed';
   /** The current view's data version (null: no view yet). */
   viewVersion: number | null;
   /** The version the exports show (null: none recorded — never written, or a refresh cut short). */
@@ -57,13 +62,23 @@ export async function exportsLag(
 ): Promise<ExportsLag> {
   const [manifest, state] = await Promise.all([readManifest(store), readExportsState(dir)]);
   const viewVersion = manifest?.version ?? null;
-  const sameFormats =
-    state !== null && [...state.sectorFormats].sort().join() === [...sectorFormats].sort().join();
-  // No view and no refresh yet: nothing to show, nothing lags.
-  const nothingYet = viewVersion === null && state === null;
+  const reason = lagReason(state, viewVersion, sectorFormats);
   return {
-    lagging: !nothingYet && (state?.viewVersion !== viewVersion || !sameFormats),
+    lagging: reason !== undefined,
+    ...(reason ? { reason } : {}),
     viewVersion,
-    exportsVersion: state?.viewVersion ?? null,
+    exportsVersion: state?.shownViewVersion ?? null,
   };
+}
+
+function lagReason(
+  state: ExportsState | null,
+  viewVersion: number | null,
+  sectorFormats: readonly SectorFormat[],
+): ExportsLag['reason'] {
+  if (state === null) return viewVersion === null ? undefined : 'no-record'; // nothing to show yet
+  if (state.shownViewVersion !== viewVersion) return 'view-moved';
+  const sorted = (formats: readonly string[]) => [...formats].sort().join();
+  if (sorted(state.sectorFormats) !== sorted(sectorFormats)) return 'formats-changed';
+  return undefined;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import {
   type ColorRecord,
+  createLeases,
   defaultColumnConfig,
   exportColumns,
   type ObjectStore,
@@ -388,4 +389,64 @@ describe('per-sector file names', () => {
     expect(empty.files).toEqual([OUTPUT_WORKBOOK]);
     expect(await readdir(exportsDir)).not.toContain('processed_colors');
   }, 20_000);
+});
+
+describe('one refresh at a time', () => {
+  async function storeWithRun(name: string) {
+    const store = createFileStore({ dir: join(dir, name), durable: false });
+    await runAutomation(
+      { store, clock: createManualClock('2026-03-13T22:30:00Z'), ids: { nextId: () => 'id-1' } },
+      {
+        trigger: 'cli',
+        businessDate: '2026-03-13',
+        inputs: [
+          {
+            origin: 'source',
+            processingType: 'AUTOMATED',
+            records: generateColors({ rows: 50, seed: 71 }),
+          },
+        ],
+      },
+    );
+    // Another process (on another host, alive as far as we can tell) is refreshing.
+    const other = createLeases({
+      store,
+      clock: createManualClock('2026-03-13T22:31:00Z'),
+      ttlMs: 60_000,
+    });
+    const attempt = await other.tryAcquire('locks/exports.json', {
+      id: 'other-refresh',
+      host: 'elsewhere',
+      pid: 4242,
+    });
+    if (!attempt.acquired) throw new Error('test setup: the exports lease is taken');
+    return { store, otherLease: attempt.lease };
+  }
+
+  it('waits for another process to finish, then writes', async () => {
+    const { store, otherLease } = await storeWithRun('waiting-store');
+    const exportsDir = join(dir, 'waiting');
+    const pauses: string[][] = [];
+    const result = await refreshExports(store, exportsDir, {
+      lease: {
+        pause: async () => {
+          // Nothing is written while the other refresh holds the exports.
+          pauses.push(await readdir(exportsDir).catch(() => []));
+          if (pauses.length === 2) await otherLease.release();
+        },
+      },
+    });
+    expect(pauses).toEqual([[], []]);
+    expect(await filesIn(exportsDir)).toEqual(expect.arrayContaining(result.files));
+    expect(await exportsLag(store, exportsDir, ['csv'])).toMatchObject({ lagging: false });
+  }, 20_000);
+
+  it('gives up after the longest wait, busy, having written nothing', async () => {
+    const { store } = await storeWithRun('busy-store');
+    const exportsDir = join(dir, 'busy');
+    await expect(
+      refreshExports(store, exportsDir, { lease: { maxWaitMs: 0, pause: async () => undefined } }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', details: { reason: 'exports-busy' } });
+    await expect(readdir(exportsDir)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 });

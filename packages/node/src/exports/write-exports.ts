@@ -21,6 +21,7 @@ import { isProcessAlive } from '../process-probe.js';
 import { columnKinds } from '../spreadsheets/export-cells.js';
 import { writeCsvFile, writeXlsxFile } from '../spreadsheets/write-files.js';
 import { startTaskWorker } from '../worker-thread.js';
+import { type ExportsLeaseOptions, withExportsLease } from './exports-lease.js';
 import { writeExportsState } from './exports-state.js';
 import {
   DEFAULT_SECTOR_FORMATS,
@@ -43,12 +44,19 @@ export interface ExportResult {
   rows: number;
   /** The current view's data version the files show (current view only). */
   version?: number;
+  /**
+   * False when the view kept moving while the files were written (current view only): they are
+   * recorded as lagging and the next refresh catches up.
+   */
+  upToDate?: boolean;
 }
 
 export interface RefreshExportsOptions {
   config?: ColumnConfig;
   /** The formats of the per-sector files (default: CSV only, `DEFAULT_SECTOR_FORMATS`). */
   sectorFormats?: readonly SectorFormat[];
+  /** Waiting for another process's refresh (see `withExportsLease`). */
+  lease?: ExportsLeaseOptions;
   /**
    * Views of at least this many rows share their files with a worker thread (default 20,000).
    * Below it, starting a worker (loading exceljs again, ~1 s of CPU) costs more than it saves;
@@ -94,7 +102,8 @@ async function writeStandingSet(
     rows.length >= (options.workerMinRows ?? 20_000)
       ? startTaskWorker<StandingFile, null>(STANDING_FILES_WORKER, job)
       : undefined;
-  // This thread takes the first (biggest) file at once, while the worker starts.
+  // The worker was handed a copy of the view above; this thread takes the first (biggest) file at
+  // once, while the worker starts.
   const drained = await Promise.allSettled([
     drain(standingFileWriter(job)),
     ...(worker ? [drain((file) => worker.run(file))] : []),
@@ -118,10 +127,17 @@ export async function refreshExports(
   dir: string,
   options: RefreshExportsOptions = {},
 ): Promise<ExportResult> {
-  // Refreshes are not serialised across processes (a run's refresh runs after it released the
-  // pipeline): one that wrote an older view while a newer one was being written may have overwritten
-  // some of its files. So a refresh that finds the view moved on while it wrote starts again; the
-  // last refresh to finish then shows the newest view.
+  return withExportsLease(store, () => refreshUnderLease(store, dir, options), options.lease);
+}
+
+async function refreshUnderLease(
+  store: ObjectStore,
+  dir: string,
+  options: RefreshExportsOptions,
+): Promise<ExportResult> {
+  // One refresh at a time (the lease), but the view can move on while it writes (a run commits and
+  // waits for this lease to refresh in turn): a refresh that finds it moved starts again, so the
+  // files and their record end showing the newest view.
   for (let pass = 1; ; pass++) {
     const { manifest, rows } = await readCurrentView(store);
     const files = await writeStandingSet(dir, rows, options);
@@ -131,15 +147,15 @@ export async function refreshExports(
     if (((await readManifest(store))?.version ?? null) === shown) {
       // Last, once every file is in place: a refresh cut short leaves the exports lagging.
       await writeExportsState(dir, {
-        viewVersion: shown,
+        shownViewVersion: shown,
         sectorFormats: [...(options.sectorFormats ?? DEFAULT_SECTOR_FORMATS)],
         writtenAt: new Date().toISOString(),
       });
-      return result;
+      return { ...result, upToDate: true };
     }
     // A view that keeps moving: leave the exports recorded as lagging (`exportsLag`); the refresh
     // after the next commit, or the next start, catches up.
-    if (pass === MAX_REFRESH_PASSES) return result;
+    if (pass === MAX_REFRESH_PASSES) return { ...result, upToDate: false };
   }
 }
 

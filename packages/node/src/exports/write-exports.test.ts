@@ -232,6 +232,43 @@ describe('per-sector files on a worker thread', () => {
   }, 20_000);
 });
 
+describe('a failure on this thread while the worker writes', () => {
+  it('stops both threads and leaves no temp file', async () => {
+    const store = createFileStore({ dir: join(dir, 'main-fails-store'), durable: false });
+    await runAutomation(
+      { store, clock: createManualClock('2026-03-13T22:30:00Z'), ids: { nextId: () => 'id-1' } },
+      {
+        trigger: 'cli',
+        businessDate: '2026-03-13',
+        inputs: [
+          {
+            origin: 'source',
+            processingType: 'AUTOMATED',
+            records: generateColors({ rows: 400, seed: 81 }),
+          },
+        ],
+      },
+    );
+    const exportsDir = join(dir, 'main-fails');
+    // The output workbook (the biggest file: this thread's first) cannot be renamed into place.
+    await mkdir(join(exportsDir, OUTPUT_WORKBOOK), { recursive: true });
+    await expect(
+      refreshExports(store, exportsDir, { workerMinRows: 0, sectorFormats: ['xlsx', 'csv'] }),
+    ).rejects.toMatchObject({ code: 'EISDIR' });
+    const left = await filesIn(exportsDir);
+    expect(left.filter((f) => f.includes('.tmp-'))).toEqual([]);
+    // The worker finished the file it had and then took no more: far from every sector file.
+    const { rows } = await readCurrentView(store);
+    const sectorFiles = new Set(rows.map((r) => String(r.SECTOR).toUpperCase())).size * 2;
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.length).toBeLessThan(sectorFiles / 2);
+    expect(await exportsLag(store, exportsDir, ['xlsx', 'csv'])).toMatchObject({
+      lagging: true,
+      reason: 'no-record',
+    });
+  }, 20_000);
+});
+
 describe('a refresh while the view moves on', () => {
   async function twoRuns(name: string) {
     const inner = createFileStore({ dir: join(dir, name), durable: false });

@@ -37,6 +37,29 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A file store (in `dir`) with one committed run: `rows` generated colors of `seed`. */
+async function storeWithOneRun(name: string, rows: number, seed: number) {
+  const store = createFileStore({ dir: join(dir, name), durable: false });
+  let n = 0;
+  const deps = {
+    store,
+    clock: createManualClock('2026-03-13T22:30:00Z'),
+    ids: { nextId: () => `id-${++n}` },
+  };
+  await runAutomation(deps, {
+    trigger: 'cli',
+    businessDate: '2026-03-13',
+    inputs: [
+      {
+        origin: 'source',
+        processingType: 'AUTOMATED',
+        records: generateColors({ rows, seed }),
+      },
+    ],
+  });
+  return { store, deps };
+}
+
 describe('exports', () => {
   it('writes the output workbook (with a parents sheet) and per-sector files from the current view', async () => {
     const store = createFileStore({ dir: join(dir, 'store'), durable: false });
@@ -158,27 +181,7 @@ describe('exports', () => {
 });
 
 describe('per-sector files on a worker thread', () => {
-  async function committedStore(name: string) {
-    const store = createFileStore({ dir: join(dir, name), durable: false });
-    let n = 0;
-    const deps = {
-      store,
-      clock: createManualClock('2026-03-13T22:30:00Z'),
-      ids: { nextId: () => `id-${++n}` },
-    };
-    await runAutomation(deps, {
-      trigger: 'cli',
-      businessDate: '2026-03-13',
-      inputs: [
-        {
-          origin: 'source',
-          processingType: 'AUTOMATED',
-          records: generateColors({ rows: 400, seed: 41 }),
-        },
-      ],
-    });
-    return store;
-  }
+  const committedStore = async (name: string) => (await storeWithOneRun(name, 400, 41)).store;
   const sheetValues = async (path: string) => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path);
@@ -234,21 +237,7 @@ describe('per-sector files on a worker thread', () => {
 
 describe('a failure on this thread while the worker writes', () => {
   it('stops both threads and leaves no temp file', async () => {
-    const store = createFileStore({ dir: join(dir, 'main-fails-store'), durable: false });
-    await runAutomation(
-      { store, clock: createManualClock('2026-03-13T22:30:00Z'), ids: { nextId: () => 'id-1' } },
-      {
-        trigger: 'cli',
-        businessDate: '2026-03-13',
-        inputs: [
-          {
-            origin: 'source',
-            processingType: 'AUTOMATED',
-            records: generateColors({ rows: 400, seed: 81 }),
-          },
-        ],
-      },
-    );
+    const { store } = await storeWithOneRun('main-fails-store', 400, 81);
     const exportsDir = join(dir, 'main-fails');
     // The output workbook (the biggest file: this thread's first) cannot be renamed into place.
     await mkdir(join(exportsDir, OUTPUT_WORKBOOK), { recursive: true });
@@ -430,21 +419,7 @@ describe('per-sector file names', () => {
 
 describe('one refresh at a time', () => {
   async function storeWithRun(name: string) {
-    const store = createFileStore({ dir: join(dir, name), durable: false });
-    await runAutomation(
-      { store, clock: createManualClock('2026-03-13T22:30:00Z'), ids: { nextId: () => 'id-1' } },
-      {
-        trigger: 'cli',
-        businessDate: '2026-03-13',
-        inputs: [
-          {
-            origin: 'source',
-            processingType: 'AUTOMATED',
-            records: generateColors({ rows: 50, seed: 71 }),
-          },
-        ],
-      },
-    );
+    const { store } = await storeWithOneRun(name, 50, 71);
     // Another process (on another host, alive as far as we can tell) is refreshing.
     const other = createLeases({
       store,

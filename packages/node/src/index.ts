@@ -53,6 +53,7 @@ export {
   type SheetSpec,
   type WriteOptions,
   writeCsvFile,
+  writeViewWorkbook,
   writeXlsxFile,
   XLSX_MAX_DATA_ROWS,
 } from './spreadsheets/write-files.js';

@@ -12,7 +12,7 @@ import {
   type RecordValue,
   rankColors,
 } from '@market-pulse/core';
-import { columnKinds, readSourceFile, writeCsvFile, writeXlsxFile } from '@market-pulse/node';
+import { columnKinds, readSourceFile, writeCsvFile, writeViewWorkbook } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { businessDateNow, configOf, openDataFolder, pipelineOf } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
@@ -102,14 +102,7 @@ async function dryRun(io: CliIO, options: RunOptions): Promise<number> {
     const out = resolve(io.cwd, options.out);
     const columns = exportColumnsOf(defaultColumnConfig, rows);
     if (out.endsWith('.xlsx')) {
-      await writeXlsxFile(
-        out,
-        [
-          { name: 'Colors', rows },
-          { name: 'Parents', rows: rows.filter((r) => r.IS_PARENT) },
-        ],
-        { columns, kinds: columnKinds(defaultColumnConfig) },
-      );
+      await writeViewWorkbook(out, rows, { columns, kinds: columnKinds(defaultColumnConfig) });
     } else if (out.endsWith('.csv')) await writeCsvFile(out, rows, { columns });
     else if (out.endsWith('.jsonl')) {
       await writeFile(

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MarketPulseError, type RecordValue } from '@market-pulse/core';
 import type { ColumnKinds } from '../spreadsheets/export-cells.js';
-import { writeCsvFile, writeXlsxFile } from '../spreadsheets/write-files.js';
+import { writeCsvFile, writeViewWorkbook, writeXlsxFile } from '../spreadsheets/write-files.js';
 
 type Row = Readonly<Record<string, RecordValue | undefined>>;
 
@@ -142,14 +142,7 @@ export function standingFileWriter(job: StandingSetJob): (file: StandingFile) =>
   let bySector: Map<string, SectorRows> | undefined;
   return async (file) => {
     if (file.kind === 'output') {
-      await writeXlsxFile(
-        join(dir, OUTPUT_WORKBOOK),
-        [
-          { name: 'Colors', rows: job.rows },
-          { name: 'Parents', rows: job.rows.filter(isParent) },
-        ],
-        { columns, kinds },
-      );
+      await writeViewWorkbook(join(dir, OUTPUT_WORKBOOK), job.rows, { columns, kinds });
       return;
     }
     bySector ??= rowsBySector(job.rows);

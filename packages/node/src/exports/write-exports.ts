@@ -19,7 +19,7 @@ import {
 } from '@market-pulse/core';
 import { isProcessAlive } from '../process-probe.js';
 import { columnKinds } from '../spreadsheets/export-cells.js';
-import { writeCsvFile, writeXlsxFile } from '../spreadsheets/write-files.js';
+import { writeCsvFile, writeViewWorkbook } from '../spreadsheets/write-files.js';
 import { startTaskWorker } from '../worker-thread.js';
 import { type ExportsLeaseOptions, withExportsLease } from './exports-lease.js';
 import { writeExportsState } from './exports-state.js';
@@ -270,16 +270,7 @@ export async function exportSelection(
   for (const record of runs) rows.push(...(await readRunRows(store, record)));
   const columns = exportColumnsOf(config, rows);
   if (format === 'csv') await writeCsvFile(outFile, rows as Row[], { columns });
-  else {
-    await writeXlsxFile(
-      outFile,
-      [
-        { name: 'Colors', rows: rows as Row[] },
-        { name: 'Parents', rows: rows.filter((r) => r.IS_PARENT) as Row[] },
-      ],
-      { columns, kinds: columnKinds(config) },
-    );
-  }
+  else await writeViewWorkbook(outFile, rows as Row[], { columns, kinds: columnKinds(config) });
   return { files: [outFile], rows: rows.length };
 }
 

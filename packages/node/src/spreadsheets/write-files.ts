@@ -115,6 +115,25 @@ async function writeSheets(
   return counts;
 }
 
+/**
+ * Writes a view as the desk's workbook: every row on "Colors", the parents (`IS_PARENT`) on
+ * "Parents" (the output workbook, run and date exports, a dry run's `--out`).
+ */
+export function writeViewWorkbook(
+  path: string,
+  rows: readonly Row[],
+  options: WriteOptions,
+): Promise<Record<string, number>> {
+  return writeXlsxFile(
+    path,
+    [
+      { name: 'Colors', rows },
+      { name: 'Parents', rows: rows.filter((r) => r.IS_PARENT) },
+    ],
+    options,
+  );
+}
+
 /** Writes a CSV file (header row, RFC 4180 quoting, dates YYYY-MM-DD, booleans TRUE/FALSE, text neutralised). */
 export async function writeCsvFile(
   path: string,

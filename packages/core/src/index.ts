@@ -154,6 +154,7 @@ export {
 export {
   createLeases,
   type HeldLease,
+  holderProcess,
   type LeaseAttempt,
   type LeaseHolder,
   type LeaseOptions,

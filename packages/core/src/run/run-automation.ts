@@ -12,7 +12,7 @@ import { rankOrder } from '../rank/rank-colors.js';
 import { compileRules } from '../rules/compile-rules.js';
 import { allocateNumber } from '../store/counter.js';
 import { createDocument, readDocument, updateDocument } from '../store/json-document.js';
-import { createLeases, type HeldLease } from '../store/lease.js';
+import { createLeases, type HeldLease, holderProcess } from '../store/lease.js';
 import { type RowLines, refreshCurrentView } from '../views/current-view.js';
 import { acquirePipelineLease } from './abandoned-run.js';
 import {
@@ -137,9 +137,7 @@ async function acquirePipeline(deps: RunDependencies): Promise<HeldLease> {
   const attempt = await acquirePipelineLease(leases, store, clock, {
     id: deps.ids.nextId(),
     purpose: 'run:starting',
-    ...(deps.probe
-      ? { host: deps.probe.host, pid: deps.probe.pid, bootId: deps.probe.bootId }
-      : {}),
+    ...holderProcess(deps.probe),
   });
   if (!attempt.acquired) {
     throw new MarketPulseError(

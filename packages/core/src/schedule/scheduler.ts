@@ -6,7 +6,7 @@ import type { ProcessProbe } from '../ports/process-probe.js';
 import { acquirePipelineLease } from '../run/abandoned-run.js';
 import { PIPELINE_LEASE } from '../run/layout.js';
 import type { RunRecord } from '../run/run-record.js';
-import { createLeases, type HeldLease, type LeaseHolder } from '../store/lease.js';
+import { createLeases, type HeldLease, holderProcess, type LeaseHolder } from '../store/lease.js';
 import { checkDeadMan, type DeadManStatus } from './dead-man.js';
 import { dueFires, watermarkOf } from './due-fires.js';
 import { changeFire, claimFire, readFire, settleFire } from './fire-record.js';
@@ -130,7 +130,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     id: ids.nextId(),
     purpose: fire ? `fire:${fire.jobId}@${fire.nominal}` : 'scheduler',
     ...(fire ? { fire } : {}),
-    ...(probe ? { host: probe.host, pid: probe.pid, bootId: probe.bootId } : {}),
+    ...holderProcess(probe),
   });
   const isWaiting = (jobId: string, nominalMs: number) =>
     waiting?.jobId === jobId && waiting.nominalMs === nominalMs;

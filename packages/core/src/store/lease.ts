@@ -28,6 +28,13 @@ const leaseSchema = z.object({
 });
 
 export type LeaseHolder = z.infer<typeof holderSchema>;
+
+/** The part of a holder that lets a process on the same host tell whether it is dead. */
+export function holderProcess(
+  probe: ProcessProbe | undefined,
+): Pick<LeaseHolder, 'host' | 'pid' | 'bootId'> {
+  return probe ? { host: probe.host, pid: probe.pid, bootId: probe.bootId } : {};
+}
 export type LeaseRecord = z.infer<typeof leaseSchema>;
 
 export interface HeldLease {

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createLeases, MarketPulseError, type ObjectStore } from '@market-pulse/core';
+import {
+  createLeases,
+  holderProcess,
+  MarketPulseError,
+  type ObjectStore,
+} from '@market-pulse/core';
 import { createProcessProbe } from '../process-probe.js';
 import { systemClock } from '../system-clock.js';
 
@@ -30,13 +35,7 @@ export async function withExportsLease<T>(
   const pause = options.pause ?? ((ms: number) => sleep(ms));
   const probe = createProcessProbe();
   const leases = createLeases({ store, clock: systemClock, ttlMs, probe });
-  const self = {
-    id: randomUUID(),
-    host: probe.host,
-    pid: probe.pid,
-    bootId: probe.bootId,
-    purpose: 'exports',
-  };
+  const self = { id: randomUUID(), purpose: 'exports', ...holderProcess(probe) };
   const deadline = performance.now() + (options.maxWaitMs ?? 600_000);
   for (;;) {
     const attempt = await leases.tryAcquire(EXPORTS_LEASE, self);

@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultColumnConfig, exportColumns, setRunHidden } from '@market-pulse/core';
 import { colorsToTable, generateColors } from '@market-pulse/core/sample';

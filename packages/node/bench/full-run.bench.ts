@@ -11,16 +11,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Clock, DEFAULT_COLUMNS, defaultColumnConfig } from '@market-pulse/core';
-import { generateColors, REALISTIC_RULES } from '@market-pulse/core/sample';
-import {
-  columnKinds,
-  createFileStore,
-  createPipeline,
-  loadConfig,
-  writeXlsxFile,
-} from '@market-pulse/node';
+import type { Clock } from '@market-pulse/core';
+import { REALISTIC_RULES } from '@market-pulse/core/sample';
+import { createFileStore, createPipeline, loadConfig } from '@market-pulse/node';
 import ExcelJS from 'exceljs';
+import { writeSampleWorkbook } from './sample-workbook.js';
 
 const args = process.argv.slice(2);
 const rows = Number(args[args.indexOf('--rows') + 1] ?? 100_000) || 100_000;
@@ -46,13 +41,7 @@ const report = (name: string, ms: number, extra: Record<string, unknown> = {}) =
 
 try {
   const input = join(dir, 'colors.xlsx');
-  // Generated rows go straight to the file: kept in this scope, they would sit in the heap through
-  // every measurement (a CLI process never holds them) and slow its collections.
-  await writeXlsxFile(
-    input,
-    [{ name: 'Colors', rows: generateColors({ rows, seed: 42, businessDate: '2026-03-13' }) }],
-    { columns: DEFAULT_COLUMNS.map((c) => c.name), kinds: columnKinds(defaultColumnConfig) },
-  );
+  await writeSampleWorkbook(input, rows);
 
   // Baseline: exceljs alone reads the workbook (streaming, as we do) and writes it back (streaming).
   async function baselineMs(round: number): Promise<number> {

@@ -8,10 +8,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_COLUMNS, defaultColumnConfig } from '@market-pulse/core';
-import { generateColors } from '@market-pulse/core/sample';
-import { columnKinds, readColorFile, writeXlsxFile } from '@market-pulse/node';
+import { readColorFile } from '@market-pulse/node';
 import ExcelJS from 'exceljs';
+import { writeSampleWorkbook } from './sample-workbook.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) =>
@@ -36,11 +35,7 @@ async function exceljsRead(path: string): Promise<number> {
 const dir = await mkdtemp(join(tmpdir(), 'mp-read-'));
 try {
   const input = join(dir, 'colors.xlsx');
-  await writeXlsxFile(
-    input,
-    [{ name: 'Colors', rows: generateColors({ rows, seed: 42, businessDate: '2026-03-13' }) }],
-    { columns: DEFAULT_COLUMNS.map((c) => c.name), kinds: columnKinds(defaultColumnConfig) },
-  );
+  await writeSampleWorkbook(input, rows);
   for (let round = 1; round <= rounds; round++) {
     gc();
     let start = performance.now();

@@ -53,6 +53,12 @@ export function watermarkOf(
  * `evaluatedUntilMs` is the new watermark (`nowMs`, or the last fire returned when `limit` cut
  * the list short).
  */
+/** Whether a fire of `job` falls on one of its holidays (a local calendar date in its zone). */
+export function isHolidayFire(job: Pick<Job, 'holidays' | 'timezone'>, atMs: number): boolean {
+  const holidays = job.holidays ?? [];
+  return holidays.length > 0 && holidays.includes(localDateAt(job.timezone, atMs));
+}
+
 export function dueFires(
   job: SchedulableJob,
   watermarkMs: number,
@@ -61,7 +67,6 @@ export function dueFires(
 ): { fires: DueFire[]; evaluatedUntilMs: number } {
   const latenessMs = options.latenessMs ?? 120_000;
   const limit = options.limit ?? 500;
-  const holidays = new Set(job.holidays ?? []);
   const times: number[] = [];
   for (const at of firesAfter(job, watermarkMs)) {
     if (at > nowMs || times.length > limit) break;
@@ -69,16 +74,15 @@ export function dueFires(
   }
   const cut = times.length > limit;
   if (cut) times.length = limit; // a later fire exists: every fire kept here is older than it
-  const isHoliday = (at: number) => holidays.has(localDateAt(job.timezone, at));
   let latest = -1;
   if (!cut)
     for (let i = times.length - 1; i >= 0; i--)
-      if (!isHoliday(times[i] as number)) {
+      if (!isHolidayFire(job, times[i] as number)) {
         latest = i;
         break;
       }
   const fires = times.map((nominalMs, i): DueFire => {
-    if (isHoliday(nominalMs)) return { nominalMs, disposition: 'holiday' };
+    if (isHolidayFire(job, nominalMs)) return { nominalMs, disposition: 'holiday' };
     if (i !== latest) return { nominalMs, disposition: 'missed' };
     const late = nowMs - nominalMs;
     if (late <= latenessMs) return { nominalMs, disposition: 'scheduled' };

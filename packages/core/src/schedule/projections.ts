@@ -1,5 +1,6 @@
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import { isHolidayFire } from './due-fires.js';
 import {
   type DeskStatus,
   deskStatusOfFire,
@@ -10,7 +11,6 @@ import {
 import { firesAfter } from './fire-times.js';
 import type { Job } from './job.js';
 import { listJobs } from './job-store.js';
-import { localDateAt } from './zoned-time.js';
 
 export interface NextRun {
   jobId: string;
@@ -22,11 +22,10 @@ export interface NextRun {
 
 /** Fires of a job after `afterMs` that will really run: not on a holiday, not already skipped. */
 async function* runnableFires(store: ObjectStore, job: Job, afterMs: number) {
-  const holidays = new Set(job.holidays ?? []);
   let looked = 0;
   for (const at of firesAfter(job, afterMs)) {
     if (++looked > 1000) return;
-    if (holidays.has(localDateAt(job.timezone, at))) continue;
+    if (isHolidayFire(job, at)) continue;
     const record = await readFire(store, job.id, at);
     if (record && record.status !== 'running') continue; // cancelled ahead of time
     yield at;
@@ -110,7 +109,6 @@ export async function scheduleCalendar(
     }
     if (!job.active || range.toMs <= nowMs) continue;
     const decided = new Set(records.map((r) => Date.parse(r.nominal)));
-    const holidays = new Set(job.holidays ?? []);
     let count = 0;
     for (const at of firesAfter(job, Math.max(nowMs, range.fromMs - 1))) {
       if (at > range.toMs || ++count > limit) break;
@@ -119,7 +117,7 @@ export async function scheduleCalendar(
         kind: 'future',
         jobId: job.id,
         at: new Date(at).toISOString(),
-        ...(holidays.has(localDateAt(job.timezone, at)) ? { skip: { reason: 'holiday' } } : {}),
+        ...(isHolidayFire(job, at) ? { skip: { reason: 'holiday' } } : {}),
       });
     }
   }

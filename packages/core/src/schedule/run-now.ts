@@ -4,7 +4,7 @@ import type { ObjectStore } from '../ports/object-store.js';
 import { PIPELINE_LEASE } from '../run/layout.js';
 import type { RunRecord } from '../run/run-record.js';
 import { createLeases } from '../store/lease.js';
-import { watermarkOf } from './due-fires.js';
+import { isHolidayFire, watermarkOf } from './due-fires.js';
 import { claimFire, readFire } from './fire-record.js';
 import { firesAfter } from './fire-times.js';
 import type { Job } from './job.js';
@@ -50,6 +50,7 @@ async function nextOpenFire(store: ObjectStore, clock: Clock, job: Job): Promise
   // at most that old, even when the schedulers lag or were down.
   const from = Math.max(watermarkOf(job, state), nowMs - job.graceMinutes * 60_000 - 1);
   for (const at of firesAfter(job, from)) {
+    if (isHolidayFire(job, at)) continue; // it would not run: the next one is the one to cancel
     const fire = await readFire(store, job.id, at);
     if (!fire) return at;
     if (fire.status === 'running') throw conflict(job, fire.nominal);

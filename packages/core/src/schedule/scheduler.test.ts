@@ -424,6 +424,14 @@ describe('the scheduler', () => {
     expect(cancelled).toBe('2026-11-25T18:30:00.000Z');
   });
 
+  it('cancel next passes over a holiday (that fire would not run) and cancels the one after', async () => {
+    const w = world('2026-11-23T12:00:00Z'); // Monday
+    const job = await w.job({ cron: '30 18 * * *', holidays: ['2026-11-23'] });
+    const { cancelled } = await runJobNow(w, job.id, { cancelNext: true, run: w.runNowWith() });
+    expect(cancelled).toBe('2026-11-24T18:30:00.000Z');
+    expect(await fireAt(w, job.id, '2026-11-23T18:30:00Z')).toBeNull();
+  });
+
   it('the dead-man check raises one alert per business day, only without a successful run by the deadline', async () => {
     const w = world('2026-11-23T18:01:00Z');
     await updateScheduleSettings(w.store, {

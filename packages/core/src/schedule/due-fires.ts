@@ -1,4 +1,4 @@
-import { firesAfter } from './fire-times.js';
+import { firesBetween } from './fire-times.js';
 import type { Job } from './job.js';
 import type { JobState } from './job-state.js';
 import { localDateAt } from './zoned-time.js';
@@ -67,11 +67,8 @@ export function dueFires(
 ): { fires: DueFire[]; evaluatedUntilMs: number } {
   const latenessMs = options.latenessMs ?? 120_000;
   const limit = options.limit ?? 500;
-  const times: number[] = [];
-  for (const at of firesAfter(job, watermarkMs)) {
-    if (at > nowMs || times.length > limit) break;
-    times.push(at);
-  }
+  // One more than the limit tells whether a later fire exists.
+  const times = firesBetween(job, watermarkMs, nowMs, limit + 1);
   const cut = times.length > limit;
   if (cut) times.length = limit; // a later fire exists: every fire kept here is older than it
   let latest = -1;

@@ -23,6 +23,7 @@ import {
 import { listJobs } from './job-store.js';
 import type { FireStep } from './layout.js';
 import { readScheduleSettings, type ScheduleSettings } from './settings.js';
+import { localDateAt } from './zoned-time.js';
 
 /** Timers, injected so tests drive the loop without waiting (Node: `globalThis`). */
 export interface Timers {
@@ -427,7 +428,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         });
       }
     }
-    emit({ type: 'dead-man', status: await checkDeadMan(store, clock, settings, instanceId) });
+    emit({ type: 'dead-man', status: await deadManStatus(settings, now.getTime()) });
+  }
+
+  // A day found ok stays ok (a success cannot un-happen): later ticks that day, under the same
+  // dead-man settings, do not look through the runs again.
+  let okDay: { key: string; status: DeadManStatus } | undefined;
+  async function deadManStatus(settings: ScheduleSettings, nowMs: number): Promise<DeadManStatus> {
+    const config = settings.deadMan;
+    const key = config ? `${localDateAt(config.timezone, nowMs)} ${JSON.stringify(config)}` : '';
+    if (okDay?.key === key) return okDay.status;
+    const status = await checkDeadMan(store, clock, settings, instanceId);
+    if (status.state === 'ok') okDay = { key, status };
+    return status;
   }
 
   function tick(): Promise<void> {

@@ -89,10 +89,14 @@ export async function isRunHidden(store: ObjectStore, runId: number): Promise<bo
   return (await readDocument(store, visibilityKey(runId), visibilitySchema))?.value.hidden ?? false;
 }
 
-async function visibleRun(store: ObjectStore, runId: number): Promise<RunRecord | null> {
+/** A run's commit record (null: not committed), and whether its rows are visible. */
+async function committedRun(
+  store: ObjectStore,
+  runId: number,
+): Promise<{ record: RunRecord; visible: boolean } | null> {
   const record = (await readDocument(store, runKeys(runId).commit, runRecordSchema))?.value;
-  if (record?.status !== 'success' || (await isRunHidden(store, runId))) return null;
-  return record;
+  if (!record) return null;
+  return { record, visible: record.status === 'success' && !(await isRunHidden(store, runId)) };
 }
 
 export async function readManifest(store: ObjectStore): Promise<CurrentViewManifest | null> {
@@ -184,19 +188,19 @@ export async function refreshCurrentView(
   const newer: RowLines[] = [];
   let considered = through;
   for (let runId = through + 1; runId <= last; runId++) {
-    const record = await visibleRun(store, runId);
-    if (!record && !(await store.get(runKeys(runId).commit))) {
+    const run = await committedRun(store, runId);
+    if (!run) {
       // No commit below the run that holds the pipeline: its process died (a paused one can no
       // longer commit: its lease renewal fails first). Without a holder it stops the scan.
       if (upToRunId === undefined) break;
       await declareFailed(store, clock, runId, 'the process running it stopped before committing');
     }
     considered = runId;
-    if (record)
+    if (run?.visible)
       newer.unshift(
         committed?.runId === runId
           ? committed.rows
-          : await readRowLines(store, runPartKeys(record)),
+          : await readRowLines(store, runPartKeys(run.record)),
       );
   }
   if (considered === through) return previous;
@@ -212,8 +216,8 @@ export async function refreshCurrentView(
       );
     return outcome.value;
   }
-  const current = await readManifest(store);
-  const old = current ? [await readRowLines(store, viewPartKeys(current))] : [];
+  // `previous` is what publish compares against: a view changed since makes it refuse anyway.
+  const old = previous ? [await readRowLines(store, viewPartKeys(previous))] : [];
   return publish(store, clock, previous, merge([...newer, ...old]), considered);
 }
 
@@ -227,10 +231,10 @@ export async function rebuildCurrentView(
   const newestFirst: RowLines[] = [];
   let through = 0;
   for (let runId = 1; runId <= last; runId++) {
-    if (!(await store.get(runKeys(runId).commit))) continue;
+    const run = await committedRun(store, runId);
+    if (!run) continue;
     through = runId;
-    const record = await visibleRun(store, runId);
-    if (record) newestFirst.unshift(await readRowLines(store, runPartKeys(record)));
+    if (run.visible) newestFirst.unshift(await readRowLines(store, runPartKeys(run.record)));
   }
   return publish(store, clock, previous, merge(newestFirst), through);
 }

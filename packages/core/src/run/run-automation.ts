@@ -167,24 +167,20 @@ async function runUnderLease(
   await lease.renew({ purpose: runPurpose(runId) });
   await step('run.after-run-id');
   const keys = runKeys(runId);
-  await createDocument(store, keys.running, {
+  // What the running record and the run record both say about the run.
+  const identity = {
     id: runId,
     trigger: request.trigger,
     ...(request.jobId !== undefined ? { jobId: request.jobId } : {}),
     ...(request.fire !== undefined ? { fire: request.fire } : {}),
     businessDate: request.businessDate,
     startedAt: startedAt.toISOString(),
-    holder: lease.holder.id,
-  });
+  };
+  await createDocument(store, keys.running, { ...identity, holder: lease.holder.id });
   await step('run.after-running-record');
 
   const base = {
-    id: runId,
-    trigger: request.trigger,
-    ...(request.jobId !== undefined ? { jobId: request.jobId } : {}),
-    ...(request.fire !== undefined ? { fire: request.fire } : {}),
-    startedAt: startedAt.toISOString(),
-    businessDate: request.businessDate,
+    ...identity,
     inputs: request.inputs.map((i) => ({
       origin: i.origin,
       processingType: i.processingType,

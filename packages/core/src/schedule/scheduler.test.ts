@@ -110,6 +110,17 @@ function world(start = '2026-11-23T18:29:00Z') {
   return { store, clock, ids, runner, runNowWith, scheduler, job, control, gate, faults, advance };
 }
 
+/** Sets the clock, has `scheduler` tick, and waits for the runs it started. */
+async function tickAt(
+  w: ReturnType<typeof world>,
+  scheduler: { tick(): Promise<void>; idle(): Promise<void> },
+  iso: string,
+) {
+  w.clock.set(iso);
+  await scheduler.tick();
+  await scheduler.idle();
+}
+
 const fireAt = async (w: ReturnType<typeof world>, jobId: string, iso: string) =>
   readFire(w.store, jobId, Date.parse(iso));
 
@@ -122,9 +133,7 @@ describe('the scheduler', () => {
     const s = w.scheduler();
     await s.tick();
     expect(await listFires(w.store, job.id)).toEqual([]);
-    w.clock.set('2026-11-23T18:30:00Z');
-    await s.tick();
-    await s.idle();
+    await tickAt(w, s, '2026-11-23T18:30:00Z');
     const fire = await fireAt(w, job.id, '2026-11-23T18:30:00Z');
     expect(fire).toMatchObject({ status: 'success', trigger: 'scheduled', attempts: 1 });
     const run = (await readRunRecord(w.store, fire?.runId as number)) as RunRecord;
@@ -167,12 +176,8 @@ describe('the scheduler', () => {
       overrideRunId: run.id,
     });
     const s = w.scheduler();
-    w.clock.set('2026-11-23T18:30:00Z');
-    await s.tick();
-    await s.idle();
-    w.clock.set('2026-11-24T18:30:00Z');
-    await s.tick();
-    await s.idle();
+    await tickAt(w, s, '2026-11-23T18:30:00Z');
+    await tickAt(w, s, '2026-11-24T18:30:00Z');
     const fires = await listFires(w.store, job.id);
     expect(fires.map((f) => [f.nominal, f.status])).toEqual([
       ['2026-11-23T18:30:00.000Z', 'skipped'],
@@ -302,25 +307,19 @@ describe('the scheduler', () => {
     });
 
     w.control.failures = 2;
-    w.clock.set('2026-11-24T18:30:00Z');
-    await s.tick();
-    await s.idle();
+    await tickAt(w, s, '2026-11-24T18:30:00Z');
     expect(await fireAt(w, job.id, '2026-11-24T18:30:00Z')).toMatchObject({
       status: 'failed',
       attempts: 1,
       retryAt: '2026-11-24T18:35:00.000Z',
     });
-    w.clock.set('2026-11-24T18:35:00Z');
-    await s.tick();
-    await s.idle();
+    await tickAt(w, s, '2026-11-24T18:35:00Z');
     expect(await fireAt(w, job.id, '2026-11-24T18:30:00Z')).toMatchObject({
       status: 'failed',
       attempts: 2,
       retryAt: '2026-11-24T18:45:00.000Z',
     });
-    w.clock.set('2026-11-24T18:45:00Z');
-    await s.tick();
-    await s.idle();
+    await tickAt(w, s, '2026-11-24T18:45:00Z');
     const fire = await fireAt(w, job.id, '2026-11-24T18:30:00Z');
     expect(fire).toMatchObject({ status: 'success', attempts: 3 });
     expect(fire?.retryAt).toBeUndefined();
@@ -533,9 +532,7 @@ describe('projections', () => {
     const w = world('2026-11-23T18:00:00Z');
     const job = await w.job({ cron: '30 18 * * *', holidays: ['2026-11-26'] });
     const s = w.scheduler();
-    w.clock.set('2026-11-23T18:30:00Z');
-    await s.tick();
-    await s.idle();
+    await tickAt(w, s, '2026-11-23T18:30:00Z');
     await runJobNow(w, job.id, { cancelNext: true, run: w.runNowWith() });
     const calendar = await scheduleCalendar(w.store, w.clock, {
       fromMs: Date.parse('2026-11-23T00:00:00Z'),

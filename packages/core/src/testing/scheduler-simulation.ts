@@ -114,29 +114,12 @@ export async function simulateSchedulers(options: SimulationOptions): Promise<Si
   };
   const TTL = 60_000;
 
+  const job = (name: string, cron: string, timezone: string) =>
+    createJob({ store: shared, clock }, { name, cron, timezone, graceMinutes: 5 });
   const jobs = [
-    await createJob(
-      { store: shared, clock },
-      { name: 'every minute', cron: '* * * * *', timezone: 'UTC', graceMinutes: 5 },
-    ),
-    await createJob(
-      { store: shared, clock },
-      {
-        name: 'every 2 minutes, New York',
-        cron: '*/2 * * * *',
-        timezone: 'America/New_York',
-        graceMinutes: 5,
-      },
-    ),
-    await createJob(
-      { store: shared, clock },
-      {
-        name: 'every 3 minutes, Sydney',
-        cron: '*/3 * * * *',
-        timezone: 'Australia/Sydney',
-        graceMinutes: 5,
-      },
-    ),
+    await job('every minute', '* * * * *', 'UTC'),
+    await job('every 2 minutes, New York', '*/2 * * * *', 'America/New_York'),
+    await job('every 3 minutes, Sydney', '*/3 * * * *', 'Australia/Sydney'),
   ];
   const startMs = clock.now().getTime();
 
@@ -199,6 +182,8 @@ export async function simulateSchedulers(options: SimulationOptions): Promise<Si
   const count = options.instances ?? 3;
   let instances = Array.from({ length: count }, (_, i) => spawn(`s${i}-0`));
   let generation = 0;
+  /** A new generation of a dead instance, on the same slot (`s1-0` → `s1-4`). */
+  const respawn = (dead: Instance) => spawn(`${dead.id.split('-')[0]}-${++generation}`);
   let due = 0;
   let countedUntil = startMs;
   const dueSoFar = () => {
@@ -225,9 +210,7 @@ export async function simulateSchedulers(options: SimulationOptions): Promise<Si
       if (instance.state === 'dead') {
         if (roll < 0.3) {
           report.restarts++;
-          instances = instances.map((i) =>
-            i === instance ? spawn(`${instance.id.split('-')[0]}-${++generation}`) : i,
-          );
+          instances = instances.map((i) => (i === instance ? respawn(instance) : i));
         }
         continue;
       }
@@ -250,9 +233,7 @@ export async function simulateSchedulers(options: SimulationOptions): Promise<Si
     instance.armed = undefined;
     if (instance.state === 'paused') instance.resume?.();
   }
-  instances = instances.map((i) =>
-    i.state === 'dead' ? spawn(`${i.id.split('-')[0]}-${++generation}`) : i,
-  );
+  instances = instances.map((i) => (i.state === 'dead' ? respawn(i) : i));
   const endMs = clock.now().getTime();
   for (let round = 0; round < 6; round++) {
     for (const instance of instances) await settle(instance);

@@ -46,15 +46,25 @@ export async function openDataFolder(
   return { config, dir, exportsDir, store: createFileStore({ dir: join(dir, 'store') }) };
 }
 
-/** The automation run of this process: source + pending uploads → run service → exports. */
+/** This process as the run service sees it: who it is (for leases) and its test failpoints. */
+export function processPorts(io: CliIO) {
+  return {
+    probe: createProcessProbe(),
+    failpoints: failpointsFromEnv(io.env.MP_FAILPOINT, { write: (t) => io.stderr(t) }),
+  };
+}
+
+/**
+ * The automation run of this process (source + pending uploads → run service → exports), and its
+ * standing exports.
+ */
 export function pipelineOf(io: CliIO, folder: DataFolder) {
   return createPipeline({
     store: folder.store,
     config: folder.config,
     exportsDir: folder.exportsDir,
     cwd: io.cwd,
-    probe: createProcessProbe(),
-    failpoints: failpointsFromEnv(io.env.MP_FAILPOINT, { write: (t) => io.stderr(t) }),
+    ...processPorts(io),
     onNotice: (message) => io.stderr(`note: ${message}\n`),
   });
 }

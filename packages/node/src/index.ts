@@ -27,6 +27,7 @@ export {
 export { createFileStore, type FileStoreOptions } from './file-store.js';
 export {
   createPipeline,
+  type Pipeline,
   type PipelineOptions,
   type PipelineRunRequest,
   type PipelineRunResult,

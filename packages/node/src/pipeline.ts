@@ -16,7 +16,12 @@ import {
   runAutomation,
 } from '@market-pulse/core';
 import type { NodeConfig } from './config.js';
-import { type RefreshExportsOptions, refreshExports } from './exports/write-exports.js';
+import { type ExportsLag, exportsLag } from './exports/exports-state.js';
+import {
+  type ExportResult,
+  type RefreshExportsOptions,
+  refreshExports,
+} from './exports/write-exports.js';
 import { type ColorFile, readColorFile } from './spreadsheets/read-color-file.js';
 import { systemClock } from './system-clock.js';
 
@@ -150,10 +155,7 @@ export function createPipeline(options: PipelineOptions) {
     if (record.status === 'success') {
       request.onStep?.('writing exports');
       try {
-        const refreshed = await refreshExports(store, exportsDir, {
-          sectorFormats: config.sectorExportFormats,
-          ...options.exportOptions,
-        });
+        const refreshed = await refreshStandingExports();
         exports = refreshed.files.map((f) => resolve(exportsDir, f));
         if (refreshed.upToDate === false)
           warnings.push(
@@ -168,5 +170,20 @@ export function createPipeline(options: PipelineOptions) {
     return { record, exports, warnings };
   }
 
-  return { run };
+  /** Rewrites the standing exports, in the configured per-sector formats. */
+  function refreshStandingExports(): Promise<ExportResult> {
+    return refreshExports(store, exportsDir, {
+      sectorFormats: config.sectorExportFormats,
+      ...options.exportOptions,
+    });
+  }
+
+  /** Whether the standing exports lag the data or the configured per-sector formats. */
+  function standingExportsLag(): Promise<ExportsLag> {
+    return exportsLag(store, exportsDir, config.sectorExportFormats);
+  }
+
+  return { run, refreshExports: refreshStandingExports, exportsLag: standingExportsLag };
 }
+
+export type Pipeline = ReturnType<typeof createPipeline>;

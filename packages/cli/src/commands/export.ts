@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import { MarketPulseError } from '@market-pulse/core';
-import { type ExportSelection, exportSelection, refreshExports } from '@market-pulse/node';
+import { type ExportSelection, exportSelection } from '@market-pulse/node';
 import type { Command } from 'commander';
-import { openDataFolder } from '../data-folder.js';
+import { openDataFolder, pipelineOf } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 import { runId } from '../option-values.js';
 
@@ -39,9 +39,7 @@ export function registerExport(program: Command, io: CliIO, exit: (code: number)
           selection = { from: o.from, to: o.to };
         }
         if (!selection) {
-          const result = await refreshExports(f.store, f.exportsDir, {
-            sectorFormats: f.config.sectorExportFormats,
-          });
+          const result = await pipelineOf(io, f).refreshExports();
           output(
             io,
             o.json,

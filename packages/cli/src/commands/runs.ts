@@ -6,9 +6,9 @@ import {
   readRunRows,
   setRunHidden,
 } from '@market-pulse/core';
-import { exportSelection, refreshExports, systemClock } from '@market-pulse/node';
+import { exportSelection, systemClock } from '@market-pulse/node';
 import type { Command } from 'commander';
-import { openDataFolder } from '../data-folder.js';
+import { openDataFolder, pipelineOf } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 import { runId, wholeNumber } from '../option-values.js';
 import { describeRun } from '../summary.js';
@@ -103,9 +103,7 @@ export function registerRuns(program: Command, io: CliIO, exit: (code: number) =
           record.id,
           hidden,
         );
-        await refreshExports(f.store, f.exportsDir, {
-          sectorFormats: f.config.sectorExportFormats,
-        });
+        await pipelineOf(io, f).refreshExports();
         output(
           io,
           o.json,

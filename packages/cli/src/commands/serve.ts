@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createScheduler, type SchedulerEvent } from '@market-pulse/core';
-import {
-  createProcessProbe,
-  exportsLag,
-  failpointsFromEnv,
-  refreshExports,
-  systemClock,
-} from '@market-pulse/node';
+import { type Pipeline, systemClock } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { type Logger, pino } from 'pino';
-import { type DataFolder, openDataFolder, pipelineOf } from '../data-folder.js';
+import { openDataFolder, pipelineOf, processPorts } from '../data-folder.js';
 import type { CliIO } from '../io.js';
 
 /** Resolves on the stop signal, or on SIGINT/SIGTERM (handlers only while serving). */
@@ -35,15 +29,12 @@ function stopped(signal: AbortSignal | undefined): Promise<string> {
  * SPEC §4 step 9: exports that lag the data (a refresh failed or was cut short after a commit, or
  * the per-sector formats changed) are rebuilt at start. A failure is logged; the next run retries.
  */
-async function rebuildLaggingExports(folder: DataFolder, log: Logger): Promise<void> {
-  const { store, exportsDir, config } = folder;
+async function rebuildLaggingExports(pipeline: Pipeline, log: Logger): Promise<void> {
   try {
-    const lag = await exportsLag(store, exportsDir, config.sectorExportFormats);
+    const lag = await pipeline.exportsLag();
     if (!lag.lagging) return;
     log.info({ lag }, 'exports lag the data: rebuilding them');
-    const result = await refreshExports(store, exportsDir, {
-      sectorFormats: config.sectorExportFormats,
-    });
+    const result = await pipeline.refreshExports();
     if (result.upToDate === false)
       log.warn({ viewVersion: result.version }, 'exports still lag: the view kept changing');
     else log.info({ files: result.files.length, viewVersion: result.version }, 'exports rebuilt');
@@ -95,8 +86,7 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
           setTimeout: (callback, ms) => setTimeout(callback, ms),
           clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
         },
-        probe: createProcessProbe(),
-        failpoints: failpointsFromEnv(io.env.MP_FAILPOINT, { write: (t) => io.stderr(t) }),
+        ...processPorts(io),
         leaseTtlMs: folder.config.lease.ttlSeconds * 1000,
         maxSleepMs: folder.config.lease.heartbeatSeconds * 1000,
         runner: async ({ trigger, jobId, fire, lease }) => {
@@ -106,7 +96,7 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
         },
         onEvent,
       });
-      await rebuildLaggingExports(folder, log);
+      await rebuildLaggingExports(pipeline, log);
       scheduler.start();
       log.info(
         { dataDir: folder.dir, instanceId: scheduler.instanceId },

@@ -17,13 +17,12 @@ import {
 } from '@market-pulse/core';
 import {
   type ExportsLag,
-  exportsLag,
   systemClock,
   writeTemplateCsv,
   writeTemplateXlsx,
 } from '@market-pulse/node';
 import type { Command } from 'commander';
-import { openDataFolder } from '../data-folder.js';
+import { openDataFolder, pipelineOf } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 
 export function registerTemplateSearchStatus(
@@ -107,7 +106,7 @@ export function registerTemplateSearchStatus(
       const runs = await listRuns(f.store, { limit: 5 });
       const pending = (await listUploads(f.store)).filter((u) => u.status.state === 'pending');
       const manifest = await readManifest(f.store); // not the rows: status stays cheap
-      const exports = await exportsLag(f.store, f.exportsDir, config.sectorExportFormats);
+      const exports = await pipelineOf(io, f).exportsLag();
       const lease = await createLeases({
         store: f.store,
         clock: systemClock,

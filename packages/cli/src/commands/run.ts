@@ -12,7 +12,7 @@ import {
   type RecordValue,
   rankColors,
 } from '@market-pulse/core';
-import { columnKinds, readSourceFile, writeCsvFile, writeViewWorkbook } from '@market-pulse/node';
+import { columnKinds, readColorFile, writeCsvFile, writeViewWorkbook } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { businessDateNow, configOf, openDataFolder, pipelineOf } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
@@ -28,15 +28,15 @@ interface RunOptions {
   dataDir?: string;
 }
 
+/** Reads a color file for a dry run or a rule test (no hash: nothing is stored), notices on stderr. */
 export async function readSource(
   io: CliIO,
   path: string,
   limits: ReturnType<typeof configOf>['uploadLimits'],
 ) {
-  const file = resolve(io.cwd, path);
-  const { parsed, contentHash } = await readSourceFile(file, limits);
+  const parsed = await readColorFile(resolve(io.cwd, path), { limits });
   for (const notice of parsed.notices) io.stderr(`note: ${notice.message}\n`);
-  return { file, parsed, contentHash };
+  return { parsed };
 }
 
 async function rulesFor(

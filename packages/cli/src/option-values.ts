@@ -12,15 +12,7 @@ export function wholeNumber(option: string, text: string, min = 1): number {
 }
 
 /** A RUN_ID argument or option. */
-export const runId = (text: string) => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new MarketPulseError(
-      'VALIDATION_ERROR',
-      `a run id is a positive whole number (got ${text})`,
-    );
-  return n;
-};
+export const runId = (text: string) => wholeNumber('a run id', text);
 
 /** `--if-version N`: the version a change is based on (absent: unconditional). */
 export const ifVersion = (text?: string) =>

@@ -45,24 +45,23 @@ interface JobOptions {
 }
 
 type Day = (typeof WEEK)[number];
-const WEEKDAYS: readonly Day[] = WEEK;
 
 /** `MON-FRI`, `MON,WED,FRI`, `weekdays`, `daily` → day names. */
 function daysOf(text: string): Day[] {
   const lower = text.trim().toLowerCase();
-  if (lower === 'daily' || lower === 'every day') return [...WEEKDAYS];
-  if (lower === 'weekdays') return WEEKDAYS.slice(0, 5);
+  if (lower === 'daily' || lower === 'every day') return [...WEEK];
+  if (lower === 'weekdays') return WEEK.slice(0, 5);
   const days: Day[] = [];
   for (const part of text.toUpperCase().split(',')) {
     const [from, to] = part.trim().split('-') as [string, string | undefined];
-    const a = WEEKDAYS.indexOf(from as Day);
-    const b = to === undefined ? a : WEEKDAYS.indexOf(to as Day);
+    const a = WEEK.indexOf(from as Day);
+    const b = to === undefined ? a : WEEK.indexOf(to as Day);
     if (a < 0 || b < 0 || b < a)
       throw new MarketPulseError(
         'VALIDATION_ERROR',
         `--days takes day names MON–SUN, lists and ranges within a week, e.g. MON-FRI or MON,WED (got ${text})`,
       );
-    days.push(...WEEKDAYS.slice(a, b + 1));
+    days.push(...WEEK.slice(a, b + 1));
   }
   return [...new Set(days)];
 }
@@ -112,10 +111,7 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
   const folder = (dataDir?: string) => openDataFolder(io, { dataDir, create: false });
   const deps = async (dataDir?: string) => {
     const f = await folder(dataDir);
-    return {
-      f,
-      deps: { store: f.store, clock: systemClock, defaultTimeZone: f.config.businessTimeZone },
-    };
+    return { store: f.store, clock: systemClock, defaultTimeZone: f.config.businessTimeZone };
   };
   const withJobOptions = (command: Command) =>
     command
@@ -162,7 +158,7 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
           'VALIDATION_ERROR',
           'say when: --cron EXPR, or --at HH:MM [--days MON-FRI]',
         );
-      const { deps: d } = await deps(o.dataDir);
+      const d = await deps(o.dataDir);
       const job = await createJob(d, { ...inputOf(o), ...(o.inactive ? { active: false } : {}) });
       output(
         io,
@@ -177,7 +173,7 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
     .option('--no-retry', 'remove retries')
     .option('--if-version <n>', 'the version you edited (refused if it changed since)')
     .action(async (id: string, o: JobOptions & { retry?: boolean }) => {
-      const { deps: d } = await deps(o.dataDir);
+      const d = await deps(o.dataDir);
       const input = inputOf(o);
       if (o.retry === false) input.retry = undefined;
       if (Object.keys(input).length === 0 && o.retry !== false)
@@ -197,7 +193,7 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
     .option('--data-dir <dir>')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { ifVersion?: string; dataDir?: string; json?: boolean }) => {
-      const { deps: d } = await deps(o.dataDir);
+      const d = await deps(o.dataDir);
       const job = await deleteJob(d, id, ifVersion(o.ifVersion));
       output(io, o.json, job, () => `deleted job ${job.id} (${job.name})`);
       exit(0);
@@ -218,8 +214,8 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
       ) => {
         if (o.on && o.off)
           throw new MarketPulseError('VALIDATION_ERROR', 'pass --on or --off, not both');
-        const { f, deps: d } = await deps(o.dataDir);
-        const current = await getJob(f.store, id);
+        const d = await deps(o.dataDir);
+        const current = await getJob(d.store, id);
         const active = o.on ? true : o.off ? false : !current.active;
         // The flip is decided on what we read: refuse it if the job changed since.
         const job = await setJobActive(d, id, active, ifVersion(o.ifVersion) ?? current.version);
@@ -432,7 +428,7 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
             timezone: o.deadManTz ?? settings.deadMan?.timezone ?? f.config.businessTimeZone,
             days: o.deadManDays
               ? daysOf(o.deadManDays)
-              : (settings.deadMan?.days ?? WEEKDAYS.slice(0, 5)),
+              : (settings.deadMan?.days ?? WEEK.slice(0, 5)),
           };
         }
         if (Object.keys(change).length > 0)

@@ -4,20 +4,11 @@ import { defaultColumnConfig, exportColumns, setRunHidden } from '@market-pulse/
 import { colorsToTable, generateColors } from '@market-pulse/core/sample';
 import { createFileStore, readColorFile, systemClock } from '@market-pulse/node';
 import ExcelJS from 'exceljs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { zipBomb } from '../../node/test/fixtures.js';
-import { runCli } from '../src/cli.js';
-import { cli, snapshot, tempDir } from './helpers.js';
+import { cli, snapshot, useWorkspaces } from './helpers.js';
 
-const disposers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(disposers.splice(0).map((d) => d()));
-});
-async function workspace() {
-  const t = await tempDir('mp-cli-');
-  disposers.push(t.dispose);
-  return t.dir;
-}
+const workspace = useWorkspaces('mp-cli-');
 
 const ID = '17734228894978519';
 function csvOf(
@@ -412,19 +403,9 @@ describe('exports that lag the data', () => {
     );
 
     // `serve` rebuilds them before it schedules anything (stopped at once here).
-    let stderr = '';
     const stop = new AbortController();
     stop.abort();
-    const code = await runCli(['serve'], {
-      stdout: () => undefined,
-      stderr: (t) => {
-        stderr += t;
-      },
-      env: { TZ: process.env.TZ, MP_BUSINESS_TZ: 'America/New_York' },
-      cwd,
-      stderrIsTTY: false,
-      stopSignal: stop.signal,
-    });
+    const { code, stderr } = await cli(cwd, ['serve'], {}, stop.signal);
     expect(code).toBe(0);
     expect(stderr).toMatch(/exports lag the data: rebuilding them/);
     expect(stderr).toMatch(/exports rebuilt/);

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { afterEach } from 'vitest';
 import { runCli } from '../src/cli.js';
 
 export interface Invocation {
@@ -14,6 +15,7 @@ export async function cli(
   cwd: string,
   args: string[],
   env: Record<string, string> = {},
+  stopSignal?: AbortSignal,
 ): Promise<Invocation> {
   let stdout = '';
   let stderr = '';
@@ -27,6 +29,7 @@ export async function cli(
     env: { TZ: process.env.TZ, MP_BUSINESS_TZ: 'America/New_York', ...env },
     cwd,
     stderrIsTTY: false,
+    ...(stopSignal ? { stopSignal } : {}),
   });
   return { code, stdout, stderr };
 }
@@ -36,6 +39,23 @@ export async function tempDir(
 ): Promise<{ dir: string; dispose: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Temp folders for a test file, removed after each test (after `beforeRemoving`, e.g. stopping the
+ * processes that use them): `const workspace = useWorkspaces('mp-x-')`, then `await workspace()`.
+ */
+export function useWorkspaces(prefix: string, beforeRemoving?: () => Promise<void>) {
+  const disposers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await beforeRemoving?.();
+    await Promise.all(disposers.splice(0).map((d) => d()));
+  });
+  return async () => {
+    const t = await tempDir(prefix);
+    disposers.push(t.dispose);
+    return t.dir;
+  };
 }
 
 /** Every file under `dir` with its size: a fingerprint to prove a refused command changed nothing. */

@@ -1,16 +1,8 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { cli, snapshot, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cli, snapshot, useWorkspaces } from './helpers.js';
 
-const disposers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(disposers.splice(0).map((d) => d()));
-});
-async function workspace() {
-  const t = await tempDir('mp-jobs-');
-  disposers.push(t.dispose);
-  return t.dir;
-}
+const workspace = useWorkspaces('mp-jobs-');
 
 describe('market-pulse jobs next', () => {
   it('--cron prints the next fires strictly after --from as JSON, needing no data folder and creating none', async () => {

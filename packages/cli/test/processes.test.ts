@@ -5,30 +5,31 @@ import { join } from 'node:path';
 import { listRuns, listUploads, RUN_STEPS, readCurrentView } from '@market-pulse/core';
 import { colorsToTable, generateColors } from '@market-pulse/core/sample';
 import { createFileStore } from '@market-pulse/node';
-import { afterEach, describe, expect, it } from 'vitest';
-import { cli, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cli, useWorkspaces } from './helpers.js';
 import { start, stopChildren } from './processes.js';
 
+const workspace = useWorkspaces('mp-proc-', stopChildren);
+
 async function dataFolderWithInputs(rows: number) {
-  const t = await tempDir('mp-proc-');
-  disposers.push(t.dispose);
+  const dir = await workspace();
   const table = colorsToTable(generateColors({ rows, seed: rows, businessDate: '2026-11-20' }));
   const csv = [
     table.header.join(','),
     ...table.rows.map((r) => r.map((c) => String(c ?? '')).join(',')),
   ].join('\n');
-  await writeFile(join(t.dir, 'source.csv'), csv);
+  await writeFile(join(dir, 'source.csv'), csv);
   const upload = colorsToTable(generateColors({ rows: 50, seed: 99 }));
   await writeFile(
-    join(t.dir, 'upload.csv'),
+    join(dir, 'upload.csv'),
     [
       upload.header.join(','),
       ...upload.rows.map((r) => r.map((c) => String(c ?? '')).join(',')),
     ].join('\n'),
   );
-  expect((await cli(t.dir, ['init'])).code).toBe(0);
-  expect((await cli(t.dir, ['buffer', 'add', 'upload.csv'])).code).toBe(0);
-  return t.dir;
+  expect((await cli(dir, ['init'])).code).toBe(0);
+  expect((await cli(dir, ['buffer', 'add', 'upload.csv'])).code).toBe(0);
+  return dir;
 }
 
 /** The invariants after any crash: every stored document parses, the view holds only committed runs' rows. */
@@ -48,13 +49,6 @@ async function checkStore(cwd: string) {
     expect(committed.has(row.RUN_ID)).toBe(true);
   return { store, runs };
 }
-
-const disposers: (() => Promise<void>)[] = [];
-
-afterEach(async () => {
-  await stopChildren();
-  await Promise.all(disposers.splice(0).map((d) => d()));
-});
 
 describe('crash safety of market-pulse run', () => {
   it.each(RUN_STEPS)(

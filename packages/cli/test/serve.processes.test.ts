@@ -6,15 +6,11 @@ import { join } from 'node:path';
 import { listFires, listRuns } from '@market-pulse/core';
 import { colorsToTable, generateColors } from '@market-pulse/core/sample';
 import { createFileStore } from '@market-pulse/node';
-import { afterEach, describe, expect, it } from 'vitest';
-import { cli, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cli, useWorkspaces } from './helpers.js';
 import { start, stopChildren } from './processes.js';
 
-const disposers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await stopChildren();
-  await Promise.all(disposers.splice(0).map((d) => d()));
-});
+const workspace = useWorkspaces('mp-serve-', stopChildren);
 
 /** The nominal times of the fires a process reports as settled. */
 const settled = (log: string) =>
@@ -24,28 +20,27 @@ const settled = (log: string) =>
 
 describe('market-pulse serve', () => {
   it('two replicas, an every-minute job, three real minutes: exactly one run per minute', async () => {
-    const t = await tempDir('mp-serve-');
-    disposers.push(t.dispose);
+    const dir = await workspace();
     const table = colorsToTable(generateColors({ rows: 300, seed: 5, businessDate: '2026-11-20' }));
     const csv = [
       table.header.join(','),
       ...table.rows.map((r) => r.map((c) => String(c ?? '')).join(',')),
     ];
-    await writeFile(join(t.dir, 'source.csv'), csv.join('\n'));
+    await writeFile(join(dir, 'source.csv'), csv.join('\n'));
     const env = {
-      MP_SOURCE: join(t.dir, 'source.csv'),
-      MP_DATA_DIR: join(t.dir, 'market-pulse-data'),
+      MP_SOURCE: join(dir, 'source.csv'),
+      MP_DATA_DIR: join(dir, 'market-pulse-data'),
     };
-    expect((await cli(t.dir, ['init'], env)).code).toBe(0);
+    expect((await cli(dir, ['init'], env)).code).toBe(0);
     const added = await cli(
-      t.dir,
+      dir,
       ['jobs', 'add', '--name', 'every minute', '--cron', '* * * * *', '--tz', 'UTC', '--json'],
       env,
     );
     expect(added.code).toBe(0);
     const createdAt = Date.parse(JSON.parse(added.stdout).createdAt);
 
-    const replicas = [start(t.dir, ['serve'], env), start(t.dir, ['serve'], env)];
+    const replicas = [start(dir, ['serve'], env), start(dir, ['serve'], env)];
     await Promise.all(replicas.map((r) => r.stderrIncludes('serving: scheduler started')));
     // Wait until the replicas together have settled three fires.
     await new Promise<void>((resolve) => {
@@ -60,7 +55,7 @@ describe('market-pulse serve', () => {
     expect(finished.map((f) => f.code)).toEqual([0, 0]); // a clean stop after the run in progress
     const stoppedAt = Date.now();
 
-    const store = createFileStore({ dir: join(t.dir, 'market-pulse-data', 'store') });
+    const store = createFileStore({ dir: join(dir, 'market-pulse-data', 'store') });
     const fires = await listFires(store, '1', { fromMs: createdAt, toMs: stoppedAt });
     const minutes = fires.map((f) => f.nominal);
     // One record per minute boundary since the job was created, no gaps, none twice.

@@ -110,6 +110,16 @@ function world(start = '2026-11-23T18:29:00Z') {
   return { store, clock, ids, runner, runNowWith, scheduler, job, control, gate, faults, advance };
 }
 
+/** Another process (a CLI run) holds the pipeline. */
+async function holdPipeline(w: ReturnType<typeof world>) {
+  const attempt = await createLeases({ store: w.store, clock: w.clock, ttlMs: 60_000 }).tryAcquire(
+    PIPELINE_LEASE,
+    { id: 'cli-run', purpose: 'run:99' },
+  );
+  if (!attempt.acquired) throw new Error('test setup: the pipeline is taken');
+  return attempt;
+}
+
 /** Sets the clock, has `scheduler` tick, and waits for the runs it started. */
 async function tickAt(
   w: ReturnType<typeof world>,
@@ -263,11 +273,7 @@ describe('the scheduler', () => {
   it('overlap: a fire due while another run holds the pipeline is skipped (policy skip) or waits (policy queue)', async () => {
     const w = world('2026-11-23T18:29:00Z');
     const job = await w.job({ cron: '30 18 * * *' });
-    const other = await createLeases({ store: w.store, clock: w.clock, ttlMs: 60_000 }).tryAcquire(
-      PIPELINE_LEASE,
-      { id: 'cli-run', purpose: 'run:99' },
-    );
-    if (!other.acquired) throw new Error('lease');
+    const other = await holdPipeline(w);
     const s = w.scheduler();
     w.clock.set('2026-11-23T18:30:00Z');
     await s.tick();
@@ -395,11 +401,7 @@ describe('the scheduler', () => {
     await updateScheduleSettings(w.store, { overlap: 'queue', queueMaxMinutes: 30 });
     const first = await w.job({ cron: '30 18 * * *' });
     const second = await w.job({ cron: '40 18 * * *' });
-    const other = await createLeases({ store: w.store, clock: w.clock, ttlMs: 60_000 }).tryAcquire(
-      PIPELINE_LEASE,
-      { id: 'cli-run', purpose: 'run:99' },
-    );
-    if (!other.acquired) throw new Error('lease');
+    const other = await holdPipeline(w);
     const s = w.scheduler();
     w.clock.set('2026-11-23T18:30:00Z');
     await s.tick(); // first's fire waits

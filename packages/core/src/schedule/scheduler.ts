@@ -218,8 +218,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   function retryTime(job: Job, nominalMs: number, attempt: number): number | undefined {
     if (!job.retry || attempt > job.retry.count) return undefined;
     const at = nowMs() + job.retry.backoffMinutes * MINUTE * 2 ** (attempt - 1);
+    return nextFireBy(job, nominalMs, at) ? undefined : at;
+  }
+
+  /** Whether the job's fire after `nominalMs` comes by `atMs`: it supersedes a retry of this one. */
+  function nextFireBy(job: Job, nominalMs: number, atMs: number): boolean {
     const [next] = nextFires(job, nominalMs, 1);
-    return next !== undefined && next <= at ? undefined : at;
+    return next !== undefined && next <= atMs;
   }
 
   /** Runs a claimed fire in the background (so fires due meanwhile meet the overlap policy). */
@@ -334,8 +339,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   async function attemptRetry(job: Job, retry: NonNullable<JobState['retry']>) {
     if (active || Date.parse(retry.at) > nowMs()) return;
     const nominalMs = Date.parse(retry.nominal);
-    const [next] = nextFires(job, nominalMs, 1);
-    if (next !== undefined && next <= nowMs()) {
+    if (nextFireBy(job, nominalMs, nowMs())) {
       await clearRetry(store, job.id, retry); // the job's next fire came first: it supersedes
       return;
     }

@@ -15,7 +15,19 @@ export default defineConfig({
         find: /^@market-pulse\/core\/sample$/,
         replacement: source('./packages/core/src/sample/index.ts'),
       },
+      {
+        find: /^@market-pulse\/core\/store$/,
+        replacement: source('./packages/core/src/store/index.ts'),
+      },
       { find: /^@market-pulse\/core$/, replacement: source('./packages/core/src/index.ts') },
+      {
+        find: /^@market-pulse\/node\/spreadsheets$/,
+        replacement: source('./packages/node/src/spreadsheets/index.ts'),
+      },
+      {
+        find: /^@market-pulse\/node\/file-store$/,
+        replacement: source('./packages/node/src/file-store.ts'),
+      },
       { find: /^@market-pulse\/node$/, replacement: source('./packages/node/src/index.ts') },
     ],
   },

@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'sample/index': 'src/sample/index.ts',
+    'store/index': 'src/store/index.ts',
     'testing/index': 'src/testing/index.ts',
   },
   format: ['esm'],

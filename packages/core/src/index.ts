@@ -24,8 +24,52 @@ export {
   defaultColumnConfig,
 } from './columns/default-columns.js';
 export { cusipCheckDigit, isValidCusip } from './cusip.js';
+export { type DryRunRequest, type DryRunResult, dryRun } from './dry-run/dry-run.js';
+export { type RuleTestResult, testRules } from './dry-run/test-rules.js';
 export { type ErrorCode, isMarketPulseError, MarketPulseError } from './errors.js';
+export { columnKinds, csvValue, xlsxValue } from './export/cell-values.js';
 export { exportColumns, exportColumnsOf, neutralizeFormula } from './export/export-columns.js';
+export {
+  type ExportSelection,
+  exportSelection,
+  type SelectionExport,
+  selectionRows,
+} from './exports/export-selection.js';
+export {
+  type ExportsLeaseDependencies,
+  type ExportsLeaseOptions,
+  withExportsLease,
+} from './exports/exports-lease.js';
+export {
+  EXPORTS_STATE_FILE,
+  type ExportsLag,
+  type ExportsState,
+  exportsLag,
+  readExportsState,
+} from './exports/exports-state.js';
+export {
+  type ExportDependencies,
+  type ExportLane,
+  type ExportResult,
+  type RefreshExportsOptions,
+  refreshExports,
+  type StandingSetJob,
+  standingFileWriter,
+} from './exports/refresh-exports.js';
+export {
+  DEFAULT_SECTOR_FORMATS,
+  OUTPUT_WORKBOOK,
+  type PlannedFile,
+  planStandingSet,
+  SECTOR_FOLDER,
+  type SectorFormat,
+  type StandingFile,
+  safeSectorName,
+  sectorFile,
+  staleExports,
+  viewSheets,
+} from './exports/standing-set.js';
+export { initializeStore } from './init/initialize-store.js';
 export {
   type CalendarDate,
   dateCellToDate,
@@ -53,8 +97,18 @@ export {
   type RecordValue,
   type RowError,
 } from './parse/record.js';
+export {
+  createPipeline,
+  type Pipeline,
+  type PipelineDependencies,
+  type PipelineRunRequest,
+  type PipelineRunResult,
+  type PipelineSettings,
+} from './pipeline/pipeline.js';
 export type { Clock } from './ports/clock.js';
 export { monotonicMs } from './ports/clock.js';
+export type { ColorSource, SourceRow, SourceTable } from './ports/color-source.js';
+export type { ExportSink } from './ports/export-sink.js';
 export { type Failpoints, NO_FAILPOINTS } from './ports/failpoints.js';
 export type { IdSource } from './ports/id-source.js';
 export type {
@@ -65,6 +119,22 @@ export type {
 } from './ports/object-store.js';
 export { isValidKey } from './ports/object-store.js';
 export type { ProcessProbe } from './ports/process-probe.js';
+export type {
+  ColumnKinds,
+  SheetLayout,
+  SheetRowValues,
+  SheetSpec,
+  SpreadsheetCodec,
+  SpreadsheetFormat,
+} from './ports/spreadsheet-codec.js';
+export { pause, type Timers } from './ports/timers.js';
+export {
+  type InputRowError,
+  type ProcessedColors,
+  type ProcessOptions,
+  processColors,
+  type RunInput,
+} from './processing/process-colors.js';
 export {
   compareDigits,
   type HierarchyColumns,
@@ -122,44 +192,29 @@ export {
   setRuleActive,
   updateRule,
 } from './rules/rule-store.js';
-export { recoverAbandoned } from './run/abandoned-run.js';
 export {
-  PIPELINE_LEASE,
-  RULES_DOCUMENT,
-  RUN_ID_COUNTER,
-  RUN_STEPS,
-  type RunStep,
-  runKeys,
-} from './run/layout.js';
-export {
-  declareFailed,
   type RunDependencies,
-  type RunInput,
   type RunRequest,
-  readRunRecord,
   runAutomation,
 } from './run/run-automation.js';
 export { checkGuards, type RunGuards } from './run/run-guards.js';
+export {
+  isRunHidden,
+  readRunRecord,
+  readRunRows,
+  type StoredRow,
+} from './run/run-protocol.js';
 export { listRuns, type RunListing } from './run/run-queries.js';
 export { type RunRecord, type RunTrigger, runRecordSchema } from './run/run-record.js';
+export { RUN_STEPS, type RunStep } from './run/run-steps.js';
 export * from './schedule/index.js';
-export { allocateNumber } from './store/counter.js';
+export { type SearchResult, searchCurrentView } from './search/search-view.js';
+export { type ColorFile, type ReadColorsOptions, readColors } from './sources/read-colors.js';
 export {
-  createDocument,
-  readDocument,
-  type StoredDocument,
-  type UpdateOutcome,
-  updateDocument,
-} from './store/json-document.js';
-export {
-  createLeases,
-  type HeldLease,
-  holderProcess,
-  type LeaseAttempt,
-  type LeaseHolder,
-  type LeaseOptions,
-  type LeaseRecord,
-} from './store/lease.js';
+  readSystemStatus,
+  type StatusDependencies,
+  type SystemStatus,
+} from './status/system-status.js';
 export {
   addUpload,
   cancelUpload,
@@ -176,12 +231,7 @@ export {
 } from './uploads/upload-buffer.js';
 export {
   type CurrentViewManifest,
-  isRunHidden,
   readCurrentView,
   readManifest,
-  readRunRows,
-  rebuildCurrentView,
-  refreshCurrentView,
-  type StoredRow,
   setRunHidden,
 } from './views/current-view.js';

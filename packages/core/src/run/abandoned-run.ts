@@ -1,9 +1,20 @@
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import { settleFire } from '../schedule/fire-record.js';
+import { PIPELINE_LEASE } from '../store/layout.js';
 import type { createLeases, LeaseAttempt, LeaseHolder } from '../store/lease.js';
-import { PIPELINE_LEASE, runIdOfPurpose } from './layout.js';
-import { declareFailed, readRunRecord } from './run-automation.js';
+import { declareFailed, readRunRecord } from './run-protocol.js';
+import type { RunRecord } from './run-record.js';
+import { runIdOfPurpose } from './run-steps.js';
+
+/**
+ * Settles the scheduled fire a dead pipeline holder was running, with its run's outcome. The
+ * scheduler's fire records live above the run protocol, so their settlement is passed in
+ * (`settleAbandonedFire` of the schedule module).
+ */
+export type SettleAbandonedFire = (
+  dead: LeaseHolder & { fire: NonNullable<LeaseHolder['fire']> },
+  outcome: { runId?: number; run: RunRecord | null; reason: string },
+) => Promise<void>;
 
 /**
  * Cleans up after a pipeline holder that died (its lease was taken over): its run, if it had
@@ -15,19 +26,16 @@ export async function recoverAbandoned(
   store: ObjectStore,
   clock: Clock,
   holder: LeaseHolder,
+  settleFire: SettleAbandonedFire,
 ): Promise<void> {
   const runId = runIdOfPurpose(holder.purpose);
   const reason =
     'the process running it stopped before committing (its pipeline lease was taken over)';
   if (runId !== undefined) await declareFailed(store, clock, runId, reason);
-  if (!holder.fire) return;
+  const { fire } = holder;
+  if (!fire) return;
   const run = runId === undefined ? null : await readRunRecord(store, runId);
-  await settleFire(store, holder.fire.jobId, Date.parse(holder.fire.nominal), holder.id, {
-    status: run?.status === 'success' ? 'success' : 'failed',
-    ...(runId !== undefined ? { runId } : {}),
-    ...(run?.status === 'success' ? {} : { reason: run?.error?.message ?? reason }),
-    settledAt: clock.now().toISOString(),
-  });
+  await settleFire({ ...holder, fire }, { ...(runId !== undefined ? { runId } : {}), run, reason });
 }
 
 /**
@@ -41,10 +49,11 @@ export async function acquirePipelineLease(
   store: ObjectStore,
   clock: Clock,
   self: LeaseHolder,
+  settleFire: SettleAbandonedFire,
 ): Promise<LeaseAttempt> {
   const attempt = await leases.tryAcquire(PIPELINE_LEASE, self);
   if (!attempt.acquired || attempt.abandoned.length === 0) return attempt;
-  for (const dead of attempt.abandoned) await recoverAbandoned(store, clock, dead);
+  for (const dead of attempt.abandoned) await recoverAbandoned(store, clock, dead, settleFire);
   await attempt.lease.renew({ cleanedUp: true });
   return attempt;
 }

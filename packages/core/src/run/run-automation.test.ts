@@ -2,16 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { ColorRecord } from '../parse/record.js';
 import type { ProcessProbe } from '../ports/process-probe.js';
 import { generateColors } from '../sample/generate-colors.js';
+import { PIPELINE_LEASE, RULES_DOCUMENT, runKeys } from '../store/layout.js';
 import { createLeases } from '../store/lease.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
-import { PIPELINE_LEASE, RULES_DOCUMENT, RUN_STEPS, runKeys } from './layout.js';
-import {
-  type RunDependencies,
-  type RunInput,
-  readRunRecord,
-  runAutomation,
-} from './run-automation.js';
+import { type RunDependencies, type RunInput, runAutomation } from './run-automation.js';
+import { readRunRecord } from './run-protocol.js';
+import { RUN_STEPS } from './run-steps.js';
 
 const BUSINESS_DATE = '2026-03-13';
 const decoder = new TextDecoder();

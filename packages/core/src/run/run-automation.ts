@@ -2,46 +2,26 @@ import { z } from 'zod';
 import type { ColumnConfig } from '../columns/column-config.js';
 import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { CalendarDate } from '../parse/calendar-date.js';
-import type { ColorRecord, RowError } from '../parse/record.js';
 import type { Clock } from '../ports/clock.js';
 import { type Failpoints, NO_FAILPOINTS } from '../ports/failpoints.js';
 import type { IdSource } from '../ports/id-source.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { ProcessProbe } from '../ports/process-probe.js';
-import { rankOrder } from '../rank/rank-colors.js';
+import { processColors, type RunInput } from '../processing/process-colors.js';
 import { compileRules } from '../rules/compile-rules.js';
+import { fireSettlerOf } from '../schedule/fire-record.js';
 import { allocateNumber } from '../store/counter.js';
 import { createDocument, readDocument, updateDocument } from '../store/json-document.js';
+import { RULES_DOCUMENT, RUN_ID_COUNTER, RUN_INDEX, runKeys } from '../store/layout.js';
 import { createLeases, type HeldLease, holderProcess } from '../store/lease.js';
 import { type RowLines, refreshCurrentView } from '../views/current-view.js';
 import { acquirePipelineLease } from './abandoned-run.js';
-import {
-  RULES_DOCUMENT,
-  RUN_ID_COUNTER,
-  RUN_INDEX,
-  type RunStep,
-  runKeys,
-  runPurpose,
-} from './layout.js';
 import { checkGuards, type RunGuards } from './run-guards.js';
-import {
-  type RunRecord,
-  type RunTrigger,
-  runningRecordSchema,
-  runRecordSchema,
-} from './run-record.js';
+import { commitRun, noCounts } from './run-protocol.js';
+import type { RunRecord, RunTrigger } from './run-record.js';
+import { type RunStep, runPurpose } from './run-steps.js';
 
-/** One input of a run: the configured source, a pending upload or a session, already parsed. */
-export interface RunInput {
-  /** `source`, `upload:<id>` or `session:<id>` — the rows' ORIGIN. */
-  origin: string;
-  processingType: 'AUTOMATED' | 'MANUAL';
-  records: readonly ColorRecord[];
-  /** Rows the parser refused, with their errors (kept with the run). */
-  rowErrors?: readonly RowError[];
-  /** Hash of the input's bytes, for the unchanged-source guard. */
-  contentHash?: string;
-}
+export type { RunInput };
 
 export interface RunDependencies {
   store: ObjectStore;
@@ -81,24 +61,11 @@ export interface RunRequest {
   partRows?: number;
 }
 
-/** The counts of a run that produced nothing (failed). */
-const noCounts = (): RunRecord['counts'] => ({
-  input: 0,
-  inputByOrigin: {},
-  invalid: 0,
-  excluded: 0,
-  excludedByRule: {},
-  output: 0,
-  parents: 0,
-  children: 0,
-});
-
 const rulesDocumentSchema = z.object({ rules: z.array(z.unknown()) });
 const runIndexSchema = z.object({
   lastSuccess: z.object({ id: z.number().int(), sourceHash: z.string().optional() }).optional(),
 });
 const encoder = new TextEncoder();
-const json = (value: unknown) => encoder.encode(JSON.stringify(value));
 
 /**
  * Runs the automation once (SPEC §4): claims the pipeline, allocates a RUN_ID, applies the active
@@ -134,11 +101,13 @@ async function acquirePipeline(deps: RunDependencies): Promise<HeldLease> {
   const leases =
     deps.leases ??
     createLeases({ store, clock, probe: deps.probe, ttlMs: deps.leaseTtlMs ?? 60_000 });
-  const attempt = await acquirePipelineLease(leases, store, clock, {
-    id: deps.ids.nextId(),
-    purpose: 'run:starting',
-    ...holderProcess(deps.probe),
-  });
+  const attempt = await acquirePipelineLease(
+    leases,
+    store,
+    clock,
+    { id: deps.ids.nextId(), purpose: 'run:starting', ...holderProcess(deps.probe) },
+    fireSettlerOf(store, clock),
+  );
   if (!attempt.acquired) {
     throw new MarketPulseError(
       'CONFLICT',
@@ -218,7 +187,7 @@ async function runUnderLease(
       uploadsConsumed: [],
       error,
     };
-    await commit(store, keys.commit, record).catch(() => undefined);
+    await commitRun(store, record).catch(() => undefined);
   }
   await step('run.after-commit');
   if (record.status === 'success') {
@@ -281,38 +250,22 @@ async function processRun(
     businessDate: request.businessDate,
   });
 
-  // The union of the inputs, in order: source, then uploads, then sessions (the caller's order).
-  const union: ColorRecord[] = [];
-  const inputOf: number[] = [];
-  request.inputs.forEach((input, i) => {
-    for (const r of input.records) {
-      union.push(r);
-      inputOf.push(i);
-    }
+  const processed = processColors(request.inputs, rules, {
+    runId,
+    processedAt: clock.now().toISOString(),
+    rankDateField: request.rankDateField ?? 'DATE_1',
   });
-  const applied = rules.apply(union);
   await step('run.after-rules');
   await lease.renew();
 
-  const plan = rankOrder(applied.kept, { runId, dateField: request.rankDateField ?? 'DATE_1' });
-  const processedAt = clock.now().toISOString();
-  const describeInput = (unionIndex: number) =>
-    request.inputs[inputOf[unionIndex] as number] as RunInput;
   const partRows = request.partRows ?? 50_000;
   let parts = 0;
-  let parents = 0;
   // The rows as stored, handed to the current view so that it need not read them back.
   const stored: RowLines = { lines: [], cusips: [] };
-  for (let from = 0; from < plan.length; from += partRows) {
+  for (let from = 0; from < processed.length; from += partRows) {
     const lines: string[] = [];
-    for (let k = from; k < Math.min(from + partRows, plan.length); k++) {
-      const row = plan.rowAt(k) as Record<string, unknown>;
-      const input = describeInput(applied.keptIndex[plan.order[k] as number] as number);
-      row.RUN_ID = runId;
-      row.PROCESSED_AT = processedAt;
-      row.PROCESSING_TYPE = input.processingType;
-      row.ORIGIN = input.origin;
-      if (row.IS_PARENT) parents++;
+    for (let k = from; k < Math.min(from + partRows, processed.length); k++) {
+      const row = processed.rowAt(k);
       const line = JSON.stringify(row);
       lines.push(line);
       stored.lines.push(line);
@@ -325,113 +278,29 @@ async function processRun(
   }
   await step('run.after-rows-written');
 
-  const excludedLines = applied.excluded.map((e, n) => {
-    const input = describeInput(e.index);
-    // Same keys and order as a spread into a literal, which V8 serialises ~5x slower.
-    const row: Record<string, unknown> = Object.assign({}, e.row);
-    row.RUN_ID = runId;
-    row.PROCESSED_AT = processedAt;
-    row.PROCESSING_TYPE = input.processingType;
-    row.ROW_ID = `${runId}-x${n + 1}`;
-    row.ORIGIN = input.origin;
-    row.EXCLUDED_BY = e.ruleId;
-    row.WITNESS = e.witness;
-    return JSON.stringify(row);
-  });
+  const excludedLines: string[] = [];
+  for (let n = 0; n < processed.counts.excluded; n++)
+    excludedLines.push(JSON.stringify(processed.excludedRowAt(n)));
   await store.put(
     keys.excluded,
     encoder.encode(excludedLines.length ? `${excludedLines.join('\n')}\n` : ''),
     { ifNoneMatch: '*' },
   );
   await step('run.after-excluded-written');
-  const rowErrors = request.inputs.flatMap((i) =>
-    (i.rowErrors ?? []).map((e) => ({ origin: i.origin, ...e })),
-  );
-  await store.put(keys.rowErrors, json(rowErrors), { ifNoneMatch: '*' });
+  await store.put(keys.rowErrors, encoder.encode(JSON.stringify(processed.rowErrors)), {
+    ifNoneMatch: '*',
+  });
   await step('run.after-errors-written');
 
-  const inputByOrigin: Record<string, number> = {};
-  for (const i of request.inputs)
-    inputByOrigin[i.origin] = (inputByOrigin[i.origin] ?? 0) + i.records.length;
   const finishedAt = clock.now();
   const record: RunRecord = {
     ...base,
     status: 'success',
     finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - Date.parse(base.startedAt),
-    counts: {
-      input: union.length,
-      inputByOrigin,
-      invalid:
-        rowErrors.length === 0 ? 0 : new Set(rowErrors.map((e) => `${e.origin}#${e.row}`)).size,
-      excluded: applied.excluded.length,
-      excludedByRule: applied.countsByRule,
-      output: plan.length,
-      parents,
-      children: plan.length - parents,
-    },
+    counts: processed.counts,
     rowParts: parts,
   };
-  await commit(store, keys.commit, record);
+  await commitRun(store, record);
   return { record, rows: stored };
-}
-
-/** Creates the commit record; losing the create means another process declared this run failed. */
-async function commit(store: ObjectStore, key: string, record: RunRecord): Promise<void> {
-  try {
-    await store.put(key, json({ generation: 1, value: runRecordSchema.parse(record) }), {
-      ifNoneMatch: '*',
-    });
-  } catch (err) {
-    if (isMarketPulseError(err, 'PRECONDITION_FAILED')) {
-      throw new MarketPulseError(
-        'CONFLICT',
-        `run ${record.id} was declared failed by another process before it could commit`,
-        {
-          details: { reason: 'declared-failed', runId: record.id },
-        },
-      );
-    }
-    throw err;
-  }
-}
-
-/** Records a run whose process died as failed — unless it committed first (the create decides). */
-export async function declareFailed(
-  store: ObjectStore,
-  clock: Clock,
-  runId: number,
-  reason: string,
-): Promise<void> {
-  const keys = runKeys(runId);
-  const running = await readDocument(store, keys.running, runningRecordSchema).catch(() => null);
-  const now = clock.now().toISOString();
-  const record: RunRecord = {
-    id: runId,
-    trigger: running?.value.trigger ?? 'cli',
-    ...(running?.value.jobId !== undefined ? { jobId: running.value.jobId } : {}),
-    ...(running?.value.fire !== undefined ? { fire: running.value.fire } : {}),
-    status: 'failed',
-    startedAt: running?.value.startedAt ?? now,
-    finishedAt: now,
-    durationMs: running ? Date.parse(now) - Date.parse(running.value.startedAt) : 0,
-    // The business date the run had (a UTC date would be the next day in New York's evening).
-    businessDate: running?.value.businessDate ?? now.slice(0, 10),
-    inputs: [],
-    counts: noCounts(),
-    rowParts: 0,
-    uploadsConsumed: [],
-    warnings: [],
-    error: { code: 'UNAVAILABLE', message: reason },
-  };
-  try {
-    await store.put(keys.commit, json({ generation: 1, value: record }), { ifNoneMatch: '*' });
-  } catch (err) {
-    if (!isMarketPulseError(err, 'PRECONDITION_FAILED')) throw err; // it committed (or was declared) first
-  }
-}
-
-/** The committed record of a run, or `null` while it is not committed (running, or never). */
-export async function readRunRecord(store: ObjectStore, runId: number): Promise<RunRecord | null> {
-  return (await readDocument(store, runKeys(runId).commit, runRecordSchema))?.value ?? null;
 }

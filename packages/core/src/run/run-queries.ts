@@ -1,8 +1,8 @@
 import type { ObjectStore } from '../ports/object-store.js';
 import { readNumber } from '../store/counter.js';
 import { readDocument } from '../store/json-document.js';
-import { isRunHidden } from '../views/current-view.js';
-import { RUN_ID_COUNTER, runKeys } from './layout.js';
+import { RUN_ID_COUNTER, runKeys } from '../store/layout.js';
+import { isRunHidden } from './run-protocol.js';
 import { type RunRecord, runningRecordSchema, runRecordSchema } from './run-record.js';
 
 export type RunListing =

@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { isMarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import { RUN_ID_COUNTER, runKeys } from '../run/layout.js';
 import { runRecordSchema } from '../run/run-record.js';
 import { readNumber } from '../store/counter.js';
 import { createDocument, readDocument } from '../store/json-document.js';
-import { deadManKey } from './layout.js';
+import { deadManKey, RUN_ID_COUNTER, runKeys } from '../store/layout.js';
 import type { ScheduleSettings } from './settings.js';
 import { localDateAt, wallTimeAt, zonedToUtc } from './zoned-time.js';
 

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { isMarketPulseError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import type { SettleAbandonedFire } from '../run/abandoned-run.js';
 import type { RunRecord } from '../run/run-record.js';
 import { createDocument, readDocument, updateDocument } from '../store/json-document.js';
-import { fireKey, firePrefix, fireStamp } from './layout.js';
+import { fireKey, firePrefix, fireStamp } from '../store/layout.js';
 
 export const fireStatusSchema = z.enum(['running', 'success', 'failed', 'skipped', 'missed']);
 export type FireStatus = z.infer<typeof fireStatusSchema>;
@@ -111,6 +113,21 @@ export function settleFire(
       ? { ...current, ...outcome }
       : undefined,
   );
+}
+
+/**
+ * Settles the fire a dead pipeline holder was running with its run's outcome (passed to the run
+ * protocol's lease takeover, which sits below the schedule).
+ */
+export function fireSettlerOf(store: ObjectStore, clock: Clock): SettleAbandonedFire {
+  return async ({ fire, id }, { runId, run, reason }) => {
+    await settleFire(store, fire.jobId, Date.parse(fire.nominal), id, {
+      status: run?.status === 'success' ? 'success' : 'failed',
+      ...(runId !== undefined ? { runId } : {}),
+      ...(run?.status === 'success' ? {} : { reason: run?.error?.message ?? reason }),
+      settledAt: clock.now().toISOString(),
+    });
+  };
 }
 
 /** The fire record of a job in `[fromMs, toMs]`, oldest first. */

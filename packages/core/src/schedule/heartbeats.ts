@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ObjectStore } from '../ports/object-store.js';
-import { readDocument } from '../store/json-document.js';
-import { HEARTBEATS_PREFIX, heartbeatKey } from './layout.js';
+import { encodeDocument, readDocument } from '../store/json-document.js';
+import { HEARTBEATS_PREFIX, heartbeatKey } from '../store/layout.js';
 
 export const heartbeatSchema = z.object({
   instanceId: z.string(),
@@ -11,14 +11,9 @@ export const heartbeatSchema = z.object({
 });
 export type SchedulerHeartbeat = z.infer<typeof heartbeatSchema>;
 
-const encoder = new TextEncoder();
-
 /** Records that a scheduler is alive (each tick): `status` and `/api/ready` show its age. */
 export async function writeHeartbeat(store: ObjectStore, beat: SchedulerHeartbeat): Promise<void> {
-  await store.put(
-    heartbeatKey(beat.instanceId),
-    encoder.encode(JSON.stringify({ generation: 1, value: heartbeatSchema.parse(beat) })),
-  );
+  await store.put(heartbeatKey(beat.instanceId), encodeDocument(1, heartbeatSchema.parse(beat)));
 }
 
 /** Every scheduler's last heartbeat, newest first, with its age at `nowMs`. */

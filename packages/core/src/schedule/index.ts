@@ -20,6 +20,7 @@ export {
   listFires,
   readFire,
 } from './fire-record.js';
+export { FIRE_STEPS, type FireStep } from './fire-steps.js';
 export { type FireSchedule, firesAfter, firesBetween, nextFires } from './fire-times.js';
 export { listHeartbeats, type SchedulerHeartbeat } from './heartbeats.js';
 export { type Job, type JobFields, jobSchema } from './job.js';
@@ -34,7 +35,6 @@ export {
   setJobActive,
   updateJob,
 } from './job-store.js';
-export { FIRE_STEPS, type FireStep, fireKey, fireStamp } from './layout.js';
 export { type CalendarEntry, type NextRun, nextRun, scheduleCalendar } from './projections.js';
 export { type RunNowOptions, runJobNow } from './run-now.js';
 export {
@@ -44,7 +44,6 @@ export {
   type Scheduler,
   type SchedulerEvent,
   type SchedulerOptions,
-  type Timers,
 } from './scheduler.js';
 export {
   DEFAULT_SCHEDULE_SETTINGS,

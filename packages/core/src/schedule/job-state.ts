@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ObjectStore } from '../ports/object-store.js';
 import { readDocument, updateDocument } from '../store/json-document.js';
-import { jobStateKey } from './layout.js';
+import { jobStateKey } from '../store/layout.js';
 
 export const jobStateSchema = z.object({
   /** Fires at or before this instant have been evaluated (claimed, missed or skipped). */

@@ -4,9 +4,9 @@ import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { allocateNumber } from '../store/counter.js';
 import { createDocument, readDocument, updateDocument } from '../store/json-document.js';
+import { JOB_ID_COUNTER, JOBS_PREFIX, jobKey, jobStateKey } from '../store/layout.js';
 import { cronOfDeskForm } from './desk-form.js';
 import { type Job, type JobFields, jobFieldsSchema, jobSchema } from './job.js';
-import { JOB_ID_COUNTER, JOBS_PREFIX, jobKey, jobStateKey } from './layout.js';
 
 export interface JobStoreDependencies {
   store: ObjectStore;

@@ -1,8 +1,8 @@
 import { MarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import { PIPELINE_LEASE } from '../run/layout.js';
 import type { RunRecord } from '../run/run-record.js';
+import { PIPELINE_LEASE } from '../store/layout.js';
 import { createLeases } from '../store/lease.js';
 import { isHolidayFire, watermarkOf } from './due-fires.js';
 import { claimFire, readFire } from './fire-record.js';

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import { PIPELINE_LEASE } from '../run/layout.js';
-import { readRunRecord, runAutomation } from '../run/run-automation.js';
+import type { Timers } from '../ports/timers.js';
+import { runAutomation } from '../run/run-automation.js';
+import { readRunRecord } from '../run/run-protocol.js';
 import type { RunRecord } from '../run/run-record.js';
 import { generateColors } from '../sample/index.js';
+import { PIPELINE_LEASE } from '../store/layout.js';
 import { createLeases } from '../store/lease.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
@@ -14,7 +16,7 @@ import type { JobInput } from './job-store.js';
 import { createJob, getJob, setJobActive, updateJob } from './job-store.js';
 import { nextRun, scheduleCalendar } from './projections.js';
 import { runJobNow } from './run-now.js';
-import { createScheduler, type FireRunner, type Timers } from './scheduler.js';
+import { createScheduler, type FireRunner } from './scheduler.js';
 import { updateScheduleSettings } from './settings.js';
 
 const records = generateColors({ rows: 12, seed: 7, businessDate: '2026-11-23' });

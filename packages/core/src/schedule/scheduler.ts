@@ -3,13 +3,15 @@ import { type Failpoints, NO_FAILPOINTS } from '../ports/failpoints.js';
 import type { IdSource } from '../ports/id-source.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { ProcessProbe } from '../ports/process-probe.js';
+import type { Timers } from '../ports/timers.js';
 import { acquirePipelineLease } from '../run/abandoned-run.js';
-import { PIPELINE_LEASE } from '../run/layout.js';
 import type { RunRecord } from '../run/run-record.js';
+import { PIPELINE_LEASE } from '../store/layout.js';
 import { createLeases, type HeldLease, holderProcess, type LeaseHolder } from '../store/lease.js';
 import { checkDeadMan, type DeadManStatus } from './dead-man.js';
 import { dueFires, watermarkOf } from './due-fires.js';
-import { changeFire, claimFire, readFire, settleFire } from './fire-record.js';
+import { changeFire, claimFire, fireSettlerOf, readFire, settleFire } from './fire-record.js';
+import type { FireStep } from './fire-steps.js';
 import { nextFires } from './fire-times.js';
 import { pruneHeartbeats, writeHeartbeat } from './heartbeats.js';
 import type { Job } from './job.js';
@@ -21,15 +23,8 @@ import {
   scheduleRetry,
 } from './job-state.js';
 import { listJobs } from './job-store.js';
-import type { FireStep } from './layout.js';
 import { readScheduleSettings, type ScheduleSettings } from './settings.js';
 import { localDateAt } from './zoned-time.js';
-
-/** Timers, injected so tests drive the loop without waiting (Node: `globalThis`). */
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 export interface FireRunRequest {
   trigger: 'scheduled' | 'catch_up';
@@ -138,7 +133,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   /** Takes the pipeline, finishing the cleanup of any dead holder first (or throwing, lease kept). */
   async function acquire(fire?: { jobId: string; nominal: string }) {
-    const attempt = await acquirePipelineLease(leases, store, clock, holderFor(fire));
+    const attempt = await acquirePipelineLease(
+      leases,
+      store,
+      clock,
+      holderFor(fire),
+      fireSettlerOf(store, clock),
+    );
     if (attempt.acquired)
       for (const holder of attempt.abandoned) emit({ type: 'recovered', holder });
     return attempt;

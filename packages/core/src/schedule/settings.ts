@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { MarketPulseError } from '../errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { readDocument, updateDocument } from '../store/json-document.js';
+import { SCHEDULE_SETTINGS } from '../store/layout.js';
 import { deskFormSchema } from './desk-form.js';
-import { SCHEDULE_SETTINGS } from './layout.js';
 import { timeZoneSchema } from './zoned-time.js';
 
 /**

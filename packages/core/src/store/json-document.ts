@@ -17,7 +17,11 @@ interface Envelope<T> {
   value: T;
 }
 
-function encode<T>(generation: number, value: T): Uint8Array {
+/**
+ * A document's stored bytes: the value in its envelope with the generation. Every versioned document
+ * is written in this form (through this module), so one reader reads them all.
+ */
+export function encodeDocument<T>(generation: number, value: T): Uint8Array {
   return encoder.encode(JSON.stringify({ generation, value } satisfies Envelope<T>));
 }
 
@@ -66,7 +70,7 @@ export async function createDocument<T>(
   value: T,
 ): Promise<StoredDocument<T>> {
   try {
-    const { etag } = await store.put(key, encode(1, value), { ifNoneMatch: '*' });
+    const { etag } = await store.put(key, encodeDocument(1, value), { ifNoneMatch: '*' });
     return { value, etag };
   } catch (err) {
     if (isMarketPulseError(err, 'PRECONDITION_FAILED')) {
@@ -119,7 +123,7 @@ export async function updateDocument<S extends z.ZodType>(
         details: { key, issues: checked.error.issues },
       });
     }
-    const body = encode((current?.generation ?? 0) + 1, checked.data);
+    const body = encodeDocument((current?.generation ?? 0) + 1, checked.data);
     try {
       const { etag } = current
         ? await store.put(key, body, { ifMatch: current.etag })

@@ -3,7 +3,7 @@ import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import { type Clock, monotonicMs } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { ProcessProbe } from '../ports/process-probe.js';
-import { readDocument } from './json-document.js';
+import { encodeDocument, readDocument } from './json-document.js';
 
 const holderSchema = z.object({
   id: z.string().min(1),
@@ -77,8 +77,8 @@ export interface LeaseOptions {
   probe?: ProcessProbe;
 }
 
-const encode = (value: { generation: number; value: LeaseRecord }) =>
-  new TextEncoder().encode(JSON.stringify(value));
+const encode = ({ generation, value }: { generation: number; value: LeaseRecord }) =>
+  encodeDocument(generation, value);
 
 /**
  * Leases over the store (DESIGN §2): one holder at a time per key, across processes and hosts.

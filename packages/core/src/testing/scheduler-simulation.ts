@@ -1,17 +1,18 @@
 import { MarketPulseError } from '../errors.js';
 import type { Failpoints } from '../ports/failpoints.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import { RUN_ID_COUNTER, RUN_STEPS, runKeys } from '../run/layout.js';
 import { runAutomation } from '../run/run-automation.js';
 import { runningRecordSchema, runRecordSchema } from '../run/run-record.js';
+import { RUN_STEPS } from '../run/run-steps.js';
 import { generateColors } from '../sample/index.js';
 import { type FireRecord, listFires, readFire } from '../schedule/fire-record.js';
+import { FIRE_STEPS } from '../schedule/fire-steps.js';
 import { firesBetween } from '../schedule/fire-times.js';
 import { createJob } from '../schedule/job-store.js';
-import { FIRE_STEPS } from '../schedule/layout.js';
 import { createScheduler, type Scheduler } from '../schedule/scheduler.js';
 import { readNumber } from '../store/counter.js';
 import { readDocument } from '../store/json-document.js';
+import { RUN_ID_COUNTER, runKeys } from '../store/layout.js';
 import { createManualClock } from './manual-clock.js';
 
 export interface SimulationOptions {

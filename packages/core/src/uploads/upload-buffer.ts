@@ -4,20 +4,13 @@ import type { ColorRecord, ParseNotice, RowError } from '../parse/record.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdSource } from '../ports/id-source.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import { RUN_ID_COUNTER } from '../run/layout.js';
-import type { RunInput } from '../run/run-automation.js';
-import { readRunRecord } from '../run/run-automation.js';
+import type { RunInput } from '../processing/process-colors.js';
+import { readRunRecord } from '../run/run-protocol.js';
 import { readNumber } from '../store/counter.js';
-import { readDocument } from '../store/json-document.js';
+import { encodeDocument, readDocument } from '../store/json-document.js';
+import { RUN_ID_COUNTER, UPLOADS_PREFIX, uploadHashKey, uploadKeys } from '../store/layout.js';
 
 // uploads/<id>/upload.json is written last: an upload exists exactly when it exists.
-const uploadKeys = (id: string) => ({
-  meta: `uploads/${id}/upload.json`,
-  original: `uploads/${id}/original`,
-  records: `uploads/${id}/records.jsonl`,
-  cancelled: `uploads/${id}/cancelled.json`,
-});
-const hashKey = (contentHash: string) => `uploads/by-hash/${contentHash}.json`;
 
 const uploadMetaSchema = z.object({
   id: z.string(),
@@ -75,7 +68,7 @@ export interface NewUpload {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const doc = (value: unknown) => encoder.encode(JSON.stringify({ generation: 1, value }));
+const doc = (value: unknown) => encodeDocument(1, value);
 const cancelledSchema = z.object({ at: z.string(), actor: z.string().optional() });
 const hashClaimSchema = z.object({ uploadId: z.string() });
 
@@ -132,7 +125,7 @@ async function claimContent(
   upload: NewUpload,
   id: string,
 ): Promise<void> {
-  const key = hashKey(upload.contentHash);
+  const key = uploadHashKey(upload.contentHash);
   for (let attempt = 0; attempt < 10; attempt++) {
     const existing = await readDocument(deps.store, key, hashClaimSchema);
     if (existing) {
@@ -168,7 +161,7 @@ async function claimContent(
 /** Every upload with its status, oldest first. */
 export async function listUploads(store: ObjectStore): Promise<UploadView[]> {
   const metas: UploadMeta[] = [];
-  for await (const item of store.list('uploads/')) {
+  for await (const item of store.list(UPLOADS_PREFIX)) {
     if (!item.key.endsWith('/upload.json')) continue;
     const meta = await readDocument(store, item.key, uploadMetaSchema);
     if (meta) metas.push(meta.value);

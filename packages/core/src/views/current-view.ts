@@ -2,21 +2,27 @@ import { z } from 'zod';
 import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import { RUN_ID_COUNTER, runKeys } from '../run/layout.js';
-import { declareFailed } from '../run/run-automation.js';
-import { type RunRecord, runRecordSchema } from '../run/run-record.js';
+import {
+  declareFailed,
+  isRunHidden,
+  readRunRecord,
+  readTextLines,
+  runPartKeys,
+  type StoredRow,
+  visibilitySchema,
+} from '../run/run-protocol.js';
+import type { RunRecord } from '../run/run-record.js';
 import { readNumber } from '../store/counter.js';
 import { readDocument, updateDocument } from '../store/json-document.js';
+import {
+  CURRENT_VIEW_MANIFEST,
+  currentViewPartKey,
+  RUN_ID_COUNTER,
+  runKeys,
+} from '../store/layout.js';
 
-/** An output row as stored with its run (JSON types). */
-export type StoredRow = Record<string, unknown> & {
-  CUSIP: string;
-  RUN_ID: number;
-  IS_PARENT: boolean;
-  SECTOR: string;
-};
+export type { StoredRow };
 
-const MANIFEST = 'views/current.json';
 const manifestSchema = z.object({
   /** Changes whenever visible data changes (SPEC §8 data-version tag). */
   version: z.number().int().nonnegative(),
@@ -28,19 +34,8 @@ const manifestSchema = z.object({
 });
 export type CurrentViewManifest = z.infer<typeof manifestSchema>;
 
-const visibilitySchema = z.object({
-  hidden: z.boolean(),
-  at: z.string(),
-  actor: z.string().optional(),
-  reason: z.string().optional(),
-});
-const visibilityKey = (runId: number) =>
-  `${runKeys(runId).commit.replace('/commit.json', '')}/visibility.json`;
-const partKey = (version: number, part: number) =>
-  `views/current/v${String(version).padStart(8, '0')}/${String(part).padStart(5, '0')}.jsonl`;
 const PART_ROWS = 50_000;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * Stored rows as their JSON lines, with the CUSIP the view merges on: the view is rebuilt from the
@@ -51,20 +46,14 @@ export interface RowLines {
   cusips: string[];
 }
 
-async function readText(store: ObjectStore, key: string): Promise<string[]> {
-  const body = await store.get(key);
-  if (!body) throw new MarketPulseError('INTERNAL', `${key} is missing`, { details: { key } });
-  return decoder.decode(body.body).split('\n').filter(Boolean);
-}
-
 async function readLines(store: ObjectStore, key: string): Promise<StoredRow[]> {
-  return (await readText(store, key)).map((l) => JSON.parse(l) as StoredRow);
+  return (await readTextLines(store, key)).map((l) => JSON.parse(l) as StoredRow);
 }
 
 async function readRowLines(store: ObjectStore, keys: string[]): Promise<RowLines> {
   const out: RowLines = { lines: [], cusips: [] };
   for (const key of keys) {
-    for (const line of await readText(store, key)) {
+    for (const line of await readTextLines(store, key)) {
       out.lines.push(line);
       out.cusips.push((JSON.parse(line) as StoredRow).CUSIP);
     }
@@ -72,35 +61,21 @@ async function readRowLines(store: ObjectStore, keys: string[]): Promise<RowLine
   return out;
 }
 
-const runPartKeys = (record: RunRecord) =>
-  Array.from({ length: record.rowParts }, (_, p) => runKeys(record.id).rowsPart(p));
 const viewPartKeys = (manifest: CurrentViewManifest) =>
-  Array.from({ length: manifest.parts }, (_, p) => partKey(manifest.version, p));
-
-/** A committed run's output rows, in output order. */
-export async function readRunRows(store: ObjectStore, record: RunRecord): Promise<StoredRow[]> {
-  const rows: StoredRow[] = [];
-  for (const key of runPartKeys(record)) rows.push(...(await readLines(store, key)));
-  return rows;
-}
-
-/** Whether a run is hidden from every read path (SPEC §7). */
-export async function isRunHidden(store: ObjectStore, runId: number): Promise<boolean> {
-  return (await readDocument(store, visibilityKey(runId), visibilitySchema))?.value.hidden ?? false;
-}
+  Array.from({ length: manifest.parts }, (_, p) => currentViewPartKey(manifest.version, p));
 
 /** A run's commit record (null: not committed), and whether its rows are visible. */
 async function committedRun(
   store: ObjectStore,
   runId: number,
 ): Promise<{ record: RunRecord; visible: boolean } | null> {
-  const record = (await readDocument(store, runKeys(runId).commit, runRecordSchema))?.value;
+  const record = await readRunRecord(store, runId);
   if (!record) return null;
   return { record, visible: record.status === 'success' && !(await isRunHidden(store, runId)) };
 }
 
 export async function readManifest(store: ObjectStore): Promise<CurrentViewManifest | null> {
-  return (await readDocument(store, MANIFEST, manifestSchema))?.value ?? null;
+  return (await readDocument(store, CURRENT_VIEW_MANIFEST, manifestSchema))?.value ?? null;
 }
 
 /** The rows of the current view (for each CUSIP, the rows of the latest visible run containing it). */
@@ -142,7 +117,7 @@ async function publish(
   let parts = 0;
   for (let from = 0; from < rows.length || parts === 0; from += PART_ROWS) {
     const chunk = rows.slice(from, from + PART_ROWS);
-    await store.put(partKey(version, parts++), encoder.encode(chunk.join('\n')));
+    await store.put(currentViewPartKey(version, parts++), encoder.encode(chunk.join('\n')));
     if (rows.length === 0) break;
   }
   const manifest: CurrentViewManifest = {
@@ -152,7 +127,7 @@ async function publish(
     rows: rows.length,
     builtAt: clock.now().toISOString(),
   };
-  const outcome = await updateDocument(store, MANIFEST, manifestSchema, (current) =>
+  const outcome = await updateDocument(store, CURRENT_VIEW_MANIFEST, manifestSchema, (current) =>
     (current?.version ?? 0) === (previous?.version ?? 0) ? manifest : undefined,
   );
   if (!outcome.written)
@@ -162,7 +137,7 @@ async function publish(
     );
   if (previous) {
     for (let p = 0; p < previous.parts; p++)
-      await store.delete(partKey(previous.version, p)).catch(() => undefined);
+      await store.delete(currentViewPartKey(previous.version, p)).catch(() => undefined);
   }
   return manifest;
 }
@@ -206,7 +181,7 @@ export async function refreshCurrentView(
   if (considered === through) return previous;
   if (newer.length === 0 && previous) {
     // Only failed or hidden runs since: the visible data and its version stay as they are.
-    const outcome = await updateDocument(store, MANIFEST, manifestSchema, (current) =>
+    const outcome = await updateDocument(store, CURRENT_VIEW_MANIFEST, manifestSchema, (current) =>
       current?.version === previous.version ? { ...current, throughRunId: considered } : undefined,
     );
     if (!outcome.written)
@@ -249,7 +224,7 @@ export async function setRunHidden(
   hidden: boolean,
   actor?: string,
 ): Promise<CurrentViewManifest> {
-  const record = (await readDocument(deps.store, runKeys(runId).commit, runRecordSchema))?.value;
+  const record = await readRunRecord(deps.store, runId);
   if (!record)
     throw new MarketPulseError('NOT_FOUND', `run ${runId} does not exist (or has not committed)`);
   if (record.status !== 'success')
@@ -259,7 +234,7 @@ export async function setRunHidden(
     );
   const outcome = await updateDocument(
     deps.store,
-    visibilityKey(runId),
+    runKeys(runId).visibility,
     visibilitySchema,
     (current) =>
       (current?.hidden ?? false) === hidden

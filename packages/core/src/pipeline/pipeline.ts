@@ -1,0 +1,199 @@
+import type { ColumnConfig } from '../columns/column-config.js';
+import { MarketPulseError } from '../errors.js';
+import { type ExportsLag, exportsLag } from '../exports/exports-state.js';
+import {
+  type ExportDependencies,
+  type ExportResult,
+  refreshExports,
+} from '../exports/refresh-exports.js';
+import { DEFAULT_SECTOR_FORMATS, type SectorFormat } from '../exports/standing-set.js';
+import type { ColorSource } from '../ports/color-source.js';
+import type { Failpoints } from '../ports/failpoints.js';
+import type { RunInput } from '../processing/process-colors.js';
+import { runAutomation } from '../run/run-automation.js';
+import type { RunGuards } from '../run/run-guards.js';
+import type { RunRecord, RunTrigger } from '../run/run-record.js';
+import { localDateAt } from '../schedule/zoned-time.js';
+import { readColors } from '../sources/read-colors.js';
+import type { HeldLease } from '../store/lease.js';
+import { pendingUploadInputs } from '../uploads/upload-buffer.js';
+
+/** How a desk runs its automation (from the host's configuration). */
+export interface PipelineSettings {
+  /** The business time zone: a run's business date is today there. */
+  businessTimeZone: string;
+  rankDateField?: 'DATE_1' | 'DATE';
+  guards?: RunGuards;
+  /** The formats of the per-sector export files (default CSV only). */
+  sectorFormats?: readonly SectorFormat[];
+  /** Pipeline lease TTL (default 60 s). */
+  leaseTtlMs?: number;
+  columns?: ColumnConfig;
+}
+
+/** What the pipeline needs from its host: the store and clock, exports, and the configured source. */
+export interface PipelineDependencies extends ExportDependencies {
+  settings: PipelineSettings;
+  /** The configured source (`MP_SOURCE`), read on every run unless a request names another. */
+  source?: ColorSource;
+  failpoints?: Failpoints;
+  /** Parser notices and other remarks meant for a person. */
+  onNotice?: (message: string) => void;
+  /**
+   * Called once per run after its exports step, with the outcome (notifications attach here). A
+   * failure becomes a warning of the run: it never fails a committed run (SPEC §4 step 9).
+   */
+  afterRun?: (result: PipelineRunResult) => Promise<void> | void;
+}
+
+/** One run of the pipeline, whatever triggered it. */
+export interface PipelineRunRequest {
+  trigger: RunTrigger;
+  jobId?: string;
+  /** The scheduled fire (nominal UTC ISO) that started the run. */
+  fire?: string;
+  /** A pipeline lease the caller already holds (the scheduler's). */
+  pipelineLease?: HeldLease;
+  onStarted?: (runId: number) => Promise<void>;
+  /** This run's source instead of the configured one. */
+  source?: ColorSource;
+  /** Take the pending uploads too (default true; the demo processes its sample alone). */
+  includePendingUploads?: boolean;
+  /** Called as the run moves on: `processing`, then `writing exports`. */
+  onStep?: (step: 'processing' | 'writing exports') => void;
+}
+
+/** A run's record and what happened after its commit. */
+export interface PipelineRunResult {
+  record: RunRecord;
+  /** Export files written (sink names). */
+  exports: string[];
+  /** Problems after the commit (exports, notifications), which never fail a committed run. */
+  warnings: string[];
+}
+
+/** The automation pipeline of a host (see {@link createPipeline}). */
+export interface Pipeline {
+  run(request: PipelineRunRequest): Promise<PipelineRunResult>;
+  /** Rewrites the standing exports, in the configured per-sector formats. */
+  refreshExports(): Promise<ExportResult>;
+  /** Whether the standing exports lag the data or the configured per-sector formats. */
+  exportsLag(): Promise<ExportsLag>;
+}
+
+/**
+ * The automation run (SPEC §4), one for every trigger — the CLI, a scheduled fire, "run now":
+ * reads the source and every pending upload, runs them through the run service, refreshes the
+ * standing exports after the commit, then calls `afterRun`.
+ *
+ * @example
+ * ```ts
+ * const pipeline = createPipeline({ store, clock, ids, timers, codec, sink, source,
+ *   settings: { businessTimeZone: 'America/New_York' } });
+ * const { record, exports, warnings } = await pipeline.run({ trigger: 'cli' });
+ * ```
+ */
+export function createPipeline(deps: PipelineDependencies): Pipeline {
+  const { store, clock, settings } = deps;
+  const sectorFormats = settings.sectorFormats ?? DEFAULT_SECTOR_FORMATS;
+
+  async function gatherInputs(
+    source: ColorSource | undefined,
+    includePendingUploads: boolean,
+  ): Promise<RunInput[]> {
+    const inputs: RunInput[] = [];
+    if (source) {
+      const [parsed, contentHash] = await Promise.all([readColors(source), source.contentHash?.()]);
+      for (const notice of parsed.notices) deps.onNotice?.(notice.message);
+      inputs.push({
+        origin: 'source',
+        processingType: 'AUTOMATED',
+        records: parsed.records,
+        rowErrors: parsed.errors,
+        ...(contentHash !== undefined ? { contentHash } : {}),
+      });
+    }
+    if (includePendingUploads) inputs.push(...(await pendingUploadInputs(store)));
+    if (inputs.length === 0) {
+      throw new MarketPulseError(
+        'VALIDATION_ERROR',
+        'nothing to process: no source is configured (MP_SOURCE or --source) and no upload is pending',
+      );
+    }
+    return inputs;
+  }
+
+  /** Reads the inputs and runs them; the parsed inputs are garbage once it returns. */
+  async function readAndRun(request: PipelineRunRequest): Promise<RunRecord> {
+    const inputs = await gatherInputs(
+      request.source ?? deps.source,
+      request.includePendingUploads ?? true,
+    );
+    request.onStep?.('processing');
+    return runAutomation(
+      {
+        store,
+        clock,
+        ids: deps.ids,
+        ...(deps.probe ? { probe: deps.probe } : {}),
+        ...(deps.failpoints ? { failpoints: deps.failpoints } : {}),
+        ...(request.pipelineLease ? { pipelineLease: request.pipelineLease } : {}),
+        ...(settings.columns ? { columns: settings.columns } : {}),
+        leaseTtlMs: settings.leaseTtlMs ?? 60_000,
+      },
+      {
+        trigger: request.trigger,
+        ...(request.jobId !== undefined ? { jobId: request.jobId } : {}),
+        ...(request.fire !== undefined ? { fire: request.fire } : {}),
+        ...(request.onStarted ? { onStarted: request.onStarted } : {}),
+        businessDate: localDateAt(settings.businessTimeZone, clock.now().getTime()),
+        inputs,
+        ...(settings.guards ? { guards: settings.guards } : {}),
+        rankDateField: settings.rankDateField ?? 'DATE_1',
+      },
+    );
+  }
+
+  function refreshStandingExports(): Promise<ExportResult> {
+    return refreshExports(deps, {
+      sectorFormats,
+      ...(settings.columns ? { config: settings.columns } : {}),
+    });
+  }
+
+  async function run(request: PipelineRunRequest): Promise<PipelineRunResult> {
+    // The inputs (a source's records can be a million objects) are not kept alive while the
+    // exports are written: they would make every garbage collection of the export writers slower.
+    const record = await readAndRun(request);
+    const warnings: string[] = [];
+    let exports: string[] = [];
+    if (record.status === 'success') {
+      request.onStep?.('writing exports');
+      try {
+        const refreshed = await refreshStandingExports();
+        exports = refreshed.files;
+        if (refreshed.upToDate === false)
+          warnings.push(
+            'exports lag the data (the view kept changing while they were written); the next refresh catches up',
+          );
+      } catch (err) {
+        warnings.push(
+          `exports not refreshed (${(err as Error).message}); the next run rebuilds them`,
+        );
+      }
+    }
+    const result = { record, exports, warnings };
+    try {
+      await deps.afterRun?.(result);
+    } catch (err) {
+      warnings.push(`after the run: ${(err as Error).message}`);
+    }
+    return result;
+  }
+
+  return {
+    run,
+    refreshExports: refreshStandingExports,
+    exportsLag: () => exportsLag(store, deps.sink, sectorFormats),
+  };
+}

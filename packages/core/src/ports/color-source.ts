@@ -1,0 +1,46 @@
+import type { Cell } from '../parse/record.js';
+
+/** One row of a table as its reader saw it: its 1-based row (or record) number and its cells. */
+export interface SourceRow {
+  number: number;
+  cells: readonly Cell[];
+}
+
+/** One table of a source: a workbook's sheet, or the whole of a CSV file. */
+export interface SourceTable {
+  /** A workbook's sheet name; absent for a source of one table (CSV). */
+  name?: string;
+  /** The workbook's 1904 date system (for serial numbers in date columns). */
+  date1904?: boolean;
+  /** Its rows in batches, as the reader produced them: one await per batch, not per row. */
+  rows: AsyncIterable<readonly SourceRow[]>;
+}
+
+/**
+ * Where colors come from (SPEC §1.2): a spreadsheet or CSV file, an object in a bucket, a query.
+ * Core's one parser reads its tables (`readColors`); the source only hands over cells.
+ *
+ * @example
+ * ```ts
+ * const source: ColorSource = {
+ *   name: 'inline',
+ *   async *tables() {
+ *     yield { rows: (async function* () { yield [{ number: 1, cells: header }, ...rows]; })() };
+ *   },
+ * };
+ * ```
+ */
+export interface ColorSource {
+  /** What the source is called in messages: a file name, an object key. */
+  readonly name: string;
+  /**
+   * Its tables in order (a workbook's sheets); the first whose header matches the columns is read.
+   * Each table is read to its end before the next is asked for.
+   */
+  tables(): AsyncIterable<SourceTable>;
+  /**
+   * SHA-256 (hex) of the source's content, for the unchanged-source guard and duplicate uploads.
+   * Absent when the source cannot tell (the guard then does not apply).
+   */
+  contentHash?(): Promise<string>;
+}

@@ -1,0 +1,127 @@
+// The run protocol's low layer (SPEC §4): commit a run, declare a dead one failed, read what was
+// committed. The run service, the current view, the upload buffer and the scheduler build on it;
+// it imports nothing above the store kit.
+import { z } from 'zod';
+import { isMarketPulseError, MarketPulseError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import { encodeDocument, readDocument } from '../store/json-document.js';
+import { runKeys } from '../store/layout.js';
+import { type RunRecord, runningRecordSchema, runRecordSchema } from './run-record.js';
+
+/** An output row as stored with its run (JSON types). */
+export type StoredRow = Record<string, unknown> & {
+  CUSIP: string;
+  RUN_ID: number;
+  IS_PARENT: boolean;
+  SECTOR: string;
+};
+
+/** The counts of a run that produced nothing (failed). */
+export const noCounts = (): RunRecord['counts'] => ({
+  input: 0,
+  inputByOrigin: {},
+  invalid: 0,
+  excluded: 0,
+  excludedByRule: {},
+  output: 0,
+  parents: 0,
+  children: 0,
+});
+
+/**
+ * Creates a run's commit record — the run exists from here on. Losing the create means another
+ * process declared this run failed first: CONFLICT with `details.reason: 'declared-failed'`.
+ */
+export async function commitRun(store: ObjectStore, record: RunRecord): Promise<void> {
+  try {
+    await store.put(runKeys(record.id).commit, encodeDocument(1, runRecordSchema.parse(record)), {
+      ifNoneMatch: '*',
+    });
+  } catch (err) {
+    if (isMarketPulseError(err, 'PRECONDITION_FAILED')) {
+      throw new MarketPulseError(
+        'CONFLICT',
+        `run ${record.id} was declared failed by another process before it could commit`,
+        { details: { reason: 'declared-failed', runId: record.id } },
+      );
+    }
+    throw err;
+  }
+}
+
+/** Records a run whose process died as failed — unless it committed first (the create decides). */
+export async function declareFailed(
+  store: ObjectStore,
+  clock: Clock,
+  runId: number,
+  reason: string,
+): Promise<void> {
+  const keys = runKeys(runId);
+  const running = await readDocument(store, keys.running, runningRecordSchema).catch(() => null);
+  const now = clock.now().toISOString();
+  const record: RunRecord = {
+    id: runId,
+    trigger: running?.value.trigger ?? 'cli',
+    ...(running?.value.jobId !== undefined ? { jobId: running.value.jobId } : {}),
+    ...(running?.value.fire !== undefined ? { fire: running.value.fire } : {}),
+    status: 'failed',
+    startedAt: running?.value.startedAt ?? now,
+    finishedAt: now,
+    durationMs: running ? Date.parse(now) - Date.parse(running.value.startedAt) : 0,
+    // The business date the run had (a UTC date would be the next day in New York's evening).
+    businessDate: running?.value.businessDate ?? now.slice(0, 10),
+    inputs: [],
+    counts: noCounts(),
+    rowParts: 0,
+    uploadsConsumed: [],
+    warnings: [],
+    error: { code: 'UNAVAILABLE', message: reason },
+  };
+  try {
+    await commitRun(store, record);
+  } catch (err) {
+    if (!isMarketPulseError(err, 'CONFLICT')) throw err; // it committed (or was declared) first
+  }
+}
+
+/** The committed record of a run, or `null` while it is not committed (running, or never). */
+export async function readRunRecord(store: ObjectStore, runId: number): Promise<RunRecord | null> {
+  return (await readDocument(store, runKeys(runId).commit, runRecordSchema))?.value ?? null;
+}
+
+/** A run's visibility (hide/restore, SPEC §7): absent means visible. */
+export const visibilitySchema = z.object({
+  hidden: z.boolean(),
+  at: z.string(),
+  actor: z.string().optional(),
+  reason: z.string().optional(),
+});
+
+/** Whether a run is hidden from every read path (SPEC §7). */
+export async function isRunHidden(store: ObjectStore, runId: number): Promise<boolean> {
+  return (
+    (await readDocument(store, runKeys(runId).visibility, visibilitySchema))?.value.hidden ?? false
+  );
+}
+
+const decoder = new TextDecoder();
+
+/** The JSON lines of a stored object; INTERNAL naming the key when it is missing. */
+export async function readTextLines(store: ObjectStore, key: string): Promise<string[]> {
+  const body = await store.get(key);
+  if (!body) throw new MarketPulseError('INTERNAL', `${key} is missing`, { details: { key } });
+  return decoder.decode(body.body).split('\n').filter(Boolean);
+}
+
+/** The keys of a committed run's row partitions, in output order. */
+export const runPartKeys = (record: RunRecord): string[] =>
+  Array.from({ length: record.rowParts }, (_, p) => runKeys(record.id).rowsPart(p));
+
+/** A committed run's output rows, in output order. */
+export async function readRunRows(store: ObjectStore, record: RunRecord): Promise<StoredRow[]> {
+  const rows: StoredRow[] = [];
+  for (const key of runPartKeys(record))
+    for (const line of await readTextLines(store, key)) rows.push(JSON.parse(line) as StoredRow);
+  return rows;
+}

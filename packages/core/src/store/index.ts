@@ -1,0 +1,42 @@
+/**
+ * The store kit, for adapter authors and the services' own protocols: documents with
+ * compare-and-swap, counters, leases, the store's key layout and the low run protocol. Desk code
+ * uses the services at the package root instead.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  acquirePipelineLease,
+  recoverAbandoned,
+  type SettleAbandonedFire,
+} from '../run/abandoned-run.js';
+export {
+  commitRun,
+  declareFailed,
+  noCounts,
+  readTextLines,
+  runPartKeys,
+  visibilitySchema,
+} from '../run/run-protocol.js';
+export { runIdOfPurpose, runPurpose } from '../run/run-steps.js';
+export { type RowLines, rebuildCurrentView, refreshCurrentView } from '../views/current-view.js';
+export { allocateNumber, readNumber } from './counter.js';
+export {
+  createDocument,
+  encodeDocument,
+  readDocument,
+  type StoredDocument,
+  type UpdateOutcome,
+  updateDocument,
+} from './json-document.js';
+export * from './layout.js';
+export {
+  createLeases,
+  type HeldLease,
+  holderProcess,
+  type LeaseAttempt,
+  type LeaseHolder,
+  type LeaseOptions,
+  type LeaseRecord,
+} from './lease.js';

@@ -1,0 +1,78 @@
+// Every key Market Pulse keeps in the store, in one place (DESIGN §2): a newcomer reads here what
+// the store holds, and a change of layout is a change of this file. Keys are plain `[a-z0-9._/-]`
+// strings; numbers are zero-padded so that key order is numeric order.
+
+/** The RUN_ID counter: monotonic, never reused, even when a run fails (SPEC §4). */
+export const RUN_ID_COUNTER = 'counters/run-id.json';
+/** The job id counter. */
+export const JOB_ID_COUNTER = 'counters/job-id.json';
+
+/** The pipeline lease: one run at a time across every process on the store. */
+export const PIPELINE_LEASE = 'locks/pipeline.json';
+/** The standing-exports lease: one refresh at a time across every process on the store. */
+export const EXPORTS_LEASE = 'locks/exports.json';
+
+/** The exclusion rules (one document, compare-and-swapped). */
+export const RULES_DOCUMENT = 'config/rules.json';
+/** Schedule settings shared by every job (dead-man deadline, overlap policy, …). */
+export const SCHEDULE_SETTINGS = 'config/schedule.json';
+
+/** The last successful run and its source's hash, for the unchanged-source guard. */
+export const RUN_INDEX = 'runs/index.json';
+export const RUNS_PREFIX = 'runs/';
+const runDir = (runId: number) => `${RUNS_PREFIX}${String(runId).padStart(10, '0')}`;
+
+/** The objects of one run. */
+export const runKeys = (runId: number) => ({
+  /** Written when the run starts; names its lease holder, so a dead run can be declared failed. */
+  running: `${runDir(runId)}/running.json`,
+  rowsPart: (part: number) => `${runDir(runId)}/rows/${String(part).padStart(5, '0')}.jsonl`,
+  excluded: `${runDir(runId)}/excluded.jsonl`,
+  rowErrors: `${runDir(runId)}/row-errors.json`,
+  /** The run exists exactly when this exists (SPEC §4). */
+  commit: `${runDir(runId)}/commit.json`,
+  /** Hidden or visible (hide/restore); absent means visible. */
+  visibility: `${runDir(runId)}/visibility.json`,
+});
+
+export const UPLOADS_PREFIX = 'uploads/';
+/** The objects of one upload in the buffer. */
+export const uploadKeys = (id: string) => ({
+  meta: `${UPLOADS_PREFIX}${id}/upload.json`,
+  original: `${UPLOADS_PREFIX}${id}/original`,
+  records: `${UPLOADS_PREFIX}${id}/records.jsonl`,
+  cancelled: `${UPLOADS_PREFIX}${id}/cancelled.json`,
+});
+/** The upload holding a content hash (duplicate uploads). */
+export const uploadHashKey = (contentHash: string) =>
+  `${UPLOADS_PREFIX}by-hash/${contentHash}.json`;
+
+/** The current view's manifest: its data version and parts. */
+export const CURRENT_VIEW_MANIFEST = 'views/current.json';
+export const CURRENT_VIEW_PREFIX = 'views/current/';
+/** One part of one version of the current view. */
+export const currentViewPartKey = (version: number, part: number) =>
+  `${CURRENT_VIEW_PREFIX}v${String(version).padStart(8, '0')}/${String(part).padStart(5, '0')}.jsonl`;
+
+export const JOBS_PREFIX = 'jobs/';
+export const jobKey = (jobId: string) => `${JOBS_PREFIX}${jobId}.json`;
+/** Per job: how far the schedulers have evaluated it, and a retry waiting to start. */
+export const jobStateKey = (jobId: string) => `schedule/state/${jobId}.json`;
+
+/** `2026-03-13T18:30:00.000Z` → `20260313t183000z`: sorts by time, plain key characters. */
+export function fireStamp(nominalMs: number): string {
+  return new Date(nominalMs)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'z')
+    .replace(/[-:]/g, '')
+    .toLowerCase();
+}
+export const firePrefix = (jobId: string) => `fires/${jobId}/`;
+/** A fire record, keyed by (job, nominal UTC time): creating it is the claim. */
+export const fireKey = (jobId: string, nominalMs: number) =>
+  `${firePrefix(jobId)}${fireStamp(nominalMs)}.json`;
+
+export const HEARTBEATS_PREFIX = 'schedule/heartbeats/';
+export const heartbeatKey = (instanceId: string) => `${HEARTBEATS_PREFIX}${instanceId}.json`;
+export const DEAD_MAN_PREFIX = 'alerts/dead-man/';
+export const deadManKey = (date: string) => `${DEAD_MAN_PREFIX}${date}.json`;

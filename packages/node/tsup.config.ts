@@ -1,10 +1,17 @@
 import { defineConfig } from 'tsup';
 
+const entry = {
+  index: 'src/index.ts',
+  // Subpaths: the file store alone loads no spreadsheet library.
+  'file-store': 'src/file-store.ts',
+  'spreadsheets/index': 'src/spreadsheets/index.ts',
+};
+
 export default defineConfig({
-  // The worker thread entry is built next to the bundle (see `startTaskWorker`).
-  entry: { index: 'src/index.ts', 'standing-files.worker': 'src/exports/standing-files.worker.ts' },
+  // The worker thread entry is built next to the bundle (see `workerLanes`).
+  entry: { ...entry, 'standing-files.worker': 'src/exports/standing-files.worker.ts' },
   format: ['esm'],
-  dts: { entry: { index: 'src/index.ts' } },
+  dts: { entry },
   clean: true,
   sourcemap: true,
   target: 'node20',

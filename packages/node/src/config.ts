@@ -1,6 +1,10 @@
-import { MarketPulseError, timeZoneSchema } from '@market-pulse/core';
+import {
+  DEFAULT_SECTOR_FORMATS,
+  MarketPulseError,
+  type SectorFormat,
+  timeZoneSchema,
+} from '@market-pulse/core';
 import { z } from 'zod';
-import { DEFAULT_SECTOR_FORMATS, type SectorFormat } from './exports/standing-files.js';
 import { DEFAULT_SPREADSHEET_LIMITS } from './spreadsheets/upload-safety.js';
 
 const positiveInt = z.coerce.number().int().positive();

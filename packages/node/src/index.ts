@@ -1,62 +1,29 @@
 /**
- * Market Pulse on Node: the embedded filesystem store (the default, no service needed), the system
- * clock, and spreadsheets (xlsx/CSV reading through core's parser, exports, templates) behind our own
- * interface — exceljs stays in this one folder, swappable.
+ * Market Pulse on Node: translation between core's ports and the platform — the embedded file
+ * store (the default, no service needed), the folder export sink, the xlsx/CSV codec and color
+ * files (exceljs behind our own interface), a worker thread for exports, configuration from the
+ * environment, the system clock, timers and process probe — and `openNodeHost`, which wires core's
+ * services to them. Programs that need only part of it import a subpath:
+ * `@market-pulse/node/file-store` (no spreadsheet library) or `@market-pulse/node/spreadsheets`.
  *
  * @packageDocumentation
  */
 
+export { TEMP_FILE, writeFileAtomically } from './atomic-file.js';
 export { type EnvironmentVariables, loadConfig, type NodeConfig } from './config.js';
 export { failpointsFromEnv } from './env-failpoints.js';
-export {
-  type ExportsLag,
-  type ExportsState,
-  exportsLag,
-  readExportsState,
-} from './exports/exports-state.js';
-export {
-  DEFAULT_SECTOR_FORMATS,
-  type ExportResult,
-  type ExportSelection,
-  exportSelection,
-  OUTPUT_WORKBOOK,
-  type RefreshExportsOptions,
-  refreshExports,
-  type SectorFormat,
-} from './exports/write-exports.js';
+export { exportSelectionToFile } from './exports/export-to-file.js';
+export { createFolderSink } from './exports/folder-sink.js';
+export { type WorkerLaneData, workerLanes } from './exports/worker-lanes.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
 export {
-  createPipeline,
-  type Pipeline,
-  type PipelineOptions,
-  type PipelineRunRequest,
-  type PipelineRunResult,
-  readSourceFile,
-} from './pipeline.js';
+  type NodeHost,
+  type NodeHostOptions,
+  openNodeHost,
+  pipelineSettingsOf,
+  randomIds,
+} from './node-host.js';
 export { createProcessProbe, isProcessAlive } from './process-probe.js';
-export { readCsvRows, sniffDelimiter } from './spreadsheets/csv-reader.js';
-export { type ColumnKinds, columnKinds } from './spreadsheets/export-cells.js';
-export {
-  type ColorFile,
-  type ReadColorFileOptions,
-  readColorFile,
-} from './spreadsheets/read-color-file.js';
-export type { SheetRow, SheetRows } from './spreadsheets/spreadsheet-rows.js';
-export { templateCsv, writeTemplateCsv, writeTemplateXlsx } from './spreadsheets/template.js';
-export {
-  checkSpreadsheetFile,
-  DEFAULT_SPREADSHEET_LIMITS,
-  formatOf,
-  type SpreadsheetFormat,
-  type SpreadsheetLimits,
-} from './spreadsheets/upload-safety.js';
-export {
-  type SheetSpec,
-  type WriteOptions,
-  writeCsvFile,
-  writeViewWorkbook,
-  writeXlsxFile,
-  XLSX_MAX_DATA_ROWS,
-} from './spreadsheets/write-files.js';
-export { readXlsxSheets } from './spreadsheets/xlsx-reader.js';
+export * from './spreadsheets/index.js';
 export { systemClock } from './system-clock.js';
+export { systemTimers } from './system-timers.js';

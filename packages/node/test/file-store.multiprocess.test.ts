@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLeases } from '@market-pulse/core';
+import { createLeases } from '@market-pulse/core/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileStore } from '../src/file-store.js';
 import { createProcessProbe } from '../src/process-probe.js';

@@ -5,17 +5,28 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { addUpload, createDocument, defaultColumnConfig, RULES_DOCUMENT } from '@market-pulse/core';
+import {
+  addUpload,
+  columnKinds,
+  createPipeline,
+  defaultColumnConfig,
+  initializeStore,
+} from '@market-pulse/core';
 import { colorsToTable, generateColors, REALISTIC_RULES } from '@market-pulse/core/sample';
 import { createManualClock } from '@market-pulse/core/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import {
-  columnKinds,
   createFileStore,
-  createPipeline,
+  createFolderSink,
+  fileColorSource,
   loadConfig,
+  pipelineSettingsOf,
+  randomIds,
   readColorFile,
+  spreadsheetCodec,
+  systemTimers,
+  workerLanes,
   writeCsvFile,
   writeXlsxFile,
 } from '../src/index.js';
@@ -81,7 +92,7 @@ it('stores the same run rows and writes the same export files for a fixed input'
     rows.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? null]))),
     { columns: header },
   );
-  await createDocument(store, RULES_DOCUMENT, { rules: [...REALISTIC_RULES] });
+  await initializeStore(store, { rules: REALISTIC_RULES });
   const uploadFile = join(dir, 'upload.csv');
   const upload = colorsToTable(generateColors({ rows: 200, seed: 13 }));
   await writeCsvFile(
@@ -106,14 +117,17 @@ it('stores the same run rows and writes the same export files for a fixed input'
 
   const pipeline = createPipeline({
     store,
-    config: loadConfig({ MP_SECTOR_EXPORT_FORMATS: 'xlsx,csv' }),
-    exportsDir,
-    cwd: dir,
     clock,
+    ids: randomIds,
+    timers: systemTimers,
+    sink: createFolderSink(exportsDir),
+    codec: spreadsheetCodec,
+    lanes: workerLanes(exportsDir),
+    settings: pipelineSettingsOf(loadConfig({ MP_SECTOR_EXPORT_FORMATS: 'xlsx,csv' })),
   });
-  const first = await pipeline.run({ trigger: 'cli', source: day1 });
+  const first = await pipeline.run({ trigger: 'cli', source: fileColorSource(day1) });
   clock.advance(60 * 60_000);
-  const second = await pipeline.run({ trigger: 'cli', source: day2 });
+  const second = await pipeline.run({ trigger: 'cli', source: fileColorSource(day2) });
   expect([first.record.status, second.record.status]).toEqual(['success', 'success']);
 
   const digests: Record<string, unknown> = {};

@@ -4,7 +4,8 @@
 //   store-writer.ts <dir> allocate <n> — allocates n numbers from counters/run-id.json; prints them
 //   store-writer.ts <dir> lease         — takes locks/pipeline.json, prints 'held', then waits to be killed
 //   store-writer.ts <dir> churn         — rewrites docs forever (killed by the test)
-import { allocateNumber, createLeases, isMarketPulseError } from '@market-pulse/core';
+import { isMarketPulseError } from '@market-pulse/core';
+import { allocateNumber, createLeases } from '@market-pulse/core/store';
 import { createFileStore } from '../src/file-store.js';
 import { createProcessProbe } from '../src/process-probe.js';
 import { systemClock } from '../src/system-clock.js';

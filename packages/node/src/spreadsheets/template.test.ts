@@ -9,7 +9,7 @@ import {
 } from '@market-pulse/core';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readColorFile } from './read-color-file.js';
+import { readColorFile } from './file-color-source.js';
 import { writeTemplateCsv, writeTemplateXlsx } from './template.js';
 
 let dir: string;

@@ -2,12 +2,12 @@ import { writeFile } from 'node:fs/promises';
 import {
   type ColumnConfig,
   type ColumnDef,
+  csvValue,
   DEFAULT_BIAS_RANKS,
   type RecordValue,
 } from '@market-pulse/core';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { csvValue } from './export-cells.js';
 
 /** Example values for the default columns; other columns get an empty example. */
 const EXAMPLE: Readonly<Record<string, RecordValue>> = {

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { MarketPulseError } from '@market-pulse/core';
+import { MarketPulseError, type SpreadsheetFormat } from '@market-pulse/core';
 import yauzl from 'yauzl';
 
 /** Limits checked before a spreadsheet is parsed (SPEC §10). */
@@ -21,7 +21,7 @@ export const DEFAULT_SPREADSHEET_LIMITS: Readonly<SpreadsheetLimits> = Object.fr
   maxCompressionRatio: 200,
 });
 
-export type SpreadsheetFormat = 'xlsx' | 'csv';
+export type { SpreadsheetFormat };
 
 /** The format a file name says, or UNSUPPORTED_MEDIA_TYPE. */
 export function formatOf(path: string): SpreadsheetFormat {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workbookWithSheet, zipBomb } from '../../test/fixtures.js';
 import { sniffDelimiter } from './csv-reader.js';
 import { cellFromExcel } from './excel-cells.js';
-import { readColorFile } from './read-color-file.js';
+import { readColorFile } from './file-color-source.js';
 import { readXlsxSheetBatches } from './xlsx-reader.js';
 
 const HEADER = [

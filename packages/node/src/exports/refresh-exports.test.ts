@@ -3,23 +3,77 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import {
   type ColorRecord,
-  createLeases,
+  exportsLag as coreExportsLag,
+  refreshExports as coreRefreshExports,
   defaultColumnConfig,
+  type ExportSelection,
   exportColumns,
   type ObjectStore,
+  OUTPUT_WORKBOOK,
+  type RefreshExportsOptions,
   readCurrentView,
   readManifest,
   runAutomation,
+  type SectorFormat,
+  safeSectorName,
   setRunHidden,
+  type Timers,
 } from '@market-pulse/core';
+import { createLeases } from '@market-pulse/core/store';
 import { createManualClock, generateColors } from '@market-pulse/core/testing';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileStore } from '../file-store.js';
-import { readColorFile } from '../spreadsheets/read-color-file.js';
-import { exportsLag } from './exports-state.js';
-import { safeSectorName } from './standing-files.js';
-import { exportSelection, OUTPUT_WORKBOOK, refreshExports } from './write-exports.js';
+import { randomIds } from '../node-host.js';
+import { createProcessProbe } from '../process-probe.js';
+import { readColorFile } from '../spreadsheets/file-color-source.js';
+import { spreadsheetCodec } from '../spreadsheets/spreadsheet-codec.js';
+import { systemClock } from '../system-clock.js';
+import { systemTimers } from '../system-timers.js';
+import { exportSelectionToFile } from './export-to-file.js';
+import { createFolderSink } from './folder-sink.js';
+import { workerLanes } from './worker-lanes.js';
+
+/**
+ * Core's refresh over this package's adapters (file store, folder sink, exceljs codec, worker
+ * lane). `pause` stands in for the waits between attempts at the exports lease.
+ */
+function refreshExports(
+  store: ObjectStore,
+  exportsDir: string,
+  options: RefreshExportsOptions & { workerMinRows?: number; pause?: () => Promise<void> } = {},
+) {
+  const { workerMinRows, pause, ...refresh } = options;
+  // Short waits are the lease's retries (handed to `pause`); long ones its renewals (never due here).
+  const timers: Timers = pause
+    ? {
+        setTimeout: (callback, ms) => {
+          if (ms < 1_000) void pause().then(callback);
+          return ms;
+        },
+        clearTimeout: () => undefined,
+      }
+    : systemTimers;
+  return coreRefreshExports(
+    {
+      store,
+      clock: systemClock,
+      ids: randomIds,
+      timers,
+      probe: createProcessProbe(),
+      sink: createFolderSink(exportsDir),
+      codec: spreadsheetCodec,
+      lanes: workerLanes(exportsDir, workerMinRows),
+    },
+    refresh,
+  );
+}
+
+const exportsLag = (store: ObjectStore, exportsDir: string, formats: readonly SectorFormat[]) =>
+  coreExportsLag(store, createFolderSink(exportsDir), formats);
+
+const exportSelection = (store: ObjectStore, selection: ExportSelection, path: string) =>
+  exportSelectionToFile(store, selection, path);
 
 /** Export files under `root` (not the refresh record), as `/`-separated relative paths. */
 async function filesIn(root: string): Promise<string[]> {
@@ -440,12 +494,10 @@ describe('one refresh at a time', () => {
     const exportsDir = join(dir, 'waiting');
     const pauses: string[][] = [];
     const result = await refreshExports(store, exportsDir, {
-      lease: {
-        pause: async () => {
-          // Nothing is written while the other refresh holds the exports.
-          pauses.push(await readdir(exportsDir).catch(() => []));
-          if (pauses.length === 2) await otherLease.release();
-        },
+      pause: async () => {
+        // Nothing is written while the other refresh holds the exports.
+        pauses.push(await readdir(exportsDir).catch(() => []));
+        if (pauses.length === 2) await otherLease.release();
       },
     });
     expect(pauses).toEqual([[], []]);
@@ -457,7 +509,7 @@ describe('one refresh at a time', () => {
     const { store } = await storeWithRun('busy-store');
     const exportsDir = join(dir, 'busy');
     await expect(
-      refreshExports(store, exportsDir, { lease: { maxWaitMs: 0, pause: async () => undefined } }),
+      refreshExports(store, exportsDir, { lease: { maxWaitMs: 0 }, pause: async () => undefined }),
     ).rejects.toMatchObject({ code: 'CONFLICT', details: { reason: 'exports-busy' } });
     await expect(readdir(exportsDir)).rejects.toMatchObject({ code: 'ENOENT' });
   });

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import {
+  type ColorSource,
+  createPipeline,
+  type ExportDependencies,
+  type Failpoints,
+  type IdSource,
+  type ObjectStore,
+  type Pipeline,
+  type PipelineDependencies,
+  type PipelineSettings,
+  type ProcessProbe,
+  readSystemStatus,
+  type SystemStatus,
+} from '@market-pulse/core';
+import type { NodeConfig } from './config.js';
+import { createFolderSink } from './exports/folder-sink.js';
+import { workerLanes } from './exports/worker-lanes.js';
+import { createFileStore } from './file-store.js';
+import { createProcessProbe } from './process-probe.js';
+import { fileColorSource } from './spreadsheets/file-color-source.js';
+import { spreadsheetCodec } from './spreadsheets/spreadsheet-codec.js';
+import { systemClock } from './system-clock.js';
+import { systemTimers } from './system-timers.js';
+
+/** Ids for leases and uploads: random UUIDs. */
+export const randomIds: IdSource = Object.freeze({ nextId: () => randomUUID() });
+
+/** The pipeline settings of a Node configuration. */
+export function pipelineSettingsOf(config: NodeConfig): PipelineSettings {
+  return {
+    businessTimeZone: config.businessTimeZone,
+    rankDateField: config.rankDateField,
+    guards: config.guards,
+    sectorFormats: config.sectorExportFormats,
+    leaseTtlMs: config.lease.ttlSeconds * 1000,
+  };
+}
+
+/** Where a Node host keeps its data, and who it is. */
+export interface NodeHostOptions {
+  config: NodeConfig;
+  /** The data folder: the store in `store/`, the exports in `exports/`. */
+  dataDir: string;
+  /** Relative source paths are resolved from here. */
+  cwd: string;
+  failpoints?: Failpoints;
+  /** Parser notices and other remarks meant for a person. */
+  onNotice?: (message: string) => void;
+  /** Views of at least this many rows share their exports with a worker thread (default 20,000). */
+  workerMinRows?: number;
+  /** Called after each pipeline run (notifications attach here). */
+  afterRun?: PipelineDependencies['afterRun'];
+}
+
+/** Core's services wired to Node's adapters over one data folder. */
+export interface NodeHost {
+  store: ObjectStore;
+  exportsDir: string;
+  probe: ProcessProbe;
+  /** What the standing exports (and export refreshes) need. */
+  exports: ExportDependencies;
+  pipeline: Pipeline;
+  /** A color file (xlsx or CSV), relative to `cwd`, with the configured upload limits. */
+  source(path: string): ColorSource;
+  /** The store's state (`status`): `checkedBy` names who may raise the dead-man alert. */
+  status(checkedBy: string): Promise<SystemStatus>;
+}
+
+/**
+ * Wires core's services to Node's adapters over a data folder: the file store, the folder export
+ * sink, the exceljs/CSV codec with a worker lane, the system clock, timers and process probe.
+ *
+ * @example
+ * ```ts
+ * const host = openNodeHost({ config: loadConfig(process.env), dataDir: './data', cwd: process.cwd() });
+ * const { record } = await host.pipeline.run({ trigger: 'cli', source: host.source('colors.xlsx') });
+ * ```
+ */
+export function openNodeHost(options: NodeHostOptions): NodeHost {
+  const { config } = options;
+  const store = createFileStore({ dir: join(options.dataDir, 'store') });
+  const exportsDir = join(options.dataDir, 'exports');
+  const probe = createProcessProbe();
+  const exports: ExportDependencies = {
+    store,
+    clock: systemClock,
+    ids: randomIds,
+    timers: systemTimers,
+    probe,
+    sink: createFolderSink(exportsDir),
+    codec: spreadsheetCodec,
+    lanes: workerLanes(exportsDir, options.workerMinRows),
+  };
+  const source = (path: string) =>
+    fileColorSource(resolve(options.cwd, path), { limits: config.uploadLimits });
+  const pipeline = createPipeline({
+    ...exports,
+    settings: pipelineSettingsOf(config),
+    ...(config.source ? { source: source(config.source) } : {}),
+    ...(options.failpoints ? { failpoints: options.failpoints } : {}),
+    ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+    ...(options.afterRun ? { afterRun: options.afterRun } : {}),
+  });
+  return {
+    store,
+    exportsDir,
+    probe,
+    exports,
+    pipeline,
+    source,
+    status: (checkedBy) =>
+      readSystemStatus({
+        store,
+        clock: systemClock,
+        sink: exports.sink,
+        sectorFormats: config.sectorExportFormats,
+        leaseTtlMs: config.lease.ttlSeconds * 1000,
+        checkedBy,
+      }),
+  };
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import {
+  type ColorFile,
+  type ColorSource,
+  type ReadColorsOptions,
+  readColors,
+  type SourceTable,
+} from '@market-pulse/core';
+import { readCsvRows } from './csv-reader.js';
+import { inBatches } from './spreadsheet-rows.js';
+import {
+  checkSpreadsheetFile,
+  DEFAULT_SPREADSHEET_LIMITS,
+  formatOf,
+  type SpreadsheetFormat,
+  type SpreadsheetLimits,
+} from './upload-safety.js';
+import { readXlsxSheetBatches } from './xlsx-reader.js';
+
+/** How a color file is read. */
+export interface ReadColorFileOptions {
+  /** Default: from the file name (.xlsx / .csv). */
+  format?: SpreadsheetFormat;
+  parse?: ReadColorsOptions;
+  limits?: SpreadsheetLimits;
+}
+
+/**
+ * A spreadsheet or CSV file as a color source (core's `ColorSource` port): the safety checks
+ * (size, zip entries, uncompressed size, ratio) run before any parsing; a workbook's tables are
+ * its sheets, a CSV file is one table; its content hash is the file's SHA-256.
+ *
+ * @example
+ * ```ts
+ * const { records, errors } = await readColors(fileColorSource('colors.xlsx'));
+ * ```
+ */
+export function fileColorSource(
+  path: string,
+  options: Omit<ReadColorFileOptions, 'parse'> = {},
+): ColorSource {
+  return {
+    name: path,
+    async *tables(): AsyncGenerator<SourceTable> {
+      const format = options.format ?? formatOf(path);
+      await checkSpreadsheetFile(path, format, options.limits ?? DEFAULT_SPREADSHEET_LIMITS);
+      if (format === 'csv') {
+        yield { rows: inBatches(readCsvRows(path)) };
+        return;
+      }
+      for await (const sheet of readXlsxSheetBatches(path))
+        yield { name: sheet.name, date1904: sheet.date1904, rows: sheet.batches };
+    },
+    async contentHash() {
+      const hash = createHash('sha256');
+      for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+      return hash.digest('hex');
+    },
+  };
+}
+
+/**
+ * Reads a color file (xlsx or CSV) through core's parser after the safety checks: for a workbook,
+ * the first sheet whose header matches the configuration. Row errors carry sheet row numbers.
+ * Throws the header error (VALIDATION_ERROR with `HeaderProblem` details) when no sheet matches.
+ *
+ * @example
+ * ```ts
+ * const { records, errors } = await readColorFile('colors.xlsx');
+ * ```
+ */
+export async function readColorFile(
+  path: string,
+  options: ReadColorFileOptions = {},
+): Promise<ColorFile> {
+  return readColors(fileColorSource(path, options), options.parse);
+}

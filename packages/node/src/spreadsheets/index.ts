@@ -1,0 +1,30 @@
+/**
+ * Spreadsheets on Node (`@market-pulse/node/spreadsheets`): the xlsx/CSV codec behind core's
+ * `SpreadsheetCodec` port, color files as core's `ColorSource`, the upload safety checks and the
+ * upload templates. exceljs stays behind this entry point, swappable (DESIGN §1).
+ *
+ * @packageDocumentation
+ */
+
+export { readCsvRows, sniffDelimiter } from './csv-reader.js';
+export {
+  fileColorSource,
+  type ReadColorFileOptions,
+  readColorFile,
+} from './file-color-source.js';
+export {
+  createSpreadsheetCodec,
+  spreadsheetCodec,
+  XLSX_MAX_DATA_ROWS,
+} from './spreadsheet-codec.js';
+export { writeCsvFile, writeSpreadsheetFile, writeXlsxFile } from './spreadsheet-files.js';
+export type { SheetRow, SheetRows } from './spreadsheet-rows.js';
+export { templateCsv, writeTemplateCsv, writeTemplateXlsx } from './template.js';
+export {
+  checkSpreadsheetFile,
+  DEFAULT_SPREADSHEET_LIMITS,
+  formatOf,
+  type SpreadsheetFormat,
+  type SpreadsheetLimits,
+} from './upload-safety.js';
+export { readXlsxSheets } from './xlsx-reader.js';

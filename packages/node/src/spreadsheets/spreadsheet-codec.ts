@@ -1,0 +1,111 @@
+import { PassThrough } from 'node:stream';
+import {
+  csvValue,
+  type SheetLayout,
+  type SheetSpec,
+  type SpreadsheetCodec,
+  type SpreadsheetFormat,
+  xlsxValue,
+} from '@market-pulse/core';
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+
+/** Excel's limit is 1,048,576 rows including the header. */
+export const XLSX_MAX_DATA_ROWS = 1_048_575;
+
+const CSV_OPTIONS = { record_delimiter: '\r\n' } as const;
+const CSV_BATCH_ROWS = 1_000;
+
+/**
+ * The spreadsheet codec on exceljs (xlsx, streaming writer) and csv-stringify (CSV): core's
+ * `SpreadsheetCodec` port. `maxRowsPerSheet` lowers Excel's row limit (tests of the sheet split).
+ *
+ * @example
+ * ```ts
+ * const bytes = createSpreadsheetCodec().write('csv', [{ name: 'Colors', rows }], layout);
+ * await writeFileAtomically('colors.csv', bytes);
+ * ```
+ */
+export function createSpreadsheetCodec(
+  options: { maxRowsPerSheet?: number } = {},
+): SpreadsheetCodec {
+  const limit = options.maxRowsPerSheet ?? XLSX_MAX_DATA_ROWS;
+  return {
+    write(format: SpreadsheetFormat, sheets: readonly SheetSpec[], layout: SheetLayout) {
+      return format === 'csv'
+        ? csvBytes(sheets[0]?.rows ?? [], layout.columns)
+        : xlsxBytes(sheets, layout, limit);
+    },
+  };
+}
+
+/** The codec with Excel's own limits. */
+export const spreadsheetCodec: SpreadsheetCodec = createSpreadsheetCodec();
+
+/**
+ * An xlsx workbook through exceljs' streaming writer, one sheet per spec (continued in
+ * "<name> (2)", … past the row limit): header row, text as text (formulas neutralised), numbers
+ * as numbers, dates as date cells.
+ */
+function xlsxBytes(
+  sheets: readonly SheetSpec[],
+  layout: SheetLayout,
+  limit: number,
+): AsyncIterable<Uint8Array> {
+  const out = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    // Without a styles table exceljs still writes Date values as date cells (Excel's built-in short
+    // date, id 14); with one, it hashes a style per cell: ~2.4x slower (8.3 s vs 3.4 s per 100k rows).
+    useStyles: false,
+    useSharedStrings: false,
+  });
+  const kinds = layout.columns.map((c) => layout.kinds.get(c));
+  const write = async () => {
+    for (const spec of sheets) {
+      let part = 1;
+      let inSheet = 0;
+      const open = (name: string) => {
+        const sheet = workbook.addWorksheet(name);
+        sheet.columns = layout.columns.map((header) => ({ header, key: header }));
+        return sheet;
+      };
+      let sheet = open(spec.name);
+      for await (const row of spec.rows) {
+        if (inSheet === limit) {
+          sheet.commit();
+          part++;
+          sheet = open(`${spec.name} (${part})`);
+          inSheet = 0;
+        }
+        const values = row as Readonly<Record<string, unknown>>;
+        sheet.addRow(layout.columns.map((c, i) => xlsxValue(values[c], kinds[i]))).commit();
+        inSheet++;
+      }
+      sheet.commit();
+    }
+    await workbook.commit();
+  };
+  write().catch((err: unknown) => out.destroy(err as Error));
+  return out;
+}
+
+/** A CSV file: header row, RFC 4180 quoting, CRLF, values through `csvValue`. */
+async function* csvBytes(
+  rows: SheetSpec['rows'],
+  columns: readonly string[],
+): AsyncGenerator<Uint8Array> {
+  // csv-stringify's sync API over batches of rows: its stream API pays a stream write per row
+  // (~1.3x slower).
+  yield Buffer.from(stringify([columns as string[]], CSV_OPTIONS));
+  let batch: string[][] = [];
+  for await (const row of rows) {
+    const values = row as Readonly<Record<string, unknown>>;
+    batch.push(columns.map((c) => csvValue(values[c])));
+    if (batch.length === CSV_BATCH_ROWS) {
+      yield Buffer.from(stringify(batch, CSV_OPTIONS));
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield Buffer.from(stringify(batch, CSV_OPTIONS));
+}

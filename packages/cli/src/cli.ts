@@ -2,14 +2,17 @@ import { createRequire } from 'node:module';
 import { isMarketPulseError } from '@market-pulse/core';
 import { Command, CommanderError } from 'commander';
 import { registerBuffer } from './commands/buffer.js';
+import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
-import { registerInitAndDemo } from './commands/init-demo.js';
+import { registerInit } from './commands/init.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerRules } from './commands/rules.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
+import { registerSearch } from './commands/search.js';
 import { registerServe } from './commands/serve.js';
-import { registerTemplateSearchStatus } from './commands/template-search-status.js';
+import { registerStatus } from './commands/status.js';
+import { registerTemplate } from './commands/template.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeOf } from './exit-codes.js';
 import type { CliIO } from './io.js';
 
@@ -53,7 +56,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) })
     .showHelpAfterError('(market-pulse --help shows the commands)')
     .addHelpText('after', `${EXIT_CODES_HELP}\n${CONFIG_HELP}`);
-  registerInitAndDemo(program, io, exit);
+  registerInit(program, io, exit);
+  registerDemo(program, io, exit);
   registerRun(program, io, exit);
   registerBuffer(program, io, exit);
   registerRules(program, io, exit);
@@ -61,7 +65,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   registerJobs(program, io, exit);
   registerServe(program, io, exit);
   registerExport(program, io, exit);
-  registerTemplateSearchStatus(program, io, exit);
+  registerTemplate(program, io, exit);
+  registerSearch(program, io, exit);
+  registerStatus(program, io, exit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code ?? EXIT.ok;

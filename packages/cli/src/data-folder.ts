@@ -1,27 +1,32 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { localDateAt, MarketPulseError, type ObjectStore } from '@market-pulse/core';
+import { localDateAt, MarketPulseError, type Pipeline } from '@market-pulse/core';
 import {
-  createFileStore,
-  createPipeline,
-  createProcessProbe,
+  type FileColorSource,
   failpointsFromEnv,
+  fileColorSource,
   loadConfig,
   type NodeConfig,
+  type NodeHost,
+  openNodeHost,
   systemClock,
 } from '@market-pulse/node';
 import type { CliIO } from './io.js';
 
-export interface DataFolder {
+/** A data folder opened with core's services wired to Node's adapters. */
+export interface DataFolder extends NodeHost {
   config: NodeConfig;
   dir: string;
-  exportsDir: string;
-  store: ObjectStore;
 }
 
 /** The configuration, with `--data-dir` winning over `MP_DATA_DIR`. */
 export function configOf(io: CliIO, dataDir?: string): NodeConfig {
   return loadConfig(io.env, { MP_DATA_DIR: dataDir });
+}
+
+/** This process's test failpoints (`MP_FAILPOINT`, off unless set). */
+export function failpointsOf(io: CliIO) {
+  return failpointsFromEnv(io.env.MP_FAILPOINT, { write: (t) => io.stderr(t) });
 }
 
 /** Opens the data folder; creates it only when asked (`init`, `demo`, a real `run`). */
@@ -41,32 +46,28 @@ export async function openDataFolder(
       `no data folder at ${dir}: run "market-pulse init" (or "market-pulse demo"), or pass --data-dir`,
     );
   }
-  const exportsDir = join(dir, 'exports');
-  if (options.create) await mkdir(exportsDir, { recursive: true });
-  return { config, dir, exportsDir, store: createFileStore({ dir: join(dir, 'store') }) };
+  if (options.create) await mkdir(join(dir, 'exports'), { recursive: true });
+  const host = openNodeHost({
+    config,
+    dataDir: dir,
+    cwd: io.cwd,
+    failpoints: failpointsOf(io),
+    onNotice: (message) => io.stderr(`note: ${message}\n`),
+  });
+  return { ...host, config, dir };
 }
 
-/** This process as the run service sees it: who it is (for leases) and its test failpoints. */
-export function processPorts(io: CliIO) {
-  return {
-    probe: createProcessProbe(),
-    failpoints: failpointsFromEnv(io.env.MP_FAILPOINT, { write: (t) => io.stderr(t) }),
-  };
+/** The automation pipeline of a data folder (source + pending uploads → run → exports). */
+export function pipelineOf(_io: CliIO, folder: DataFolder): Pipeline {
+  return folder.pipeline;
 }
 
 /**
- * The automation run of this process (source + pending uploads → run service → exports), and its
- * standing exports.
+ * A color file named on the command line, relative to the working directory, read with the
+ * configured upload limits.
  */
-export function pipelineOf(io: CliIO, folder: DataFolder) {
-  return createPipeline({
-    store: folder.store,
-    config: folder.config,
-    exportsDir: folder.exportsDir,
-    cwd: io.cwd,
-    ...processPorts(io),
-    onNotice: (message) => io.stderr(`note: ${message}\n`),
-  });
+export function sourceFile(io: CliIO, path: string, config: NodeConfig): FileColorSource {
+  return fileColorSource(resolve(io.cwd, path), { limits: config.uploadLimits });
 }
 
 /** Today in the business time zone, as YYYY-MM-DD. */

@@ -162,6 +162,7 @@ export {
   type RuleImport,
   type RuleImportEntry,
   ruleFileEntries,
+  rulesOfFile,
 } from './rules/import-rules.js';
 export {
   convertLegacyRule,

@@ -12,8 +12,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '@market-pulse/core';
+import { createPipeline, initializeStore } from '@market-pulse/core';
 import { REALISTIC_RULES } from '@market-pulse/core/sample';
-import { createFileStore, createPipeline, loadConfig } from '@market-pulse/node';
+import {
+  createFileStore,
+  createFolderSink,
+  fileColorSource,
+  loadConfig,
+  pipelineSettingsOf,
+  randomIds,
+  spreadsheetCodec,
+  systemTimers,
+  workerLanes,
+} from '@market-pulse/node';
 import ExcelJS from 'exceljs';
 import { writeSampleWorkbook } from './sample-workbook.js';
 
@@ -80,19 +91,19 @@ try {
     (globalThis as { gc?: () => void }).gc?.();
     const dataDir = join(dir, `store-${round}`);
     const store = createFileStore({ dir: dataDir });
-    await store.put(
-      'config/rules.json',
-      new TextEncoder().encode(
-        JSON.stringify({ generation: 1, value: { rules: REALISTIC_RULES } }),
-      ),
-    );
+    await initializeStore(store, { rules: REALISTIC_RULES });
+    const exportsDir = join(dataDir, 'exports');
+    const config = loadConfig({}, { MP_SECTOR_EXPORT_FORMATS: sectorFormats });
+    // The wiring of `openNodeHost`, with this bench's clock and worker threshold.
     const pipeline = createPipeline({
       store,
       clock: onBusinessDate,
-      config: loadConfig({}, { MP_DATA_DIR: dataDir, MP_SECTOR_EXPORT_FORMATS: sectorFormats }),
-      exportsDir: join(dataDir, 'exports'),
-      cwd: dir,
-      ...(workerMinRows !== undefined ? { exportOptions: { workerMinRows } } : {}),
+      ids: randomIds,
+      timers: systemTimers,
+      sink: createFolderSink(exportsDir),
+      codec: spreadsheetCodec,
+      lanes: workerLanes(exportsDir, workerMinRows),
+      settings: pipelineSettingsOf(config),
     });
     const marks: Record<string, number> = {};
     const cpus: Record<string, number> = {};
@@ -104,7 +115,7 @@ try {
     const start = performance.now();
     const { record, exports } = await pipeline.run({
       trigger: 'cli',
-      source: input,
+      source: fileColorSource(input, { limits: config.uploadLimits }),
       onStep: (step) => {
         marks[step] = performance.now();
         cpus[step] = cpu();

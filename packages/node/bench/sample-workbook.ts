@@ -1,6 +1,6 @@
-import { DEFAULT_COLUMNS, defaultColumnConfig } from '@market-pulse/core';
+import { columnKinds, DEFAULT_COLUMNS, defaultColumnConfig } from '@market-pulse/core';
 import { generateColors } from '@market-pulse/core/sample';
-import { columnKinds, writeXlsxFile } from '@market-pulse/node';
+import { writeXlsxFile } from '@market-pulse/node';
 
 /**
  * Writes the benches' input: `rows` generated colors (seed 42, business date 2026-03-13) in the

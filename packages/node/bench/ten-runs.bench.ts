@@ -6,17 +6,32 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAutomation } from '@market-pulse/core';
+import { initializeStore, refreshExports, runAutomation } from '@market-pulse/core';
 import { generateColors, REALISTIC_RULES } from '@market-pulse/core/sample';
-import { createFileStore, refreshExports, systemClock } from '@market-pulse/node';
+import {
+  createFileStore,
+  createFolderSink,
+  randomIds,
+  spreadsheetCodec,
+  systemClock,
+  systemTimers,
+  workerLanes,
+} from '@market-pulse/node';
 
 const dir = await mkdtemp(join(tmpdir(), 'mp-ten-'));
 try {
   const store = createFileStore({ dir: join(dir, 'store') });
-  await store.put(
-    'config/rules.json',
-    new TextEncoder().encode(JSON.stringify({ generation: 1, value: { rules: REALISTIC_RULES } })),
-  );
+  await initializeStore(store, { rules: REALISTIC_RULES });
+  const exportsDir = join(dir, 'exports');
+  const exportDeps = {
+    store,
+    clock: systemClock,
+    ids: randomIds,
+    timers: systemTimers,
+    sink: createFolderSink(exportsDir),
+    codec: spreadsheetCodec,
+    lanes: workerLanes(exportsDir),
+  };
   let n = 0;
   const source = generateColors({ rows: 10_000, seed: 1, businessDate: '2026-03-13' });
   for (let i = 1; i <= 10; i++) {
@@ -34,7 +49,7 @@ try {
       },
     );
     const runMs = performance.now() - start;
-    const exported = await refreshExports(store, join(dir, 'exports'));
+    const exported = await refreshExports(exportDeps);
     console.log(
       JSON.stringify({
         name: 'run of 10,000 rows',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import {
   addUpload,
@@ -6,11 +6,12 @@ import {
   clearUploads,
   getUpload,
   listUploads,
+  readColors,
   type UploadView,
 } from '@market-pulse/core';
-import { readSourceFile, systemClock } from '@market-pulse/node';
+import { randomIds, systemClock } from '@market-pulse/node';
 import type { Command } from 'commander';
-import { openDataFolder } from '../data-folder.js';
+import { openDataFolder, sourceFile } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 
 const statusText = (u: UploadView) =>
@@ -45,9 +46,12 @@ export function registerBuffer(program: Command, io: CliIO, exit: (code: number)
       ) => {
         const f = await folder(options.dataDir);
         const path = resolve(io.cwd, file);
-        const { parsed, bytes, contentHash } = await readSourceFile(path, f.config.uploadLimits);
+        const source = sourceFile(io, path, f.config);
+        // Parsed first: the safety checks run before anything else reads the file.
+        const parsed = await readColors(source);
+        const [bytes, contentHash] = await Promise.all([readFile(path), source.contentHash()]);
         const upload = await addUpload(
-          { store: f.store, clock: systemClock, ids: { nextId: () => randomUUID() } },
+          { store: f.store, clock: systemClock, ids: randomIds },
           {
             fileName: basename(path),
             bytes,

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
+import type { ExportSelection } from '@market-pulse/core';
 import { MarketPulseError } from '@market-pulse/core';
-import { type ExportSelection, exportSelection } from '@market-pulse/node';
+import { exportSelectionToFile } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { openDataFolder, pipelineOf } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
@@ -53,7 +54,7 @@ export function registerExport(program: Command, io: CliIO, exit: (code: number)
             'VALIDATION_ERROR',
             'pass --out FILE (.xlsx or .csv) to export a run, a date or a range',
           );
-        const result = await exportSelection(f.store, selection, resolve(io.cwd, o.out));
+        const result = await exportSelectionToFile(f.store, selection, resolve(io.cwd, o.out));
         output(io, o.json, result, () => `wrote ${result.rows} rows to ${o.out}`);
         exit(0);
       },

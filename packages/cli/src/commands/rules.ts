@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
-  compileRules,
   createRule,
   deleteRule,
   getRule,
@@ -11,15 +9,16 @@ import {
   MarketPulseError,
   type Rule,
   type RuleFields,
+  readColors,
   setRuleActive,
+  testRules,
   updateRule,
 } from '@market-pulse/core';
-import { systemClock } from '@market-pulse/node';
+import { randomIds, systemClock } from '@market-pulse/node';
 import type { Command } from 'commander';
-import { businessDateNow, configOf, openDataFolder } from '../data-folder.js';
+import { businessDateNow, configOf, openDataFolder, sourceFile } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 import { ifVersion } from '../option-values.js';
-import { readSource } from './run.js';
 
 const line = (r: Rule) =>
   `${r.id}  ${r.active ? 'active  ' : 'inactive'}  p${r.priority}  v${r.version ?? 1}  ${r.name}  when ${JSON.stringify(r.when)}`;
@@ -58,7 +57,7 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
     .description('exclusion rules (a row is removed when any active rule matches)');
   const deps = async (dataDir?: string) => {
     const f = await openDataFolder(io, { dataDir, create: false });
-    return { store: f.store, clock: systemClock, ids: { nextId: () => randomUUID() } };
+    return { store: f.store, clock: systemClock, ids: randomIds };
   };
 
   rules
@@ -152,35 +151,18 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
     .option('--json', 'print JSON')
     .action(async (file: string, o: { source: string; json?: boolean }) => {
       const config = configOf(io);
-      const { importRules } = await import('@market-pulse/core');
-      const { rules: candidates, report } = importRules(await readJson(io, file));
-      const refused = report.filter((r) => r.outcome === 'refused');
-      if (refused.length)
-        throw new MarketPulseError(
-          'VALIDATION_ERROR',
-          refused.map((r) => `rule ${r.name ?? r.position}: ${r.messages.join('; ')}`).join(' | '),
-        );
-      const { parsed } = await readSource(io, o.source, config.uploadLimits);
-      const applied = compileRules(candidates, {
+      const ruleFile = await readJson(io, file);
+      const parsed = await readColors(sourceFile(io, o.source, config));
+      for (const notice of parsed.notices) io.stderr(`note: ${notice.message}\n`);
+      const result = testRules(ruleFile, parsed.records, {
         businessDate: businessDateNow(config.businessTimeZone),
-        use: 'all',
-      }).apply(parsed.records);
-      const result = {
-        rows: parsed.records.length,
-        excluded: applied.excluded.length,
-        kept: applied.kept.length,
-        byRule: applied.countsByRule,
-        excludedSamples: applied.excluded
-          .slice(0, 5)
-          .map((e) => ({ ruleId: e.ruleId, witness: e.witness, row: e.row })),
-        keptSamples: applied.kept.slice(0, 5),
-      };
+      });
       output(io, o.json, result, () =>
         [
           `${result.excluded} of ${result.rows} rows would be excluded (${Object.entries(
             result.byRule,
           )
-            .map(([id, n]) => `${id} ${n}`)
+            .map(([id, n]) => `${result.ruleNames[id] ?? id} ${n}`)
             .join(', ')})`,
           ...result.excludedSamples.map(
             (s) =>

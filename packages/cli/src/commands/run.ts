@@ -1,20 +1,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
-  compileRules,
+  columnKinds,
   defaultColumnConfig,
+  dryRun,
   exportColumnsOf,
-  importRules,
   isMarketPulseError,
   listRules,
   MarketPulseError,
-  type RankedRow,
-  type RecordValue,
-  rankColors,
+  rulesOfFile,
+  viewSheets,
 } from '@market-pulse/core';
-import { columnKinds, readColorFile, writeCsvFile, writeViewWorkbook } from '@market-pulse/node';
+import { writeSpreadsheetFile } from '@market-pulse/node';
 import type { Command } from 'commander';
-import { businessDateNow, configOf, openDataFolder, pipelineOf } from '../data-folder.js';
+import { businessDateNow, configOf, openDataFolder, sourceFile } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 import { createProgress } from '../progress.js';
 import { describeRun } from '../summary.js';
@@ -28,51 +27,64 @@ interface RunOptions {
   dataDir?: string;
 }
 
-/** Reads a color file for a dry run or a rule test (no hash: nothing is stored), notices on stderr. */
-export async function readSource(
-  io: CliIO,
-  path: string,
-  limits: ReturnType<typeof configOf>['uploadLimits'],
-) {
-  const parsed = await readColorFile(resolve(io.cwd, path), { limits });
-  for (const notice of parsed.notices) io.stderr(`note: ${notice.message}\n`);
-  return { parsed };
+/** Reads a JSON rule file named on the command line (any form `rules import` takes). */
+export async function readRuleFile(io: CliIO, path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(resolve(io.cwd, path), 'utf8'));
+  } catch (err) {
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `${path} is not a JSON rule file: ${(err as Error).message}`,
+    );
+  }
 }
 
-async function rulesFor(
-  io: CliIO,
-  options: RunOptions,
-  dataDir: string | undefined,
-): Promise<unknown[]> {
+async function rulesFor(io: CliIO, options: RunOptions): Promise<readonly unknown[]> {
   if (options.rules) {
-    let file: unknown;
+    const file = await readRuleFile(io, options.rules);
     try {
-      file = JSON.parse(await readFile(resolve(io.cwd, options.rules), 'utf8'));
+      return rulesOfFile(file);
     } catch (err) {
+      if (!isMarketPulseError(err, 'VALIDATION_ERROR')) throw err;
       throw new MarketPulseError(
         'VALIDATION_ERROR',
-        `${options.rules} is not a JSON rule file: ${(err as Error).message}`,
+        `invalid rule file ${options.rules}: ${err.message}`,
+        {
+          details: err.details,
+        },
       );
     }
-    const { rules, report } = importRules(file);
-    const refused = report.filter((r) => r.outcome === 'refused');
-    if (refused.length > 0) {
-      throw new MarketPulseError(
-        'VALIDATION_ERROR',
-        `invalid rule file ${options.rules}: ${refused.map((r) => `rule ${r.name ?? r.position}: ${r.messages.join('; ')}`).join(' | ')}`,
-      );
-    }
-    return rules;
   }
   // No data folder means no stored rules; any other problem (e.g. a bad MP_* value) is reported.
-  const folder = await openDataFolder(io, { dataDir, create: false }).catch((err: unknown) => {
-    if (isMarketPulseError(err, 'NOT_FOUND')) return null;
-    throw err;
-  });
+  const folder = await openDataFolder(io, { dataDir: options.dataDir, create: false }).catch(
+    (err: unknown) => {
+      if (isMarketPulseError(err, 'NOT_FOUND')) return null;
+      throw err;
+    },
+  );
   return folder ? listRules(folder.store) : [];
 }
 
-async function dryRun(io: CliIO, options: RunOptions): Promise<number> {
+/** Writes a dry run's rows to `--out`: .xlsx (Colors and Parents), .csv or .jsonl. */
+async function writeDryRunRows(path: string, rows: Record<string, unknown>[]): Promise<void> {
+  const columns = exportColumnsOf(defaultColumnConfig, rows);
+  const layout = { columns, kinds: columnKinds(defaultColumnConfig) };
+  if (path.endsWith('.xlsx')) await writeSpreadsheetFile(path, 'xlsx', viewSheets(rows), layout);
+  else if (path.endsWith('.csv'))
+    await writeSpreadsheetFile(path, 'csv', [{ name: 'Colors', rows }], layout);
+  else if (path.endsWith('.jsonl')) {
+    const lines = rows.map((r) =>
+      JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))),
+    );
+    await writeFile(path, lines.join('\n') + (rows.length ? '\n' : ''));
+  } else
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `--out must end in .xlsx, .csv or .jsonl (got ${path})`,
+    );
+}
+
+async function dryRunCommand(io: CliIO, options: RunOptions): Promise<number> {
   const config = configOf(io, options.dataDir);
   const sourcePath = options.source ?? config.source;
   if (!sourcePath)
@@ -81,80 +93,45 @@ async function dryRun(io: CliIO, options: RunOptions): Promise<number> {
       'a dry run needs a source: pass --source FILE or set MP_SOURCE',
     );
   const progress = createProgress(io, ['reading', 'processing', 'writing']);
-  const { parsed } = await readSource(io, sourcePath, config.uploadLimits);
-  progress.step('processing');
-  const businessDate = businessDateNow(config.businessTimeZone);
-  const rules = compileRules(await rulesFor(io, options, options.dataDir), { businessDate });
-  const applied = rules.apply(parsed.records);
-  const processedAt = new Date().toISOString();
-  // rankColors hands back fresh objects: add the output columns in place (a spread copy of a
-  // million rows is slow on Node 20).
-  const rows = rankColors(applied.kept, { dateField: config.rankDateField }) as (RankedRow &
-    Record<string, RecordValue>)[];
-  for (const row of rows) {
-    row.RUN_ID = null;
-    row.PROCESSED_AT = processedAt;
-    row.PROCESSING_TYPE = 'AUTOMATED';
-    row.ORIGIN = 'source';
-  }
+  const rules = await rulesFor(io, options);
+  const result = await dryRun({
+    source: sourceFile(io, sourcePath, config),
+    rules,
+    businessDate: businessDateNow(config.businessTimeZone),
+    processedAt: new Date().toISOString(),
+    rankDateField: config.rankDateField,
+  });
+  for (const notice of result.notices) io.stderr(`note: ${notice.message}\n`);
   progress.step('writing');
-  if (options.out) {
-    const out = resolve(io.cwd, options.out);
-    const columns = exportColumnsOf(defaultColumnConfig, rows);
-    if (out.endsWith('.xlsx')) {
-      await writeViewWorkbook(out, rows, { columns, kinds: columnKinds(defaultColumnConfig) });
-    } else if (out.endsWith('.csv')) await writeCsvFile(out, rows, { columns });
-    else if (out.endsWith('.jsonl')) {
-      await writeFile(
-        out,
-        rows
-          .map((r) => JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))))
-          .join('\n') + (rows.length ? '\n' : ''),
-      );
-    } else
-      throw new MarketPulseError(
-        'VALIDATION_ERROR',
-        `--out must end in .xlsx, .csv or .jsonl (got ${options.out})`,
-      );
-  }
+  if (options.out) await writeDryRunRows(resolve(io.cwd, options.out), result.rows);
   progress.done();
-  const parents = rows.filter((r) => r.IS_PARENT).length;
-  const summary = {
-    dryRun: true,
-    input: parsed.records.length + new Set(parsed.errors.map((e) => e.row)).size,
-    invalid: new Set(parsed.errors.map((e) => e.row)).size,
-    rowErrors: parsed.errors,
-    excluded: applied.excluded.length,
-    excludedByRule: applied.countsByRule,
-    output: rows.length,
-    parents,
-    children: rows.length - parents,
-    out: options.out ?? null,
-  };
+  const { counts, rowErrors } = result;
+  const summary = { dryRun: true, ...counts, rowErrors, out: options.out ?? null };
   output(io, options.json, summary, () =>
     [
-      `dry run: ${summary.input} rows in, ${summary.invalid} invalid, ${summary.excluded} excluded, ${summary.output} out (${parents} parents, ${summary.children} children)`,
-      ...parsed.errors.slice(0, 20).map((e) => `  row ${e.row} ${e.column}: ${e.reason}`),
+      `dry run: ${counts.input} rows in, ${counts.invalid} invalid, ${counts.excluded} excluded, ${counts.output} out (${counts.parents} parents, ${counts.children} children)`,
+      ...rowErrors.slice(0, 20).map((e) => `  row ${e.row} ${e.column}: ${e.reason}`),
       options.out ? `wrote ${options.out}` : 'nothing written (pass --out FILE to see the output)',
     ].join('\n'),
   );
   return 0;
 }
 
-async function realRun(io: CliIO, options: RunOptions): Promise<number> {
+async function runCommand(io: CliIO, options: RunOptions): Promise<number> {
   const folder = await openDataFolder(io, { dataDir: options.dataDir, create: true });
   const progress = createProgress(io, ['reading', 'processing', 'writing exports']);
-  const { record, exports, warnings } = await pipelineOf(io, folder).run({
+  const { record, exports, warnings } = await folder.pipeline.run({
     trigger: 'cli',
-    ...(options.source ? { source: options.source } : {}),
+    ...(options.source ? { source: sourceFile(io, options.source, folder.config) } : {}),
     onStep: (step) => progress.step(step),
   });
   progress.done();
+  const files = exports.map((name) => resolve(folder.exportsDir, name));
   const extra = [
-    ...(exports.length > 0 ? [`  exports: ${folder.exportsDir} (${exports.length} files)`] : []),
+    ...(files.length > 0 ? [`  exports: ${folder.exportsDir} (${files.length} files)`] : []),
     ...warnings.map((w) => `  warning: ${w}`),
   ];
-  output(io, options.json, { ...record, exports }, () => describeRun(record, extra));
+  output(io, options.json, { ...record, exports: files }, () => describeRun(record, extra));
   return record.status === 'success' ? 0 : 1;
 }
 
@@ -169,6 +146,6 @@ export function registerRun(program: Command, io: CliIO, exit: (code: number) =>
     .option('--data-dir <dir>', 'the data folder (default MP_DATA_DIR or ./market-pulse-data)')
     .option('--json', 'print JSON')
     .action(async (options: RunOptions) =>
-      exit(options.dryRun ? await dryRun(io, options) : await realRun(io, options)),
+      exit(options.dryRun ? await dryRunCommand(io, options) : await runCommand(io, options)),
     );
 }

@@ -6,9 +6,9 @@ import {
   readRunRows,
   setRunHidden,
 } from '@market-pulse/core';
-import { exportSelection, systemClock } from '@market-pulse/node';
+import { exportSelectionToFile, systemClock } from '@market-pulse/node';
 import type { Command } from 'commander';
-import { openDataFolder, pipelineOf } from '../data-folder.js';
+import { openDataFolder } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 import { runId, wholeNumber } from '../option-values.js';
 import { describeRun } from '../summary.js';
@@ -103,7 +103,7 @@ export function registerRuns(program: Command, io: CliIO, exit: (code: number) =
           record.id,
           hidden,
         );
-        await pipelineOf(io, f).refreshExports();
+        await f.pipeline.refreshExports();
         output(
           io,
           o.json,
@@ -121,7 +121,11 @@ export function registerRuns(program: Command, io: CliIO, exit: (code: number) =
     .option('--json', 'print JSON')
     .action(async (id: string, o: { out: string; dataDir?: string; json?: boolean }) => {
       const f = await folder(o.dataDir);
-      const result = await exportSelection(f.store, { run: runId(id) }, resolve(io.cwd, o.out));
+      const result = await exportSelectionToFile(
+        f.store,
+        { run: runId(id) },
+        resolve(io.cwd, o.out),
+      );
       output(io, o.json, result, () => `wrote ${result.rows} rows to ${o.out}`);
       exit(0);
     });

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { createScheduler, type SchedulerEvent } from '@market-pulse/core';
-import { type Pipeline, systemClock } from '@market-pulse/node';
+import { createScheduler, type Pipeline, type SchedulerEvent } from '@market-pulse/core';
+import { randomIds, systemClock, systemTimers } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { type Logger, pino } from 'pino';
-import { openDataFolder, pipelineOf, processPorts } from '../data-folder.js';
+import { failpointsOf, openDataFolder } from '../data-folder.js';
 import type { CliIO } from '../io.js';
 
 /** Resolves on the stop signal, or on SIGINT/SIGTERM (handlers only while serving). */
@@ -59,7 +58,7 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
         { base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
         { write: (line: string) => io.stderr(line) },
       );
-      const pipeline = pipelineOf(io, folder);
+      const { pipeline } = folder;
       let deadMan: string | undefined;
       const onEvent = (event: SchedulerEvent) => {
         if (event.type === 'dead-man') {
@@ -81,12 +80,10 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
       const scheduler = createScheduler({
         store: folder.store,
         clock: systemClock,
-        ids: { nextId: () => randomUUID() },
-        timers: {
-          setTimeout: (callback, ms) => setTimeout(callback, ms),
-          clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-        },
-        ...processPorts(io),
+        ids: randomIds,
+        timers: systemTimers,
+        probe: folder.probe,
+        failpoints: failpointsOf(io),
         leaseTtlMs: folder.config.lease.ttlSeconds * 1000,
         maxSleepMs: folder.config.lease.heartbeatSeconds * 1000,
         runner: async ({ trigger, jobId, fire, lease }) => {

@@ -1,10 +1,9 @@
 import type { ColumnConfig } from '../columns/column-config.js';
-import { MarketPulseError } from '../errors.js';
 import type { CalendarDate } from '../parse/calendar-date.js';
 import type { ColorRecord } from '../parse/record.js';
 import type { WitnessLeaf } from '../rules/compile-condition.js';
 import { compileRules } from '../rules/compile-rules.js';
-import { importRules } from '../rules/import-rules.js';
+import { rulesOfFile } from '../rules/import-rules.js';
 
 /** What a set of candidate rules would exclude from some rows. */
 export interface RuleTestResult {
@@ -35,14 +34,7 @@ export function testRules(
   records: readonly ColorRecord[],
   options: { businessDate: CalendarDate; columns?: ColumnConfig; samples?: number },
 ): RuleTestResult {
-  const { rules: candidates, report } = importRules(ruleFile);
-  const refused = report.filter((r) => r.outcome === 'refused');
-  if (refused.length)
-    throw new MarketPulseError(
-      'VALIDATION_ERROR',
-      refused.map((r) => `rule ${r.name ?? r.position}: ${r.messages.join('; ')}`).join(' | '),
-      { details: { refused } },
-    );
+  const candidates = rulesOfFile(ruleFile);
   const compiled = compileRules(candidates, {
     columns: options.columns,
     businessDate: options.businessDate,

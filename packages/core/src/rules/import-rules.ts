@@ -1,5 +1,5 @@
 import type { ColumnConfig } from '../columns/column-config.js';
-import { isMarketPulseError } from '../errors.js';
+import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { RuleProblem } from './compile-rules.js';
 import { validateRules } from './compile-rules.js';
 import { convertLegacyRule } from './legacy-rules.js';
@@ -114,4 +114,25 @@ export function importRules(file: unknown, options: ImportOptions = {}): RuleImp
     report.push(entry);
   });
   return { rules, report };
+}
+
+/**
+ * The rules of a rule file, all or nothing (a dry run, a rule test): VALIDATION_ERROR naming each
+ * rule the file cannot hold and why, with the report in `details.refused`.
+ *
+ * @example
+ * ```ts
+ * const rules = rulesOfFile(JSON.parse(await readFile('rules.json', 'utf8')));
+ * ```
+ */
+export function rulesOfFile(file: unknown, options: ImportOptions = {}): Rule[] {
+  const { rules, report } = importRules(file, options);
+  const refused = report.filter((r) => r.outcome === 'refused');
+  if (refused.length > 0)
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      refused.map((r) => `rule ${r.name ?? r.position}: ${r.messages.join('; ')}`).join(' | '),
+      { details: { refused } },
+    );
+  return rules;
 }

@@ -24,7 +24,7 @@ export async function exportSelectionToFile(
   selection: ExportSelection,
   path: string,
   options: { config?: ColumnConfig; codec?: SpreadsheetCodec } = {},
-): Promise<{ file: string; rows: number }> {
+): Promise<{ files: string[]; rows: number }> {
   const format = /\.(xlsx|csv)$/i.exec(path)?.[1]?.toLowerCase() as 'xlsx' | 'csv' | undefined;
   if (!format)
     throw new MarketPulseError('VALIDATION_ERROR', `export to .xlsx or .csv (got ${path})`);
@@ -36,5 +36,5 @@ export async function exportSelectionToFile(
     options.config ? { config: options.config } : {},
   );
   await writeFileAtomically(path, exported.bytes);
-  return { file: path, rows: exported.rows };
+  return { files: [path], rows: exported.rows };
 }

@@ -26,6 +26,9 @@ export interface ReadColorFileOptions {
   limits?: SpreadsheetLimits;
 }
 
+/** A color file: a source that always knows its content hash (the file's SHA-256). */
+export type FileColorSource = ColorSource & { contentHash(): Promise<string> };
+
 /**
  * A spreadsheet or CSV file as a color source (core's `ColorSource` port): the safety checks
  * (size, zip entries, uncompressed size, ratio) run before any parsing; a workbook's tables are
@@ -39,7 +42,7 @@ export interface ReadColorFileOptions {
 export function fileColorSource(
   path: string,
   options: Omit<ReadColorFileOptions, 'parse'> = {},
-): ColorSource {
+): FileColorSource {
   return {
     name: path,
     async *tables(): AsyncGenerator<SourceTable> {

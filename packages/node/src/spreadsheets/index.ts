@@ -8,6 +8,7 @@
 
 export { readCsvRows, sniffDelimiter } from './csv-reader.js';
 export {
+  type FileColorSource,
   fileColorSource,
   type ReadColorFileOptions,
   readColorFile,

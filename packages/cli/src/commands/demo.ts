@@ -1,55 +1,22 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  createDocument,
+  columnKinds,
   DEFAULT_COLUMNS,
   defaultColumnConfig,
-  isMarketPulseError,
+  initializeStore,
   listRules,
   MarketPulseError,
-  RULES_DOCUMENT,
+  OUTPUT_WORKBOOK,
 } from '@market-pulse/core';
 import { generateColors, REALISTIC_RULES } from '@market-pulse/core/sample';
-import { columnKinds, OUTPUT_WORKBOOK, writeXlsxFile } from '@market-pulse/node';
+import { writeXlsxFile } from '@market-pulse/node';
 import type { Command } from 'commander';
-import { businessDateNow, openDataFolder, pipelineOf } from '../data-folder.js';
+import { businessDateNow, openDataFolder, sourceFile } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 import { createProgress } from '../progress.js';
 import { describeRun } from '../summary.js';
 
-async function ensureRulesDocument(
-  store: Awaited<ReturnType<typeof openDataFolder>>['store'],
-  rules: unknown[] = [],
-): Promise<void> {
-  try {
-    await createDocument(store, RULES_DOCUMENT, { rules });
-  } catch (err) {
-    if (!isMarketPulseError(err, 'CONFLICT')) throw err; // already initialised
-  }
-}
-
-export function registerInitAndDemo(
-  program: Command,
-  io: CliIO,
-  exit: (code: number) => void,
-): void {
-  program
-    .command('init')
-    .description('create the data folder (store and exports) if it does not exist')
-    .option('--data-dir <dir>', 'the data folder (default MP_DATA_DIR or ./market-pulse-data)')
-    .option('--json', 'print JSON')
-    .action(async (options: { dataDir?: string; json?: boolean }) => {
-      const folder = await openDataFolder(io, { dataDir: options.dataDir, create: true });
-      await ensureRulesDocument(folder.store);
-      output(
-        io,
-        options.json,
-        { dataDir: folder.dir, exportsDir: folder.exportsDir },
-        () => `data folder ready: ${folder.dir}`,
-      );
-      exit(0);
-    });
-
+export function registerDemo(program: Command, io: CliIO, exit: (code: number) => void): void {
   program
     .command('demo')
     .description(
@@ -75,7 +42,6 @@ export function registerInitAndDemo(
       ]);
       const businessDate = businessDateNow(folder.config.businessTimeZone);
       const samplePath = join(folder.dir, 'samples', `colors-${businessDate}.xlsx`);
-      await mkdir(join(folder.dir, 'samples'), { recursive: true });
       await writeXlsxFile(
         samplePath,
         [{ name: 'Colors', rows: generateColors({ rows, seed: 7, businessDate }) }],
@@ -85,32 +51,28 @@ export function registerInitAndDemo(
         },
       );
       progress.step('reading');
-      await ensureRulesDocument(folder.store, [...REALISTIC_RULES]);
+      await initializeStore(folder.store, { rules: REALISTIC_RULES });
       // The one automation pipeline, on the sample alone (pending uploads stay pending).
-      const { record, exports, warnings } = await pipelineOf(io, folder).run({
+      const { record, exports, warnings } = await folder.pipeline.run({
         trigger: 'cli',
-        source: samplePath,
+        source: sourceFile(io, samplePath, folder.config),
         includePendingUploads: false,
         onStep: (step) => progress.step(step),
       });
       progress.done();
       const names = new Map((await listRules(folder.store)).map((r) => [r.id, r.name]));
       const workbook = join(folder.exportsDir, OUTPUT_WORKBOOK);
+      const files = exports.map((name) => join(folder.exportsDir, name));
       output(
         io,
         options.json,
-        {
-          run: record,
-          sample: samplePath,
-          exports,
-          outputWorkbook: workbook,
-        },
+        { run: record, sample: samplePath, exports: files, outputWorkbook: workbook },
         () =>
           describeRun(
             record,
             [
               `  sample input: ${samplePath}`,
-              `  files: ${exports.length} in ${folder.exportsDir}`,
+              `  files: ${files.length} in ${folder.exportsDir}`,
               ...warnings.map((w) => `  warning: ${w}`),
               `  open the output workbook: ${workbook}`,
             ],

@@ -1,0 +1,29 @@
+import { searchCurrentView } from '@market-pulse/core';
+import type { Command } from 'commander';
+import { openDataFolder } from '../data-folder.js';
+import { type CliIO, output } from '../io.js';
+
+export function registerSearch(program: Command, io: CliIO, exit: (code: number) => void): void {
+  program
+    .command('search <identifier>')
+    .description(
+      'find a CUSIP, MESSAGE_ID or TICKER text in the current view, with the whole group of each matched CUSIP',
+    )
+    .option('--data-dir <dir>')
+    .option('--json', 'print JSON')
+    .action(async (identifier: string, o: { dataDir?: string; json?: boolean }) => {
+      const folder = await openDataFolder(io, { dataDir: o.dataDir, create: false });
+      const result = await searchCurrentView(folder.store, identifier);
+      output(io, o.json, result, () =>
+        result.rows.length
+          ? result.rows
+              .map(
+                (r) =>
+                  `${r.IS_PARENT ? '*' : ' '} ${r.CUSIP}  ${r.TICKER ?? ''}  ${r.SOURCE}  ${r.BIAS}  PX ${r.PX ?? ''}  ${r.DATE_1 ?? r.DATE}  msg ${r.MESSAGE_ID}  run ${r.RUN_ID}`,
+              )
+              .join('\n')
+          : `nothing in the current view matches ${result.identifier}`,
+      );
+      exit(0);
+    });
+}

@@ -1,6 +1,6 @@
 /**
- * Test kit for Market Pulse and its adapters: an in-memory store, a manual clock, the store
- * contract suite and a realistic, seeded color generator.
+ * Test kit for Market Pulse and its adapters: an in-memory store, export sink and color source,
+ * a manual clock, the store contract suite and a realistic, seeded color generator.
  *
  * @packageDocumentation
  */
@@ -12,6 +12,7 @@ export {
   REALISTIC_RULES,
 } from '../sample/index.js';
 export { createManualClock, type ManualClock } from './manual-clock.js';
+export { createMemorySink, type MemorySink } from './memory-sink.js';
 export { createMemoryStore } from './memory-store.js';
 export { type StoreFactory, testObjectStore } from './object-store-contract.js';
 export {
@@ -19,3 +20,4 @@ export {
   type SimulationReport,
   simulateSchedulers,
 } from './scheduler-simulation.js';
+export { tableSource } from './table-source.js';

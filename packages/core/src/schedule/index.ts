@@ -1,6 +1,15 @@
 export { type CronSchedule, dayMatches, parseCron } from './cron.js';
 export { checkDeadMan, type DeadManAlert, type DeadManStatus } from './dead-man.js';
-export { cronOfDeskForm, type DeskForm, deskFormOf, deskFormSchema, WEEK } from './desk-form.js';
+export {
+  cronOfDeskForm,
+  type DeskForm,
+  deskDaysText,
+  deskFormOf,
+  deskFormSchema,
+  parseDeskDays,
+  WEEK,
+  type WeekDay,
+} from './desk-form.js';
 export {
   type DueFire,
   type DueOptions,

@@ -31,7 +31,7 @@ export {
 } from './fire-record.js';
 export { type FireSchedule, firesAfter, firesBetween, nextFires } from './fire-times.js';
 export { listHeartbeats, type SchedulerHeartbeat } from './heartbeats.js';
-export { type Job, type JobFields, jobSchema } from './job.js';
+export { DEFAULT_RETRY_BACKOFF_MINUTES, type Job, type JobFields, jobSchema } from './job.js';
 export { type JobState, readJobState } from './job-state.js';
 export {
   createJob,
@@ -62,6 +62,15 @@ export {
   scheduleSettingsSchema,
   updateScheduleSettings,
 } from './settings.js';
+export {
+  DEFAULT_DEAD_MAN_DAYS,
+  type DeadManCheck,
+  type DeadManEdit,
+  type DeadManFieldNames,
+  editDeadMan,
+  type OverlapPolicy,
+  parseOverlapPolicy,
+} from './settings-edits.js';
 export {
   assertTimeZone,
   localDateAt,

@@ -145,6 +145,10 @@ describe('market-pulse jobs', () => {
       [['jobs', 'edit', '1', '--days', 'MON'], /error: --days needs --at HH:MM/],
       [['jobs', 'settings', '--overlap', 'wait'], /error: --overlap is skip or queue \(got wait\)/],
       [['jobs', 'settings', '--dead-man-tz', 'UTC'], /error: --dead-man HH:MM sets the deadline/],
+      [
+        ['jobs', 'settings', '--dead-man', '18:00', '--dead-man-days', 'FRI-MON'],
+        /error: --dead-man-days takes day names MON–SUN, .* \(got FRI-MON\)/,
+      ],
     ];
     for (const [args, message] of refusals) {
       const r = await cli(cwd, args);

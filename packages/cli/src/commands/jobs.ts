@@ -407,8 +407,7 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
             { by: o.deadMan, timezone: o.deadManTz, days: o.deadManDays || undefined },
             {
               defaultTimeZone: f.config.businessTimeZone,
-              // Behaviour kept from before the move: bad dead-man days were refused naming --days.
-              fieldNames: { by: '--dead-man', days: '--days' },
+              fieldNames: { by: '--dead-man', days: '--dead-man-days' },
             },
           );
         }

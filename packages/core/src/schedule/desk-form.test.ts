@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMarketPulseError } from '../errors.js';
-import { deskDaysText, parseDeskDays, WEEK, type WeekDay } from './desk-form.js';
+import {
+  cronOfDeskForm,
+  deskDaysText,
+  deskFormOf,
+  parseDeskDays,
+  WEEK,
+  type WeekDay,
+} from './desk-form.js';
 
 const refusal = (text: string, field?: string) => {
   try {
@@ -78,5 +85,53 @@ describe('deskDaysText', () => {
     [[...WEEK], 'MON-SUN'],
   ] as [WeekDay[], string][])('writes %j as %j', (days, text) => {
     expect(deskDaysText(days)).toBe(text);
+  });
+});
+
+describe('cronOfDeskForm and deskFormOf', () => {
+  it('writes weekdays as a range and every day as *', () => {
+    expect(cronOfDeskForm({ time: '18:30', days: ['MON', 'TUE', 'WED', 'THU', 'FRI'] })).toBe(
+      '30 18 * * MON-FRI',
+    );
+    expect(
+      cronOfDeskForm({ time: '07:05', days: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] }),
+    ).toBe('5 7 * * *');
+    expect(cronOfDeskForm({ time: '09:00', days: ['MON', 'WED', 'SAT', 'SUN'] })).toBe(
+      '0 9 * * MON,WED,SAT,SUN',
+    );
+  });
+
+  it('refuses a bad time or no days, naming the field', () => {
+    expect(() => cronOfDeskForm({ time: '25:00', days: ['MON'] })).toThrow(/time must be HH:MM/);
+    expect(() => cronOfDeskForm({ time: '18:30', days: [] })).toThrow(/at least one day/);
+  });
+
+  it('is derived only when it can express the expression', () => {
+    expect(deskFormOf('30 18 * * 1-5')).toEqual({
+      time: '18:30',
+      days: ['MON', 'TUE', 'WED', 'THU', 'FRI'],
+    });
+    expect(deskFormOf('0 */4 * * *')).toBeNull();
+    expect(deskFormOf('0 9 1 * *')).toBeNull();
+    expect(deskFormOf('0 9 */2 * *')).toBeNull();
+    expect(deskFormOf('0 9 * 1-6 *')).toBeNull();
+  });
+
+  it('round-trips: desk form → cron → desk form (property)', () => {
+    const days = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.subarray([...days], { minLength: 1 }),
+        (h, m, chosen) => {
+          const time = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+          expect(deskFormOf(cronOfDeskForm({ time, days: chosen }))).toEqual({
+            time,
+            days: chosen,
+          });
+        },
+      ),
+    );
   });
 });

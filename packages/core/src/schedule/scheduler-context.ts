@@ -35,6 +35,7 @@ export interface WaitingFire {
 export interface SchedulerState {
   /** The fire running in the background; at most one per scheduler. */
   active: ActiveFire | undefined;
+  /** The fire held back for the pipeline under the `queue` policy, if any. */
   waiting: WaitingFire | undefined;
   /** The jobs read by the last tick: the loop sleeps until the next of their fires. */
   lastJobs: Job[];
@@ -42,11 +43,14 @@ export interface SchedulerState {
   ticking: Promise<void>;
   /** The loop's pending timer. */
   timer: unknown;
+  /** Whether the loop is off (before `start()`, after `stop()`); `tick()` works either way. */
   stopped: boolean;
   /** Old heartbeats are pruned once, at the first tick. */
   heartbeatsPruned: boolean;
-  // A day found ok stays ok (a success cannot un-happen): later ticks that day, under the same
-  // dead-man settings, do not look through the runs again.
+  /**
+   * A day found ok stays ok (a success cannot un-happen): later ticks that day, under the same
+   * dead-man settings (the key), do not look through the runs again.
+   */
   deadManOkDay: { key: string; status: DeadManStatus } | undefined;
 }
 

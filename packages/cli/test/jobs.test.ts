@@ -134,6 +134,35 @@ describe('market-pulse jobs', () => {
     expect((await cli(cwd, ['jobs', 'rm', '1'])).code).toBe(1);
   });
 
+  it('refuses bad desk days and schedule settings with exit 3, naming the flag to change', async () => {
+    const cwd = await workspace();
+    expect((await cli(cwd, ['init'])).code).toBe(0);
+    const refusals: [string[], RegExp][] = [
+      [
+        ['jobs', 'add', '--name', 'x', '--at', '18:30', '--days', 'FRI-MON'],
+        /error: --days takes day names MON–SUN, .* \(got FRI-MON\)/,
+      ],
+      [['jobs', 'edit', '1', '--days', 'MON'], /error: --days needs --at HH:MM/],
+      [['jobs', 'settings', '--overlap', 'wait'], /error: --overlap is skip or queue \(got wait\)/],
+      [['jobs', 'settings', '--dead-man-tz', 'UTC'], /error: --dead-man HH:MM sets the deadline/],
+      [
+        ['jobs', 'settings', '--dead-man', '18:00', '--dead-man-days', 'FRI-MON'],
+        /error: --dead-man-days takes day names MON–SUN, .* \(got FRI-MON\)/,
+      ],
+    ];
+    for (const [args, message] of refusals) {
+      const r = await cli(cwd, args);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({
+        args,
+        code: 3,
+        stderr: expect.stringMatching(message),
+      });
+    }
+    expect(JSON.parse((await cli(cwd, ['jobs', 'list', '--json'])).stdout)).toEqual([]);
+    const settings = JSON.parse((await cli(cwd, ['jobs', 'settings', '--json'])).stdout);
+    expect(settings).toEqual({ overlap: 'skip', queueMaxMinutes: 30, latenessMinutes: 2 });
+  });
+
   it('run-now --cancel-next runs the pipeline and skips the next fire; the calendar shows it', async () => {
     const cwd = await workspace();
     const env = { MP_SOURCE: join(cwd, 'colors.csv') };

@@ -1,9 +1,11 @@
 import {
   assertTimeZone,
   createJob,
+  DEFAULT_RETRY_BACKOFF_MINUTES,
   deleteJob,
   deskFormOf,
   deskStatusOfFire,
+  editDeadMan,
   getJob,
   type Job,
   type JobInput,
@@ -12,6 +14,8 @@ import {
   MarketPulseError,
   nextFires,
   parseCron,
+  parseDeskDays,
+  parseOverlapPolicy,
   readScheduleSettings,
   runJobNow,
   scheduleCalendar,
@@ -44,28 +48,6 @@ interface JobOptions {
   json?: boolean;
 }
 
-type Day = (typeof WEEK)[number];
-
-/** `MON-FRI`, `MON,WED,FRI`, `weekdays`, `daily` → day names. */
-function daysOf(text: string): Day[] {
-  const lower = text.trim().toLowerCase();
-  if (lower === 'daily' || lower === 'every day') return [...WEEK];
-  if (lower === 'weekdays') return WEEK.slice(0, 5);
-  const days: Day[] = [];
-  for (const part of text.toUpperCase().split(',')) {
-    const [from, to] = part.trim().split('-') as [string, string | undefined];
-    const a = WEEK.indexOf(from as Day);
-    const b = to === undefined ? a : WEEK.indexOf(to as Day);
-    if (a < 0 || b < 0 || b < a)
-      throw new MarketPulseError(
-        'VALIDATION_ERROR',
-        `--days takes day names MON–SUN, lists and ranges within a week, e.g. MON-FRI or MON,WED (got ${text})`,
-      );
-    days.push(...WEEK.slice(a, b + 1));
-  }
-  return [...new Set(days)];
-}
-
 /** The job fields given on the command line (only those given: an edit changes nothing else). */
 function inputOf(o: JobOptions): JobInput {
   const input: JobInput = {};
@@ -74,14 +56,20 @@ function inputOf(o: JobOptions): JobInput {
   if (o.at !== undefined || o.days !== undefined) {
     if (o.at === undefined)
       throw new MarketPulseError('VALIDATION_ERROR', '--days needs --at HH:MM (or give --cron)');
-    input.schedule = { time: o.at, days: daysOf(o.days ?? 'daily') };
+    input.schedule = {
+      time: o.at,
+      days: o.days === undefined ? [...WEEK] : parseDeskDays(o.days, '--days'),
+    };
   }
   if (o.tz !== undefined) input.timezone = o.tz;
   if (o.grace !== undefined) input.graceMinutes = wholeNumber('--grace', o.grace, 0);
   if (o.retries !== undefined)
     input.retry = {
       count: wholeNumber('--retries', o.retries),
-      backoffMinutes: wholeNumber('--retry-backoff', o.retryBackoff ?? '5'),
+      backoffMinutes:
+        o.retryBackoff === undefined
+          ? DEFAULT_RETRY_BACKOFF_MINUTES
+          : wholeNumber('--retry-backoff', o.retryBackoff),
     };
   if (o.holidays !== undefined)
     input.holidays = o.holidays
@@ -402,14 +390,7 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
         const f = await folder(o.dataDir);
         let settings = await readScheduleSettings(f.store);
         const change: Parameters<typeof updateScheduleSettings>[1] = {};
-        if (o.overlap !== undefined) {
-          if (o.overlap !== 'skip' && o.overlap !== 'queue')
-            throw new MarketPulseError(
-              'VALIDATION_ERROR',
-              `--overlap is skip or queue (got ${o.overlap})`,
-            );
-          change.overlap = o.overlap;
-        }
+        if (o.overlap !== undefined) change.overlap = parseOverlapPolicy(o.overlap, '--overlap');
         if (o.queueMax !== undefined)
           change.queueMaxMinutes = wholeNumber('--queue-max', o.queueMax);
         if (o.lateness !== undefined)
@@ -420,16 +401,15 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
           o.deadManTz !== undefined ||
           o.deadManDays !== undefined
         ) {
-          const by = o.deadMan ?? settings.deadMan?.by;
-          if (!by)
-            throw new MarketPulseError('VALIDATION_ERROR', '--dead-man HH:MM sets the deadline');
-          change.deadMan = {
-            by,
-            timezone: o.deadManTz ?? settings.deadMan?.timezone ?? f.config.businessTimeZone,
-            days: o.deadManDays
-              ? daysOf(o.deadManDays)
-              : (settings.deadMan?.days ?? WEEK.slice(0, 5)),
-          };
+          change.deadMan = editDeadMan(
+            settings.deadMan,
+            // An empty --dead-man-days keeps the current days.
+            { by: o.deadMan, timezone: o.deadManTz, days: o.deadManDays || undefined },
+            {
+              defaultTimeZone: f.config.businessTimeZone,
+              fieldNames: { by: '--dead-man', days: '--dead-man-days' },
+            },
+          );
         }
         if (Object.keys(change).length > 0)
           settings = await updateScheduleSettings(f.store, change);

@@ -1,8 +1,6 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMarketPulseError } from '../errors.js';
 import { parseCron } from './cron.js';
-import { cronOfDeskForm, deskFormOf } from './desk-form.js';
 
 const refusal = (cron: string) => {
   try {
@@ -40,53 +38,5 @@ describe('parseCron', () => {
     expect(parseCron('@daily')).toMatchObject({ minutes: [0], hours: [0] });
     expect(parseCron('0 0 31 3,4 *').daysOfMonth.has(31)).toBe(true);
     expect(parseCron('  30   18 * *   1-5 ').expression).toBe('30 18 * * 1-5');
-  });
-});
-
-describe('the desk form', () => {
-  it('writes weekdays as a range and every day as *', () => {
-    expect(cronOfDeskForm({ time: '18:30', days: ['MON', 'TUE', 'WED', 'THU', 'FRI'] })).toBe(
-      '30 18 * * MON-FRI',
-    );
-    expect(
-      cronOfDeskForm({ time: '07:05', days: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] }),
-    ).toBe('5 7 * * *');
-    expect(cronOfDeskForm({ time: '09:00', days: ['MON', 'WED', 'SAT', 'SUN'] })).toBe(
-      '0 9 * * MON,WED,SAT,SUN',
-    );
-  });
-
-  it('refuses a bad time or no days, naming the field', () => {
-    expect(() => cronOfDeskForm({ time: '25:00', days: ['MON'] })).toThrow(/time must be HH:MM/);
-    expect(() => cronOfDeskForm({ time: '18:30', days: [] })).toThrow(/at least one day/);
-  });
-
-  it('is derived only when it can express the expression', () => {
-    expect(deskFormOf('30 18 * * 1-5')).toEqual({
-      time: '18:30',
-      days: ['MON', 'TUE', 'WED', 'THU', 'FRI'],
-    });
-    expect(deskFormOf('0 */4 * * *')).toBeNull();
-    expect(deskFormOf('0 9 1 * *')).toBeNull();
-    expect(deskFormOf('0 9 */2 * *')).toBeNull();
-    expect(deskFormOf('0 9 * 1-6 *')).toBeNull();
-  });
-
-  it('round-trips: desk form → cron → desk form (property)', () => {
-    const days = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 23 }),
-        fc.integer({ min: 0, max: 59 }),
-        fc.subarray([...days], { minLength: 1 }),
-        (h, m, chosen) => {
-          const time = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
-          expect(deskFormOf(cronOfDeskForm({ time, days: chosen }))).toEqual({
-            time,
-            days: chosen,
-          });
-        },
-      ),
-    );
   });
 });

@@ -1,6 +1,15 @@
 export { type CronSchedule, dayMatches, parseCron } from './cron.js';
 export { checkDeadMan, type DeadManAlert, type DeadManStatus } from './dead-man.js';
-export { cronOfDeskForm, type DeskForm, deskFormOf, deskFormSchema, WEEK } from './desk-form.js';
+export {
+  cronOfDeskForm,
+  type DeskForm,
+  deskDaysText,
+  deskFormOf,
+  deskFormSchema,
+  parseDeskDays,
+  WEEK,
+  type WeekDay,
+} from './desk-form.js';
 export {
   type DueFire,
   type DueOptions,
@@ -23,7 +32,7 @@ export {
 export { FIRE_STEPS, type FireStep } from './fire-steps.js';
 export { type FireSchedule, firesAfter, firesBetween, nextFires } from './fire-times.js';
 export { listHeartbeats, type SchedulerHeartbeat } from './heartbeats.js';
-export { type Job, type JobFields, jobSchema } from './job.js';
+export { DEFAULT_RETRY_BACKOFF_MINUTES, type Job, type JobFields, jobSchema } from './job.js';
 export { type JobState, readJobState } from './job-state.js';
 export {
   createJob,
@@ -52,6 +61,15 @@ export {
   scheduleSettingsSchema,
   updateScheduleSettings,
 } from './settings.js';
+export {
+  DEFAULT_DEAD_MAN_DAYS,
+  type DeadManCheck,
+  type DeadManEdit,
+  type DeadManFieldNames,
+  editDeadMan,
+  type OverlapPolicy,
+  parseOverlapPolicy,
+} from './settings-edits.js';
 export {
   assertTimeZone,
   localDateAt,

@@ -11,6 +11,9 @@ const cronText = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** The wait before a job's first retry when a caller gives a retry count without one. */
+export const DEFAULT_RETRY_BACKOFF_MINUTES = 5;
+
 export const retrySchema = z.object({
   /** Extra attempts after the first failure. */
   count: z.number().int().min(1).max(10),

@@ -5,6 +5,7 @@ import { createRowExtender } from './row-extender.js';
 
 export type { HierarchyColumns, RankedRow } from './ranked-row.js';
 
+/** Options of {@link rankColors} and {@link rankOrder}. */
 export interface RankOptions {
   /** The run the rows belong to; ROW_IDs are `<runId>-<n>`. Without it, `preview-<n>`. */
   runId?: number | string;

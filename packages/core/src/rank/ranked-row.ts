@@ -13,4 +13,5 @@ export interface HierarchyColumns {
   PARENT_ROW_ID: string | null;
 }
 
+/** A record as ranking returns it: a copy with the {@link HierarchyColumns} added. */
 export type RankedRow<R extends ColorRecord = ColorRecord> = R & HierarchyColumns;

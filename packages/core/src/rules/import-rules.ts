@@ -19,12 +19,17 @@ export interface RuleImportEntry {
   messages: string[];
 }
 
+/** The outcome of {@link importRules}. */
 export interface RuleImport {
+  /** The rules that came in, converted, renamed and given fresh ids where needed. */
   rules: Rule[];
+  /** One entry per rule of the file, in file order, imported or refused. */
   report: RuleImportEntry[];
 }
 
+/** Options of {@link importRules}. */
 export interface ImportOptions {
+  /** The columns the rules are checked against (default: SPEC §1.1). */
   columns?: ColumnConfig;
   /** Rules already stored: imported names that clash (case-insensitively) are renamed. */
   existing?: readonly Rule[];

@@ -33,7 +33,10 @@ export interface ImportOptions {
   columns?: ColumnConfig;
   /** Rules already stored: imported names that clash (case-insensitively) are renamed. */
   existing?: readonly Rule[];
-  /** Makes an id for a rule that has none or whose id is taken. */
+  /**
+   * Makes an id for a rule whose id is taken, or for a legacy rule that has none (default
+   * `imported-<position>`). A rule document without an id is refused.
+   */
   newId?: (position: number) => string;
 }
 

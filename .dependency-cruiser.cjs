@@ -18,8 +18,9 @@
  *     clocks as the code. (They do use Node globals such as `process` and `setImmediate`, which
  *     tsconfig.test.json allows; this rule is about imports.)
  *   - core-only-portable-packages: core imports only the npm packages listed here (zod,
- *     cron-parser; vitest from `testing/` and tests). A Node-only package (exceljs, pino, …) cannot
- *     slip in; adding a package means adding it here after checking it runs in any JS runtime.
+ *     cron-parser; vitest and fast-check from `testing/` and tests). A Node-only package (exceljs,
+ *     pino, …) cannot slip in; adding a package means adding it here after checking that it runs
+ *     in any JS runtime.
  *   - core-no-other-workspace-packages: core imports no other package of this repository (nor
  *     itself by name: that would bind the source to its own build output).
  *   - node-not-cli: packages/node imports nothing from packages/cli.
@@ -41,7 +42,8 @@
  *   Test files (*.test.ts) are exempt from the layer rules, not from the rules above them.
  *
  * KNOWN_VIOLATIONS (below) lists the violations present when this check was introduced, so
- * that the check is green while they are being removed. Set MP_LAYERS_STRICT=1 to see them.
+ * that the check is green while they are being removed. Set MP_LAYERS_STRICT=1 to see them
+ * (dependency-cruiser's own hint, `--no-ignore-known`, only applies to a baseline file).
  */
 
 const core = '^packages/core/src/';

@@ -90,7 +90,9 @@ export const columnSchema = z
     }
   });
 
+/** A column as written in a configuration: `zeroMeansEmpty`, `description` and `aliases` may be left out. */
 export type ColumnInput = z.input<typeof columnSchema>;
+/** A validated column of a {@link ColumnConfig}, defaults filled in. */
 export type ColumnDef = Readonly<z.output<typeof columnSchema>>;
 
 /**
@@ -106,6 +108,7 @@ export interface ColumnConfig {
   readonly columns: readonly ColumnDef[];
   /** The column a header, alias, display name or rule field names, if any. */
   resolve(nameOrAlias: string): ColumnDef | undefined;
+  /** The column with exactly this name (no alias or spelling tolerance). */
   byName(name: string): ColumnDef | undefined;
 }
 

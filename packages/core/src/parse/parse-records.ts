@@ -5,6 +5,7 @@ import { type CellReader, type CellResult, cellReaderFor, readExtraCell } from '
 import { type HeaderMap, mapHeader } from './header.js';
 import type { Cell, ColorRecord, ParseNotice, RecordValue, RowError } from './record.js';
 
+/** Options of {@link parseRecords} and {@link createRecordParser}. */
 export interface ParseOptions {
   /** Column configuration (default: SPEC §1.1). */
   columns?: ColumnConfig;
@@ -173,9 +174,13 @@ function isBlank(cells: readonly Cell[]): boolean {
   return true;
 }
 
+/** The outcome of {@link parseRecords}: a row gives either a record or its errors (blank rows neither). */
 export interface ParseResult {
+  /** The rows that parsed, in input order. */
   records: ColorRecord[];
+  /** Every problem of every row that did not parse (a row may have several). */
   errors: RowError[];
+  /** Things about the header worth telling the user (ignored or pass-through columns). */
   notices: ParseNotice[];
 }
 

@@ -8,6 +8,7 @@ export interface ErrorCell {
 /** A cell as a reader hands it over (CSV cells arrive as text). */
 export type Cell = string | number | boolean | Date | ErrorCell | null | undefined;
 
+/** True for a spreadsheet error value such as `#N/A` (readers hand them over as {@link ErrorCell}). */
 export function isErrorCell(cell: Cell): cell is ErrorCell {
   return (
     typeof cell === 'object' &&

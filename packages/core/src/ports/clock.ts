@@ -1,5 +1,6 @@
 /** Where time comes from. Core never reads the system clock itself. */
 export interface Clock {
+  /** The current wall-clock instant. */
   now(): Date;
   /**
    * Milliseconds on a clock that never jumps (for measuring how long something lasted, e.g. lease

@@ -4,7 +4,12 @@
  * deterministically. Off unless configured.
  */
 export interface Failpoints {
+  /**
+   * Called by core as it reaches `step` (e.g. `run.after-rows-written`). Returns at once unless
+   * that step is armed (`MP_FAILPOINT=<step>:kill`), in which case the process dies or pauses there.
+   */
   hit(step: string): void | Promise<void>;
 }
 
+/** Failpoints that never fire: the production default. */
 export const NO_FAILPOINTS: Failpoints = Object.freeze({ hit: () => undefined });

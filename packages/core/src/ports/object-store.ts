@@ -4,6 +4,7 @@ export interface StoredObject {
   etag: string;
 }
 
+/** One entry of {@link ObjectStore.list}: the key with the ETag and size of its current object. */
 export interface ObjectListing {
   key: string;
   etag: string;
@@ -26,6 +27,10 @@ export interface PutCondition {
 export interface ObjectStore {
   /** The object, or `null` when the key does not exist. */
   get(key: string): Promise<StoredObject | null>;
+  /**
+   * Stores `body` under `key`, replacing any object there, if `condition` holds (see
+   * {@link PutCondition}); returns the new object's ETag.
+   */
   put(key: string, body: Uint8Array, condition?: PutCondition): Promise<{ etag: string }>;
   /** Deleting a missing key succeeds, unless `ifMatch` is given (then NOT_FOUND or PRECONDITION_FAILED). */
   delete(key: string, condition?: { ifMatch?: string }): Promise<void>;

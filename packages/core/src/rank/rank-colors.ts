@@ -1,22 +1,11 @@
 import { MarketPulseError } from '../errors.js';
 import type { ColorRecord, RecordValue } from '../parse/record.js';
+import type { RankedRow } from './ranked-row.js';
 import { createRowExtender } from './row-extender.js';
 
-/** Hierarchy columns added by ranking (SPEC §1.3). */
-export interface HierarchyColumns {
-  IS_PARENT: boolean;
-  /** Group size − 1 on the parent; 0 on children. */
-  CHILDREN_COUNT: number;
-  /** On children: the parent's MESSAGE_ID (display only — not unique). */
-  PARENT_MESSAGE_ID: string | null;
-  /** `<runId>-<n>`, or `preview-<n>` without a run. */
-  ROW_ID: string;
-  /** On children: the ROW_ID of their parent. */
-  PARENT_ROW_ID: string | null;
-}
+export type { HierarchyColumns, RankedRow } from './ranked-row.js';
 
-export type RankedRow<R extends ColorRecord = ColorRecord> = R & HierarchyColumns;
-
+/** Options of {@link rankColors} and {@link rankOrder}. */
 export interface RankOptions {
   /** The run the rows belong to; ROW_IDs are `<runId>-<n>`. Without it, `preview-<n>`. */
   runId?: number | string;

@@ -1,5 +1,5 @@
 import type { ColorRecord } from '../parse/record.js';
-import type { HierarchyColumns, RankedRow } from './rank-colors.js';
+import type { HierarchyColumns, RankedRow } from './ranked-row.js';
 
 type Extend = <R extends ColorRecord>(
   row: R,

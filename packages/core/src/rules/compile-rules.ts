@@ -19,7 +19,9 @@ import {
   ruleSchema,
 } from './rule-schema.js';
 
+/** Options of {@link compileRules} and {@link compileFilter}. */
 export interface CompileOptions {
+  /** The columns rule fields name and values are read as (default: SPEC §1.1). */
   columns?: ColumnConfig;
   /** The run's business date (`YYYY-MM-DD`) for relative dates such as `today-2bd`. */
   businessDate?: string;
@@ -36,6 +38,7 @@ export interface RuleProblem {
   reason: string;
 }
 
+/** A row a rule excluded, with the rule credited and why. */
 export interface ExcludedRow<R> {
   row: R;
   /** Position of the row in the input. */
@@ -46,18 +49,26 @@ export interface ExcludedRow<R> {
   witness: WitnessLeaf[];
 }
 
+/** The outcome of {@link CompiledRules.apply}: every input row is either kept or excluded. */
 export interface RuleApplication<R> {
+  /** The rows no rule matched, in input order. */
   kept: R[];
   /** `keptIndex[k]`: position in the input of `kept[k]`. */
   keptIndex: Int32Array;
+  /** The rows a rule matched, in input order. */
   excluded: ExcludedRow<R>[];
   /** Excluded rows per credited rule id (0 for rules that matched nothing). */
   countsByRule: Record<string, number>;
 }
 
+/** Rules compiled by {@link compileRules}, ready to apply to any number of record sets. */
 export interface CompiledRules {
   /** The rules in the order they are tried. */
   readonly rules: readonly Rule[];
+  /**
+   * Splits `records` into kept and excluded rows: each row is excluded by the first rule in use
+   * (the active ones, or all with `use: 'all'`) that matches it. The input is not modified.
+   */
   apply<R extends ColorRecord>(records: readonly R[]): RuleApplication<R>;
 }
 
@@ -247,6 +258,7 @@ function readRule(doc: unknown, position: number, problems: RuleProblem[]): Rule
 
 /** A compiled filter: rows that match are kept (presets, generic searches). */
 export interface CompiledFilter {
+  /** True when the row satisfies the condition tree. A plain function: `rows.filter(f.matches)` works. */
   matches(row: Readonly<Record<string, unknown>>): boolean;
 }
 

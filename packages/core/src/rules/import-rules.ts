@@ -19,16 +19,24 @@ export interface RuleImportEntry {
   messages: string[];
 }
 
+/** The outcome of {@link importRules}. */
 export interface RuleImport {
+  /** The rules that came in, converted, renamed and given fresh ids where needed. */
   rules: Rule[];
+  /** One entry per rule of the file, in file order, imported or refused. */
   report: RuleImportEntry[];
 }
 
+/** Options of {@link importRules}. */
 export interface ImportOptions {
+  /** The columns the rules are checked against (default: SPEC §1.1). */
   columns?: ColumnConfig;
   /** Rules already stored: imported names that clash (case-insensitively) are renamed. */
   existing?: readonly Rule[];
-  /** Makes an id for a rule that has none or whose id is taken. */
+  /**
+   * Makes an id for a rule whose id is taken, or for a legacy rule that has none (default
+   * `imported-<position>`). A rule document without an id is refused.
+   */
   newId?: (position: number) => string;
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Condition, LegacyCondition, Rule } from './rule-schema.js';
 import { legacyRuleSchema, ruleSchema } from './rule-schema.js';
 
+/** A converted rule with notes on what the conversion changed, or why it could not be converted. */
 export type LegacyConversion =
   | { ok: true; rule: Rule; messages: string[] }
   | { ok: false; reason: string };

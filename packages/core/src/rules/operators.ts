@@ -22,8 +22,10 @@ const ORDERED: ColumnType[] = ['number', 'integer', 'date'];
 const TEXTUAL: ColumnType[] = ['text', 'id'];
 const ALL: ColumnType[] = [...ORDERED, ...TEXTUAL];
 
+/** What an operator accepts: its spellings, column types and values. */
 export interface OperatorInfo {
   op: Operator;
+  /** Other accepted spellings, case-insensitive (`eq`, `equals`, `is equal to`…). */
   aliases: string[];
   /** Column types the operator accepts. */
   types: ColumnType[];

@@ -57,7 +57,9 @@ export const ruleSchema = z
   })
   .strict();
 
+/** A rule document as written: `priority` may be left out (default 100). */
 export type RuleInput = z.input<typeof ruleSchema>;
+/** A validated rule document (SPEC §3). */
 export type Rule = z.output<typeof ruleSchema>;
 
 /** One condition of the first implementation's left-to-right form. */
@@ -123,4 +125,5 @@ export const legacyRuleSchema = z.object({
   updated_at: z.string().optional(),
 });
 
+/** A legacy rule, read by {@link legacyRuleSchema}; {@link convertLegacyRule} turns it into a {@link Rule}. */
 export type LegacyRule = z.output<typeof legacyRuleSchema>;

@@ -5,7 +5,7 @@ import {
   calendarDateToDays,
   daysToCalendarDate,
 } from '../parse/calendar-date.js';
-import type { Cell, ColorRecord } from '../parse/record.js';
+import type { ColorRecord } from '../parse/record.js';
 
 export interface GenerateOptions {
   /** Number of rows. */
@@ -235,7 +235,7 @@ export function generateColors(options: GenerateOptions): ColorRecord[] {
 export function colorsToTable(
   records: readonly ColorRecord[],
   options: { blankRankShare?: number } = {},
-): { header: string[]; rows: Cell[][] } {
+): { header: string[]; rows: string[][] } {
   const header = DEFAULT_COLUMNS.map((c) => c.name);
   const blankEvery = options.blankRankShare
     ? Math.max(1, Math.round(1 / options.blankRankShare))

@@ -1,0 +1,243 @@
+// @ts-check
+/**
+ * Layer check for the Market Pulse packages (`pnpm check:layers`). DESIGN.md §1: core is pure (no
+ * I/O, no Node), adapters are thin and sit on top of it.
+ *
+ * Every rule below is a path pattern on folders, not a list of today's files, so it keeps holding
+ * when files move or new service folders appear. The rules, as written:
+ *
+ * Everywhere (packages/<name>/src)
+ *   - no-circular: no import cycle, type-only imports included (a type cycle still ties two
+ *     modules together and is where a runtime cycle starts).
+ *   - resolve-relative-imports: every relative import resolves to a file. (Guards this check
+ *     itself: an import it cannot resolve is an import none of the rules below can see.)
+ *
+ * Between packages
+ *   - core-no-node-builtins: packages/core/src imports no Node builtin (`node:fs`, `fs`, …).
+ *     Test files included: core's tests import no builtin today, they use the same stores and
+ *     clocks as the code. (They do use Node globals such as `process` and `setImmediate`, which
+ *     tsconfig.test.json allows; this rule is about imports.)
+ *   - core-only-portable-packages: core imports only the npm packages listed here (zod,
+ *     cron-parser; vitest and fast-check from `testing/` and tests). A Node-only package (exceljs,
+ *     pino, …) cannot slip in; adding a package means adding it here after checking that it runs
+ *     in any JS runtime.
+ *   - core-no-other-workspace-packages: core imports no other package of this repository (nor
+ *     itself by name: that would bind the source to its own build output).
+ *   - node-not-cli: packages/node imports nothing from packages/cli.
+ *
+ * Inside core (packages/core/src), layers from low to high; a module may import its own layer and
+ * lower ones, never a higher one:
+ *   1. domain: errors.ts, cusip.ts, columns/, parse/, rank/, rules/ (except rules/rule-store.ts),
+ *      export/, ports/, and the pure schedule math: schedule/{cron,zoned-time,fire-times,
+ *      desk-form,job,due-fires}.ts
+ *   2. store kit: store/ (conditional-write building blocks and the store layout)
+ *   3. run protocol: run/ except run/run-automation.ts
+ *   4. services: everything else — views/, uploads/, the schedule stores and scheduler,
+ *      run/run-automation.ts, rules/rule-store.ts, and new folders (pipeline/, exports/, sources/,
+ *      search/, status/, dry-run/…) land here by default.
+ *   Outside the stack: index.ts (the package's entry barrel); testing/ and sample/ (shipped
+ *   entry points `@market-pulse/core/testing` and `/sample`) may import anything in core.
+ *   - core-not-to-testing: no core module outside testing/ imports testing/ (test files may).
+ *   - core-sample-only-from-testing: only testing/ imports sample/ (and test files).
+ *   Test files (*.test.ts) are exempt from the layer rules, not from the rules above them.
+ *
+ * KNOWN_VIOLATIONS (below) lists the violations present when this check was introduced, so
+ * that the check is green while they are being removed. Set MP_LAYERS_STRICT=1 to see them
+ * (dependency-cruiser's own hint, `--no-ignore-known`, only applies to a baseline file).
+ */
+
+const core = '^packages/core/src/';
+const testFile = '\\.test\\.ts$';
+
+// Layers inside core, as path patterns relative to packages/core/src/.
+const layers = {
+  domain: [
+    'errors\\.ts$',
+    'cusip\\.ts$',
+    'columns/',
+    'parse/',
+    'rank/',
+    'rules/(?!rule-store\\.ts$)',
+    'export/',
+    'ports/',
+    'schedule/(cron|zoned-time|fire-times|desk-form|job|due-fires)\\.ts$',
+  ],
+  storeKit: ['store/'],
+  runProtocol: ['run/(?!run-automation\\.ts$)'],
+};
+const inCore = (patterns) => patterns.map((pattern) => `${core}${pattern}`);
+const domain = inCore(layers.domain);
+const upToStoreKit = [...domain, ...inCore(layers.storeKit)];
+const upToRunProtocol = [...upToStoreKit, ...inCore(layers.runProtocol)];
+
+// npm packages core may import, and from where.
+const portablePackages = ['zod', 'cron-parser'];
+const testOnlyPackages = ['vitest', 'fast-check'];
+const npmPath = (names) => names.map((name) => `(^|/)node_modules/${name}/`);
+
+/** A rule that keeps a core layer from importing anything in core above it. */
+const layerRule = (name, comment, from, allowed) => ({
+  name,
+  comment,
+  severity: 'error',
+  from: { path: from, pathNot: testFile },
+  to: { path: core, pathNot: allowed },
+});
+
+/**
+ * KNOWN_VIOLATIONS: the violations on the tree when this check was introduced (2026-11-29), let
+ * through so that the check is green while the services move into core removes them. Each entry
+ * matches one exact import (or one exact cycle), so any NEW violation still fails. Delete an entry
+ * when its import is gone, and this block when the list is empty. Paths are under
+ * packages/core/src/. `MP_LAYERS_STRICT=1 pnpm check:layers` shows them all.
+ */
+const KNOWN_VIOLATIONS = [
+  { rule: 'no-circular', cycle: ['run/run-automation.ts', 'views/current-view.ts'] },
+  { rule: 'no-circular', cycle: ['run/run-automation.ts', 'run/abandoned-run.ts'] },
+  {
+    rule: 'core-run-protocol-below-services',
+    from: 'run/abandoned-run.ts',
+    to: 'schedule/fire-record.ts',
+  },
+  {
+    rule: 'core-run-protocol-below-services',
+    from: 'run/abandoned-run.ts',
+    to: 'run/run-automation.ts',
+  },
+  {
+    rule: 'core-run-protocol-below-services',
+    from: 'run/run-queries.ts',
+    to: 'views/current-view.ts',
+  },
+  {
+    rule: 'core-domain-imports-only-domain',
+    from: 'schedule/due-fires.ts', // type-only import of the JobState type
+    to: 'schedule/job-state.ts',
+  },
+];
+
+/** KNOWN_VIOLATIONS in dependency-cruiser's baseline format. */
+function knownViolations() {
+  const at = (path) => `packages/core/src/${path}`;
+  return KNOWN_VIOLATIONS.map(({ rule, from, to, cycle }) => {
+    const name = { name: rule, severity: 'error' };
+    if (!cycle) return { type: 'dependency', from: at(from), to: at(to), rule: name };
+    const members = cycle.map((path) => ({ name: at(path), dependencyTypes: [] }));
+    return { type: 'cycle', from: at(cycle[0]), to: at(cycle[1]), rule: name, cycle: members };
+  });
+}
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'Import cycles (type-only imports included) make layers meaningless.',
+      severity: 'error',
+      from: { path: '^packages/[^/]+/src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'resolve-relative-imports',
+      comment: 'An import the check cannot resolve is one no rule can see.',
+      severity: 'error',
+      from: { path: '^packages/[^/]+/(src|test)/' },
+      to: { couldNotResolve: true, path: '^\\.' },
+    },
+    {
+      name: 'core-no-node-builtins',
+      comment: 'Core runs in any JS runtime and does no I/O: time, storage, etc. come through ports.',
+      severity: 'error',
+      from: { path: core },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'core-only-portable-packages',
+      comment: `Core imports only ${portablePackages.join(', ')} (and ${testOnlyPackages.join(', ')} from testing/ and tests).`,
+      severity: 'error',
+      from: { path: core, pathNot: [`${core}testing/`, testFile] },
+      to: {
+        dependencyTypesNot: ['local', 'core'],
+        // Workspace packages and unresolved relative imports have rules of their own.
+        pathNot: [...npmPath(portablePackages), '^packages/', '^@market-pulse/', '^\\.'],
+      },
+    },
+    {
+      name: 'core-only-portable-packages-in-tests',
+      comment: `Core's testing/ and tests import only ${[...portablePackages, ...testOnlyPackages].join(', ')}.`,
+      severity: 'error',
+      from: { path: [`${core}testing/`, `${core}.*${testFile}`] },
+      to: {
+        dependencyTypesNot: ['local', 'core'],
+        pathNot: [
+          ...npmPath([...portablePackages, ...testOnlyPackages]),
+          '^packages/',
+          '^@market-pulse/',
+          '^\\.',
+        ],
+      },
+    },
+    {
+      name: 'core-no-other-workspace-packages',
+      comment: 'Core depends on no other package of this repository, nor on its own build output.',
+      severity: 'error',
+      from: { path: core },
+      to: { path: ['^packages/(?!core/src/)', '^@market-pulse/'] },
+    },
+    {
+      name: 'node-not-cli',
+      comment: 'The Node adapters sit below the CLI.',
+      severity: 'error',
+      from: { path: '^packages/node/' },
+      to: { path: ['^packages/cli/', '^@market-pulse/cli(/|$)'] },
+    },
+    layerRule(
+      'core-domain-imports-only-domain',
+      'Layer 1 (domain) imports nothing above it: no store, run protocol or service.',
+      domain,
+      domain,
+    ),
+    layerRule(
+      'core-store-kit-below-run-and-services',
+      'Layer 2 (store kit) imports only the domain and itself.',
+      inCore(layers.storeKit),
+      upToStoreKit,
+    ),
+    layerRule(
+      'core-run-protocol-below-services',
+      'Layer 3 (run protocol) imports only the store kit, the domain and itself.',
+      inCore(layers.runProtocol),
+      upToRunProtocol,
+    ),
+    {
+      name: 'core-not-to-testing',
+      comment: '`@market-pulse/core/testing` is for tests: shipped core code never depends on it.',
+      severity: 'error',
+      from: { path: core, pathNot: [`${core}testing/`, testFile] },
+      to: { path: `${core}testing/` },
+    },
+    {
+      name: 'core-sample-only-from-testing',
+      comment: 'Sample data feeds tests, demos and benchmarks: only testing/ imports it.',
+      severity: 'error',
+      from: { path: core, pathNot: [`${core}(testing|sample)/`, testFile] },
+      to: { path: `${core}sample/` },
+    },
+  ],
+  options: {
+    // Workspace packages resolve to their build output (packages/<name>/dist) when built, or stay
+    // unresolved (`@market-pulse/<name>`) when not: the rules match both, so the check needs no
+    // build first. Neither node_modules nor dist is cruised further.
+    doNotFollow: { path: ['(^|/)node_modules/', '^packages/[^/]+/dist/'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'types', 'default'],
+      extensions: ['.ts', '.js'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+    skipAnalysisNotInRules: true,
+    knownViolations: process.env.MP_LAYERS_STRICT === '1' ? [] : knownViolations(),
+  },
+};

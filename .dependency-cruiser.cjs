@@ -17,13 +17,17 @@
  *     Test files included: core's tests import no builtin today, they use the same stores and
  *     clocks as the code. (They do use Node globals such as `process` and `setImmediate`, which
  *     tsconfig.test.json allows; this rule is about imports.)
- *   - core-only-portable-packages: core imports only the npm packages listed here (zod,
+ *   - core-only-portable-packages: core imports only the npm packages listed here (zod, @noble/hashes,
  *     cron-parser; vitest and fast-check from `testing/` and tests). A Node-only package (exceljs,
  *     pino, …) cannot slip in; adding a package means adding it here after checking that it runs
  *     in any JS runtime.
  *   - core-no-other-workspace-packages: core imports no other package of this repository (nor
  *     itself by name: that would bind the source to its own build output).
  *   - node-not-cli: packages/node imports nothing from packages/cli.
+ *   - cli-not-store-kit: packages/cli imports nothing of `@market-pulse/core/store` (store keys,
+ *     documents, leases, the run protocol): the CLI calls core's services.
+ *   - file-store-entry-without-spreadsheets: nothing reachable from packages/node/src/file-store.ts
+ *     (the `@market-pulse/node/file-store` entry) loads exceljs, csv-parse, csv-stringify or yauzl.
  *
  * Inside core (packages/core/src), layers from low to high; a module may import its own layer and
  * lower ones, never a higher one:
@@ -35,15 +39,13 @@
  *   4. services: everything else — views/, uploads/, the schedule stores and scheduler,
  *      run/run-automation.ts, rules/rule-store.ts, and new folders (pipeline/, exports/, sources/,
  *      search/, status/, dry-run/…) land here by default.
- *   Outside the stack: index.ts (the package's entry barrel); testing/ and sample/ (shipped
+ *   Outside the stack: index.ts and store/index.ts (the entry barrels of `@market-pulse/core` and
+ *   `@market-pulse/core/store`); testing/ and sample/ (shipped
  *   entry points `@market-pulse/core/testing` and `/sample`) may import anything in core.
  *   - core-not-to-testing: no core module outside testing/ imports testing/ (test files may).
  *   - core-sample-only-from-testing: only testing/ imports sample/ (and test files).
  *   Test files (*.test.ts) are exempt from the layer rules, not from the rules above them.
  *
- * KNOWN_VIOLATIONS (below) lists the violations present when this check was introduced, so
- * that the check is green while they are being removed. Set MP_LAYERS_STRICT=1 to see them
- * (dependency-cruiser's own hint, `--no-ignore-known`, only applies to a baseline file).
  */
 
 const core = '^packages/core/src/';
@@ -62,7 +64,7 @@ const layers = {
     'ports/',
     'schedule/(cron|zoned-time|fire-times|desk-form|job|due-fires)\\.ts$',
   ],
-  storeKit: ['store/'],
+  storeKit: ['store/(?!index\\.ts$)'],
   runProtocol: ['run/(?!run-automation\\.ts$)'],
 };
 const inCore = (patterns) => patterns.map((pattern) => `${core}${pattern}`);
@@ -71,7 +73,8 @@ const upToStoreKit = [...domain, ...inCore(layers.storeKit)];
 const upToRunProtocol = [...upToStoreKit, ...inCore(layers.runProtocol)];
 
 // npm packages core may import, and from where.
-const portablePackages = ['zod', 'cron-parser'];
+// @noble/hashes: pure JavaScript (SHA-256 for sector file names), no Node APIs.
+const portablePackages = ['zod', 'cron-parser', '@noble/hashes'];
 const testOnlyPackages = ['vitest', 'fast-check'];
 const npmPath = (names) => names.map((name) => `(^|/)node_modules/${name}/`);
 
@@ -83,49 +86,6 @@ const layerRule = (name, comment, from, allowed) => ({
   from: { path: from, pathNot: testFile },
   to: { path: core, pathNot: allowed },
 });
-
-/**
- * KNOWN_VIOLATIONS: the violations on the tree when this check was introduced (2026-11-29), let
- * through so that the check is green while the services move into core removes them. Each entry
- * matches one exact import (or one exact cycle), so any NEW violation still fails. Delete an entry
- * when its import is gone, and this block when the list is empty. Paths are under
- * packages/core/src/. `MP_LAYERS_STRICT=1 pnpm check:layers` shows them all.
- */
-const KNOWN_VIOLATIONS = [
-  { rule: 'no-circular', cycle: ['run/run-automation.ts', 'views/current-view.ts'] },
-  { rule: 'no-circular', cycle: ['run/run-automation.ts', 'run/abandoned-run.ts'] },
-  {
-    rule: 'core-run-protocol-below-services',
-    from: 'run/abandoned-run.ts',
-    to: 'schedule/fire-record.ts',
-  },
-  {
-    rule: 'core-run-protocol-below-services',
-    from: 'run/abandoned-run.ts',
-    to: 'run/run-automation.ts',
-  },
-  {
-    rule: 'core-run-protocol-below-services',
-    from: 'run/run-queries.ts',
-    to: 'views/current-view.ts',
-  },
-  {
-    rule: 'core-domain-imports-only-domain',
-    from: 'schedule/due-fires.ts', // type-only import of the JobState type
-    to: 'schedule/job-state.ts',
-  },
-];
-
-/** KNOWN_VIOLATIONS in dependency-cruiser's baseline format. */
-function knownViolations() {
-  const at = (path) => `packages/core/src/${path}`;
-  return KNOWN_VIOLATIONS.map(({ rule, from, to, cycle }) => {
-    const name = { name: rule, severity: 'error' };
-    if (!cycle) return { type: 'dependency', from: at(from), to: at(to), rule: name };
-    const members = cycle.map((path) => ({ name: at(path), dependencyTypes: [] }));
-    return { type: 'cycle', from: at(cycle[0]), to: at(cycle[1]), rule: name, cycle: members };
-  });
-}
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -185,6 +145,22 @@ module.exports = {
       to: { path: ['^packages/(?!core/src/)', '^@market-pulse/'] },
     },
     {
+      name: 'file-store-entry-without-spreadsheets',
+      comment:
+        '@market-pulse/node/file-store is for programs that only need the store: it must not load the spreadsheet libraries.',
+      severity: 'error',
+      from: { path: '^packages/node/src/file-store\\.ts$' },
+      to: { path: '(^|/)node_modules/(exceljs|csv-parse|csv-stringify|yauzl)/', reachable: true },
+    },
+    {
+      name: 'cli-not-store-kit',
+      comment:
+        'The CLI is translation: it calls core services and knows no store keys or protocols (the store kit is for adapters).',
+      severity: 'error',
+      from: { path: '^packages/cli/src/' },
+      to: { path: '(^@market-pulse/core/store$|^packages/core/(src|dist)/store/)' },
+    },
+    {
       name: 'node-not-cli',
       comment: 'The Node adapters sit below the CLI.',
       severity: 'error',
@@ -238,6 +214,5 @@ module.exports = {
       mainFields: ['module', 'main', 'types', 'typings'],
     },
     skipAnalysisNotInRules: true,
-    knownViolations: process.env.MP_LAYERS_STRICT === '1' ? [] : knownViolations(),
   },
 };

@@ -1,6 +1,5 @@
 import { firesBetween } from './fire-times.js';
 import type { Job } from './job.js';
-import type { JobState } from './job-state.js';
 import { localDateAt } from './zoned-time.js';
 
 export type FireDisposition = 'scheduled' | 'catch_up' | 'missed' | 'holiday';
@@ -34,10 +33,7 @@ export type SchedulableJob = Pick<
  * activation and last schedule change — so a new or re-activated job never reports fires from
  * before, and inactive periods produce no records.
  */
-export function watermarkOf(
-  job: SchedulableJob,
-  state: Pick<JobState, 'evaluatedUntil'> | null,
-): number {
+export function watermarkOf(job: SchedulableJob, state: { evaluatedUntil: string } | null): number {
   return Math.max(
     Date.parse(job.createdAt),
     job.activatedAt ? Date.parse(job.activatedAt) : Number.NEGATIVE_INFINITY,

@@ -1,5 +1,5 @@
-import type { HeldLease } from '../store/lease.js';
 import type { Timers } from '../ports/timers.js';
+import type { HeldLease } from '../store/lease.js';
 
 /**
  * Renews a held lease every `intervalMs` on its own timer — independent of the scheduler's ticks

@@ -28,6 +28,11 @@ export { type DryRunRequest, type DryRunResult, dryRun } from './dry-run/dry-run
 export { type RuleTestResult, testRules } from './dry-run/test-rules.js';
 export { type ErrorCode, isMarketPulseError, MarketPulseError } from './errors.js';
 export { columnKinds, csvValue, xlsxValue } from './export/cell-values.js';
+export {
+  MAX_SECTOR_FILE_NAME,
+  sectorExportProblem,
+  sectorFileName,
+} from './export/sector-file-name.js';
 export { exportColumns, exportColumnsOf, neutralizeFormula } from './export/export-columns.js';
 export {
   type ExportSelection,
@@ -51,6 +56,7 @@ export {
   type ExportDependencies,
   type ExportLane,
   type ExportResult,
+  type FailedExport,
   type RefreshExportsOptions,
   refreshExports,
   type StandingSetJob,
@@ -64,7 +70,6 @@ export {
   SECTOR_FOLDER,
   type SectorFormat,
   type StandingFile,
-  safeSectorName,
   sectorFile,
   staleExports,
   viewSheets,

@@ -41,13 +41,17 @@ export function registerExport(program: Command, io: CliIO, exit: (code: number)
         }
         if (!selection) {
           const result = await pipelineOf(io, f).refreshExports();
+          const failed = result.failed ?? [];
           output(
             io,
             o.json,
             { ...result, files: result.files.map((x) => join(f.exportsDir, x)) },
-            () => `wrote ${result.files.length} files (${result.rows} rows) to ${f.exportsDir}`,
+            () =>
+              `wrote ${result.files.length - failed.length} files (${result.rows} rows) to ${f.exportsDir}`,
           );
-          return exit(0);
+          // The other files are in place; the ones that failed keep their previous content.
+          for (const { name, reason } of failed) io.stderr(`error: ${name} not written: ${reason}\n`);
+          return exit(failed.length > 0 ? 1 : 0);
         }
         if (!o.out)
           throw new MarketPulseError(

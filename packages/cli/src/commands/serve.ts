@@ -37,6 +37,8 @@ async function rebuildLaggingExports(pipeline: Pipeline, log: Logger): Promise<v
     if (result.upToDate === false)
       log.warn({ viewVersion: result.version }, 'exports still lag: the view kept changing');
     else log.info({ files: result.files.length, viewVersion: result.version }, 'exports rebuilt');
+    for (const { name, reason } of result.failed ?? [])
+      log.warn({ file: name }, `export file not written (${reason}); the next run retries it`);
   } catch (err) {
     log.warn(
       { err },

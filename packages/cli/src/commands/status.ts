@@ -58,6 +58,7 @@ function describeExports(lag: ExportsLag): string {
     'no-record': 'no complete refresh is recorded',
     'view-moved': `they show view version ${lag.exportsVersion}, the view is at ${lag.viewVersion}`,
     'formats-changed': 'the per-sector formats (MP_SECTOR_EXPORT_FORMATS) changed',
+    'files-failed': `the last refresh could not write ${lag.failedFiles?.join(', ') ?? 'some files'}`,
   }[lag.reason ?? 'no-record'];
   return `lag the data (${why}): \`market-pulse export\` rebuilds them, as does \`serve\` when it starts`;
 }

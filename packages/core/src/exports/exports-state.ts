@@ -12,6 +12,8 @@ const stateSchema = z.object({
   shownViewVersion: z.number().int().nullable(),
   sectorFormats: z.array(z.enum(['csv', 'xlsx'])),
   writtenAt: z.string(),
+  /** Files this refresh could not write (they keep older content): the next refresh retries. */
+  failedFiles: z.array(z.string()).optional(),
 });
 /** What a complete refresh of the standing exports recorded. */
 export type ExportsState = z.infer<typeof stateSchema>;
@@ -22,13 +24,16 @@ export interface ExportsLag {
   lagging: boolean;
   /**
    * Why they lag: no complete refresh recorded them (never written, or one cut short before its
-   * first record), the view moved on since, or the per-sector formats changed.
+   * first record), the view moved on since, the per-sector formats changed, or some files could
+   * not be written (`failedFiles`).
    */
-  reason?: 'no-record' | 'view-moved' | 'formats-changed';
+  reason?: 'no-record' | 'view-moved' | 'formats-changed' | 'files-failed';
   /** The current view's data version (null: no view yet). */
   viewVersion: number | null;
   /** The version the exports show (null: none recorded — never written, or a refresh cut short). */
   exportsVersion: number | null;
+  /** Files the last refresh could not write. */
+  failedFiles?: string[];
 }
 
 const decoder = new TextDecoder();
@@ -75,6 +80,7 @@ export async function exportsLag(
     ...(reason ? { reason } : {}),
     viewVersion,
     exportsVersion: state?.shownViewVersion ?? null,
+    ...(state?.failedFiles?.length ? { failedFiles: state.failedFiles } : {}),
   };
 }
 
@@ -87,5 +93,6 @@ function lagReason(
   if (state.shownViewVersion !== viewVersion) return 'view-moved';
   const sorted = (formats: readonly string[]) => [...formats].sort().join();
   if (sorted(state.sectorFormats) !== sorted(sectorFormats)) return 'formats-changed';
+  if (state.failedFiles?.length) return 'files-failed';
   return undefined;
 }

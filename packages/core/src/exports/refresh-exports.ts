@@ -63,9 +63,15 @@ export interface RefreshExportsOptions {
   lease?: ExportsLeaseOptions;
 }
 
+/** A standing file that could not be written, and why. */
+export interface FailedExport {
+  name: string;
+  reason: string;
+}
+
 /** What a refresh (or an export of another view) wrote. */
 export interface ExportResult {
-  /** Files written (sink names). */
+  /** Files in the standing set (sink names), written or not (see `failed`). */
   files: string[];
   rows: number;
   /** The current view's data version the files show (current view only). */
@@ -75,6 +81,11 @@ export interface ExportResult {
    * recorded as lagging and the next refresh catches up.
    */
   upToDate?: boolean;
+  /**
+   * Files that could not be written (the others were): each keeps its previous content, and the
+   * exports are recorded as lagging (`files-failed`) so the next refresh tries again.
+   */
+  failed?: FailedExport[];
 }
 
 /**
@@ -107,13 +118,15 @@ export function standingFileWriter(
 /**
  * Writes the standing files, the biggest first, on this thread and any extra lanes, each taking
  * the next file when it is free: spreadsheet writing is CPU-bound, so on two cores the halves
- * overlap, and taking files as they come keeps both busy whatever the sectors' sizes.
+ * overlap, and taking files as they come keeps both busy whatever the sectors' sizes. A file that
+ * cannot be written is reported and the others are still written (unrelated files must not fail
+ * together); a lane that fails is retired, the calling thread carries on.
  */
 async function writeStandingSet(
   deps: ExportDependencies,
   rows: StoredRow[],
   options: RefreshExportsOptions,
-): Promise<string[]> {
+): Promise<{ files: string[]; failed: FailedExport[] }> {
   const config = options.config ?? defaultColumnConfig;
   const job: StandingSetJob = {
     rows,
@@ -121,26 +134,26 @@ async function writeStandingSet(
   };
   const planned = planStandingSet(job.rows, options.sectorFormats ?? DEFAULT_SECTOR_FORMATS);
   const queue = [...planned].sort((a, b) => b.cost - a.cost);
+  const failed: FailedExport[] = [];
   let next = 0;
-  let failed = false;
-  const drain = async (write: (file: StandingFile) => Promise<unknown>) => {
-    try {
-      for (let item = queue[next++]; item && !failed; item = queue[next++]) await write(item.file);
-    } catch (err) {
-      failed = true; // the other lanes finish their file and stop
-      throw err;
+  const drain = async (write: (file: StandingFile) => Promise<unknown>, retireOnFailure: boolean) => {
+    for (let item = queue[next++]; item; item = queue[next++]) {
+      try {
+        await write(item.file);
+      } catch (err) {
+        failed.push({ name: item.name, reason: (err as Error)?.message ?? String(err) });
+        if (retireOnFailure) return;
+      }
     }
   };
   const lanes = deps.lanes?.(job) ?? [];
   // This thread takes the first (biggest) file at once, while the lanes start.
-  const drained = await Promise.allSettled([
-    drain(standingFileWriter(job, deps.codec, deps.sink)),
-    ...lanes.map((lane) => drain((file) => lane.write(file))),
+  await Promise.all([
+    drain(standingFileWriter(job, deps.codec, deps.sink), false),
+    ...lanes.map((lane) => drain((file) => lane.write(file), true)),
   ]);
   await Promise.allSettled(lanes.map((lane) => lane.close()));
-  // All settled: nothing is still writing when the caller sees an error.
-  for (const outcome of drained) if (outcome.status === 'rejected') throw outcome.reason;
-  return planned.map((p) => p.name);
+  return { files: planned.map((p) => p.name), failed };
 }
 
 /** Passes of one refresh while the view keeps moving under it. */
@@ -176,18 +189,24 @@ async function refreshUnderLease(
   // files and their record end showing the newest view.
   for (let pass = 1; ; pass++) {
     const { manifest, rows } = await readCurrentView(deps.store);
-    const files = await writeStandingSet(deps, rows, options);
+    const { files, failed } = await writeStandingSet(deps, rows, options);
     const listed: string[] = [];
     for await (const name of deps.sink.list()) listed.push(name);
     for (const stale of staleExports(listed, files)) await deps.sink.remove(stale);
     const shown = manifest?.version ?? null;
-    const result = { files, rows: rows.length, ...(manifest ? { version: manifest.version } : {}) };
+    const result = {
+      files,
+      rows: rows.length,
+      ...(manifest ? { version: manifest.version } : {}),
+      ...(failed.length > 0 ? { failed } : {}),
+    };
     if (((await readManifest(deps.store))?.version ?? null) === shown) {
       // Last, once every file is in place: a refresh cut short leaves the exports lagging.
       await writeExportsState(deps.sink, {
         shownViewVersion: shown,
         sectorFormats: [...(options.sectorFormats ?? DEFAULT_SECTOR_FORMATS)],
         writtenAt: deps.clock.now().toISOString(),
+        ...(failed.length > 0 ? { failedFiles: failed.map((f) => f.name) } : {}),
       });
       return { ...result, upToDate: true };
     }

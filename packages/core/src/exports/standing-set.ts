@@ -1,7 +1,5 @@
 // The standing exports (SPEC §8, §12): which files a view makes and what each holds. Pure.
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
-import { MarketPulseError } from '../errors.js';
+import { sectorFileName } from '../export/sector-file-name.js';
 import type { SheetSpec } from '../ports/spreadsheet-codec.js';
 
 type Row = Readonly<Record<string, unknown>>;
@@ -39,34 +37,10 @@ const CSV_ROW_COST = 0.35;
 
 /**
  * `processed_colors/<name>/Processed_Colors_<name>.<ext>` (the S3 layout), `name` being the
- * sector's name made safe for a file system (`safeSectorName`).
+ * sector's name made safe for any file system (`sectorFileName`).
  */
 export function sectorFile(name: string, format: SectorFormat): string {
   return `${SECTOR_FOLDER}/${name}/Processed_Colors_${name}.${format}`;
-}
-
-/** Device names Windows reserves, with or without an extension. */
-const WINDOWS_RESERVED = /^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\..*)?$/i;
-const encoder = new TextEncoder();
-
-/**
- * A sector's name as a folder and file name on any file system: letters, digits, `.`, `_`, `-`,
- * no leading or trailing dot, no Windows device name. A name that had to change gets a short hash
- * of the sector, so that two sectors never share a file (`MM CLO` and `MM/CLO`).
- *
- * @example
- * ```ts
- * safeSectorName('MM-CLO'); // 'MM-CLO'
- * safeSectorName('MM CLO'); // 'MM_CLO-' + 8 hex digits of the sector's SHA-256
- * ```
- */
-export function safeSectorName(sector: string): string {
-  let safe = sector
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^\.+|\.+$/g, (dots) => '_'.repeat(dots.length));
-  if (WINDOWS_RESERVED.test(safe)) safe = `_${safe}`;
-  if (safe === sector) return safe;
-  return `${safe}-${bytesToHex(sha256(encoder.encode(sector))).slice(0, 8)}`;
 }
 
 /** One sector's rows and its file name (from its first spelling in sort order). */
@@ -91,16 +65,10 @@ export function rowsBySector(rows: readonly Row[]): Map<string, SectorRows> {
       if (spelling < sector.spelling) sector.spelling = spelling;
     }
   }
+  // Distinct sectors get distinct names: `sectorFileName` can be read back.
   const named = new Map<string, SectorRows>();
-  const names = new Set<string>();
-  for (const [key, { spelling, rows: sectorRows }] of bySector) {
-    const name = safeSectorName(spelling);
-    // Distinct sectors get distinct names (a hash collision of 32 bits would be the only way).
-    if (names.has(name.toLowerCase()))
-      throw new MarketPulseError('INTERNAL', `two sectors would share the export name ${name}`);
-    names.add(name.toLowerCase());
-    named.set(key, { name, rows: sectorRows });
-  }
+  for (const [key, { spelling, rows: sectorRows }] of bySector)
+    named.set(key, { name: sectorFileName(spelling), rows: sectorRows });
   return named;
 }
 

@@ -172,6 +172,8 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
       try {
         const refreshed = await refreshStandingExports();
         exports = refreshed.files;
+        for (const { name, reason } of refreshed.failed ?? [])
+          warnings.push(`export file ${name} not written (${reason}); the next refresh retries it`);
         if (refreshed.upToDate === false)
           warnings.push(
             'exports lag the data (the view kept changing while they were written); the next refresh catches up',

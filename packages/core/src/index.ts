@@ -28,12 +28,12 @@ export { type DryRunRequest, type DryRunResult, dryRun } from './dry-run/dry-run
 export { type RuleTestResult, testRules } from './dry-run/test-rules.js';
 export { type ErrorCode, isMarketPulseError, MarketPulseError } from './errors.js';
 export { columnKinds, csvValue, xlsxValue } from './export/cell-values.js';
+export { exportColumns, exportColumnsOf, neutralizeFormula } from './export/export-columns.js';
 export {
   MAX_SECTOR_FILE_NAME,
   sectorExportProblem,
   sectorFileName,
 } from './export/sector-file-name.js';
-export { exportColumns, exportColumnsOf, neutralizeFormula } from './export/export-columns.js';
 export {
   type ExportSelection,
   exportSelection,

@@ -50,7 +50,8 @@ export function registerExport(program: Command, io: CliIO, exit: (code: number)
               `wrote ${result.files.length - failed.length} files (${result.rows} rows) to ${f.exportsDir}`,
           );
           // The other files are in place; the ones that failed keep their previous content.
-          for (const { name, reason } of failed) io.stderr(`error: ${name} not written: ${reason}\n`);
+          for (const { name, reason } of failed)
+            io.stderr(`error: ${name} not written: ${reason}\n`);
           return exit(failed.length > 0 ? 1 : 0);
         }
         if (!o.out)

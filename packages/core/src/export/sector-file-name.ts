@@ -4,7 +4,7 @@ const WINDOWS_RESERVED = /^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\..*)?$/i;
 /** The longest sector file name we write: `Processed_Colors_<name>.xlsx` stays within 255 bytes. */
 export const MAX_SECTOR_FILE_NAME = 200;
 
-const escape = (char: string) =>
+const escapeChar = (char: string) =>
   `_x${(char.codePointAt(0) as number).toString(16).toUpperCase()}_`;
 
 /**
@@ -31,9 +31,9 @@ export function sectorFileName(sector: string): string {
       /^[A-Za-z0-9-]$/.test(char) ||
       (char === '.' && i > 0 && i < chars.length - 1) ||
       (char === '_' && !/^[xX]$/.test(chars[i + 1] ?? ''));
-    name += plain ? char : escape(char);
+    name += plain ? char : escapeChar(char);
   });
-  if (WINDOWS_RESERVED.test(name)) name = escape(name[0] as string) + name.slice(1);
+  if (WINDOWS_RESERVED.test(name)) name = escapeChar(name[0] as string) + name.slice(1);
   return name;
 }
 

@@ -136,7 +136,10 @@ async function writeStandingSet(
   const queue = [...planned].sort((a, b) => b.cost - a.cost);
   const failed: FailedExport[] = [];
   let next = 0;
-  const drain = async (write: (file: StandingFile) => Promise<unknown>, retireOnFailure: boolean) => {
+  const drain = async (
+    write: (file: StandingFile) => Promise<unknown>,
+    retireOnFailure: boolean,
+  ) => {
     for (let item = queue[next++]; item; item = queue[next++]) {
       try {
         await write(item.file);

@@ -13,7 +13,11 @@ const stateSchema = z.object({
   sectorFormats: z.array(z.enum(['csv', 'xlsx'])),
   writtenAt: z.string(),
 });
-/** What a complete refresh of the standing exports recorded. */
+/**
+ * What a complete refresh of the standing exports recorded ({@link EXPORTS_STATE_FILE}).
+ *
+ * @useDeclaredType
+ */
 export type ExportsState = z.infer<typeof stateSchema>;
 
 /** Whether the standing exports show the current view (SPEC §4 step 9), and if not, why. */

@@ -82,9 +82,18 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * // Hosts normally go through createPipeline, which gathers the inputs and refreshes exports.
+ * const { records, errors } = await readColors(source);
  * const record = await runAutomation(
  *   { store, clock, ids },
- *   { trigger: 'cli', businessDate: '2026-03-13', inputs: await pendingUploadInputs(store) },
+ *   {
+ *     trigger: 'cli',
+ *     businessDate: '2026-03-13',
+ *     inputs: [
+ *       { origin: 'source', processingType: 'AUTOMATED', records, rowErrors: errors },
+ *       ...(await pendingUploadInputs(store)),
+ *     ],
+ *   },
  * );
  * if (record.status === 'failed') console.error(record.error?.message);
  * ```

@@ -3,7 +3,7 @@
  * schema-driven parser, exclusion rules and ranking — plus the ports adapters implement.
  * No I/O, no globals: time, ids and storage come in as arguments.
  *
- * @packageDocumentation
+ * @module @market-pulse/core
  */
 
 export {

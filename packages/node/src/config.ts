@@ -44,6 +44,12 @@ const envSchema = z.object({
   MP_HEARTBEAT_SECONDS: positiveInt.default(15),
 });
 
+/**
+ * The `MP_*` variables {@link loadConfig} reads, each optional (its default applies). Values are
+ * read as text; the numeric ones are typed `unknown` (zod's input type of a coerced number).
+ *
+ * @useDeclaredType
+ */
 export type EnvironmentVariables = z.input<typeof envSchema>;
 
 /** The effective configuration of a Node process. */

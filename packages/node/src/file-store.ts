@@ -1,3 +1,9 @@
+/**
+ * The embedded file store alone (`@market-pulse/node/file-store`): core's `ObjectStore` on a local
+ * folder, for programs that need the store without loading a spreadsheet library.
+ *
+ * @module @market-pulse/node/file-store
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +23,7 @@ import {
 } from './key-path.js';
 import { isProcessAlive } from './process-probe.js';
 
+/** Where the file store keeps its data, how durable its writes are, how long old versions stay. */
 export interface FileStoreOptions {
   /** The folder that holds the store (created when missing). */
   dir: string;

@@ -6,7 +6,7 @@
  * services to them. Programs that need only part of it import a subpath:
  * `@market-pulse/node/file-store` (no spreadsheet library) or `@market-pulse/node/spreadsheets`.
  *
- * @packageDocumentation
+ * @module @market-pulse/node
  */
 
 export { TEMP_FILE, writeFileAtomically } from './atomic-file.js';

@@ -15,7 +15,11 @@ const stateSchema = z.object({
   /** Files this refresh could not write (they keep older content): the next refresh retries. */
   failedFiles: z.array(z.string()).optional(),
 });
-/** What a complete refresh of the standing exports recorded. */
+/**
+ * What a complete refresh of the standing exports recorded ({@link EXPORTS_STATE_FILE}).
+ *
+ * @useDeclaredType
+ */
 export type ExportsState = z.infer<typeof stateSchema>;
 
 /** Whether the standing exports show the current view (SPEC §4 step 9), and if not, why. */

@@ -39,7 +39,9 @@ export interface StandingSetJob {
  * second core), handed one file at a time.
  */
 export interface ExportLane {
+  /** Writes one standing file into place; resolves when it is written. */
   write(file: StandingFile): Promise<void>;
+  /** Called once, when every lane is done or one failed: ends the lane (e.g. its worker). */
   close(): Promise<void>;
 }
 

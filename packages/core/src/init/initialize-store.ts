@@ -7,6 +7,12 @@ import { RULES_DOCUMENT } from '../store/layout.js';
  * Prepares a new store (a data folder's `init`, the demo): creates the rules document with
  * `rules` (default none) unless it exists. Safe to repeat: an initialised store is left as it is.
  * Returns whether it created anything.
+ *
+ * @example
+ * ```ts
+ * await initializeStore(store, { rules: REALISTIC_RULES }); // true: the rules document was created
+ * await initializeStore(store); // false: already initialised, left as it is
+ * ```
  */
 export async function initializeStore(
   store: ObjectStore,

@@ -54,6 +54,7 @@ export interface PipelineRunRequest {
   fire?: string;
   /** A pipeline lease the caller already holds (the scheduler's). */
   pipelineLease?: HeldLease;
+  /** Called once the run has its RUN_ID (see `RunRequest.onStarted`); if it throws, the run fails. */
   onStarted?: (runId: number) => Promise<void>;
   /** This run's source instead of the configured one. */
   source?: ColorSource;
@@ -74,6 +75,11 @@ export interface PipelineRunResult {
 
 /** The automation pipeline of a host (see {@link createPipeline}). */
 export interface Pipeline {
+  /**
+   * One run: reads the inputs, runs and commits them, then refreshes the exports. Throws when
+   * there is nothing to read, a source cannot be read, or another run holds the pipeline
+   * (CONFLICT); a run that fails once started is returned with `status: 'failed'`.
+   */
   run(request: PipelineRunRequest): Promise<PipelineRunResult>;
   /** Rewrites the standing exports, in the configured per-sector formats. */
   refreshExports(): Promise<ExportResult>;

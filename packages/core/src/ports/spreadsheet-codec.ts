@@ -29,6 +29,7 @@ export type SpreadsheetFormat = 'xlsx' | 'csv';
  * a spreadsheet would run as a formula is neutralised in both (header cells included).
  */
 export interface SpreadsheetCodec {
+  /** The file of `sheets` in `format`, with `layout`'s columns in order, streamed as it is written. */
   write(
     format: SpreadsheetFormat,
     sheets: readonly SheetSpec[],

@@ -3,7 +3,9 @@
  * `setTimeout`/`clearTimeout`).
  */
 export interface Timers {
+  /** Calls `callback` once after `ms`; returns a handle for `clearTimeout`. */
   setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a pending `setTimeout` by its handle. */
   clearTimeout(handle: unknown): void;
 }
 

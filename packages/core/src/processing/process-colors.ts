@@ -34,6 +34,7 @@ export interface ProcessedColors {
   rowErrors: InputRowError[];
 }
 
+/** How processed rows are stamped (RUN_ID, ROW_ID, PROCESSED_AT) and which date ranks them. */
 export interface ProcessOptions {
   /** The run's id; `null` for a dry run (ROW_IDs `preview-<n>`, RUN_ID empty). */
   runId: number | null;

@@ -14,10 +14,12 @@ import type { Rule, RuleInput } from './rule-schema.js';
 // written by compare-and-swap; each rule carries its own version for optimistic updates.
 const rulesDocumentSchema = z.object({ rules: z.array(z.unknown()) });
 
+/** What changing the rules needs: the store, a clock and ids; `columns` when not the default. */
 export interface RuleStoreDependencies {
   store: ObjectStore;
   clock: Clock;
   ids: IdSource;
+  /** The column configuration rules are validated against (default: the standard columns). */
   columns?: ColumnConfig;
 }
 
@@ -30,6 +32,7 @@ export async function listRules(store: ObjectStore, columns?: ColumnConfig): Pro
   return doc ? validateRules(doc.value.rules, { columns }) : [];
 }
 
+/** One stored rule; NOT_FOUND when there is none with this id. */
 export async function getRule(
   store: ObjectStore,
   id: string,

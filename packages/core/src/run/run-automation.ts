@@ -23,6 +23,7 @@ import { type RunStep, runPurpose } from './run-steps.js';
 
 export type { RunInput };
 
+/** The ports and settings of {@link runAutomation}. */
 export interface RunDependencies {
   store: ObjectStore;
   clock: Clock;
@@ -42,6 +43,7 @@ export interface RunDependencies {
   pipelineLease?: HeldLease;
 }
 
+/** One run: what triggered it, its inputs, its business date and its guards. */
 export interface RunRequest {
   trigger: RunTrigger;
   jobId?: string;
@@ -77,6 +79,24 @@ const encoder = new TextEncoder();
  * Each protocol step is a failpoint (`RUN_STEPS`). A process that dies mid-run leaves no visible
  * run: the next run that takes the pipeline over records the dead run as failed, by creating the
  * same commit key — whichever create wins decides the run's fate.
+ *
+ * @example
+ * ```ts
+ * // Hosts normally go through createPipeline, which gathers the inputs and refreshes exports.
+ * const { records, errors } = await readColors(source);
+ * const record = await runAutomation(
+ *   { store, clock, ids },
+ *   {
+ *     trigger: 'cli',
+ *     businessDate: '2026-03-13',
+ *     inputs: [
+ *       { origin: 'source', processingType: 'AUTOMATED', records, rowErrors: errors },
+ *       ...(await pendingUploadInputs(store)),
+ *     ],
+ *   },
+ * );
+ * if (record.status === 'failed') console.error(record.error?.message);
+ * ```
  */
 export async function runAutomation(
   deps: RunDependencies,

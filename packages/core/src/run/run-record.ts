@@ -8,6 +8,12 @@ export const runTriggerSchema = z.enum([
   'session',
   'cli',
 ]);
+/**
+ * What started a run (SPEC §5): a scheduled fire (`scheduled`, or `catch_up` when found late), a
+ * manual run, "run now" (`override`), a saved manual session, or the CLI.
+ *
+ * @useDeclaredType
+ */
 export type RunTrigger = z.infer<typeof runTriggerSchema>;
 
 const inputSummarySchema = z.object({
@@ -47,6 +53,11 @@ export const runRecordSchema = z.object({
   warnings: z.array(z.string()),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
+/**
+ * A run's commit record, as {@link runRecordSchema} validates it.
+ *
+ * @useDeclaredType
+ */
 export type RunRecord = z.infer<typeof runRecordSchema>;
 
 /** Written when a run starts, so a running run is visible with its progress. */

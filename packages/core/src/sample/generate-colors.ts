@@ -7,12 +7,16 @@ import {
 } from '../parse/calendar-date.js';
 import type { ColorRecord } from '../parse/record.js';
 
+/** How many colors {@link generateColors} makes, from which seed, for which business date. */
 export interface GenerateOptions {
   /** Number of rows. */
   rows: number;
-  /** Same seed, same rows. */
+  /** Same seed, same rows (default 1). */
   seed?: number;
-  /** The extraction date (DATE of every row); DATE_1 spreads over the business days before it. */
+  /**
+   * The extraction date (DATE of every row; default 2026-03-13); DATE_1 spreads over the business
+   * days before it.
+   */
   businessDate?: CalendarDate;
 }
 

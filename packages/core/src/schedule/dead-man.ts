@@ -17,8 +17,14 @@ export const deadManAlertSchema = z.object({
   raisedAt: z.string(),
   raisedBy: z.string(),
 });
+/**
+ * A raised dead-man alert: recorded once per business date (`date`), whoever raised it first.
+ *
+ * @useDeclaredType
+ */
 export type DeadManAlert = z.infer<typeof deadManAlertSchema>;
 
+/** The outcome of {@link checkDeadMan} for today's business date in the alert's zone. */
 export type DeadManStatus =
   | { state: 'off' }
   /** Not a business day, or the deadline has not passed yet. */

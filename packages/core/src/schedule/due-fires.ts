@@ -2,21 +2,25 @@ import { firesBetween } from './fire-times.js';
 import type { Job } from './job.js';
 import { localDateAt } from './zoned-time.js';
 
+/** What to do with a fire that came due (see {@link DueFire}). */
 export type FireDisposition = 'scheduled' | 'catch_up' | 'missed' | 'holiday';
 
+/** One fire that came due: its nominal time (epoch ms) and what to do with it. */
 export interface DueFire {
   nominalMs: number;
   /** `scheduled`/`catch_up`: run it with that trigger; `missed`/`holiday`: record it, do not run. */
   disposition: FireDisposition;
 }
 
+/** Tolerances of {@link dueFires}. */
 export interface DueOptions {
   /** A fire claimed within this long after its time is `scheduled` (SPEC §5 default: 2 minutes). */
   latenessMs?: number;
-  /** At most this many fires per call (a long outage is worked off over several ticks). */
+  /** At most this many fires per call (default 500; a long outage is worked off over several ticks). */
   limit?: number;
 }
 
+/** The fields of a {@link Job} that decide when it fires. */
 export type SchedulableJob = Pick<
   Job,
   | 'cron'
@@ -42,6 +46,12 @@ export function watermarkOf(job: SchedulableJob, state: { evaluatedUntil: string
   );
 }
 
+/** Whether a fire of `job` falls on one of its holidays (a local calendar date in its zone). */
+export function isHolidayFire(job: Pick<Job, 'holidays' | 'timezone'>, atMs: number): boolean {
+  const holidays = job.holidays ?? [];
+  return holidays.length > 0 && holidays.includes(localDateAt(job.timezone, atMs));
+}
+
 /**
  * The fires of a job that came due in `(watermarkMs, nowMs]` and what to do with each: the latest
  * (not on a holiday) runs — `scheduled` within the lateness tolerance, `catch_up` within the job's
@@ -49,12 +59,6 @@ export function watermarkOf(job: SchedulableJob, state: { evaluatedUntil: string
  * `evaluatedUntilMs` is the new watermark (`nowMs`, or the last fire returned when `limit` cut
  * the list short).
  */
-/** Whether a fire of `job` falls on one of its holidays (a local calendar date in its zone). */
-export function isHolidayFire(job: Pick<Job, 'holidays' | 'timezone'>, atMs: number): boolean {
-  const holidays = job.holidays ?? [];
-  return holidays.length > 0 && holidays.includes(localDateAt(job.timezone, atMs));
-}
-
 export function dueFires(
   job: SchedulableJob,
   watermarkMs: number,

@@ -8,6 +8,12 @@ import { createDocument, readDocument, updateDocument } from '../store/json-docu
 import { fireKey, firePrefix, fireStamp } from '../store/layout.js';
 
 export const fireStatusSchema = z.enum(['running', 'success', 'failed', 'skipped', 'missed']);
+/**
+ * Where a fire stands: `running` once claimed, then settled as `success`, `failed`, `skipped` or
+ * `missed` (found too late to run, or superseded by a later fire).
+ *
+ * @useDeclaredType
+ */
 export type FireStatus = z.infer<typeof fireStatusSchema>;
 
 /**
@@ -34,11 +40,17 @@ export const fireRecordSchema = z.object({
   /** When a failed fire will be tried again. */
   retryAt: z.string().optional(),
 });
+/**
+ * A fire record (SPEC §5), as {@link fireRecordSchema} validates it.
+ *
+ * @useDeclaredType
+ */
 export type FireRecord = z.infer<typeof fireRecordSchema>;
 
 /** The desk's four words (SPEC §5), plus `running`; a run's own word comes from its trigger. */
 export type DeskStatus = 'success' | 'error' | 'override' | 'skipped' | 'running';
 
+/** The desk's word for a fire record. */
 export function deskStatusOfFire(fire: Pick<FireRecord, 'status'>): DeskStatus {
   switch (fire.status) {
     case 'success':
@@ -53,6 +65,7 @@ export function deskStatusOfFire(fire: Pick<FireRecord, 'status'>): DeskStatus {
   }
 }
 
+/** The desk's word for a run: `error` when it failed, `override` for a "run now", else `success`. */
 export function deskStatusOfRun(run: Pick<RunRecord, 'status' | 'trigger'>): DeskStatus {
   if (run.status === 'failed') return 'error';
   return run.trigger === 'override' ? 'override' : 'success';
@@ -73,6 +86,7 @@ export async function claimFire(store: ObjectStore, record: FireRecord): Promise
   }
 }
 
+/** The record of a job's fire at `nominalMs`, or `null` when it was never claimed. */
 export async function readFire(
   store: ObjectStore,
   jobId: string,

@@ -9,6 +9,12 @@ export const heartbeatSchema = z.object({
   host: z.string().optional(),
   pid: z.number().int().optional(),
 });
+/**
+ * A scheduler's latest sign of life: its instance id, when (`at`, UTC ISO) and, on the embedded
+ * store, its host and PID.
+ *
+ * @useDeclaredType
+ */
 export type SchedulerHeartbeat = z.infer<typeof heartbeatSchema>;
 
 /** Records that a scheduler is alive (each tick): `status` and `/api/ready` show its age. */

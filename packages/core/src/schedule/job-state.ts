@@ -11,6 +11,11 @@ export const jobStateSchema = z.object({
     .object({ nominal: z.string(), attempt: z.number().int().positive(), at: z.string() })
     .optional(),
 });
+/**
+ * The schedulers' shared state of a job (see {@link readJobState}).
+ *
+ * @useDeclaredType
+ */
 export type JobState = z.infer<typeof jobStateSchema>;
 
 /**

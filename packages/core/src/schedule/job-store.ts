@@ -8,6 +8,7 @@ import { JOB_ID_COUNTER, JOBS_PREFIX, jobKey, jobStateKey } from '../store/layou
 import { cronOfDeskForm } from './desk-form.js';
 import { type Job, type JobFields, jobFieldsSchema, jobSchema } from './job.js';
 
+/** What creating and changing jobs needs: the store, a clock for timestamps, the default zone. */
 export interface JobStoreDependencies {
   store: ObjectStore;
   clock: Clock;

@@ -45,6 +45,11 @@ export const jobFieldsSchema = z.object({
     .max(1000)
     .optional(),
 });
+/**
+ * The fields a user sets on a job (SPEC §5); see {@link Job} for what the store adds.
+ *
+ * @useDeclaredType
+ */
 export type JobFields = z.infer<typeof jobFieldsSchema>;
 
 /** A stored job. `version` changes with every update (optimistic concurrency). */
@@ -58,4 +63,10 @@ export const jobSchema = jobFieldsSchema.extend({
   /** When cron, zone or holidays last changed (fires before it follow the old schedule). */
   scheduleChangedAt: z.string(),
 });
+/**
+ * A stored job, as {@link jobSchema} validates it: its {@link JobFields} plus id, version and
+ * timestamps.
+ *
+ * @useDeclaredType
+ */
 export type Job = z.infer<typeof jobSchema>;

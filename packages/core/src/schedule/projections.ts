@@ -12,6 +12,7 @@ import { firesAfter } from './fire-times.js';
 import type { Job } from './job.js';
 import { listJobs } from './job-store.js';
 
+/** The next fire that will really run, across active jobs (see {@link nextRun}). */
 export interface NextRun {
   jobId: string;
   jobName: string;
@@ -52,6 +53,10 @@ export async function nextRun(store: ObjectStore, clock: Clock): Promise<NextRun
   return best;
 }
 
+/**
+ * One line of the schedule calendar (see {@link scheduleCalendar}): a past fire with its record
+ * and desk status, or a future fire, marked when it will not run.
+ */
 export type CalendarEntry =
   | {
       kind: 'past';

@@ -11,6 +11,7 @@ import type { Job } from './job.js';
 import { readJobState } from './job-state.js';
 import { getJob } from './job-store.js';
 
+/** How {@link runJobNow} starts its override run, and whether it cancels the next fire. */
 export interface RunNowOptions {
   /** Claim the job's next unclaimed fire as `skipped` (with the override run's id) so it cannot run. */
   cancelNext: boolean;

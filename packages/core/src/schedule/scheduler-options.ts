@@ -64,5 +64,6 @@ export interface SchedulerOptions {
   maxSleepMs?: number;
   /** Names this scheduler in heartbeats and alerts (default: a new id). */
   instanceId?: string;
+  /** Called synchronously with each {@link SchedulerEvent} as it happens (logs, a stream, tests). */
   onEvent?: (event: SchedulerEvent) => void;
 }

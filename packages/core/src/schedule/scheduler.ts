@@ -36,8 +36,14 @@ export interface Scheduler {
  *
  * @example
  * ```ts
- * const scheduler = createScheduler({ store, clock, ids, timers: globalThis, runner });
+ * const scheduler = createScheduler({ store, clock, ids, timers: globalThis,
+ *   // A fire arrives with the pipeline lease held: the run uses it instead of taking its own.
+ *   runner: async ({ trigger, jobId, fire, lease }) =>
+ *     (await pipeline.run({ trigger, jobId, fire, pipelineLease: lease })).record,
+ * });
  * scheduler.start();
+ * // …on shutdown: stop the loop and wait for the run in progress
+ * await scheduler.stop();
  * ```
  */
 export function createScheduler(options: SchedulerOptions): Scheduler {

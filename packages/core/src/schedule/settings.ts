@@ -30,8 +30,14 @@ export const scheduleSettingsSchema = z.object({
     })
     .optional(),
 });
+/**
+ * Pipeline-wide scheduling settings, as {@link scheduleSettingsSchema} validates them.
+ *
+ * @useDeclaredType
+ */
 export type ScheduleSettings = z.infer<typeof scheduleSettingsSchema>;
 
+/** The settings of a store that has none stored: skip on overlap, no dead-man check. */
 export const DEFAULT_SCHEDULE_SETTINGS: ScheduleSettings = {
   overlap: 'skip',
   queueMaxMinutes: 30,

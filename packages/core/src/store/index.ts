@@ -3,7 +3,7 @@
  * compare-and-swap, counters, leases, the store's key layout and the low run protocol. Desk code
  * uses the services at the package root instead.
  *
- * @packageDocumentation
+ * @module @market-pulse/core/store
  */
 
 export {
@@ -39,4 +39,5 @@ export {
   type LeaseHolder,
   type LeaseOptions,
   type LeaseRecord,
+  type Leases,
 } from './lease.js';

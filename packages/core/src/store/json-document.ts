@@ -83,9 +83,11 @@ export async function createDocument<T>(
   }
 }
 
+/** The outcome of {@link updateDocument}: the document as it stands after the call. */
 export interface UpdateOutcome<T> {
-  /** `undefined` from `change` leaves the document as it is. */
+  /** The value written, or the current one (`null` when absent) when `change` returned `undefined`. */
   value: T;
+  /** The document's ETag after the call (`''` when it is absent). */
   etag: string;
   /** Whether this call wrote (false when `change` returned `undefined`). */
   written: boolean;

@@ -19,6 +19,7 @@ export const SCHEDULE_SETTINGS = 'config/schedule.json';
 
 /** The last successful run and its source's hash, for the unchanged-source guard. */
 export const RUN_INDEX = 'runs/index.json';
+/** Every run's objects are under this prefix, one folder per zero-padded RUN_ID. */
 export const RUNS_PREFIX = 'runs/';
 const runDir = (runId: number) => `${RUNS_PREFIX}${String(runId).padStart(10, '0')}`;
 
@@ -26,6 +27,7 @@ const runDir = (runId: number) => `${RUNS_PREFIX}${String(runId).padStart(10, '0
 export const runKeys = (runId: number) => ({
   /** Written when the run starts; names its lease holder, so a dead run can be declared failed. */
   running: `${runDir(runId)}/running.json`,
+  /** One partition of the run's output rows (JSON lines), numbered from 0. */
   rowsPart: (part: number) => `${runDir(runId)}/rows/${String(part).padStart(5, '0')}.jsonl`,
   excluded: `${runDir(runId)}/excluded.jsonl`,
   rowErrors: `${runDir(runId)}/row-errors.json`,
@@ -35,6 +37,7 @@ export const runKeys = (runId: number) => ({
   visibility: `${runDir(runId)}/visibility.json`,
 });
 
+/** The upload buffer: one folder per upload, and the by-hash index of duplicates. */
 export const UPLOADS_PREFIX = 'uploads/';
 /** The objects of one upload in the buffer. */
 export const uploadKeys = (id: string) => ({
@@ -49,12 +52,15 @@ export const uploadHashKey = (contentHash: string) =>
 
 /** The current view's manifest: its data version and parts. */
 export const CURRENT_VIEW_MANIFEST = 'views/current.json';
+/** The parts of the current view, by version (a superseded version's parts are deleted). */
 export const CURRENT_VIEW_PREFIX = 'views/current/';
 /** One part of one version of the current view. */
 export const currentViewPartKey = (version: number, part: number) =>
   `${CURRENT_VIEW_PREFIX}v${String(version).padStart(8, '0')}/${String(part).padStart(5, '0')}.jsonl`;
 
+/** The stored jobs, one document each. */
 export const JOBS_PREFIX = 'jobs/';
+/** One stored job. */
 export const jobKey = (jobId: string) => `${JOBS_PREFIX}${jobId}.json`;
 /** Per job: how far the schedulers have evaluated it, and a retry waiting to start. */
 export const jobStateKey = (jobId: string) => `schedule/state/${jobId}.json`;
@@ -67,12 +73,17 @@ export function fireStamp(nominalMs: number): string {
     .replace(/[-:]/g, '')
     .toLowerCase();
 }
+/** The fire records of one job, in time order. */
 export const firePrefix = (jobId: string) => `fires/${jobId}/`;
 /** A fire record, keyed by (job, nominal UTC time): creating it is the claim. */
 export const fireKey = (jobId: string, nominalMs: number) =>
   `${firePrefix(jobId)}${fireStamp(nominalMs)}.json`;
 
+/** The schedulers' heartbeats, one document per scheduler instance. */
 export const HEARTBEATS_PREFIX = 'schedule/heartbeats/';
+/** One scheduler instance's last heartbeat. */
 export const heartbeatKey = (instanceId: string) => `${HEARTBEATS_PREFIX}${instanceId}.json`;
+/** The raised dead-man alerts, one per business date. */
 export const DEAD_MAN_PREFIX = 'alerts/dead-man/';
+/** The dead-man alert of one business date (`YYYY-MM-DD`): creating it raises the alert once. */
 export const deadManKey = (date: string) => `${DEAD_MAN_PREFIX}${date}.json`;

@@ -27,6 +27,12 @@ const leaseSchema = z.object({
   abandoned: z.array(holderSchema).optional(),
 });
 
+/**
+ * Who holds a lease: an id unique to the owner, what it is doing (`purpose`), the fire it runs,
+ * and on the embedded store its host, PID and boot id (so a dead process can be told apart).
+ *
+ * @useDeclaredType
+ */
 export type LeaseHolder = z.infer<typeof holderSchema>;
 
 /** The part of a holder that lets a process on the same host tell whether it is dead. */
@@ -35,8 +41,15 @@ export function holderProcess(
 ): Pick<LeaseHolder, 'host' | 'pid' | 'bootId'> {
   return probe ? { host: probe.host, pid: probe.pid, bootId: probe.bootId } : {};
 }
+/**
+ * A lease document as stored at its key: the holder, when it was acquired and last renewed, and
+ * the dead holders whose cleanup it carries.
+ *
+ * @useDeclaredType
+ */
 export type LeaseRecord = z.infer<typeof leaseSchema>;
 
+/** A lease this process holds: renew it (heartbeat) while working, release it when done. */
 export interface HeldLease {
   key: string;
   holder: LeaseHolder;
@@ -49,6 +62,7 @@ export interface HeldLease {
   release(): Promise<void>;
 }
 
+/** The outcome of {@link Leases.tryAcquire}: the lease, or who holds it and for how long yet. */
 export type LeaseAttempt =
   | {
       acquired: true;
@@ -68,6 +82,7 @@ export type LeaseAttempt =
       expiresInMs: number;
     };
 
+/** The store and clock a lease observer works over, and its expiry rule. */
 export interface LeaseOptions {
   store: ObjectStore;
   clock: Clock;
@@ -75,6 +90,25 @@ export interface LeaseOptions {
   ttlMs: number;
   /** Lets a process break at once the lease of a dead process on the same host. */
   probe?: ProcessProbe;
+}
+
+/**
+ * A lease observer (see {@link createLeases}). Keep it for the life of the process: expiry is
+ * judged from what this observer has seen, so a new observer starts the TTL over.
+ */
+export interface Leases {
+  /**
+   * Tries to take the lease at `key` for `self` (an id unique to this owner, plus host/pid/bootId
+   * on the embedded store), taking over an expired or dead holder's lease.
+   */
+  tryAcquire(key: string, self: LeaseHolder): Promise<LeaseAttempt>;
+  /**
+   * Who holds the lease at `key` and how long before this observer may take it over (0: now), or
+   * `null` when nobody holds it. Reading counts as an observation for expiry.
+   */
+  inspect(
+    key: string,
+  ): Promise<{ holder: LeaseHolder; record: LeaseRecord; expiresInMs: number } | null>;
 }
 
 const encode = ({ generation, value }: { generation: number; value: LeaseRecord }) =>
@@ -90,11 +124,11 @@ const encode = ({ generation, value }: { generation: number; value: LeaseRecord 
  * @example
  * ```ts
  * const leases = createLeases({ store, clock, ttlMs: 60_000, probe }); // long-lived: it remembers what it saw
- * const attempt = await leases.tryAcquire('locks/pipeline.json', { id: runNonce, ...probe });
+ * const attempt = await leases.tryAcquire(PIPELINE_LEASE, { id: runNonce, ...holderProcess(probe) });
  * if (!attempt.acquired) return busy(attempt.holder);
  * ```
  */
-export function createLeases(options: LeaseOptions) {
+export function createLeases(options: LeaseOptions): Leases {
   const { store, clock, ttlMs, probe } = options;
   // key → the ETag this observer last saw and when (monotonic) it first saw it.
   const observed = new Map<string, { etag: string; since: number }>();

@@ -2,7 +2,7 @@
  * Test kit for Market Pulse and its adapters: an in-memory store, export sink and color source,
  * a manual clock, the store contract suite and a realistic, seeded color generator.
  *
- * @packageDocumentation
+ * @module @market-pulse/core/testing
  */
 
 export {

@@ -3,7 +3,11 @@ import { isMarketPulseError } from '../errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
 
 /** Makes a fresh, empty store for one test; `dispose` (optional) runs after it. */
-export type StoreFactory = () => Promise<{ store: ObjectStore; dispose?: () => Promise<void> }>;
+export type StoreFactory = () => Promise<{
+  store: ObjectStore;
+  /** Runs after the test, e.g. to remove a temporary folder. */
+  dispose?: () => Promise<void>;
+}>;
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (body: Uint8Array) => new TextDecoder().decode(body);

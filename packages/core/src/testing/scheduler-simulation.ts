@@ -15,18 +15,22 @@ import { readDocument } from '../store/json-document.js';
 import { RUN_ID_COUNTER, runKeys } from '../store/layout.js';
 import { createManualClock } from './manual-clock.js';
 
+/** The store, seed and size of a {@link simulateSchedulers} run. */
 export interface SimulationOptions {
   /**
    * A fresh store shared by every simulated scheduler. (The simulation kills processes, not
    * machines: a filesystem store may skip fsync here.)
    */
   store: ObjectStore;
+  /** Seeds every random choice: a failing seed replays exactly. */
   seed: number;
   /** Simulate until at least this many fires have come due (across the jobs). */
   fires: number;
+  /** Schedulers running at once (default 3). */
   instances?: number;
 }
 
+/** What a simulation saw; it passed when `violations` is empty. */
 export interface SimulationReport {
   fires: number;
   /** Fire records by status. */

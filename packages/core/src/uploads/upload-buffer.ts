@@ -29,24 +29,37 @@ const uploadMetaSchema = z.object({
   ),
   actor: z.string().optional(),
 });
+/**
+ * An upload as stored (`uploads/<id>/upload.json`): the file's name and hash, when it arrived,
+ * its valid rows and its parser report.
+ *
+ * @useDeclaredType
+ */
 export type UploadMeta = z.infer<typeof uploadMetaSchema>;
 
+/**
+ * Where an upload stands: waiting for the next run, consumed by a committed run, cancelled, or
+ * `unreadable` (its parsed records are missing, so no run can take it).
+ */
 export type UploadStatus =
   | { state: 'pending' }
   | { state: 'consumed'; runId: number }
   | { state: 'cancelled'; at: string }
   | { state: 'unreadable'; reason: string };
 
+/** An upload with its current status. */
 export interface UploadView extends UploadMeta {
   status: UploadStatus;
 }
 
+/** What adding to the upload buffer needs: the store, a clock for timestamps, ids for uploads. */
 export interface UploadDependencies {
   store: ObjectStore;
   clock: Clock;
   ids: IdSource;
 }
 
+/** A file to add to the buffer, already parsed by the caller. */
 export interface NewUpload {
   fileName: string;
   /** The file as received, kept with the upload. */
@@ -76,6 +89,16 @@ const hashClaimSchema = z.object({ uploadId: z.string() });
  * Adds an upload to the buffer (SPEC §6.1). Refused — with nothing stored — when any row has an
  * error (VALIDATION_ERROR with the full report in `details`) unless `acceptValidRows`, when no row
  * is valid, or when the same content is already pending or consumed (CONFLICT) unless `force`.
+ *
+ * @example
+ * ```ts
+ * const parsed = await readColors(source);
+ * const upload = await addUpload(
+ *   { store, clock, ids },
+ *   { fileName: 'colors.xlsx', bytes, contentHash: sha256Hex(bytes), parsed },
+ * );
+ * console.log(upload.id, upload.rows, upload.status.state); // '01J…', 1200, 'pending'
+ * ```
  */
 export async function addUpload(deps: UploadDependencies, upload: NewUpload): Promise<UploadView> {
   const { store } = deps;

@@ -32,6 +32,12 @@ const manifestSchema = z.object({
   rows: z.number().int().nonnegative(),
   builtAt: z.string(),
 });
+/**
+ * The current view's manifest: its data version, the last run it has considered, and how many
+ * rows it holds in how many parts.
+ *
+ * @useDeclaredType
+ */
 export type CurrentViewManifest = z.infer<typeof manifestSchema>;
 
 const PART_ROWS = 50_000;
@@ -74,6 +80,7 @@ async function committedRun(
   return { record, visible: record.status === 'success' && !(await isRunHidden(store, runId)) };
 }
 
+/** The current view's manifest, without its rows; `null` while no view has been built. */
 export async function readManifest(store: ObjectStore): Promise<CurrentViewManifest | null> {
   return (await readDocument(store, CURRENT_VIEW_MANIFEST, manifestSchema))?.value ?? null;
 }
@@ -217,6 +224,12 @@ export async function rebuildCurrentView(
 /**
  * Hides a run's rows from every read path, or restores them (SPEC §7), and rebuilds the current
  * view. Only committed successful runs can be hidden; CONFLICT when already in that state.
+ *
+ * @example
+ * ```ts
+ * const manifest = await setRunHidden({ store, clock }, 42, true, 'jane@desk');
+ * console.log(manifest.version); // the view's new data version, without run 42's rows
+ * ```
  */
 export async function setRunHidden(
   deps: { store: ObjectStore; clock: Clock },

@@ -12,6 +12,9 @@ import { isProcessAlive } from '../process-probe.js';
  * @example
  * ```ts
  * const sink = createFolderSink('./market-pulse-data/exports');
+ * await refreshExports({ store, sink, codec: spreadsheetCodec, clock: systemClock, ids: randomIds,
+ *   timers: systemTimers });
+ * for await (const name of sink.list()) console.log(name); // Processed_Colors_Output.xlsx, …
  * ```
  */
 export function createFolderSink(dir: string): ExportSink {

@@ -27,7 +27,10 @@ export interface ReadColorFileOptions {
 }
 
 /** A color file: a source that always knows its content hash (the file's SHA-256). */
-export type FileColorSource = ColorSource & { contentHash(): Promise<string> };
+export type FileColorSource = ColorSource & {
+  /** The file's SHA-256, hex. */
+  contentHash(): Promise<string>;
+};
 
 /**
  * A spreadsheet or CSV file as a color source (core's `ColorSource` port): the safety checks

@@ -3,7 +3,7 @@
  * `SpreadsheetCodec` port, color files as core's `ColorSource`, the upload safety checks and the
  * upload templates. exceljs stays behind this entry point, swappable (DESIGN §1).
  *
- * @packageDocumentation
+ * @module @market-pulse/node/spreadsheets
  */
 
 export { readCsvRows, sniffDelimiter } from './csv-reader.js';

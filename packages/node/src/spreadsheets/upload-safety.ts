@@ -14,6 +14,7 @@ export interface SpreadsheetLimits {
   maxCompressionRatio: number;
 }
 
+/** The limits uploads and color files are checked against unless configured (`MP_UPLOAD_MAX_*`). */
 export const DEFAULT_SPREADSHEET_LIMITS: Readonly<SpreadsheetLimits> = Object.freeze({
   maxBytes: 50 * 1024 * 1024,
   maxZipEntries: 1_000,

@@ -45,7 +45,11 @@ function notAWorkbook(path: string, err: unknown): MarketPulseError {
   );
 }
 
-/** Streams the sheets of an xlsx workbook row by row: {@link readXlsxSheetBatches}, one row at a time. */
+/**
+ * Streams the sheets of an xlsx workbook row by row (exceljs' streaming reader; date cells arrive
+ * as dates). Consume each sheet's rows before moving to the next sheet. Run the upload safety
+ * checks ({@link checkSpreadsheetFile}) first: this parses whatever it is given.
+ */
 export async function* readXlsxSheets(path: string): AsyncGenerator<SheetRows> {
   for await (const sheet of readXlsxSheetBatches(path))
     yield { name: sheet.name, date1904: sheet.date1904, rows: oneByOne(sheet.batches) };

@@ -221,6 +221,9 @@ export {
   type StatusDependencies,
   type SystemStatus,
 } from './status/system-status.js';
+// Lease types the services' own types name (a scheduler's held lease, a pipeline holder): named
+// here too, so a caller of the services needs no import from the store kit.
+export type { HeldLease, LeaseHolder, Leases } from './store/lease.js';
 export {
   addUpload,
   cancelUpload,

@@ -216,6 +216,8 @@ export {
   type StatusDependencies,
   type SystemStatus,
 } from './status/system-status.js';
+export { type ObjectDigest, sha256Hex } from './store/checksum.js';
+export { type DamageDetails, damagedKey, damagedObject } from './store/damaged-object.js';
 export {
   addUpload,
   cancelUpload,

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  damagedObject,
   isValidKey,
   MarketPulseError,
   type ObjectListing,
@@ -63,7 +64,8 @@ interface Version extends Header {
   body: Uint8Array;
 }
 
-function parseHeader(raw: Uint8Array, path: string): Header {
+/** A version file's header, or null when it is not one (a damaged file). */
+function parseHeader(raw: Uint8Array): Header | null {
   const newline = raw.indexOf(HEADER_END);
   const fields = Buffer.from(raw.subarray(0, Math.max(newline, 0)))
     .toString('latin1')
@@ -77,13 +79,37 @@ function parseHeader(raw: Uint8Array, path: string): Header {
     !nonce ||
     !base
   ) {
-    throw new MarketPulseError('INTERNAL', `store file ${path} is not a Market Pulse version file`);
+    return null;
   }
   return { deleted: kind === 'X', etag, nonce, base, length: newline + 1 };
 }
 
 function etagOf(body: Uint8Array): string {
   return createHash('md5').update(body).digest('hex');
+}
+
+const EMPTY_ETAG = etagOf(new Uint8Array(0));
+
+/**
+ * A version whose header does not parse, as writers see it: it exists, with an ETag no reader was
+ * ever given (''), so an unconditional put or a delete replaces it and a create-if-absent fails.
+ */
+const damagedHeader = (length: number): Header => ({
+  deleted: false,
+  etag: '',
+  nonce: '-',
+  base: '-',
+  length,
+});
+
+/** Why a current version's bytes are not what its writer wrote, or undefined when they are. */
+function damageOf(version: Version | null, raw: Buffer): string | undefined {
+  if (!version) return undefined;
+  if (version.etag === '') return `its version file ${version.number} has no valid header`;
+  const expected = version.deleted ? EMPTY_ETAG : version.etag;
+  if (etagOf(version.body) !== expected || (version.deleted && raw.length !== version.length))
+    return 'its checksum (MD5) does not match its contents';
+  return undefined;
 }
 
 function versionName(n: number): string {
@@ -134,8 +160,11 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
     }
   }
 
-  /** The current version of a key, or null when it never existed. */
-  async function latest(key: string): Promise<Version | null> {
+  /**
+   * The current version of a key, or null when it never existed. A version with a damaged header
+   * is returned as one (etag ''), for writers; `get` refuses it, and any checksum mismatch.
+   */
+  async function latest(key: string): Promise<(Version & { raw: Buffer }) | null> {
     const dir = objectDir(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const number = (await versionNumbers(dir)).at(-1);
@@ -149,8 +178,8 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
       }
       // Superseded while we read it (and maybe truncated): read the new one instead.
       if ((await versionNumbers(dir)).at(-1) !== number) continue;
-      const header = parseHeader(raw, join(dir, versionName(number)));
-      return { ...header, number, body: new Uint8Array(raw.subarray(header.length)) };
+      const header = parseHeader(raw) ?? damagedHeader(raw.length);
+      return { ...header, number, raw, body: new Uint8Array(raw.subarray(header.length)) };
     }
     throw new MarketPulseError('UNAVAILABLE', `${key} kept changing while being read`);
   }
@@ -168,7 +197,7 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
     try {
       const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEADER_MAX), 0, HEADER_MAX, 0);
       const { size, mtimeMs } = await handle.stat();
-      return { ...parseHeader(buffer.subarray(0, bytesRead), path), size, mtimeMs };
+      return { ...(parseHeader(buffer.subarray(0, bytesRead)) ?? damagedHeader(0)), size, mtimeMs };
     } finally {
       await handle.close();
     }
@@ -319,6 +348,10 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
     async get(key: string): Promise<StoredObject | null> {
       checkKey(key);
       const current = await latest(key);
+      // Every read is checked against the MD5 its writer recorded: a damaged file is an error
+      // naming the key, never data.
+      const damage = damageOf(current, current?.raw ?? Buffer.alloc(0));
+      if (damage) throw damagedObject(key, damage);
       return current && !current.deleted ? { body: current.body, etag: current.etag } : null;
     },
 

@@ -21,7 +21,23 @@ export {
 } from '../run/run-protocol.js';
 export { runIdOfPurpose, runPurpose } from '../run/run-steps.js';
 export { type RowLines, rebuildCurrentView, refreshCurrentView } from '../views/current-view.js';
+export {
+  digestOf,
+  type ObjectDigest,
+  objectDigestSchema,
+  sha256Hex,
+  sha256HexPure,
+} from './checksum.js';
 export { allocateNumber, readNumber } from './counter.js';
+export {
+  type DamageDetails,
+  damagedKey,
+  damagedObject,
+  parseStored,
+  readChecked,
+  readCheckedLines,
+  textOf,
+} from './damaged-object.js';
 export {
   createDocument,
   encodeDocument,

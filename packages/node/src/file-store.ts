@@ -329,7 +329,8 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
       throw new MarketPulseError('PRECONDITION_FAILED', `${key} has changed`, { details: { key } });
   }
 
-  async function* walk(dir: string, segments: string[]): AsyncGenerator<string> {
+  /** Every key under `dir`; subfolders whose keys all sort at or before `after` are skipped. */
+  async function* walk(dir: string, segments: string[], after?: string): AsyncGenerator<string> {
     let names: string[];
     try {
       names = await readdir(dir);
@@ -340,7 +341,14 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
     for (const name of names) {
       if (name.endsWith(OBJECT_DIR_SUFFIX))
         yield [...segments, name.slice(0, -1)].map(decodeSegment).join('/');
-      else yield* walk(join(dir, name), [...segments, name]);
+      else {
+        const inside = [...segments, name];
+        // Every key in there starts with this prefix; a prefix below `after` that `after` does not
+        // extend sorts every one of them before `after` (listing the runs above a counter).
+        const prefix = `${inside.map(decodeSegment).join('/')}/`;
+        if (after !== undefined && prefix < after && !after.startsWith(prefix)) continue;
+        yield* walk(join(dir, name), inside, after);
+      }
     }
   }
 
@@ -383,7 +391,7 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
     ): AsyncIterable<ObjectListing> {
       const segments = prefixDirSegments(prefix);
       const keys: string[] = [];
-      for await (const key of walk(join(objectsRoot, ...segments), segments)) {
+      for await (const key of walk(join(objectsRoot, ...segments), segments, opts.after)) {
         if (key.startsWith(prefix) && (opts.after === undefined || key > opts.after))
           keys.push(key);
       }

@@ -91,3 +91,11 @@ export function parseStored<T>(key: string, text: string): T {
     throw damagedObject(key, `it is not valid JSON (${(err as Error).message})`, err);
   }
 }
+
+/** What a damaged-object error says (see {@link damagedKey}); `undefined` for any other failure. */
+export function damageOf(err: unknown): DamageDetails | undefined {
+  const key = damagedKey(err);
+  if (key === undefined) return undefined;
+  const reason = (err as MarketPulseError<Partial<DamageDetails>>).details?.reason;
+  return { key, reason: reason ?? (err as Error).message };
+}

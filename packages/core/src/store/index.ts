@@ -11,16 +11,25 @@ export {
   recoverAbandoned,
   type SettleAbandonedFire,
 } from '../run/abandoned-run.js';
+export { lastRunId } from '../run/run-ids.js';
 export {
   commitRun,
   declareFailed,
   noCounts,
+  type RunPartLines,
+  readRunLines,
   readTextLines,
   runPartKeys,
   visibilitySchema,
 } from '../run/run-protocol.js';
 export { runIdOfPurpose, runPurpose } from '../run/run-steps.js';
-export { type RowLines, rebuildCurrentView, refreshCurrentView } from '../views/current-view.js';
+export {
+  type RefreshViewOptions,
+  type RowLines,
+  rebuildCurrentView,
+  refreshCurrentView,
+  type ViewRefresh,
+} from '../views/current-view.js';
 export {
   digestOf,
   type ObjectDigest,
@@ -33,6 +42,7 @@ export {
   type DamageDetails,
   damagedKey,
   damagedObject,
+  damageOf,
   parseStored,
   readChecked,
   readCheckedLines,

@@ -217,23 +217,37 @@ export {
   type SystemStatus,
 } from './status/system-status.js';
 export { type ObjectDigest, sha256Hex } from './store/checksum.js';
-export { type DamageDetails, damagedKey, damagedObject } from './store/damaged-object.js';
+export {
+  type DamageDetails,
+  damagedKey,
+  damagedObject,
+  damageOf,
+} from './store/damaged-object.js';
 export {
   addUpload,
+  type CancelledUpload,
   cancelUpload,
   clearUploads,
   getUpload,
+  isUploadView,
   listUploads,
   type NewUpload,
   pendingUploadInputs,
+  type UnreadableUpload,
+  UPLOAD_STEPS,
   type UploadDependencies,
+  type UploadListing,
   type UploadMeta,
   type UploadStatus,
+  type UploadStep,
   type UploadView,
   uploadOriginal,
 } from './uploads/upload-buffer.js';
 export {
+  type CurrentView,
+  type CurrentViewHealth,
   type CurrentViewManifest,
+  checkCurrentView,
   readCurrentView,
   readManifest,
   setRunHidden,

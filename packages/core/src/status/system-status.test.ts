@@ -71,6 +71,7 @@ describe('readSystemStatus over damaged documents', () => {
       { id: third.id, key: uploadKeys(third.id).meta, reason: expect.any(String) },
     ]);
     expect(status.currentViewDamage).toMatchObject({ key: 'views/current/v00000002/00000.jsonl' });
+    expect(status.exports).toMatchObject({ lagging: true, reason: 'view-damaged' });
     expect(status.schedule.unreadable).toMatchObject({ key: jobKey('1') });
     expect(status.schedule.nextRun).toBeNull();
     expect(pending.id).toBeDefined();

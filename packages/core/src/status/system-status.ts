@@ -84,7 +84,11 @@ export async function readSystemStatus(
   const lastRuns = await listRuns(store, { limit: options.lastRuns ?? 5 });
   const uploads = await listUploads(store);
   const view = await checkCurrentView(store);
-  const exports = await exportsLag(store, deps.sink, deps.sectorFormats);
+  const lag = await exportsLag(store, deps.sink, deps.sectorFormats);
+  // Files written from a view that can no longer be read are not called up to date: a refresh
+  // rewrites the view from the committed runs, then the files.
+  const exports: ExportsLag =
+    view.state === 'damaged' ? { ...lag, lagging: true, reason: 'view-damaged' } : lag;
   const lease = await createLeases({ store, clock, ttlMs: deps.leaseTtlMs }).inspect(
     PIPELINE_LEASE,
   );

@@ -216,7 +216,7 @@ export {
   type StatusDependencies,
   type SystemStatus,
 } from './status/system-status.js';
-export { type ObjectDigest, sha256Hex } from './store/checksum.js';
+export { type ObjectDigest, objectDigestSchema, sha256Hex } from './store/checksum.js';
 export {
   type DamageDetails,
   damagedKey,

@@ -221,25 +221,41 @@ export {
   type StatusDependencies,
   type SystemStatus,
 } from './status/system-status.js';
+export { type ObjectDigest, objectDigestSchema, sha256Hex } from './store/checksum.js';
+export {
+  type DamageDetails,
+  damagedKey,
+  damagedObject,
+  damageOf,
+} from './store/damaged-object.js';
 // Lease types the services' own types name (a scheduler's held lease, a pipeline holder): named
 // here too, so a caller of the services needs no import from the store kit.
 export type { HeldLease, LeaseHolder, Leases } from './store/lease.js';
 export {
   addUpload,
+  type CancelledUpload,
   cancelUpload,
   clearUploads,
   getUpload,
+  isUploadView,
   listUploads,
   type NewUpload,
   pendingUploadInputs,
+  type UnreadableUpload,
+  UPLOAD_STEPS,
   type UploadDependencies,
+  type UploadListing,
   type UploadMeta,
   type UploadStatus,
+  type UploadStep,
   type UploadView,
   uploadOriginal,
 } from './uploads/upload-buffer.js';
 export {
+  type CurrentView,
+  type CurrentViewHealth,
   type CurrentViewManifest,
+  checkCurrentView,
   readCurrentView,
   readManifest,
   setRunHidden,

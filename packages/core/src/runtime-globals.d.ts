@@ -31,3 +31,12 @@ declare var TextDecoder: {
   prototype: TextDecoder;
   new (label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean }): TextDecoder;
 };
+
+/**
+ * W3C Web Crypto, only `subtle.digest` (checksums of stored objects, store/checksum.ts). Optional:
+ * a runtime without it gets the pure-JS SHA-256 of `@noble/hashes`.
+ */
+interface SubtleCrypto {
+  digest(algorithm: 'SHA-256', data: Uint8Array): Promise<ArrayBuffer>;
+}
+declare var crypto: { readonly subtle?: SubtleCrypto } | undefined;

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testObjectStore } from '@market-pulse/core/testing';
@@ -76,9 +76,61 @@ describe('file store layout', () => {
     const { dir, store, dispose } = await tempStore();
     try {
       await store.put('doc/x', text('ok'));
-      const { writeFile } = await import('node:fs/promises');
       await writeFile(join(dir, 'objects', 'doc', 'x~', '0000000000000001'), 'garbage');
-      await expect(store.get('doc/x')).rejects.toMatchObject({ code: 'INTERNAL' });
+      await expect(store.get('doc/x')).rejects.toMatchObject({
+        code: 'INTERNAL',
+        details: { key: 'doc/x' },
+      });
+    } finally {
+      await dispose();
+    }
+  });
+
+  it('checks every read against the MD5 its writer recorded: a damaged file is an error naming the key', async () => {
+    const { dir, store, dispose } = await tempStore();
+    try {
+      const file = join(dir, 'objects', 'runs', 'rows~', '0000000000000001');
+      await store.put('runs/rows', text('{"PX":93.82}\n{"PX":96.5}\n'));
+      const good = await readFile(file);
+      const damaged = /stored object runs\/rows is damaged/;
+      // One flipped digit (93.82 → 13.82), as in issue 10.
+      await writeFile(
+        file,
+        Buffer.from(good.toString('latin1').replace('93.82', '13.82'), 'latin1'),
+      );
+      await expect(store.get('runs/rows')).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringMatching(damaged),
+        details: { key: 'runs/rows' },
+      });
+      // A truncated body, and a truncated header.
+      await writeFile(file, good);
+      await truncate(file, good.length - 5);
+      await expect(store.get('runs/rows')).rejects.toMatchObject({ details: { key: 'runs/rows' } });
+      await truncate(file, 10);
+      await expect(store.get('runs/rows')).rejects.toMatchObject({ details: { key: 'runs/rows' } });
+      // Still listed (so a listing can name it), refused to a create, replaced by a plain put.
+      const listed = [];
+      for await (const item of store.list('runs/')) listed.push(item.key);
+      expect(listed).toEqual(['runs/rows']);
+      await expect(store.put('runs/rows', text('x'), { ifNoneMatch: '*' })).rejects.toMatchObject({
+        code: 'PRECONDITION_FAILED',
+      });
+      await store.put('runs/rows', text('repaired'));
+      expect(await read(store, 'runs/rows')).toBe('repaired');
+    } finally {
+      await dispose();
+    }
+  });
+
+  it('tells a deleted key from a damaged one whose header says deleted', async () => {
+    const { dir, store, dispose } = await tempStore();
+    try {
+      await store.put('doc/y', text('data'));
+      const file = join(dir, 'objects', 'doc', 'y~', '0000000000000001');
+      const raw = (await readFile(file)).toString('latin1');
+      await writeFile(file, Buffer.from(raw.replace('MP1 D', 'MP1 X'), 'latin1'));
+      await expect(store.get('doc/y')).rejects.toMatchObject({ details: { key: 'doc/y' } });
     } finally {
       await dispose();
     }

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  damagedObject,
   isValidKey,
   MarketPulseError,
   type ObjectListing,
@@ -70,7 +71,8 @@ interface Version extends Header {
   body: Uint8Array;
 }
 
-function parseHeader(raw: Uint8Array, path: string): Header {
+/** A version file's header, or null when it is not one (a damaged file). */
+function parseHeader(raw: Uint8Array): Header | null {
   const newline = raw.indexOf(HEADER_END);
   const fields = Buffer.from(raw.subarray(0, Math.max(newline, 0)))
     .toString('latin1')
@@ -84,13 +86,37 @@ function parseHeader(raw: Uint8Array, path: string): Header {
     !nonce ||
     !base
   ) {
-    throw new MarketPulseError('INTERNAL', `store file ${path} is not a Market Pulse version file`);
+    return null;
   }
   return { deleted: kind === 'X', etag, nonce, base, length: newline + 1 };
 }
 
 function etagOf(body: Uint8Array): string {
   return createHash('md5').update(body).digest('hex');
+}
+
+const EMPTY_ETAG = etagOf(new Uint8Array(0));
+
+/**
+ * A version whose header does not parse, as writers see it: it exists, with an ETag no reader was
+ * ever given (''), so an unconditional put or a delete replaces it and a create-if-absent fails.
+ */
+const damagedHeader = (length: number): Header => ({
+  deleted: false,
+  etag: '',
+  nonce: '-',
+  base: '-',
+  length,
+});
+
+/** Why a current version's bytes are not what its writer wrote, or undefined when they are. */
+function damageOf(version: Version | null, raw: Buffer): string | undefined {
+  if (!version) return undefined;
+  if (version.etag === '') return `its version file ${version.number} has no valid header`;
+  const expected = version.deleted ? EMPTY_ETAG : version.etag;
+  if (etagOf(version.body) !== expected || (version.deleted && raw.length !== version.length))
+    return 'its checksum (MD5) does not match its contents';
+  return undefined;
 }
 
 function versionName(n: number): string {
@@ -141,8 +167,11 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
     }
   }
 
-  /** The current version of a key, or null when it never existed. */
-  async function latest(key: string): Promise<Version | null> {
+  /**
+   * The current version of a key, or null when it never existed. A version with a damaged header
+   * is returned as one (etag ''), for writers; `get` refuses it, and any checksum mismatch.
+   */
+  async function latest(key: string): Promise<(Version & { raw: Buffer }) | null> {
     const dir = objectDir(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const number = (await versionNumbers(dir)).at(-1);
@@ -156,8 +185,8 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
       }
       // Superseded while we read it (and maybe truncated): read the new one instead.
       if ((await versionNumbers(dir)).at(-1) !== number) continue;
-      const header = parseHeader(raw, join(dir, versionName(number)));
-      return { ...header, number, body: new Uint8Array(raw.subarray(header.length)) };
+      const header = parseHeader(raw) ?? damagedHeader(raw.length);
+      return { ...header, number, raw, body: new Uint8Array(raw.subarray(header.length)) };
     }
     throw new MarketPulseError('UNAVAILABLE', `${key} kept changing while being read`);
   }
@@ -175,7 +204,7 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
     try {
       const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEADER_MAX), 0, HEADER_MAX, 0);
       const { size, mtimeMs } = await handle.stat();
-      return { ...parseHeader(buffer.subarray(0, bytesRead), path), size, mtimeMs };
+      return { ...(parseHeader(buffer.subarray(0, bytesRead)) ?? damagedHeader(0)), size, mtimeMs };
     } finally {
       await handle.close();
     }
@@ -307,7 +336,8 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
       throw new MarketPulseError('PRECONDITION_FAILED', `${key} has changed`, { details: { key } });
   }
 
-  async function* walk(dir: string, segments: string[]): AsyncGenerator<string> {
+  /** Every key under `dir`; subfolders whose keys all sort at or before `after` are skipped. */
+  async function* walk(dir: string, segments: string[], after?: string): AsyncGenerator<string> {
     let names: string[];
     try {
       names = await readdir(dir);
@@ -318,7 +348,14 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
     for (const name of names) {
       if (name.endsWith(OBJECT_DIR_SUFFIX))
         yield [...segments, name.slice(0, -1)].map(decodeSegment).join('/');
-      else yield* walk(join(dir, name), [...segments, name]);
+      else {
+        const inside = [...segments, name];
+        // Every key in there starts with this prefix; a prefix below `after` that `after` does not
+        // extend sorts every one of them before `after` (listing the runs above a counter).
+        const prefix = `${inside.map(decodeSegment).join('/')}/`;
+        if (after !== undefined && prefix < after && !after.startsWith(prefix)) continue;
+        yield* walk(join(dir, name), inside, after);
+      }
     }
   }
 
@@ -326,6 +363,10 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
     async get(key: string): Promise<StoredObject | null> {
       checkKey(key);
       const current = await latest(key);
+      // Every read is checked against the MD5 its writer recorded: a damaged file is an error
+      // naming the key, never data.
+      const damage = damageOf(current, current?.raw ?? Buffer.alloc(0));
+      if (damage) throw damagedObject(key, damage);
       return current && !current.deleted ? { body: current.body, etag: current.etag } : null;
     },
 
@@ -357,7 +398,7 @@ export function createFileStore(options: FileStoreOptions): ObjectStore {
     ): AsyncIterable<ObjectListing> {
       const segments = prefixDirSegments(prefix);
       const keys: string[] = [];
-      for await (const key of walk(join(objectsRoot, ...segments), segments)) {
+      for await (const key of walk(join(objectsRoot, ...segments), segments, opts.after)) {
         if (key.startsWith(prefix) && (opts.after === undefined || key > opts.after))
           keys.push(key);
       }

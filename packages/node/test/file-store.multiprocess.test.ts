@@ -3,7 +3,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addUpload, listUploads, pendingUploadInputs } from '@market-pulse/core';
 import { createLeases } from '@market-pulse/core/store';
+import { generateColors } from '@market-pulse/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileStore } from '../src/file-store.js';
 import { createProcessProbe } from '../src/process-probe.js';
@@ -36,7 +38,7 @@ async function tempDir(): Promise<string> {
 function startWriter(args: string[]) {
   const child = spawn(process.execPath, ['--import', 'tsx', WRITER, ...args], {
     env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   children.push(child);
   let stdout = '';
@@ -143,5 +145,55 @@ describe('file store across processes', () => {
     await startWriter([dir, 'count', '1']).done;
     const leftovers = await readdir(join(dir, 'tmp')).catch(() => []);
     expect(leftovers).toEqual([]);
+  }, 60_000);
+
+  it('accepts exactly one of one file added by 5 processes at once (issue 10 item 4)', async () => {
+    for (let round = 0; round < 2; round++) {
+      const dir = await tempDir();
+      const writers = Array.from({ length: 5 }, () => startWriter([dir, 'upload', '2']));
+      await Promise.all(
+        writers.map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              const onData = () => {
+                if (w.output().includes('ready')) {
+                  w.child.stdout.off('data', onData);
+                  resolve();
+                }
+              };
+              w.child.stdout.on('data', onData);
+              onData();
+            }),
+        ),
+      );
+      for (const w of writers) w.child.stdin?.write('go\n');
+      const outputs = await Promise.all(writers.map((w) => w.done));
+      const accepted = outputs.map((o) => Number(/accepted (\d+)/.exec(o)?.[1]));
+      expect(accepted.reduce((a, b) => a + b, 0)).toBe(1);
+      const store = createFileStore({ dir });
+      expect((await listUploads(store)).map((u) => u.status.state)).toEqual(['pending']);
+      expect(await pendingUploadInputs(store)).toHaveLength(1);
+    }
+  }, 120_000);
+
+  it('accepts exactly one of one file added 8 times at once by one process on the file store', async () => {
+    const dir = await tempDir();
+    const store = createFileStore({ dir, durable: false });
+    let n = 0;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, () =>
+        addUpload(
+          { store, clock: systemClock, ids: { nextId: () => `u${++n}` } },
+          {
+            fileName: 'same.csv',
+            bytes: new TextEncoder().encode('the same file'),
+            contentHash: 'same-content',
+            parsed: { records: generateColors({ rows: 20, seed: 4 }), errors: [], notices: [] },
+          },
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect((await listUploads(store)).map((u) => u.status.state)).toEqual(['pending']);
   }, 60_000);
 });

@@ -4,7 +4,12 @@
 //   store-writer.ts <dir> allocate <n> — allocates n numbers from counters/run-id.json; prints them
 //   store-writer.ts <dir> lease         — takes locks/pipeline.json, prints 'held', then waits to be killed
 //   store-writer.ts <dir> churn         — rewrites docs forever (killed by the test)
-import { isMarketPulseError } from '@market-pulse/core';
+//   store-writer.ts <dir> upload <n>    — prints 'ready', waits for a line on stdin, then adds the
+//                                         same file to the upload buffer n times; prints how many
+//                                         were accepted
+import { randomUUID } from 'node:crypto';
+import { addUpload, isMarketPulseError } from '@market-pulse/core';
+import { generateColors } from '@market-pulse/core/sample';
 import { allocateNumber, createLeases } from '@market-pulse/core/store';
 import { createFileStore } from '../src/file-store.js';
 import { createProcessProbe } from '../src/process-probe.js';
@@ -68,4 +73,30 @@ if (mode === 'count') {
     await store.put(`churn/${i % 7}`, encode(JSON.stringify({ i, pad: 'x'.repeat(i % 5000) })));
     process.stdout.write(`wrote ${i}\n`);
   }
+}
+
+if (mode === 'upload') {
+  // Every writer starts adding at once (the test says go once all are up), so they race.
+  const go = new Promise((resolve) => process.stdin.once('data', resolve));
+  process.stdout.write('ready\n');
+  await go;
+  process.stdin.pause();
+  let accepted = 0;
+  for (let i = 0; i < Number(arg); i++) {
+    try {
+      await addUpload(
+        { store, clock: systemClock, ids: { nextId: () => randomUUID() } },
+        {
+          fileName: 'same.csv',
+          bytes: encode('the same file'),
+          contentHash: 'same-content',
+          parsed: { records: generateColors({ rows: 20, seed: 4 }), errors: [], notices: [] },
+        },
+      );
+      accepted++;
+    } catch (err) {
+      if (!isMarketPulseError(err, 'CONFLICT')) throw err;
+    }
+  }
+  process.stdout.write(`accepted ${accepted}\n`);
 }

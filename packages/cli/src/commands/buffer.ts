@@ -5,8 +5,10 @@ import {
   cancelUpload,
   clearUploads,
   getUpload,
+  isUploadView,
   listUploads,
   readColors,
+  type UploadStatus,
   type UploadView,
 } from '@market-pulse/core';
 import { randomIds, systemClock } from '@market-pulse/node';
@@ -14,14 +16,18 @@ import type { Command } from 'commander';
 import { openDataFolder, sourceFile } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 
-const statusText = (u: UploadView) =>
-  u.status.state === 'consumed'
-    ? `consumed in run ${u.status.runId}`
-    : u.status.state === 'cancelled'
-      ? `cancelled ${u.status.at}`
-      : u.status.state;
-const line = (u: UploadView) =>
-  `${u.id}  ${u.uploadedAt}  ${u.fileName}  ${u.rows} rows${u.errors.length ? ` (${u.errors.length} errors skipped)` : ''}  ${statusText(u)}`;
+const statusText = (status: UploadStatus) =>
+  status.state === 'consumed'
+    ? `consumed in run ${status.runId}`
+    : status.state === 'cancelled'
+      ? `cancelled ${status.at}`
+      : status.state === 'unreadable'
+        ? `unreadable: ${status.key}: ${status.reason}`
+        : status.state;
+const line = (u: { id: string; status: UploadStatus } | UploadView) =>
+  isUploadView(u)
+    ? `${u.id}  ${u.uploadedAt}  ${u.fileName}  ${u.rows} rows${u.errors.length ? ` (${u.errors.length} errors skipped)` : ''}  ${statusText(u.status)}`
+    : `${u.id}  ${statusText(u.status)}`;
 
 export function registerBuffer(program: Command, io: CliIO, exit: (code: number) => void): void {
   const buffer = program

@@ -131,7 +131,12 @@ async function runCommand(io: CliIO, options: RunOptions): Promise<number> {
     ...(files.length > 0 ? [`  exports: ${folder.exportsDir} (${files.length} files)`] : []),
     ...warnings.map((w) => `  warning: ${w}`),
   ];
-  output(io, options.json, { ...record, exports: files }, () => describeRun(record, extra));
+  output(
+    io,
+    options.json,
+    { ...record, warnings: [...record.warnings, ...warnings], exports: files },
+    () => describeRun(record, extra),
+  );
   return record.status === 'success' ? 0 : 1;
 }
 

@@ -36,7 +36,9 @@ export function registerRuns(program: Command, io: CliIO, exit: (code: number) =
                   ? `${r.id}  ${r.record.status}${r.hidden ? ' (hidden)' : ''}  ${r.record.trigger}  ${r.record.businessDate}  ${r.record.counts.output} rows  ${r.record.error?.message ?? ''}`
                   : r.state === 'running'
                     ? `${r.id}  running since ${r.startedAt} (${r.trigger})`
-                    : `${r.id}  never started`,
+                    : r.state === 'unreadable'
+                      ? `${r.id}  unreadable: ${r.key}: ${r.reason}`
+                      : `${r.id}  never started`,
               )
               .join('\n')
           : 'no runs yet',

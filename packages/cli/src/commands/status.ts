@@ -23,21 +23,28 @@ export function registerStatus(program: Command, io: CliIO, exit: (code: number)
           `data folder: ${f.dir}`,
           `source: ${config.source ?? '(none: pass --source or set MP_SOURCE)'}; rank date: ${config.rankDateField}; business time zone: ${config.businessTimeZone}`,
           `pipeline: ${holder ? `held by ${holder.purpose ?? holder.id} (pid ${holder.pid ?? '?'} on ${holder.host ?? '?'})` : 'free'}`,
-          `current view: ${manifest ? `${manifest.rows} rows, version ${manifest.version}, through run ${manifest.throughRunId}` : 'empty'}`,
+          `current view: ${state.currentViewDamage ? `DAMAGED (${state.currentViewDamage.key}: ${state.currentViewDamage.reason}); reads rebuild it from the committed runs until the next run or \`market-pulse export\` writes it anew` : manifest ? `${manifest.rows} rows, version ${manifest.version}, through run ${manifest.throughRunId}` : 'empty'}`,
           `exports: ${describeExports(exports)}`,
           `pending uploads: ${state.pendingUploads}`,
-          `next run: ${schedule.nextRun ? `job ${schedule.nextRun.jobId} (${schedule.nextRun.jobName}) at ${schedule.nextRun.at}, in ${schedule.nextRun.secondsToGo} s` : 'none (no active job)'}`,
+          ...state.unreadableUploads.map(
+            (u) => `unreadable upload: ${u.id} (${u.key}: ${u.reason})`,
+          ),
+          `next run: ${schedule.unreadable ? `unknown (${schedule.unreadable.key}: ${schedule.unreadable.reason})` : schedule.nextRun ? `job ${schedule.nextRun.jobId} (${schedule.nextRun.jobName}) at ${schedule.nextRun.at}, in ${schedule.nextRun.secondsToGo} s` : 'none (no active job)'}`,
           `schedulers: ${schedule.schedulers.map((b) => `${b.instanceId} (pid ${b.pid ?? '?'} on ${b.host ?? '?'}) last heartbeat ${b.ageSeconds} s ago`).join('; ') || 'none has run here'}`,
           `dead-man check: ${describeDeadMan(schedule.deadMan)}`,
-          `last runs: ${runs.map((r) => (r.state === 'committed' ? `${r.id} ${r.record.status}` : `${r.id} ${r.state}`)).join(', ') || 'none'}`,
+          `last runs: ${runs.map((r) => (r.state === 'committed' ? `${r.id} ${r.record.status}` : r.state === 'unreadable' ? `${r.id} unreadable (${r.key})` : `${r.id} ${r.state}`)).join(', ') || 'none'}`,
         ].join('\n'),
       );
       exit(0);
     });
 }
 
-function describeDeadMan(status: DeadManStatus): string {
+function describeDeadMan(
+  status: DeadManStatus | { state: 'unreadable'; key: string; reason: string },
+): string {
   switch (status.state) {
+    case 'unreadable':
+      return `unknown (${status.key}: ${status.reason})`;
     case 'off':
       return 'off';
     case 'waiting':
@@ -59,6 +66,7 @@ function describeExports(lag: ExportsLag): string {
     'view-moved': `they show view version ${lag.exportsVersion}, the view is at ${lag.viewVersion}`,
     'formats-changed': 'the per-sector formats (MP_SECTOR_EXPORT_FORMATS) changed',
     'files-failed': `the last refresh could not write ${lag.failedFiles?.join(', ') ?? 'some files'}`,
+    'view-damaged': 'the current view cannot be read',
   }[lag.reason ?? 'no-record'];
   return `lag the data (${why}): \`market-pulse export\` rebuilds them, as does \`serve\` when it starts`;
 }

@@ -9,6 +9,7 @@ import type { SpreadsheetCodec, SpreadsheetFormat } from '../ports/spreadsheet-c
 import { isRunHidden, readRunRecord, readRunRows, type StoredRow } from '../run/run-protocol.js';
 import { listRuns } from '../run/run-queries.js';
 import type { RunRecord } from '../run/run-record.js';
+import { damagedObject } from '../store/damaged-object.js';
 import { viewSheets } from './standing-set.js';
 
 /** A view other than the current one (SPEC §8): one run, one business date, or a date range. */
@@ -34,6 +35,8 @@ export async function selectionRows(
       );
     }
     for (const run of await listRuns(store)) {
+      // A run that cannot be read may belong to the range: leaving it out would be wrong data.
+      if (run.state === 'unreadable') throw damagedObject(run.key, run.reason);
       if (run.state !== 'committed' || run.hidden || run.record.status !== 'success') continue;
       const { businessDate } = run.record;
       if (businessDate >= from && businessDate <= to) runs.push(run.record);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ExportSink } from '../ports/export-sink.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import { damageOf } from '../store/damaged-object.js';
 import { readManifest } from '../views/current-view.js';
 import type { SectorFormat } from './standing-set.js';
 
@@ -28,10 +29,11 @@ export interface ExportsLag {
   lagging: boolean;
   /**
    * Why they lag: no complete refresh recorded them (never written, or one cut short before its
-   * first record), the view moved on since, the per-sector formats changed, or some files could
-   * not be written (`failedFiles`).
+   * first record), the view moved on since, the per-sector formats changed, some files could not
+   * be written (`failedFiles`), or the view's manifest cannot be read (a refresh rebuilds it from
+   * the committed runs).
    */
-  reason?: 'no-record' | 'view-moved' | 'formats-changed' | 'files-failed';
+  reason?: 'no-record' | 'view-moved' | 'formats-changed' | 'files-failed' | 'view-damaged';
   /** The current view's data version (null: no view yet). */
   viewVersion: number | null;
   /** The version the exports show (null: none recorded — never written, or a refresh cut short). */
@@ -76,7 +78,20 @@ export async function exportsLag(
   sink: ExportSink,
   sectorFormats: readonly SectorFormat[],
 ): Promise<ExportsLag> {
-  const [manifest, state] = await Promise.all([readManifest(store), readExportsState(sink)]);
+  const [manifest, state] = await Promise.all([
+    readManifest(store).catch((err: unknown) => {
+      if (!damageOf(err)) throw err;
+      return 'damaged' as const;
+    }),
+    readExportsState(sink),
+  ]);
+  if (manifest === 'damaged')
+    return {
+      lagging: true,
+      reason: 'view-damaged',
+      viewVersion: null,
+      exportsVersion: state?.shownViewVersion ?? null,
+    };
   const viewVersion = manifest?.version ?? null;
   const reason = lagReason(state, viewVersion, sectorFormats);
   return {

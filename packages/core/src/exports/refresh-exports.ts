@@ -5,7 +5,7 @@ import { exportColumnsOf } from '../export/export-columns.js';
 import type { ExportSink } from '../ports/export-sink.js';
 import type { SheetLayout, SpreadsheetCodec } from '../ports/spreadsheet-codec.js';
 import type { StoredRow } from '../run/run-protocol.js';
-import { readCurrentView, readManifest } from '../views/current-view.js';
+import { readCurrentView, readManifest, rebuildCurrentView } from '../views/current-view.js';
 import {
   type ExportsLeaseDependencies,
   type ExportsLeaseOptions,
@@ -193,7 +193,14 @@ async function refreshUnderLease(
   // waits for this lease to refresh in turn): a refresh that finds it moved starts again, so the
   // files and their record end showing the newest view.
   for (let pass = 1; ; pass++) {
-    const { manifest, rows } = await readCurrentView(deps.store);
+    let view = await readCurrentView(deps.store);
+    if (view.damaged) {
+      // Rows rebuilt from the committed runs (the truth): store them as a new version, so that
+      // the files show a version the next status and refresh can compare with.
+      await rebuildCurrentView(deps.store, deps.clock);
+      view = await readCurrentView(deps.store);
+    }
+    const { manifest, rows } = view;
     const { files, failed } = await writeStandingSet(deps, rows, options);
     const listed: string[] = [];
     for await (const name of deps.sink.list()) listed.push(name);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MarketPulseError } from '../errors.js';
 import type { ColorRecord } from '../parse/record.js';
+import type { ObjectStore } from '../ports/object-store.js';
 import type { ProcessProbe } from '../ports/process-probe.js';
 import { generateColors } from '../sample/generate-colors.js';
 import { PIPELINE_LEASE, RULES_DOCUMENT, runKeys } from '../store/layout.js';
@@ -233,6 +235,10 @@ describe('runAutomation: a process dying at any step of the protocol', () => {
       const records = generateColors({ rows: 120, seed: 5 });
       let resume: () => void = () => undefined;
       let reached = false;
+      let signalReached: () => void = () => undefined;
+      const reachedStep = new Promise<void>((resolve) => {
+        signalReached = resolve;
+      });
       const frozen = new Promise<void>((resolve) => {
         resume = resolve;
       });
@@ -245,6 +251,7 @@ describe('runAutomation: a process dying at any step of the protocol', () => {
             hit: (s) => {
               if (s !== crashStep) return undefined;
               reached = true;
+              signalReached();
               return frozen;
             },
           },
@@ -255,7 +262,8 @@ describe('runAutomation: a process dying at any step of the protocol', () => {
           inputs: [source(records), upload('u7', records.slice(0, 10))],
         },
       );
-      for (let i = 0; i < 200 && !reached; i++) await new Promise((r) => setImmediate(r));
+      // Until the step is reached (or the run ends without reaching it, which fails below).
+      await Promise.race([reachedStep, dying.catch(() => undefined)]);
       expect(reached).toBe(true);
 
       // The next process on the same host sees the holder's PID dead and starts at once.
@@ -296,4 +304,56 @@ describe('runAutomation: a process dying at any step of the protocol', () => {
       expect(third.id).toBeGreaterThan(next.id);
     },
   );
+});
+
+/** A store whose writes fail (as on a full disk) once a run's commit record is written. */
+function fullDiskAfterCommit(failDeletes: boolean) {
+  const inner = createMemoryStore();
+  let committed = false;
+  const enospc = () => new MarketPulseError('UNAVAILABLE', 'file store I/O failed (ENOSPC)');
+  const store: ObjectStore = {
+    get: (key) => inner.get(key),
+    list: (prefix, options) => inner.list(prefix, options),
+    async put(key, body, condition) {
+      if (committed) throw enospc();
+      const written = await inner.put(key, body, condition);
+      if (key.endsWith('/commit.json')) committed = true;
+      return written;
+    },
+    async delete(key, condition) {
+      if (committed && failDeletes) throw enospc();
+      return inner.delete(key, condition);
+    },
+  };
+  return store;
+}
+
+describe('runAutomation after the commit', () => {
+  it('turns a full disk into warnings: the run succeeded, and the pipeline lease is released', async () => {
+    const deps = { ...world(), store: fullDiskAfterCommit(false) };
+    const record = await runAutomation(deps, {
+      trigger: 'cli',
+      businessDate: BUSINESS_DATE,
+      inputs: [source(generateColors({ rows: 50, seed: 9 }))],
+    });
+    expect(record.status).toBe('success');
+    expect(record.warnings).toEqual([
+      expect.stringMatching(/^current view not refreshed: .*ENOSPC/),
+      expect.stringMatching(/^run index not updated \(.*ENOSPC/),
+    ]);
+    expect((await readRunRecord(deps.store, record.id))?.status).toBe('success');
+    const leases = createLeases({ store: deps.store, clock: deps.clock, ttlMs: 60_000 });
+    expect(await leases.inspect(PIPELINE_LEASE)).toBeNull();
+  });
+
+  it('says so when even the lease cannot be released, and still returns the committed run', async () => {
+    const deps = { ...world(), store: fullDiskAfterCommit(true) };
+    const record = await runAutomation(deps, {
+      trigger: 'cli',
+      businessDate: BUSINESS_DATE,
+      inputs: [source(generateColors({ rows: 50, seed: 9 }))],
+    });
+    expect(record.status).toBe('success');
+    expect(record.warnings.at(-1)).toMatch(/^pipeline lease not released: .*ENOSPC/);
+  });
 });

@@ -10,6 +10,7 @@ import type { ProcessProbe } from '../ports/process-probe.js';
 import { processColors, type RunInput } from '../processing/process-colors.js';
 import { compileRules } from '../rules/compile-rules.js';
 import { fireSettlerOf } from '../schedule/fire-record.js';
+import { digestOf, type ObjectDigest } from '../store/checksum.js';
 import { allocateNumber } from '../store/counter.js';
 import { createDocument, readDocument, updateDocument } from '../store/json-document.js';
 import { RULES_DOCUMENT, RUN_ID_COUNTER, RUN_INDEX, runKeys } from '../store/layout.js';
@@ -17,7 +18,7 @@ import { createLeases, type HeldLease, holderProcess } from '../store/lease.js';
 import { type RowLines, refreshCurrentView } from '../views/current-view.js';
 import { acquirePipelineLease } from './abandoned-run.js';
 import { checkGuards, type RunGuards } from './run-guards.js';
-import { commitRun, noCounts } from './run-protocol.js';
+import { commitRun, noCounts, readRunRecord } from './run-protocol.js';
 import type { RunRecord, RunTrigger } from './run-record.js';
 import { type RunStep, runPurpose } from './run-steps.js';
 
@@ -107,13 +108,31 @@ export async function runAutomation(
   const startedAt = deps.clock.now();
 
   const lease = deps.pipelineLease ?? (await acquirePipeline(deps));
-  await step('run.after-lease');
+  let record: RunRecord;
   try {
-    return await runUnderLease(deps, request, lease, startedAt, step);
-  } finally {
-    if (!deps.pipelineLease) await lease.release();
+    await step('run.after-lease');
+    record = await runUnderLease(deps, request, lease, startedAt, step);
+  } catch (err) {
+    // The error says what went wrong; a lease left behind is broken by the next run anyway.
+    if (!deps.pipelineLease) await lease.release().catch(() => undefined);
+    throw err;
   }
+  if (deps.pipelineLease) return record;
+  try {
+    await lease.release();
+  } catch (err) {
+    // After the commit every failure is a warning (SPEC §4 step 9), this one too: the lease
+    // expires, and a process on this host breaks a dead holder's lease at once.
+    return withWarning(record, `pipeline lease not released: ${messageOf(err)}`);
+  }
+  return record;
 }
+
+const messageOf = (err: unknown) => String((err as Error)?.message ?? err);
+const withWarning = (record: RunRecord, warning: string): RunRecord => ({
+  ...record,
+  warnings: [...record.warnings, warning],
+});
 
 /** Takes the pipeline lease, cleaning up after a dead holder it takes over from. */
 async function acquirePipeline(deps: RunDependencies): Promise<HeldLease> {
@@ -208,23 +227,58 @@ async function runUnderLease(
       error,
     };
     await commitRun(store, record).catch(() => undefined);
+    // A store can fail a write it made (a timeout, a full disk after the file was linked): the
+    // commit record, not the error, says whether the run exists.
+    const stored = await readRunRecord(store, runId).catch(() => null);
+    if (stored?.status === 'success') {
+      record = withWarning(
+        stored,
+        `the commit reported an error after it was written: ${error.message}`,
+      );
+      rows = undefined;
+    }
   }
   await step('run.after-commit');
-  if (record.status === 'success') {
-    try {
-      await refreshCurrentView(store, clock, runId, rows && { runId, rows });
-    } catch (err) {
-      // The run is committed: a view failure is a warning, and the next run catches the view up.
-      record = {
-        ...record,
-        warnings: [...record.warnings, `current view not refreshed: ${(err as Error).message}`],
-      };
-    }
-    const sourceHash = record.inputs.find((i) => i.origin === 'source')?.contentHash;
+  return record.status === 'success' ? afterCommit(deps, record, rows) : record;
+}
+
+/**
+ * The steps after a successful commit — the current view, the run index. The run exists whatever
+ * happens here: a failure is a warning on the run (SPEC §4 step 9), made good later (the next run
+ * catches the view up; the next success rewrites the index).
+ */
+async function afterCommit(
+  deps: RunDependencies,
+  committed: RunRecord,
+  rows: RowLines | undefined,
+): Promise<RunRecord> {
+  const { store, clock } = deps;
+  const runId = committed.id;
+  let record = committed;
+  try {
+    const { rebuiltFrom } = await refreshCurrentView(store, clock, {
+      upToRunId: runId,
+      ...(rows ? { committed: { runId, rows } } : {}),
+    });
+    if (rebuiltFrom)
+      record = withWarning(
+        record,
+        `the current view was damaged (${rebuiltFrom.key}: ${rebuiltFrom.reason}); rebuilt from the committed runs`,
+      );
+  } catch (err) {
+    record = withWarning(record, `current view not refreshed: ${messageOf(err)}`);
+  }
+  const sourceHash = record.inputs.find((i) => i.origin === 'source')?.contentHash;
+  try {
     await updateDocument(store, RUN_INDEX, runIndexSchema, (index) =>
       (index?.lastSuccess?.id ?? 0) > runId
         ? undefined
         : { lastSuccess: { id: runId, ...(sourceHash ? { sourceHash } : {}) } },
+    );
+  } catch (err) {
+    record = withWarning(
+      record,
+      `run index not updated (${messageOf(err)}): the unchanged-source guard compares with an older run until the next success`,
     );
   }
   return record;
@@ -282,6 +336,7 @@ async function processRun(
   let parts = 0;
   // The rows as stored, handed to the current view so that it need not read them back.
   const stored: RowLines = { lines: [], cusips: [] };
+  const rowParts: ObjectDigest[] = [];
   for (let from = 0; from < processed.length; from += partRows) {
     const lines: string[] = [];
     for (let k = from; k < Math.min(from + partRows, processed.length); k++) {
@@ -291,9 +346,9 @@ async function processRun(
       stored.lines.push(line);
       stored.cusips.push(row.CUSIP as string);
     }
-    await store.put(keys.rowsPart(parts++), encoder.encode(`${lines.join('\n')}\n`), {
-      ifNoneMatch: '*',
-    });
+    const body = encoder.encode(`${lines.join('\n')}\n`);
+    rowParts.push(await digestOf(body, lines.length));
+    await store.put(keys.rowsPart(parts++), body, { ifNoneMatch: '*' });
     await lease.renew();
   }
   await step('run.after-rows-written');
@@ -301,15 +356,11 @@ async function processRun(
   const excludedLines: string[] = [];
   for (let n = 0; n < processed.counts.excluded; n++)
     excludedLines.push(JSON.stringify(processed.excludedRowAt(n)));
-  await store.put(
-    keys.excluded,
-    encoder.encode(excludedLines.length ? `${excludedLines.join('\n')}\n` : ''),
-    { ifNoneMatch: '*' },
-  );
+  const excludedBody = encoder.encode(excludedLines.length ? `${excludedLines.join('\n')}\n` : '');
+  await store.put(keys.excluded, excludedBody, { ifNoneMatch: '*' });
   await step('run.after-excluded-written');
-  await store.put(keys.rowErrors, encoder.encode(JSON.stringify(processed.rowErrors)), {
-    ifNoneMatch: '*',
-  });
+  const errorsBody = encoder.encode(JSON.stringify(processed.rowErrors));
+  await store.put(keys.rowErrors, errorsBody, { ifNoneMatch: '*' });
   await step('run.after-errors-written');
 
   const finishedAt = clock.now();
@@ -320,6 +371,11 @@ async function processRun(
     durationMs: finishedAt.getTime() - Date.parse(base.startedAt),
     counts: processed.counts,
     rowParts: parts,
+    objects: {
+      rowParts,
+      excluded: await digestOf(excludedBody, excludedLines.length),
+      rowErrors: await digestOf(errorsBody, processed.rowErrors.length),
+    },
   };
   await commitRun(store, record);
   return { record, rows: stored };

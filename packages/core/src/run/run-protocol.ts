@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import { damagedObject, parseStored, readCheckedLines } from '../store/damaged-object.js';
 import { encodeDocument, readDocument } from '../store/json-document.js';
 import { runKeys } from '../store/layout.js';
 import { type RunRecord, runningRecordSchema, runRecordSchema } from './run-record.js';
@@ -105,23 +106,59 @@ export async function isRunHidden(store: ObjectStore, runId: number): Promise<bo
   );
 }
 
-const decoder = new TextDecoder();
-
-/** The JSON lines of a stored object; INTERNAL naming the key when it is missing. */
+/**
+ * The JSON lines of a stored object; a missing object, or one that is not UTF-8, is a
+ * damaged-object error naming the key.
+ */
 export async function readTextLines(store: ObjectStore, key: string): Promise<string[]> {
-  const body = await store.get(key);
-  if (!body) throw new MarketPulseError('INTERNAL', `${key} is missing`, { details: { key } });
-  return decoder.decode(body.body).split('\n').filter(Boolean);
+  return readCheckedLines(store, key);
 }
 
 /** The keys of a committed run's row partitions, in output order. */
 export const runPartKeys = (record: RunRecord): string[] =>
   Array.from({ length: record.rowParts }, (_, p) => runKeys(record.id).rowsPart(p));
 
-/** A committed run's output rows, in output order. */
+/** One row partition of a run, as its stored JSON lines. */
+export interface RunPartLines {
+  key: string;
+  lines: string[];
+}
+
+/**
+ * A committed run's row partitions as stored lines, in output order, each checked against the
+ * commit record: its SHA-256 and line count when the record carries them (`objects`), and in any
+ * case the total against `counts.output`. A mismatch is a damaged-object error naming the key.
+ */
+export async function readRunLines(store: ObjectStore, record: RunRecord): Promise<RunPartLines[]> {
+  const keys = runPartKeys(record);
+  const digests = record.objects?.rowParts;
+  if (digests && digests.length !== keys.length)
+    throw damagedObject(
+      runKeys(record.id).commit,
+      `it names ${keys.length} row partitions but has checksums for ${digests.length}`,
+    );
+  const parts: RunPartLines[] = [];
+  let total = 0;
+  for (const [p, key] of keys.entries()) {
+    const lines = await readCheckedLines(store, key, digests?.[p]);
+    parts.push({ key, lines });
+    total += lines.length;
+  }
+  if (total !== record.counts.output) {
+    // Only a record without checksums gets here: a single partition is the one that lost rows.
+    const key = keys.length === 1 ? (keys[0] as string) : runKeys(record.id).commit;
+    throw damagedObject(
+      key,
+      `run ${record.id} has ${total} stored rows where its commit record says ${record.counts.output}`,
+    );
+  }
+  return parts;
+}
+
+/** A committed run's output rows, in output order, checked (see {@link readRunLines}). */
 export async function readRunRows(store: ObjectStore, record: RunRecord): Promise<StoredRow[]> {
   const rows: StoredRow[] = [];
-  for (const key of runPartKeys(record))
-    for (const line of await readTextLines(store, key)) rows.push(JSON.parse(line) as StoredRow);
+  for (const { key, lines } of await readRunLines(store, record))
+    for (const line of lines) rows.push(parseStored<StoredRow>(key, line));
   return rows;
 }

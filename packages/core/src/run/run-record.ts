@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { objectDigestSchema } from '../store/checksum.js';
 
 export const runTriggerSchema = z.enum([
   'scheduled',
@@ -49,6 +50,18 @@ export const runRecordSchema = z.object({
   }),
   /** Row partitions written (`rows/00000.jsonl`, …). */
   rowParts: z.number().int().nonnegative(),
+  /**
+   * The line count and SHA-256 of every object the run wrote, checked by every reader. Absent in
+   * failed runs (they wrote nothing) and in runs committed before checksums were recorded: their
+   * rows are checked against `counts.output` only.
+   */
+  objects: z
+    .object({
+      rowParts: z.array(objectDigestSchema),
+      excluded: objectDigestSchema,
+      rowErrors: objectDigestSchema,
+    })
+    .optional(),
   uploadsConsumed: z.array(z.string()),
   warnings: z.array(z.string()),
   error: z.object({ code: z.string(), message: z.string() }).optional(),

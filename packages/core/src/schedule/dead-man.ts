@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { isMarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import { lastRunId } from '../run/run-ids.js';
 import { runRecordSchema } from '../run/run-record.js';
-import { readNumber } from '../store/counter.js';
+import { damagedKey } from '../store/damaged-object.js';
 import { createDocument, readDocument } from '../store/json-document.js';
-import { deadManKey, RUN_ID_COUNTER, runKeys } from '../store/layout.js';
+import { deadManKey, runKeys } from '../store/layout.js';
 import type { ScheduleSettings } from './settings.js';
 import { localDateAt, wallTimeAt, zonedToUtc } from './zoned-time.js';
 
@@ -34,9 +35,15 @@ export type DeadManStatus =
 
 /** A successful run that finished in `[fromMs, toMs]` (the newest such), bounded. */
 async function successBetween(store: ObjectStore, fromMs: number, toMs: number) {
-  const last = await readNumber(store, RUN_ID_COUNTER);
+  const last = await lastRunId(store);
   for (let id = last, seen = 0; id >= 1 && seen < 1000; id--, seen++) {
-    const run = (await readDocument(store, runKeys(id).commit, runRecordSchema))?.value;
+    const run = await readDocument(store, runKeys(id).commit, runRecordSchema).then(
+      (doc) => doc?.value,
+      (err: unknown) => {
+        if (damagedKey(err) === undefined) throw err;
+        return undefined; // a damaged record proves no success: the alert errs on the safe side
+      },
+    );
     if (!run) continue;
     const startedMs = Date.parse(run.startedAt);
     if (startedMs < fromMs - 86_400_000) break; // runs are numbered in start order: older ones cannot count

@@ -8,10 +8,11 @@ import { checkDeadMan, type DeadManStatus } from '../schedule/dead-man.js';
 import { listHeartbeats, type SchedulerHeartbeat } from '../schedule/heartbeats.js';
 import { type NextRun, nextRun } from '../schedule/projections.js';
 import { readScheduleSettings } from '../schedule/settings.js';
+import { type DamageDetails, damageOf } from '../store/damaged-object.js';
 import { PIPELINE_LEASE } from '../store/layout.js';
 import { createLeases, type LeaseHolder } from '../store/lease.js';
 import { listUploads } from '../uploads/upload-buffer.js';
-import { type CurrentViewManifest, readManifest } from '../views/current-view.js';
+import { type CurrentViewManifest, checkCurrentView } from '../views/current-view.js';
 
 /** What a status check reads (SPEC §12 system status). */
 export interface StatusDependencies {
@@ -28,17 +29,40 @@ export interface StatusDependencies {
 
 /** The state of a Market Pulse store, as `status` and `/api/admin/system-status` show it. */
 export interface SystemStatus {
+  /** The newest runs; one whose records cannot be read is listed as `unreadable`, with the key. */
   lastRuns: RunListing[];
   pendingUploads: number;
-  /** The current view's manifest (its rows are not read: status stays cheap). */
+  /** Uploads that cannot be read (any of them may be pending), with the key that failed. */
+  unreadableUploads: { id: string; key: string; reason: string }[];
+  /** The current view's manifest (null: no view yet, or a damaged manifest). */
   currentView: CurrentViewManifest | null;
+  /**
+   * Set when the stored view cannot be read (its parts are checked against the manifest's
+   * checksums: status reads the view's bytes once). Readers rebuild it from the committed runs
+   * meanwhile; the next run or `export` writes it anew.
+   */
+  currentViewDamage?: DamageDetails;
   exports: ExportsLag;
   pipeline: { heldBy: LeaseHolder } | 'free';
   schedule: {
+    /** Null when no job is active — or when `unreadable` is set. */
     nextRun: NextRun | null;
-    deadMan: DeadManStatus;
+    deadMan: DeadManStatus | ({ state: 'unreadable' } & DamageDetails);
     schedulers: (SchedulerHeartbeat & { ageSeconds: number })[];
+    /** A schedule document (a job, the settings) cannot be read: the next run is unknown. */
+    unreadable?: DamageDetails;
   };
+}
+
+/** `read()`, or the details of the damaged object that stopped it (other failures go through). */
+async function orDamage<T>(read: () => Promise<T>): Promise<{ value: T } | DamageDetails> {
+  try {
+    return { value: await read() };
+  } catch (err) {
+    const damage = damageOf(err);
+    if (!damage) throw err;
+    return damage;
+  }
 }
 
 /**
@@ -58,23 +82,40 @@ export async function readSystemStatus(
 ): Promise<SystemStatus> {
   const { store, clock } = deps;
   const lastRuns = await listRuns(store, { limit: options.lastRuns ?? 5 });
-  const pending = (await listUploads(store)).filter((u) => u.status.state === 'pending');
-  const currentView = await readManifest(store);
-  const exports = await exportsLag(store, deps.sink, deps.sectorFormats);
+  const uploads = await listUploads(store);
+  const view = await checkCurrentView(store);
+  const lag = await exportsLag(store, deps.sink, deps.sectorFormats);
+  // Files written from a view that can no longer be read are not called up to date: a refresh
+  // rewrites the view from the committed runs, then the files.
+  const exports: ExportsLag =
+    view.state === 'damaged' ? { ...lag, lagging: true, reason: 'view-damaged' } : lag;
   const lease = await createLeases({ store, clock, ttlMs: deps.leaseTtlMs }).inspect(
     PIPELINE_LEASE,
   );
-  const settings = await readScheduleSettings(store);
+  const next = await orDamage(() => nextRun(store, clock));
+  const deadMan = await orDamage(async () =>
+    checkDeadMan(store, clock, await readScheduleSettings(store), deps.checkedBy),
+  );
+  const unreadableSchedule = 'value' in next ? ('value' in deadMan ? undefined : deadMan) : next;
   return {
     lastRuns,
-    pendingUploads: pending.length,
-    currentView,
+    pendingUploads: uploads.filter((u) => u.status.state === 'pending').length,
+    unreadableUploads: uploads.flatMap((u) =>
+      u.status.state === 'unreadable'
+        ? [{ id: u.id, key: u.status.key, reason: u.status.reason }]
+        : [],
+    ),
+    currentView: view.state === 'ok' ? view.manifest : null,
+    ...(view.state === 'damaged'
+      ? { currentViewDamage: { key: view.key, reason: view.reason } }
+      : {}),
     exports,
     pipeline: lease?.holder ? { heldBy: lease.holder } : 'free',
     schedule: {
-      nextRun: await nextRun(store, clock),
-      deadMan: await checkDeadMan(store, clock, settings, deps.checkedBy),
+      nextRun: 'value' in next ? next.value : null,
+      deadMan: 'value' in deadMan ? deadMan.value : { state: 'unreadable', ...deadMan },
       schedulers: await listHeartbeats(store, clock.now().getTime()),
+      ...(unreadableSchedule ? { unreadable: unreadableSchedule } : {}),
     },
   };
 }

@@ -11,17 +11,43 @@ export {
   recoverAbandoned,
   type SettleAbandonedFire,
 } from '../run/abandoned-run.js';
+export { lastRunId } from '../run/run-ids.js';
 export {
   commitRun,
   declareFailed,
   noCounts,
+  type RunPartLines,
+  readRunLines,
   readTextLines,
   runPartKeys,
   visibilitySchema,
 } from '../run/run-protocol.js';
 export { runIdOfPurpose, runPurpose } from '../run/run-steps.js';
-export { type RowLines, rebuildCurrentView, refreshCurrentView } from '../views/current-view.js';
+export {
+  type RefreshViewOptions,
+  type RowLines,
+  rebuildCurrentView,
+  refreshCurrentView,
+  type ViewRefresh,
+} from '../views/current-view.js';
+export {
+  digestOf,
+  type ObjectDigest,
+  objectDigestSchema,
+  sha256Hex,
+  sha256HexPure,
+} from './checksum.js';
 export { allocateNumber, readNumber } from './counter.js';
+export {
+  type DamageDetails,
+  damagedKey,
+  damagedObject,
+  damageOf,
+  parseStored,
+  readChecked,
+  readCheckedLines,
+  textOf,
+} from './damaged-object.js';
 export {
   createDocument,
   encodeDocument,

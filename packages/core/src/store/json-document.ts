@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import { damagedObject } from './damaged-object.js';
 
 /** A stored JSON document with the ETag it was read at. */
 export interface StoredDocument<T> {
@@ -27,7 +28,8 @@ export function encodeDocument<T>(generation: number, value: T): Uint8Array {
 
 /**
  * Reads and validates a JSON document. `null` when the key does not exist; a stored document that
- * does not parse or fails the schema is an INTERNAL error naming the key (never silently ignored).
+ * does not parse or fails the schema is a damaged-object error (INTERNAL, `details.key`), never
+ * silently ignored.
  */
 export async function readDocument<S extends z.ZodType>(
   store: ObjectStore,
@@ -40,25 +42,18 @@ export async function readDocument<S extends z.ZodType>(
   try {
     envelope = JSON.parse(decoder.decode(stored.body)) as Envelope<unknown>;
   } catch (err) {
-    throw new MarketPulseError('INTERNAL', `stored document ${key} is not valid JSON`, {
-      cause: err,
-      details: { key },
-    });
+    throw damagedObject(key, 'it is not valid JSON', err);
   }
   if (
     typeof envelope !== 'object' ||
     envelope === null ||
     !Number.isSafeInteger(envelope.generation)
   ) {
-    throw new MarketPulseError('INTERNAL', `stored document ${key} has no generation`, {
-      details: { key },
-    });
+    throw damagedObject(key, 'it has no generation (not a Market Pulse document)');
   }
   const parsed = schema.safeParse(envelope.value);
   if (!parsed.success) {
-    throw new MarketPulseError('INTERNAL', `stored document ${key} does not match its schema`, {
-      details: { key, issues: parsed.error.issues },
-    });
+    throw damagedObject(key, 'it does not match its schema', undefined, parsed.error.issues);
   }
   return { value: parsed.data, etag: stored.etag, generation: envelope.generation };
 }

@@ -22,6 +22,13 @@ export const RUN_INDEX = 'runs/index.json';
 /** Every run's objects are under this prefix, one folder per zero-padded RUN_ID. */
 export const RUNS_PREFIX = 'runs/';
 const runDir = (runId: number) => `${RUNS_PREFIX}${String(runId).padStart(10, '0')}`;
+/** The RUN_ID whose objects a key holds (`runs/0000000007/…` → 7); undefined for other keys. */
+export function runIdOfKey(key: string): number | undefined {
+  const match = /^runs\/(\d{10})\//.exec(key);
+  return match ? Number(match[1]) : undefined;
+}
+/** A `list` bound past every key of run `runId` and of the runs before it ('~' sorts after them). */
+export const afterRunKeys = (runId: number) => `${runDir(runId)}/~`;
 
 /** The objects of one run. */
 export const runKeys = (runId: number) => ({
@@ -54,6 +61,11 @@ export const uploadHashKey = (contentHash: string) =>
 export const CURRENT_VIEW_MANIFEST = 'views/current.json';
 /** The parts of the current view, by version (a superseded version's parts are deleted). */
 export const CURRENT_VIEW_PREFIX = 'views/current/';
+/** The view version a part's key belongs to (`views/current/v00000003/…` → 3). */
+export function viewVersionOfKey(key: string): number | undefined {
+  const match = /^views\/current\/v(\d{8})\//.exec(key);
+  return match ? Number(match[1]) : undefined;
+}
 /** One part of one version of the current view. */
 export const currentViewPartKey = (version: number, part: number) =>
   `${CURRENT_VIEW_PREFIX}v${String(version).padStart(8, '0')}/${String(part).padStart(5, '0')}.jsonl`;

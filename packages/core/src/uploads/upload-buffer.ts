@@ -1,62 +1,53 @@
-import { z } from 'zod';
 import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { ColorRecord, ParseNotice, RowError } from '../parse/record.js';
 import type { Clock } from '../ports/clock.js';
+import { type Failpoints, NO_FAILPOINTS } from '../ports/failpoints.js';
 import type { IdSource } from '../ports/id-source.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { RunInput } from '../processing/process-colors.js';
-import { readRunRecord } from '../run/run-protocol.js';
-import { readNumber } from '../store/counter.js';
-import { encodeDocument, readDocument } from '../store/json-document.js';
-import { RUN_ID_COUNTER, UPLOADS_PREFIX, uploadHashKey, uploadKeys } from '../store/layout.js';
+import { lastRunId } from '../run/run-ids.js';
+import { digestOf } from '../store/checksum.js';
+import { damagedObject, damageOf } from '../store/damaged-object.js';
+import { encodeDocument } from '../store/json-document.js';
+import { uploadKeys } from '../store/layout.js';
+import { claimContent, refuseKnownDuplicate } from './upload-claim.js';
+import type { UploadMeta } from './upload-meta.js';
+import {
+  isUploadView,
+  readUploadStates,
+  type UnreadableUpload,
+  type UploadListing,
+  type UploadStatus,
+  type UploadView,
+} from './upload-status.js';
 
-// uploads/<id>/upload.json is written last: an upload exists exactly when it exists.
+// An upload's objects are written first (original, records, upload.json), then its content's claim
+// names it (upload-claim.ts): it exists exactly from that write on, like a run from its commit.
 
-const uploadMetaSchema = z.object({
-  id: z.string(),
-  fileName: z.string(),
-  contentHash: z.string(),
-  uploadedAt: z.string(),
-  /** The RUN_ID counter when the upload arrived: only later runs can have consumed it. */
-  afterRunId: z.number().int().nonnegative(),
-  rows: z.number().int().nonnegative(),
-  acceptedValidRows: z.boolean(),
-  errors: z.array(
-    z.object({ row: z.number(), column: z.string(), value: z.unknown(), reason: z.string() }),
-  ),
-  notices: z.array(
-    z.object({ kind: z.string(), columns: z.array(z.string()), message: z.string() }),
-  ),
-  actor: z.string().optional(),
-});
-/**
- * An upload as stored (`uploads/<id>/upload.json`): the file's name and hash, when it arrived,
- * its valid rows and its parser report.
- *
- * @useDeclaredType
- */
-export type UploadMeta = z.infer<typeof uploadMetaSchema>;
+export type { UnreadableUpload, UploadListing, UploadMeta, UploadStatus, UploadView };
+export { isUploadView };
 
-/**
- * Where an upload stands: waiting for the next run, consumed by a committed run, cancelled, or
- * `unreadable` (its parsed records are missing, so no run can take it).
- */
-export type UploadStatus =
-  | { state: 'pending' }
-  | { state: 'consumed'; runId: number }
-  | { state: 'cancelled'; at: string }
-  | { state: 'unreadable'; reason: string };
+/** A cancelled upload: with its fields, or only its id when its record cannot be read. */
+export type CancelledUpload = (UploadView | Omit<UnreadableUpload, 'status'>) & {
+  status: { state: 'cancelled'; at: string };
+};
 
-/** An upload with its current status. */
-export interface UploadView extends UploadMeta {
-  status: UploadStatus;
-}
+/** The named steps of adding an upload (failpoints, DESIGN §2), in order. */
+export const UPLOAD_STEPS = [
+  'upload.after-original',
+  'upload.after-records',
+  'upload.after-meta',
+] as const;
+/** One named step of adding an upload. */
+export type UploadStep = (typeof UPLOAD_STEPS)[number];
 
 /** What adding to the upload buffer needs: the store, a clock for timestamps, ids for uploads. */
 export interface UploadDependencies {
   store: ObjectStore;
   clock: Clock;
   ids: IdSource;
+  /** Test failpoints at each {@link UploadStep}. */
+  failpoints?: Failpoints;
 }
 
 /** A file to add to the buffer, already parsed by the caller. */
@@ -80,15 +71,14 @@ export interface NewUpload {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const doc = (value: unknown) => encodeDocument(1, value);
-const cancelledSchema = z.object({ at: z.string(), actor: z.string().optional() });
-const hashClaimSchema = z.object({ uploadId: z.string() });
 
 /**
- * Adds an upload to the buffer (SPEC §6.1). Refused — with nothing stored — when any row has an
+ * Adds an upload to the buffer (SPEC §6.1). Refused — with nothing visible — when any row has an
  * error (VALIDATION_ERROR with the full report in `details`) unless `acceptValidRows`, when no row
- * is valid, or when the same content is already pending or consumed (CONFLICT) unless `force`.
+ * is valid, or when the same content is already pending or consumed (CONFLICT
+ * `duplicate-upload`) unless `force`. Atomic across processes: of concurrent uploads of one
+ * content exactly one lands, and a process that dies part-way leaves nothing visible.
  *
  * @example
  * ```ts
@@ -102,6 +92,7 @@ const hashClaimSchema = z.object({ uploadId: z.string() });
  */
 export async function addUpload(deps: UploadDependencies, upload: NewUpload): Promise<UploadView> {
   const { store } = deps;
+  const step = (name: UploadStep) => (deps.failpoints ?? NO_FAILPOINTS).hit(name);
   const { records, errors, notices } = upload.parsed;
   if (errors.length > 0 && !upload.acceptValidRows) {
     throw new MarketPulseError(
@@ -119,137 +110,85 @@ export async function addUpload(deps: UploadDependencies, upload: NewUpload): Pr
       { details: { errors, notices } },
     );
   }
+  const claim = {
+    fileName: upload.fileName,
+    contentHash: upload.contentHash,
+    force: upload.force ?? false,
+  };
+  await refuseKnownDuplicate(store, claim);
   const id = deps.ids.nextId();
-  await claimContent(deps, upload, id);
   const keys = uploadKeys(id);
+  const recordsBody = encoder.encode(records.map((r) => JSON.stringify(r)).join('\n'));
   const meta: UploadMeta = {
     id,
     fileName: upload.fileName,
     contentHash: upload.contentHash,
     uploadedAt: deps.clock.now().toISOString(),
-    afterRunId: await readNumber(store, RUN_ID_COUNTER),
+    afterRunId: await lastRunId(store),
     rows: records.length,
     acceptedValidRows: errors.length > 0,
     errors: [...errors],
     notices: [...notices],
     ...(upload.actor !== undefined ? { actor: upload.actor } : {}),
+    recordsDigest: await digestOf(recordsBody, records.length),
   };
   await store.put(keys.original, upload.bytes, { ifNoneMatch: '*' });
-  await store.put(keys.records, encoder.encode(records.map((r) => JSON.stringify(r)).join('\n')), {
-    ifNoneMatch: '*',
-  });
+  await step('upload.after-original');
+  await store.put(keys.records, recordsBody, { ifNoneMatch: '*' });
+  await step('upload.after-records');
   await store.put(keys.meta, doc(meta), { ifNoneMatch: '*' });
+  await step('upload.after-meta');
+  try {
+    await claimContent(store, { ...claim, id });
+  } catch (err) {
+    // Never claimed, so never visible: its objects are only clutter (removed best-effort).
+    for (const key of [keys.meta, keys.records, keys.original])
+      await store.delete(key).catch(() => undefined);
+    throw err;
+  }
   return { ...meta, status: { state: 'pending' } };
 }
 
-/** Claims the content hash for `id`, refusing duplicates of live uploads unless forced. */
-async function claimContent(
-  deps: UploadDependencies,
-  upload: NewUpload,
-  id: string,
-): Promise<void> {
-  const key = uploadHashKey(upload.contentHash);
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const existing = await readDocument(deps.store, key, hashClaimSchema);
-    if (existing) {
-      const other = await getUpload(deps.store, existing.value.uploadId).catch(() => null);
-      const live = other && (other.status.state === 'pending' || other.status.state === 'consumed');
-      if (live && !upload.force) {
-        const where =
-          other.status.state === 'consumed' ? `consumed in run ${other.status.runId}` : 'pending';
-        throw new MarketPulseError(
-          'CONFLICT',
-          `${upload.fileName} has the same content as upload ${other.id} (${other.fileName}, ${where}); use force to upload it again`,
-          {
-            details: { reason: 'duplicate-upload', uploadId: other.id },
-          },
-        );
-      }
-    }
-    try {
-      await deps.store.put(
-        key,
-        doc({ uploadId: id }),
-        existing ? { ifMatch: existing.etag } : { ifNoneMatch: '*' },
-      );
-      return;
-    } catch (err) {
-      if (!isMarketPulseError(err, 'PRECONDITION_FAILED') && !isMarketPulseError(err, 'NOT_FOUND'))
-        throw err;
-    }
-  }
-  throw new MarketPulseError('CONFLICT', `the same content is being uploaded concurrently; retry`);
+/**
+ * Every upload with its status, oldest first. An upload whose record cannot be read is listed
+ * too, last, with the key that failed (`status.state: 'unreadable'`); so is one whose records,
+ * cancellation or consuming run cannot be read — one damaged document hides nothing else.
+ */
+export async function listUploads(store: ObjectStore): Promise<UploadListing[]> {
+  return (await readUploadStates(store)).map((s) => s.listing);
 }
 
-/** Every upload with its status, oldest first. */
-export async function listUploads(store: ObjectStore): Promise<UploadView[]> {
-  const metas: UploadMeta[] = [];
-  for await (const item of store.list(UPLOADS_PREFIX)) {
-    if (!item.key.endsWith('/upload.json')) continue;
-    const meta = await readDocument(store, item.key, uploadMetaSchema);
-    if (meta) metas.push(meta.value);
-  }
-  metas.sort((a, b) =>
-    a.uploadedAt < b.uploadedAt ? -1 : a.uploadedAt > b.uploadedAt ? 1 : a.id < b.id ? -1 : 1,
-  );
-  const consumedBy = await consumption(store, metas);
-  return Promise.all(
-    metas.map(async (meta) => ({ ...meta, status: await statusOf(store, meta, consumedBy) })),
-  );
-}
-
-/** One upload with its status; NOT_FOUND when there is none with this id. */
+/**
+ * One upload with its status; NOT_FOUND when there is none with this id, and a damaged-object
+ * error (naming the key) when its record cannot be read.
+ */
 export async function getUpload(store: ObjectStore, id: string): Promise<UploadView> {
   if (!/^[A-Za-z0-9._-]+$/.test(id))
     throw new MarketPulseError('VALIDATION_ERROR', `invalid upload id "${id}"`);
-  const meta = await readDocument(store, uploadKeys(id).meta, uploadMetaSchema);
-  if (!meta) throw new MarketPulseError('NOT_FOUND', `no upload ${id}`, { details: { id } });
-  return {
-    ...meta.value,
-    status: await statusOf(store, meta.value, await consumption(store, [meta.value])),
-  };
+  const [state] = await readUploadStates(store, id);
+  if (!state) throw new MarketPulseError('NOT_FOUND', `no upload ${id}`, { details: { id } });
+  const { listing } = state;
+  if (!isUploadView(listing)) throw damagedObject(listing.status.key, listing.status.reason);
+  return listing;
 }
 
-/** Which committed successful runs consumed which uploads — only runs allocated after the oldest upload. */
-async function consumption(
-  store: ObjectStore,
-  metas: readonly UploadMeta[],
-): Promise<Map<string, number>> {
-  const consumed = new Map<string, number>();
-  if (metas.length === 0) return consumed;
-  const last = await readNumber(store, RUN_ID_COUNTER);
-  const from = Math.min(...metas.map((m) => m.afterRunId)) + 1;
-  for (let runId = from; runId <= last; runId++) {
-    const record = await readRunRecord(store, runId).catch(() => null);
-    if (record?.status !== 'success') continue;
-    for (const id of record.uploadsConsumed) if (!consumed.has(id)) consumed.set(id, runId);
-  }
-  return consumed;
-}
-
-async function statusOf(
-  store: ObjectStore,
-  meta: UploadMeta,
-  consumedBy: Map<string, number>,
-): Promise<UploadStatus> {
-  const runId = consumedBy.get(meta.id);
-  if (runId !== undefined) return { state: 'consumed', runId }; // a run that committed it wins any race with a cancel
-  const cancelled = await readDocument(store, uploadKeys(meta.id).cancelled, cancelledSchema).catch(
-    () => null,
-  );
-  if (cancelled) return { state: 'cancelled', at: cancelled.value.at };
-  if (!(await store.get(uploadKeys(meta.id).records)))
-    return { state: 'unreadable', reason: 'its parsed records are missing' };
-  return { state: 'pending' };
-}
-
-/** Cancels a pending upload; CONFLICT when it was consumed or already cancelled. */
+/**
+ * Cancels a pending upload; CONFLICT when it was consumed or already cancelled. An upload that
+ * cannot be read can be cancelled too: that is how an operator lets the runs go on without it.
+ */
 export async function cancelUpload(
   deps: Pick<UploadDependencies, 'store' | 'clock'>,
   id: string,
   actor?: string,
-): Promise<UploadView> {
-  const upload = await getUpload(deps.store, id);
+): Promise<CancelledUpload> {
+  let upload: UploadListing;
+  try {
+    upload = await getUpload(deps.store, id);
+  } catch (err) {
+    const damage = damageOf(err);
+    if (!damage) throw err;
+    upload = { id, status: { state: 'unreadable', ...damage } };
+  }
   if (upload.status.state === 'consumed')
     throw new MarketPulseError(
       'CONFLICT',
@@ -284,21 +223,23 @@ export async function clearUploads(
   return cancelled;
 }
 
-/** The pending uploads as run inputs, in upload order (SPEC §4 step 3). */
+/**
+ * The pending uploads as run inputs, in upload order (SPEC §4 step 3), their records checked.
+ * An upload that may be pending but cannot be read is an error naming the key: a run neither goes
+ * without it silently nor takes twice one it may have consumed. (`cancelUpload` lets the runs go
+ * on without it.)
+ */
 export async function pendingUploadInputs(store: ObjectStore): Promise<RunInput[]> {
   const inputs: RunInput[] = [];
-  for (const upload of await listUploads(store)) {
-    if (upload.status.state !== 'pending') continue;
-    const body = await store.get(uploadKeys(upload.id).records);
-    if (!body) continue;
-    const text = decoder.decode(body.body);
-    const records =
-      text === '' ? [] : text.split('\n').map((line) => JSON.parse(line) as ColorRecord);
+  for (const { listing, maybePending, records } of await readUploadStates(store)) {
+    if (listing.status.state === 'unreadable' && maybePending)
+      throw damagedObject(listing.status.key, listing.status.reason);
+    if (listing.status.state !== 'pending' || !records || !isUploadView(listing)) continue;
     inputs.push({
-      origin: `upload:${upload.id}`,
+      origin: `upload:${listing.id}`,
       processingType: 'MANUAL',
       records,
-      contentHash: upload.contentHash,
+      contentHash: listing.contentHash,
     });
   }
   return inputs;

@@ -3,9 +3,12 @@ import type { ColorRecord } from '../parse/record.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { type RunInput, runAutomation } from '../run/run-automation.js';
 import { generateColors } from '../sample/generate-colors.js';
+import { searchCurrentView } from '../search/search-view.js';
+import { runKeys } from '../store/layout.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
 import {
+  checkCurrentView,
   readCurrentView,
   rebuildCurrentView,
   refreshCurrentView,
@@ -157,12 +160,77 @@ describe('current view after a failed run', () => {
     );
     const failed = await run(deps, generateColors({ rows: 10, seed: 42 }), 'bad');
     expect(failed.status).toBe('failed');
-    const manifest = await refreshCurrentView(deps.store, deps.clock);
+    const { manifest } = await refreshCurrentView(deps.store, deps.clock);
     expect(manifest).toMatchObject({
       version: before.manifest?.version,
       throughRunId: failed.id,
       parts: before.manifest?.parts,
     });
     expect((await readCurrentView(deps.store)).rows).toEqual(before.rows);
+  });
+});
+
+describe('a damaged current view', () => {
+  const day1 = generateColors({ rows: 300, seed: 31 });
+  const day2 = generateColors({ rows: 200, seed: 32 });
+  const edit = async (store: ObjectStore, key: string, change: (t: string) => string) => {
+    const text = new TextDecoder().decode((await store.get(key))?.body);
+    await store.put(key, new TextEncoder().encode(change(text)));
+  };
+
+  it.each([
+    [
+      'a truncated part',
+      'views/current/v00000002/00000.jsonl',
+      (t: string) => t.slice(0, t.length / 2),
+    ],
+    [
+      'a part with one changed digit',
+      'views/current/v00000002/00000.jsonl',
+      (t: string) =>
+        t.replace(/"PX":(\d)/, (_m: string, d: string) => `"PX":${(Number(d) + 1) % 10}`),
+    ],
+    ['a truncated manifest', 'views/current.json', (t: string) => t.slice(0, 30)],
+  ])(
+    '%s: reads rebuild it from the committed runs, the next run writes it anew and says so',
+    async (_name, key, change) => {
+      const deps = world();
+      await run(deps, day1, 'h1');
+      await run(deps, day2, 'h2');
+      const good = await readCurrentView(deps.store);
+      await edit(deps.store, key, change);
+
+      const read = await readCurrentView(deps.store);
+      expect(read.rows).toEqual(good.rows);
+      expect(read.damaged).toMatchObject({ key });
+      expect(
+        (await searchCurrentView(deps.store, good.rows[0]?.CUSIP as string)).rows.length,
+      ).toBeGreaterThan(0);
+      expect(await checkCurrentView(deps.store)).toMatchObject({ state: 'damaged', key });
+
+      const third = await run(deps, generateColors({ rows: 50, seed: 33 }), 'h3');
+      expect(third.status).toBe('success');
+      expect(third.warnings).toEqual([expect.stringContaining(`current view was damaged (${key}`)]);
+      const after = await readCurrentView(deps.store);
+      expect(after.damaged).toBeUndefined();
+      expect(after.manifest?.version).toBeGreaterThan(good.manifest?.version ?? 0);
+      expect(await checkCurrentView(deps.store)).toMatchObject({ state: 'ok' });
+      // The same rows as a view built from scratch.
+      await rebuildCurrentView(deps.store, deps.clock);
+      expect((await readCurrentView(deps.store)).rows).toEqual(after.rows);
+    },
+  );
+
+  it('names the run when a committed run cannot be read either, instead of showing less', async () => {
+    const deps = world();
+    const first = await run(deps, day1, 'h1');
+    await run(deps, day2, 'h2');
+    await edit(deps.store, 'views/current.json', (t) => t.slice(0, 30));
+    const part = runKeys(first.id).rowsPart(0);
+    await edit(deps.store, part, (t) => t.slice(0, 100));
+    await expect(readCurrentView(deps.store)).rejects.toMatchObject({
+      code: 'INTERNAL',
+      details: { key: part },
+    });
   });
 });

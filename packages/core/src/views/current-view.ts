@@ -1,47 +1,36 @@
-import { z } from 'zod';
 import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import { lastRunId } from '../run/run-ids.js';
 import {
   declareFailed,
   isRunHidden,
+  readRunLines,
   readRunRecord,
-  readTextLines,
-  runPartKeys,
   type StoredRow,
   visibilitySchema,
 } from '../run/run-protocol.js';
 import type { RunRecord } from '../run/run-record.js';
-import { readNumber } from '../store/counter.js';
-import { readDocument, updateDocument } from '../store/json-document.js';
 import {
-  CURRENT_VIEW_MANIFEST,
-  currentViewPartKey,
-  RUN_ID_COUNTER,
-  runKeys,
-} from '../store/layout.js';
+  type DamageDetails,
+  damagedObject,
+  damageOf,
+  parseStored,
+} from '../store/damaged-object.js';
+import { updateDocument } from '../store/json-document.js';
+import { CURRENT_VIEW_MANIFEST, runKeys } from '../store/layout.js';
+import {
+  type CurrentViewManifest,
+  manifestSchema,
+  publishView,
+  readManifest,
+  readViewBase,
+  readViewParts,
+  type ViewPart,
+} from './view-store.js';
 
-export type { StoredRow };
-
-const manifestSchema = z.object({
-  /** Changes whenever visible data changes (SPEC §8 data-version tag). */
-  version: z.number().int().nonnegative(),
-  /** Every run up to this id has been considered. */
-  throughRunId: z.number().int().nonnegative(),
-  parts: z.number().int().nonnegative(),
-  rows: z.number().int().nonnegative(),
-  builtAt: z.string(),
-});
-/**
- * The current view's manifest: its data version, the last run it has considered, and how many
- * rows it holds in how many parts.
- *
- * @useDeclaredType
- */
-export type CurrentViewManifest = z.infer<typeof manifestSchema>;
-
-const PART_ROWS = 50_000;
-const encoder = new TextEncoder();
+export type { CurrentViewManifest, StoredRow };
+export { readManifest };
 
 /**
  * Stored rows as their JSON lines, with the CUSIP the view merges on: the view is rebuilt from the
@@ -52,23 +41,22 @@ export interface RowLines {
   cusips: string[];
 }
 
-async function readLines(store: ObjectStore, key: string): Promise<StoredRow[]> {
-  return (await readTextLines(store, key)).map((l) => JSON.parse(l) as StoredRow);
-}
-
-async function readRowLines(store: ObjectStore, keys: string[]): Promise<RowLines> {
+/** The lines of stored parts with their CUSIPs; a line that does not parse names its part. */
+function rowLinesOf(parts: readonly ViewPart[]): RowLines {
   const out: RowLines = { lines: [], cusips: [] };
-  for (const key of keys) {
-    for (const line of await readTextLines(store, key)) {
+  for (const { key, lines } of parts) {
+    for (const line of lines) {
       out.lines.push(line);
-      out.cusips.push((JSON.parse(line) as StoredRow).CUSIP);
+      out.cusips.push(parseStored<StoredRow>(key, line).CUSIP);
     }
   }
   return out;
 }
 
-const viewPartKeys = (manifest: CurrentViewManifest) =>
-  Array.from({ length: manifest.parts }, (_, p) => currentViewPartKey(manifest.version, p));
+/** A committed run's rows as stored lines, checked against its commit record. */
+async function runRowLines(store: ObjectStore, record: RunRecord): Promise<RowLines> {
+  return rowLinesOf(await readRunLines(store, record));
+}
 
 /** A run's commit record (null: not committed), and whether its rows are visible. */
 async function committedRun(
@@ -80,20 +68,61 @@ async function committedRun(
   return { record, visible: record.status === 'success' && !(await isRunHidden(store, runId)) };
 }
 
-/** The current view's manifest, without its rows; `null` while no view has been built. */
-export async function readManifest(store: ObjectStore): Promise<CurrentViewManifest | null> {
-  return (await readDocument(store, CURRENT_VIEW_MANIFEST, manifestSchema))?.value ?? null;
+/** The current view as read (see {@link readCurrentView}). */
+export interface CurrentView {
+  /** The stored view's manifest; null when there is no view yet, or when it could not be read. */
+  manifest: CurrentViewManifest | null;
+  rows: StoredRow[];
+  /**
+   * Set when the stored view could not be read (a damaged manifest or part): `rows` were then
+   * rebuilt from the committed runs, which are the truth. The next run or export writes it anew.
+   */
+  damaged?: DamageDetails;
 }
 
-/** The rows of the current view (for each CUSIP, the rows of the latest visible run containing it). */
-export async function readCurrentView(
-  store: ObjectStore,
-): Promise<{ manifest: CurrentViewManifest | null; rows: StoredRow[] }> {
-  const manifest = await readManifest(store);
-  if (!manifest) return { manifest, rows: [] };
-  const rows: StoredRow[] = [];
-  for (const key of viewPartKeys(manifest)) rows.push(...(await readLines(store, key)));
-  return { manifest, rows };
+/**
+ * The rows of the current view (for each CUSIP, the rows of the latest visible run containing it).
+ * Every part is checked against the manifest; a view that cannot be read is rebuilt from the
+ * committed runs (in memory: a read path writes nothing) and says so in `damaged`. Throws an error
+ * naming the key only when a committed run cannot be read either.
+ */
+export async function readCurrentView(store: ObjectStore): Promise<CurrentView> {
+  try {
+    const manifest = await readManifest(store);
+    if (!manifest) return { manifest, rows: [] };
+    const rows: StoredRow[] = [];
+    for (const { key, lines } of await readViewParts(store, manifest))
+      for (const line of lines) rows.push(parseStored<StoredRow>(key, line));
+    return { manifest, rows };
+  } catch (err) {
+    const damaged = damageOf(err);
+    if (!damaged) throw err;
+    const { lines } = await viewFromRuns(store);
+    return { manifest: null, rows: lines.map((l) => JSON.parse(l) as StoredRow), damaged };
+  }
+}
+
+/** Whether the stored view can be read: `ok` (or `empty`), or `damaged` with the key. */
+export type CurrentViewHealth =
+  | { state: 'ok'; manifest: CurrentViewManifest }
+  | { state: 'empty' }
+  | ({ state: 'damaged' } & DamageDetails);
+
+/**
+ * Checks the stored view without parsing its rows: the manifest, and every part against the
+ * checksum and line count the manifest records (for `status`; it reads the view's bytes once).
+ */
+export async function checkCurrentView(store: ObjectStore): Promise<CurrentViewHealth> {
+  try {
+    const manifest = await readManifest(store);
+    if (!manifest) return { state: 'empty' };
+    await readViewParts(store, manifest);
+    return { state: 'ok', manifest };
+  } catch (err) {
+    const damaged = damageOf(err);
+    if (!damaged) throw err;
+    return { state: 'damaged', ...damaged };
+  }
 }
 
 /** Newest run first: a CUSIP keeps the rows of the first run that has it. */
@@ -113,58 +142,69 @@ function merge(newestFirst: RowLines[]): string[] {
   return out;
 }
 
-async function publish(
-  store: ObjectStore,
-  clock: Clock,
-  previous: CurrentViewManifest | null,
-  rows: string[],
-  throughRunId: number,
-): Promise<CurrentViewManifest> {
-  const version = (previous?.version ?? 0) + 1;
-  let parts = 0;
-  for (let from = 0; from < rows.length || parts === 0; from += PART_ROWS) {
-    const chunk = rows.slice(from, from + PART_ROWS);
-    await store.put(currentViewPartKey(version, parts++), encoder.encode(chunk.join('\n')));
-    if (rows.length === 0) break;
+/** The view's lines computed from every visible committed run: cost follows the history. */
+async function viewFromRuns(store: ObjectStore): Promise<{ lines: string[]; through: number }> {
+  const last = await lastRunId(store);
+  const newestFirst: RowLines[] = [];
+  let through = 0;
+  for (let runId = 1; runId <= last; runId++) {
+    const run = await committedRun(store, runId);
+    if (!run) continue;
+    through = runId;
+    if (run.visible) newestFirst.unshift(await runRowLines(store, run.record));
   }
-  const manifest: CurrentViewManifest = {
-    version,
-    throughRunId,
-    parts,
-    rows: rows.length,
-    builtAt: clock.now().toISOString(),
-  };
-  const outcome = await updateDocument(store, CURRENT_VIEW_MANIFEST, manifestSchema, (current) =>
-    (current?.version ?? 0) === (previous?.version ?? 0) ? manifest : undefined,
-  );
-  if (!outcome.written)
-    throw new MarketPulseError(
-      'CONFLICT',
-      'the current view changed while it was being rebuilt; retry',
-    );
-  if (previous) {
-    for (let p = 0; p < previous.parts; p++)
-      await store.delete(currentViewPartKey(previous.version, p)).catch(() => undefined);
-  }
-  return manifest;
+  return { lines: merge(newestFirst), through };
+}
+
+/** What a refresh of the view did. */
+export interface ViewRefresh {
+  /** The view's manifest after the refresh (unchanged when nothing new is visible). */
+  manifest: CurrentViewManifest | null;
+  /** The stored view could not be read, so it was rebuilt from the committed runs. */
+  rebuiltFrom?: DamageDetails;
+}
+
+/** How a refresh is called (see {@link refreshCurrentView}). */
+export interface RefreshViewOptions {
+  /**
+   * The run holding the pipeline: runs below it that never committed are declared failed instead
+   * of stopping the refresh.
+   */
+  upToRunId?: number;
+  /** The rows of a run this process just committed, exactly as stored, so they need not be read back. */
+  committed?: { runId: number; rows: RowLines };
 }
 
 /**
  * Brings the current view up to date with the committed runs after it (normally just the run that
  * committed; more when a process died between its commit and this step). Reads the previous view
- * and the new runs only — never the history. `upToRunId`: the run holding the pipeline, which
- * lets runs below it that never committed be declared failed instead of stopping the refresh.
- * Returns the manifest, unchanged when nothing new is visible. `committed`: the rows of a run this
- * process just committed, exactly as stored, so they need not be read back.
+ * and the new runs only — never the history — unless the stored view cannot be read: then it is
+ * rebuilt from every committed run, and `rebuiltFrom` says what was damaged.
  */
 export async function refreshCurrentView(
   store: ObjectStore,
   clock: Clock,
-  upToRunId?: number,
-  committed?: { runId: number; rows: RowLines },
+  options: RefreshViewOptions = {},
+): Promise<ViewRefresh> {
+  try {
+    return { manifest: await refreshFromPrevious(store, clock, options) };
+  } catch (err) {
+    const damaged = damageOf(err);
+    // Only the view's own objects are rebuilt; a damaged run is an error naming it.
+    if (!damaged?.key.startsWith('views/')) throw err;
+    return { manifest: await rebuildCurrentView(store, clock), rebuiltFrom: damaged };
+  }
+}
+
+async function refreshFromPrevious(
+  store: ObjectStore,
+  clock: Clock,
+  { upToRunId, committed }: RefreshViewOptions,
 ): Promise<CurrentViewManifest | null> {
-  const previous = await readManifest(store);
-  const last = upToRunId ?? (await readNumber(store, RUN_ID_COUNTER));
+  const base = await readViewBase(store);
+  if (base.damaged) throw damagedObject(base.damaged.key, base.damaged.reason);
+  const previous = base.manifest;
+  const last = upToRunId ?? (await lastRunId(store));
   const through = previous?.throughRunId ?? 0;
   if (last <= through) return previous;
   const newer: RowLines[] = [];
@@ -180,9 +220,7 @@ export async function refreshCurrentView(
     considered = runId;
     if (run?.visible)
       newer.unshift(
-        committed?.runId === runId
-          ? committed.rows
-          : await readRowLines(store, runPartKeys(run.record)),
+        committed?.runId === runId ? committed.rows : await runRowLines(store, run.record),
       );
   }
   if (considered === through) return previous;
@@ -198,27 +236,22 @@ export async function refreshCurrentView(
       );
     return outcome.value;
   }
-  // `previous` is what publish compares against: a view changed since makes it refuse anyway.
-  const old = previous ? [await readRowLines(store, viewPartKeys(previous))] : [];
-  return publish(store, clock, previous, merge([...newer, ...old]), considered);
+  // `base` is what the publish compares against: a view changed since makes it refuse anyway.
+  const old = previous ? [rowLinesOf(await readViewParts(store, previous))] : [];
+  return publishView(store, clock, base, merge([...newer, ...old]), considered);
 }
 
-/** Rebuilds the current view from every visible run (after a hide or restore): cost follows the history. */
+/**
+ * Rebuilds the current view from every visible run (after a hide or restore, or when the stored
+ * view is damaged): cost follows the history.
+ */
 export async function rebuildCurrentView(
   store: ObjectStore,
   clock: Clock,
 ): Promise<CurrentViewManifest> {
-  const previous = await readManifest(store);
-  const last = await readNumber(store, RUN_ID_COUNTER);
-  const newestFirst: RowLines[] = [];
-  let through = 0;
-  for (let runId = 1; runId <= last; runId++) {
-    const run = await committedRun(store, runId);
-    if (!run) continue;
-    through = runId;
-    if (run.visible) newestFirst.unshift(await readRowLines(store, runPartKeys(run.record)));
-  }
-  return publish(store, clock, previous, merge(newestFirst), through);
+  const base = await readViewBase(store);
+  const { lines, through } = await viewFromRuns(store);
+  return publishView(store, clock, base, lines, through);
 }
 
 /**

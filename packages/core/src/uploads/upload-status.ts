@@ -1,0 +1,228 @@
+// The state of each upload, read from the store: which exist (claimed), which runs consumed them,
+// which were cancelled, and which cannot be read — listed with the key, never left out, and never
+// taken for pending when they might have been consumed (a quote must not be output twice).
+import type { ColorRecord } from '../parse/record.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import { lastRunId } from '../run/run-ids.js';
+import { readRunRecord } from '../run/run-protocol.js';
+import {
+  type DamageDetails,
+  damagedObject,
+  damageOf,
+  parseStored,
+  readCheckedLines,
+} from '../store/damaged-object.js';
+import { readDocument } from '../store/json-document.js';
+import { UPLOADS_PREFIX, uploadHashKey, uploadKeys } from '../store/layout.js';
+import {
+  cancelledSchema,
+  claimedUploads,
+  contentClaimSchema,
+  type UploadMeta,
+  uploadMetaSchema,
+} from './upload-meta.js';
+
+/** Where an upload stands. `unreadable`: something it depends on cannot be read (`key`). */
+export type UploadStatus =
+  | { state: 'pending' }
+  | { state: 'consumed'; runId: number }
+  | { state: 'cancelled'; at: string }
+  | { state: 'unreadable'; key: string; reason: string };
+
+/** An upload with its status. */
+export interface UploadView extends UploadMeta {
+  status: UploadStatus;
+}
+
+/** An upload whose own record (`upload.json`) cannot be read: only its id and what failed. */
+export interface UnreadableUpload {
+  id: string;
+  status: { state: 'unreadable'; key: string; reason: string };
+}
+
+/** One entry of `listUploads`. */
+export type UploadListing = UploadView | UnreadableUpload;
+
+/** True for an entry whose record could be read (it has the upload's fields). */
+export const isUploadView = (upload: { id: string } | UploadView): upload is UploadView =>
+  'fileName' in upload;
+
+/** An upload's state as the buffer's services need it. */
+export interface UploadState {
+  listing: UploadListing;
+  /** It may be pending but something it depends on cannot be read: a run must not go without it. */
+  maybePending: boolean;
+  /** The checked records of a pending upload. */
+  records?: ColorRecord[];
+}
+
+type MetaRead = { meta: UploadMeta } | { id: string; damage: Damage };
+
+const unreadable = (damage: DamageDetails) => ({ state: 'unreadable' as const, ...damage });
+
+/** A damaged object, as a value (see {@link readOr}). */
+class Damage {
+  constructor(readonly details: DamageDetails) {}
+}
+/** Calls `read`, turning a damaged-object error into a {@link Damage}; other failures go through. */
+async function readOr<T>(read: () => Promise<T>): Promise<T | Damage> {
+  try {
+    return await read();
+  } catch (err) {
+    const damage = damageOf(err);
+    if (!damage) throw err;
+    return new Damage(damage);
+  }
+}
+
+/** The uploads' records (`upload.json`), every one or just `only`. */
+async function readMetas(store: ObjectStore, only?: string): Promise<MetaRead[]> {
+  const keys: string[] = [];
+  if (only !== undefined) keys.push(uploadKeys(only).meta);
+  else
+    for await (const { key } of store.list(UPLOADS_PREFIX))
+      if (key.endsWith('/upload.json')) keys.push(key);
+  const out: MetaRead[] = [];
+  for (const key of keys) {
+    const read = await readOr(() => readDocument(store, key, uploadMetaSchema));
+    const id = key.slice(UPLOADS_PREFIX.length, -'/upload.json'.length);
+    if (read instanceof Damage) out.push({ id, damage: read });
+    else if (read) out.push({ meta: read.value });
+  }
+  return out;
+}
+
+/**
+ * Whether each upload exists: one written before content claims listed uploads (no records
+ * digest) does; any other only when its content's claim names it. A damaged claim makes its
+ * uploads' existence unknown.
+ */
+async function claimOf(
+  store: ObjectStore,
+  metas: readonly UploadMeta[],
+): Promise<Map<string, boolean | Damage>> {
+  const claims = new Map<string, string[] | Damage>();
+  const out = new Map<string, boolean | Damage>();
+  for (const meta of metas) {
+    if (!meta.recordsDigest) {
+      out.set(meta.id, true);
+      continue;
+    }
+    let claim = claims.get(meta.contentHash);
+    if (!claim) {
+      const read = await readOr(() =>
+        readDocument(store, uploadHashKey(meta.contentHash), contentClaimSchema),
+      );
+      claim = read instanceof Damage ? read : claimedUploads(read?.value);
+      claims.set(meta.contentHash, claim);
+    }
+    out.set(meta.id, Array.isArray(claim) ? claim.includes(meta.id) : claim);
+  }
+  return out;
+}
+
+/** Which committed runs consumed which uploads, and which run records cannot be read. */
+async function consumption(store: ObjectStore, fromRunId: number) {
+  const consumedBy = new Map<string, number>();
+  const damagedRuns: { runId: number; damage: Damage }[] = [];
+  const last = await lastRunId(store);
+  for (let runId = fromRunId; runId <= last; runId++) {
+    const record = await readOr(() => readRunRecord(store, runId));
+    if (record instanceof Damage) damagedRuns.push({ runId, damage: record });
+    else if (record?.status === 'success')
+      for (const id of record.uploadsConsumed) if (!consumedBy.has(id)) consumedBy.set(id, runId);
+  }
+  return { consumedBy, damagedRuns };
+}
+
+/** The records of an upload, checked against its digest (or its row count, for old uploads). */
+async function readRecords(store: ObjectStore, meta: UploadMeta): Promise<ColorRecord[]> {
+  const key = uploadKeys(meta.id).records;
+  const lines = await readCheckedLines(store, key, meta.recordsDigest);
+  if (lines.length !== meta.rows)
+    throw damagedObject(key, `it has ${lines.length} records where the upload has ${meta.rows}`);
+  return lines.map((line) => parseStored<ColorRecord>(key, line));
+}
+
+/** The state of every upload (or of `only`), oldest first; uploads whose record cannot be read last. */
+export async function readUploadStates(store: ObjectStore, only?: string): Promise<UploadState[]> {
+  const reads = await readMetas(store, only);
+  const metas = reads.flatMap((r) => ('meta' in r ? [r.meta] : []));
+  const exists = await claimOf(store, metas);
+  const visible = metas.filter((m) => exists.get(m.id) !== false);
+  const unknownAge = reads.some((r) => 'damage' in r);
+  const from = unknownAge ? 1 : Math.min(...visible.map((m) => m.afterRunId + 1));
+  const runs =
+    visible.length > 0 || unknownAge
+      ? await consumption(store, from)
+      : { consumedBy: new Map<string, number>(), damagedRuns: [] };
+
+  visible.sort((a, b) =>
+    a.uploadedAt < b.uploadedAt ? -1 : a.uploadedAt > b.uploadedAt ? 1 : a.id < b.id ? -1 : 1,
+  );
+  const states: UploadState[] = [];
+  for (const meta of visible) {
+    const claim = exists.get(meta.id);
+    const state = await stateOf(store, meta, runs, meta.afterRunId);
+    if (claim instanceof Damage && state.listing.status.state !== 'consumed') {
+      // Whether it exists is unknown: show it, and keep runs from going without it.
+      const cancelled = state.listing.status.state === 'cancelled';
+      states.push({
+        listing: { ...meta, status: unreadable(claim.details) },
+        maybePending: !cancelled,
+      });
+    } else states.push(state);
+  }
+  for (const read of reads) {
+    if (!('damage' in read)) continue;
+    const known = runs.consumedBy.has(read.id) || (await isCancelled(store, read.id)) === true;
+    states.push({
+      listing: { id: read.id, status: unreadable(read.damage.details) },
+      maybePending: !known,
+    });
+  }
+  return states;
+}
+
+async function isCancelled(store: ObjectStore, id: string): Promise<boolean | Damage> {
+  const read = await readOr(() => readDocument(store, uploadKeys(id).cancelled, cancelledSchema));
+  return read instanceof Damage ? read : read !== null;
+}
+
+async function stateOf(
+  store: ObjectStore,
+  meta: UploadMeta,
+  runs: Awaited<ReturnType<typeof consumption>>,
+  afterRunId: number,
+): Promise<UploadState> {
+  const runId = runs.consumedBy.get(meta.id);
+  // A run that committed it wins any race with a cancel.
+  if (runId !== undefined)
+    return { listing: { ...meta, status: { state: 'consumed', runId } }, maybePending: false };
+  const cancelled = await readOr(() =>
+    readDocument(store, uploadKeys(meta.id).cancelled, cancelledSchema),
+  );
+  const unknownRun = runs.damagedRuns.find((r) => r.runId > afterRunId);
+  if (unknownRun) {
+    const { key, reason } = unknownRun.damage.details;
+    const status = unreadable({
+      key,
+      reason: `cannot tell whether run ${unknownRun.runId} consumed it (${reason})`,
+    });
+    return {
+      listing: { ...meta, status },
+      maybePending: cancelled === null || cancelled instanceof Damage,
+    };
+  }
+  if (cancelled instanceof Damage)
+    return { listing: { ...meta, status: unreadable(cancelled.details) }, maybePending: true };
+  if (cancelled)
+    return {
+      listing: { ...meta, status: { state: 'cancelled', at: cancelled.value.at } },
+      maybePending: false,
+    };
+  const records = await readOr(() => readRecords(store, meta));
+  if (records instanceof Damage)
+    return { listing: { ...meta, status: unreadable(records.details) }, maybePending: true };
+  return { listing: { ...meta, status: { state: 'pending' } }, maybePending: false, records };
+}

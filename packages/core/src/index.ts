@@ -144,7 +144,6 @@ export {
   rankColors,
   rankOrder,
 } from './rank/rank-colors.js';
-export type { WitnessLeaf } from './rules/compile-condition.js';
 export {
   type CompiledFilter,
   type CompiledRules,
@@ -193,6 +192,7 @@ export {
   setRuleActive,
   updateRule,
 } from './rules/rule-store.js';
+export { conditionAt, describeWitnessLeaf, type WitnessLeaf } from './rules/witness.js';
 export {
   type RunDependencies,
   type RunRequest,

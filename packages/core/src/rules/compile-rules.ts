@@ -184,12 +184,9 @@ function compile(
         } else {
           const entry = used[hit] as (typeof used)[number];
           counts[hit] = (counts[hit] as number) + 1;
-          excluded.push({
-            row,
-            index,
-            ruleId: entry.rule.id,
-            witness: entry.compiled.explain(row, true),
-          });
+          const witness: WitnessLeaf[] = [];
+          entry.compiled.explain(row, witness);
+          excluded.push({ row, index, ruleId: entry.rule.id, witness });
         }
       }
       const countsByRule: Record<string, number> = {};

@@ -170,6 +170,7 @@ export {
 } from './rules/legacy-rules.js';
 export { OPERATORS, type Operator, type OperatorInfo, resolveOperator } from './rules/operators.js';
 export { isRelativeDate, resolveRuleDate } from './rules/relative-date.js';
+export { RULE_LIMITS } from './rules/rule-limits.js';
 export {
   type Condition,
   conditionSchema,

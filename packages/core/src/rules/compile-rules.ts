@@ -12,6 +12,12 @@ import {
 } from './compile-condition.js';
 import { convertLegacyRule } from './legacy-rules.js';
 import {
+  type ConditionSize,
+  checkConditionLimits,
+  type RuleSetBudget,
+  spendRuleBudget,
+} from './rule-limits.js';
+import {
   type Condition,
   conditionSchema,
   type Rule,
@@ -76,7 +82,10 @@ export interface CompiledRules {
  * Validates and compiles exclusion rules (SPEC §3) into synchronous predicates. Accepts rule
  * documents and the legacy `conditions` form. Throws a VALIDATION_ERROR whose `details.problems`
  * name each rule, condition and reason (unknown field, operator unfit for the column type, value
- * that does not parse, empty group or list, duplicate id or name).
+ * that does not parse, empty group or list, duplicate id or name, a limit of `RULE_LIMITS`
+ * exceeded — a stored document past them is reported, never crashed on).
+ *
+ * An excluded row's witness is bounded by the limits (see `WitnessLeaf`).
  *
  * @example
  * ```ts
@@ -119,9 +128,17 @@ function compile(
   const entries: { rule: Rule; compiled: CompiledCondition; position: number }[] = [];
   const ids = new Set<string>();
   const names = new Set<string>();
+  const budget: RuleSetBudget = { rules: 0, leaves: 0, listValues: 0 };
   ruleDocs.forEach((doc, position) => {
-    const rule = readRule(doc, position, problems);
-    if (!rule) return;
+    const read = readRule(doc, position, problems);
+    if (!read) return;
+    const { rule, size } = read;
+    const label = { ruleId: rule.id, ruleName: rule.name };
+    const over = spendRuleBudget(budget, size);
+    if (over) {
+      problems.push({ ...label, path: '(rule set)', reason: over });
+      return;
+    }
     const context: CompileContext = {
       columns,
       businessDate: options.businessDate,
@@ -129,20 +146,14 @@ function compile(
       problems: [],
     };
     const compiled = compileCondition(rule.when, 'when', context);
-    for (const p of context.problems) problems.push({ ruleId: rule.id, ruleName: rule.name, ...p });
+    for (const p of context.problems) problems.push({ ...label, ...p });
     if (ids.has(rule.id))
-      problems.push({
-        ruleId: rule.id,
-        ruleName: rule.name,
-        path: 'id',
-        reason: `id ${rule.id} is used by another rule`,
-      });
+      problems.push({ ...label, path: 'id', reason: `id ${rule.id} is used by another rule` });
     ids.add(rule.id);
     const nameKey = rule.name.trim().toLowerCase();
     if (names.has(nameKey))
       problems.push({
-        ruleId: rule.id,
-        ruleName: rule.name,
+        ...label,
         path: 'name',
         reason: `name "${rule.name}" is used by another rule (names are case-insensitive)`,
       });
@@ -150,9 +161,12 @@ function compile(
     entries.push({ rule, compiled, position });
   });
   if (problems.length > 0) {
-    const summary = problems
-      .map((p) => `rule ${p.ruleName ?? p.ruleId ?? '?'}: ${p.path}: ${p.reason}`)
-      .join('; ');
+    // The message quotes the first problems (a stored set may hold thousands); details hold all.
+    const summary =
+      problems
+        .slice(0, 20)
+        .map((p) => `rule ${p.ruleName ?? p.ruleId ?? '?'}: ${p.path}: ${p.reason}`)
+        .join('; ') + (problems.length > 20 ? `; and ${problems.length - 20} more` : '');
     throw new MarketPulseError('VALIDATION_ERROR', `invalid rule(s): ${summary}`, {
       details: { problems },
     });
@@ -228,21 +242,34 @@ function createdMs(rule: Rule): number {
   return rule.createdAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(rule.createdAt);
 }
 
-function readRule(doc: unknown, position: number, problems: RuleProblem[]): Rule | undefined {
+/** A rule document read and checked against the per-rule limits, with its size for the set's. */
+function readRule(
+  doc: unknown,
+  position: number,
+  problems: RuleProblem[],
+): { rule: Rule; size: ConditionSize } | undefined {
   const candidate =
     typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : undefined;
   const label = {
     ruleId: typeof candidate?.id === 'string' ? candidate.id : undefined,
     ruleName: typeof candidate?.name === 'string' ? candidate.name : `#${position + 1}`,
   };
+  let legacy: Rule | undefined;
   if (candidate && 'conditions' in candidate && !('when' in candidate)) {
     const converted = convertLegacyRule(candidate, { fallbackId: `legacy-${position + 1}` });
     if (!converted.ok) {
       problems.push({ ...label, path: 'conditions', reason: converted.reason });
       return undefined;
     }
-    return converted.rule;
+    legacy = converted.rule;
   }
+  // Before the schema: zod walks the tree recursively, and a tree 10,000 deep overflows the stack.
+  const size = checkConditionLimits(legacy ? legacy.when : candidate?.when, 'when');
+  if (size.problems.length > 0) {
+    for (const p of size.problems) problems.push({ ...label, ...p });
+    return undefined;
+  }
+  if (legacy) return { rule: legacy, size };
   const parsed = ruleSchema.safeParse(doc);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -250,7 +277,7 @@ function readRule(doc: unknown, position: number, problems: RuleProblem[]): Rule
     }
     return undefined;
   }
-  return parsed.data;
+  return { rule: parsed.data, size };
 }
 
 /** A compiled filter: rows that match are kept (presets, generic searches). */
@@ -273,6 +300,14 @@ export function compileFilter(
   when: Condition,
   options: Omit<CompileOptions, 'use'> = {},
 ): CompiledFilter {
+  const limits = checkConditionLimits(when, 'when').problems;
+  if (limits.length > 0) {
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid filter: ${limits.map((p) => `${p.path}: ${p.reason}`).join('; ')}`,
+      { details: { problems: limits } },
+    );
+  }
   const parsed = conditionSchema.safeParse(when);
   if (!parsed.success) {
     throw new MarketPulseError(

@@ -3,12 +3,24 @@ import type { RecordValue } from '../parse/record.js';
 import { isAbsent, type OperandContext, readOperands } from './leaf-operands.js';
 import { resolveOperator } from './operators.js';
 import type { Condition, LeafCondition } from './rule-schema.js';
-import { leafValueTest, type ValueKey, valueKeyOf } from './value-tests.js';
+import { type KeyOf, leafValueTest, type ValueKey, valueKeyOf } from './value-tests.js';
 import type { WitnessLeaf } from './witness.js';
 
 export type { WitnessLeaf } from './witness.js';
 
 type Row = Readonly<Record<string, RecordValue | undefined>>;
+
+/**
+ * A necessary condition of a compiled condition: it can only hold on a row whose `field` has a
+ * {@link ValueKey} in `keys` (an `equal_to` / `in` leaf, an `all` holding one, an `any` of them on
+ * one field). Rules are indexed by it, so a row is tested only against the rules it can match.
+ */
+export interface Anchor {
+  /** Column name. */
+  field: string;
+  keyOf: KeyOf;
+  keys: ReadonlySet<ValueKey>;
+}
 
 /** A compiled condition: a synchronous predicate and, for rows it decided, the leaves why. */
 export interface CompiledCondition {
@@ -25,6 +37,7 @@ export interface CompiledCondition {
    * pushed to `constants` and referenced as `c[i]`; field names are JSON-quoted literals.
    */
   emit(constants: unknown[]): string;
+  anchor: Anchor | undefined;
 }
 
 /** A problem found while compiling a condition; `path` locates it (`when.all[1].not`). */
@@ -42,11 +55,13 @@ const NEVER: CompiledCondition = {
   test: () => false,
   explain: () => false,
   emit: () => 'false',
+  anchor: undefined,
 };
 
 /**
  * Compiles a condition tree; problems are collected in `context.problems` (the result is then
- * unusable). `at` is the tree path of `condition` as witnesses record it.
+ * unusable). `at` is the tree path of `condition` as witnesses record it. Recursion is bounded by
+ * `RULE_LIMITS.maxDepth`, which callers check first.
  */
 export function compileCondition(
   condition: Condition,
@@ -70,6 +85,7 @@ export function compileCondition(
       test: (row) => !inner.test(row),
       explain: (row, witness) => !inner.explain(row, witness),
       emit: (constants) => `!${inner.emit(constants)}`,
+      anchor: undefined,
     };
   }
   return compileLeaf(condition, path, context, at);
@@ -83,6 +99,9 @@ function keepFrom(witness: WitnessLeaf[], from: number, start: number): void {
 }
 
 function allOf(parts: CompiledCondition[]): CompiledCondition {
+  let anchor: Anchor | undefined;
+  for (const p of parts)
+    if (p.anchor && (!anchor || p.anchor.keys.size < anchor.keys.size)) anchor = p.anchor;
   return {
     test: (row) => {
       for (const part of parts) if (!part.test(row)) return false;
@@ -100,6 +119,7 @@ function allOf(parts: CompiledCondition[]): CompiledCondition {
       return true;
     },
     emit: (constants) => `(${parts.map((p) => p.emit(constants)).join(' && ')})`,
+    anchor,
   };
 }
 
@@ -121,7 +141,17 @@ function anyOf(parts: CompiledCondition[]): CompiledCondition {
       return false;
     },
     emit: (constants) => `(${parts.map((p) => p.emit(constants)).join(' || ')})`,
+    anchor: unionAnchor(parts),
   };
+}
+
+/** An `any` is anchored when every part is anchored on the same field: by the union of keys. */
+function unionAnchor(parts: CompiledCondition[]): Anchor | undefined {
+  const first = parts[0]?.anchor;
+  if (!first || parts.some((p) => p.anchor?.field !== first.field)) return undefined;
+  const keys = new Set<ValueKey>();
+  for (const p of parts) for (const key of (p.anchor as Anchor).keys) keys.add(key);
+  return { field: first.field, keyOf: first.keyOf, keys };
 }
 
 function problem(context: CompileContext, path: string, reason: string): CompiledCondition {
@@ -200,9 +230,11 @@ function compileLeaf(
     } else witness.push({ path: leafPath, field: name, op: info.op, ...scalars, actual, result });
     return result;
   };
+  const anchored = info.op === 'equal_to' || info.op === 'in';
   return {
     test: (row) => valueTest(row[name]),
     explain,
     emit: (constants) => `c[${constants.push(valueTest) - 1}](row[${JSON.stringify(name)}])`,
+    anchor: anchored ? { field: name, keyOf, keys: new Set(operands) } : undefined,
   };
 }

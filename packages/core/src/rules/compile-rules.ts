@@ -10,6 +10,7 @@ import {
   compileCondition,
   type WitnessLeaf,
 } from './compile-condition.js';
+import { createFirstMatch, type FirstMatch } from './first-match.js';
 import { convertLegacyRule } from './legacy-rules.js';
 import {
   type ConditionSize,
@@ -85,7 +86,9 @@ export interface CompiledRules {
  * that does not parse, empty group or list, duplicate id or name, a limit of `RULE_LIMITS`
  * exceeded — a stored document past them is reported, never crashed on).
  *
- * An excluded row's witness is bounded by the limits (see `WitnessLeaf`).
+ * Each row costs one hash lookup per field on which many rules test equality (those rules are
+ * indexed by value) plus the other rules' tests; an excluded row's witness is bounded by the
+ * limits (see `WitnessLeaf`).
  *
  * @example
  * ```ts
@@ -179,7 +182,8 @@ function compile(
       a.position - b.position,
   );
   const used = options.use === 'all' ? entries : entries.filter((e) => e.rule.active);
-  const firstMatch = createFirstMatch(used.map((e) => e.compiled));
+  // Built on first use: saving a rule validates the whole set and never applies it.
+  let firstMatch: FirstMatch | undefined;
 
   return {
     inputOrder,
@@ -189,6 +193,7 @@ function compile(
       const keptIndex = new Int32Array(records.length);
       const excluded: ExcludedRow<R>[] = [];
       const counts = new Int32Array(used.length);
+      firstMatch ??= createFirstMatch(used.map((e) => e.compiled));
       for (let index = 0; index < records.length; index++) {
         const row = records[index] as R;
         const hit = firstMatch(row);
@@ -210,32 +215,6 @@ function compile(
       return { kept, keptIndex: keptIndex.subarray(0, kept.length), excluded, countsByRule };
     },
   };
-}
-
-/**
- * One function returning the index of the first condition a row matches (-1 for none). It is
- * generated from the compiled conditions so that each field is read with a literal property name:
- * a shared closure reading `row[name]` for many names makes V8's property lookups megamorphic,
- * which cost ~4× on a million rows. Values never enter the source — leaf tests are passed in as
- * `c[i]` and field names are JSON-quoted.
- */
-function createFirstMatch(
-  conditions: readonly CompiledCondition[],
-): (row: Readonly<Record<string, unknown>>) => number {
-  const loop = (row: Readonly<Record<string, unknown>>) => {
-    for (let k = 0; k < conditions.length; k++)
-      if ((conditions[k] as CompiledCondition).test(row as never)) return k;
-    return -1;
-  };
-  const constants: unknown[] = [];
-  const body = conditions.map((c, k) => `  if (${c.emit(constants)}) return ${k};`).join('\n');
-  try {
-    return new Function('c', `return function firstMatch(row) {\n${body}\n  return -1;\n};`)(
-      constants,
-    );
-  } catch {
-    return loop; // the host forbids code generation
-  }
 }
 
 function createdMs(rule: Rule): number {

@@ -3,7 +3,13 @@ import type { RecordValue } from '../parse/record.js';
 import { isAbsent, type OperandContext, readOperands } from './leaf-operands.js';
 import { resolveOperator } from './operators.js';
 import type { Condition, LeafCondition } from './rule-schema.js';
-import { type KeyOf, leafValueTest, type ValueKey, valueKeyOf } from './value-tests.js';
+import {
+  inlineValueTest,
+  type KeyOf,
+  leafValueTest,
+  type ValueKey,
+  valueKeyOf,
+} from './value-tests.js';
 import type { WitnessLeaf } from './witness.js';
 
 export type { WitnessLeaf } from './witness.js';
@@ -33,8 +39,9 @@ export interface CompiledCondition {
    */
   explain(row: Row, witness: WitnessLeaf[]): boolean;
   /**
-   * JavaScript source of the same test over `row`, for code generation: leaf value tests are
-   * pushed to `constants` and referenced as `c[i]`; field names are JSON-quoted literals.
+   * JavaScript source of the same test over `row`, for code generation: number and date
+   * comparisons are written out (assigning the local `v`, which the caller declares), other leaf
+   * tests are pushed to `constants` and called as `c[i]`; field names are JSON-quoted literals.
    */
   emit(constants: unknown[]): string;
   anchor: Anchor | undefined;
@@ -198,6 +205,7 @@ function compileLeaf(
   const operands = readOperands(leaf, info, column, context);
   if (typeof operands === 'string') return fail(operands);
   const valueTest = leafValueTest(column, info.op, operands);
+  const inline = inlineValueTest(column, info.op, operands);
   const name = column.name;
   const keyOf = valueKeyOf(column);
   const isList = info.arity === 'list';
@@ -234,7 +242,12 @@ function compileLeaf(
   return {
     test: (row) => valueTest(row[name]),
     explain,
-    emit: (constants) => `c[${constants.push(valueTest) - 1}](row[${JSON.stringify(name)}])`,
+    emit: (constants) => {
+      const read = `row[${JSON.stringify(name)}]`;
+      return inline === undefined
+        ? `c[${constants.push(valueTest) - 1}](${read})`
+        : `(v = ${read}, ${inline})`;
+    },
     anchor: anchored ? { field: name, keyOf, keys: new Set(operands) } : undefined,
   };
 }

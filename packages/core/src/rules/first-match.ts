@@ -118,7 +118,7 @@ function generate(conditions: readonly CompiledCondition[], plan: Plan): FirstMa
           `  if (best <= ${k}) return best;\n  if (${(conditions[k] as CompiledCondition).emit(constants)}) return ${k};`,
       )
       .join('\n');
-    chunks.push(`function s${chunks.length}(row, best) {\n${body}\n  return best;\n}`);
+    chunks.push(`function s${chunks.length}(row, best) {\n  let v;\n${body}\n  return best;\n}`);
   }
   const lookups = plan.indexes.map(
     (ix, i) =>

@@ -66,6 +66,42 @@ export function leafValueTest(column: ColumnDef, op: Operator, operands: Operand
 }
 
 /**
+ * JavaScript source of the leaf test over `v` (which the caller assigns the row's value), for
+ * number, integer and date columns, so that generated code holds the comparison itself instead of
+ * calling a closure per leaf (with 10,000 range rules, the closures and their contexts no longer
+ * fitted in the CPU caches: ~10× slower per leaf). Only numbers (finite, checked when read) and
+ * `YYYY-MM-DD` dates enter the source; `undefined` for other leaves (text, ids, lists).
+ */
+export function inlineValueTest(
+  column: ColumnDef,
+  op: Operator,
+  operands: Operand[],
+): string | undefined {
+  if (column.type === 'text' || column.type === 'id') return undefined;
+  const literals: string[] = [];
+  for (const o of operands) {
+    if (typeof o === 'number' && Number.isFinite(o)) literals.push(`(${String(o)})`);
+    else if (typeof o === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(o)) literals.push(`"${o}"`);
+    else return undefined;
+  }
+  const [a, b] = literals;
+  const empty = `v === null || v === undefined || v === ""${column.zeroMeansEmpty ? ' || v === 0' : ''}`;
+  const comparison: Partial<Record<Operator, string>> = {
+    equal_to: `v === ${a}`,
+    not_equal_to: `v !== ${a}`,
+    less_than: `v < ${a}`,
+    greater_than: `v > ${a}`,
+    less_than_equal_to: `v <= ${a}`,
+    greater_than_equal_to: `v >= ${a}`,
+    between: `v >= ${a} && v <= ${b}`,
+  };
+  if (op === 'is_empty') return `(${empty})`;
+  if (op === 'is_not_empty') return `!(${empty})`;
+  const test = comparison[op];
+  return test === undefined ? undefined : `(!(${empty}) && ${test})`;
+}
+
+/**
  * `value`, trimmed and lower-cased, equals `target` (ASCII, already trimmed and lower-case) —
  * without allocating for the usual values of a different length or content. Lower-casing never
  * turns other characters into ASCII of another length, which is what makes the length tests exact.

@@ -1,10 +1,10 @@
-import type { ColumnConfig } from '../columns/column-config.js';
+import type { ColumnConfig, ColumnDef } from '../columns/column-config.js';
 import type { RecordValue } from '../parse/record.js';
 import { isAbsent, type OperandContext, readOperands } from './leaf-operands.js';
 import { resolveOperator } from './operators.js';
 import type { Condition, LeafCondition } from './rule-schema.js';
 import {
-  inlineValueTest,
+  inlineComparison,
   type KeyOf,
   leafValueTest,
   type ValueKey,
@@ -39,12 +39,21 @@ export interface CompiledCondition {
    */
   explain(row: Row, witness: WitnessLeaf[]): boolean;
   /**
-   * JavaScript source of the same test over `row`, for code generation: number and date
-   * comparisons are written out (assigning the local `v`, which the caller declares), other leaf
-   * tests are pushed to `constants` and called as `c[i]`; field names are JSON-quoted literals.
+   * JavaScript source of the same test, for code generation: number and date comparisons are
+   * written out over the field's comparable value, other leaf tests are pushed to `constants` and
+   * called as `c[i]` on the field's value. `scope` names the locals holding those (the caller reads
+   * each field once per row).
    */
-  emit(constants: unknown[]): string;
+  emit(constants: unknown[], scope: EmitScope): string;
   anchor: Anchor | undefined;
+}
+
+/** Where generated code finds a row's values: expressions (locals) the caller defines. */
+export interface EmitScope {
+  /** The row's value of a column. */
+  value(name: string): string;
+  /** The value made comparable for a number or date column (`comparableSource`). */
+  comparable(column: ColumnDef): string;
 }
 
 /** A problem found while compiling a condition; `path` locates it (`when.all[1].not`). */
@@ -91,7 +100,7 @@ export function compileCondition(
     return {
       test: (row) => !inner.test(row),
       explain: (row, witness) => !inner.explain(row, witness),
-      emit: (constants) => `!${inner.emit(constants)}`,
+      emit: (constants, scope) => `!${inner.emit(constants, scope)}`,
       anchor: undefined,
     };
   }
@@ -125,7 +134,7 @@ function allOf(parts: CompiledCondition[]): CompiledCondition {
       }
       return true;
     },
-    emit: (constants) => `(${parts.map((p) => p.emit(constants)).join(' && ')})`,
+    emit: (constants, scope) => `(${parts.map((p) => p.emit(constants, scope)).join(' && ')})`,
     anchor,
   };
 }
@@ -147,7 +156,7 @@ function anyOf(parts: CompiledCondition[]): CompiledCondition {
       }
       return false;
     },
-    emit: (constants) => `(${parts.map((p) => p.emit(constants)).join(' || ')})`,
+    emit: (constants, scope) => `(${parts.map((p) => p.emit(constants, scope)).join(' || ')})`,
     anchor: unionAnchor(parts),
   };
 }
@@ -205,7 +214,7 @@ function compileLeaf(
   const operands = readOperands(leaf, info, column, context);
   if (typeof operands === 'string') return fail(operands);
   const valueTest = leafValueTest(column, info.op, operands);
-  const inline = inlineValueTest(column, info.op, operands);
+  const inline = inlineComparison(column, info.op, operands);
   const name = column.name;
   const keyOf = valueKeyOf(column);
   const isList = info.arity === 'list';
@@ -242,12 +251,10 @@ function compileLeaf(
   return {
     test: (row) => valueTest(row[name]),
     explain,
-    emit: (constants) => {
-      const read = `row[${JSON.stringify(name)}]`;
-      return inline === undefined
-        ? `c[${constants.push(valueTest) - 1}](${read})`
-        : `(v = ${read}, ${inline})`;
-    },
+    emit: (constants, scope) =>
+      inline
+        ? inline(scope.comparable(column))
+        : `c[${constants.push(valueTest) - 1}](${scope.value(name)})`,
     anchor: anchored ? { field: name, keyOf, keys: new Set(operands) } : undefined,
   };
 }

@@ -48,6 +48,8 @@ function referenceLeaf(leaf: LeafCondition, row: Row): boolean {
   if (op === 'is_empty') return isEmpty(leaf.field, raw);
   if (op === 'is_not_empty') return !isEmpty(leaf.field, raw);
   if (isEmpty(leaf.field, raw)) return false;
+  // A value of another type than the column's (a stray string in a number column) is no number.
+  if (kind === 'number' && typeof raw !== 'number') return false;
   const v = rowValue(kind, raw as string | number);
   const list = Array.isArray(leaf.value) ? leaf.value.map((x) => operand(kind, x)) : [];
   const a = operand(kind, leaf.value);
@@ -210,7 +212,7 @@ const rulesArb = fc.array(
 );
 
 const rowArb: fc.Arbitrary<Row> = fc.record({
-  PX: fc.constantFrom(null, 0, 50, 90, 95, 100, 120),
+  PX: fc.constantFrom(null, 0, 50, 90, 95, 95.5, 100, 120, '95'),
   CONFIDENCE: fc.constantFrom(null, 0, 7),
   SOURCE: fc.constantFrom(null, '', ' ', 'JPM', ' jpm ', 'GS', 'DZ Bank', 'dz bank ', 'été', 'ÉTÉ'),
   SECTOR: fc.constantFrom('MM-CLO', 'mm-clo ', 'RMBS', ''),

@@ -61,44 +61,61 @@ export function leafValueTest(column: ColumnDef, op: Operator, operands: Operand
     return (v) =>
       v !== null && v !== undefined && v !== '' && compare(typeof v === 'string' ? v : String(v));
   }
+  // Numbers compare as numbers and dates as YYYY-MM-DD text; a value of another type (a stray
+  // string in a number column) compares as nothing, as in the generated code (comparableSource).
+  if (column.type === 'date') return (v) => typeof v === 'string' && v !== '' && compare(v);
   return (v) =>
-    v !== null && v !== undefined && v !== '' && !(zeroIsEmpty && v === 0) && compare(v as Operand);
+    typeof v === 'number' && !Number.isNaN(v) && !(zeroIsEmpty && v === 0) && compare(v);
 }
 
 /**
- * JavaScript source of the leaf test over `v` (which the caller assigns the row's value), for
- * number, integer and date columns, so that generated code holds the comparison itself instead of
- * calling a closure per leaf (with 10,000 range rules, the closures and their contexts no longer
- * fitted in the CPU caches: ~10× slower per leaf). Only numbers (finite, checked when read) and
- * `YYYY-MM-DD` dates enter the source; `undefined` for other leaves (text, ids, lists).
+ * JavaScript source of a number or date column's value made comparable, from the source `raw`
+ * reading it: the number itself, or NaN when empty or not a number; the date text, or undefined.
+ * Every comparison with NaN / undefined is false, so generated leaves need no emptiness test.
  */
-export function inlineValueTest(
+export function comparableSource(column: ColumnDef, raw: string): string | undefined {
+  if (column.type === 'date')
+    return `(typeof ${raw} === "string" && ${raw} !== "" ? ${raw} : undefined)`;
+  if (column.type !== 'number' && column.type !== 'integer') return undefined;
+  const zero = column.zeroMeansEmpty ? ` && ${raw} !== 0` : '';
+  return `(typeof ${raw} === "number"${zero} ? ${raw} : NaN)`;
+}
+
+/**
+ * The leaf test as JavaScript source over the comparable value `x` ({@link comparableSource}), for
+ * number, integer and date columns, so that generated code holds the comparison itself instead of
+ * calling a closure per leaf: with 10,000 range rules the closures cost ~15 ns a leaf, a written
+ * comparison ~1. Only finite numbers and `YYYY-MM-DD` dates enter the source; `undefined` for other
+ * leaves (text, ids, lists, is_empty).
+ */
+export function inlineComparison(
   column: ColumnDef,
   op: Operator,
   operands: Operand[],
-): string | undefined {
-  if (column.type === 'text' || column.type === 'id') return undefined;
+): ((x: string) => string) | undefined {
+  const isDate = column.type === 'date';
+  if (!isDate && column.type !== 'number' && column.type !== 'integer') return undefined;
   const literals: string[] = [];
   for (const o of operands) {
-    if (typeof o === 'number' && Number.isFinite(o)) literals.push(`(${String(o)})`);
-    else if (typeof o === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(o)) literals.push(`"${o}"`);
+    if (!isDate && typeof o === 'number' && Number.isFinite(o)) literals.push(`(${String(o)})`);
+    else if (isDate && typeof o === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(o))
+      literals.push(`"${o}"`);
     else return undefined;
   }
   const [a, b] = literals;
-  const empty = `v === null || v === undefined || v === ""${column.zeroMeansEmpty ? ' || v === 0' : ''}`;
-  const comparison: Partial<Record<Operator, string>> = {
-    equal_to: `v === ${a}`,
-    not_equal_to: `v !== ${a}`,
-    less_than: `v < ${a}`,
-    greater_than: `v > ${a}`,
-    less_than_equal_to: `v <= ${a}`,
-    greater_than_equal_to: `v >= ${a}`,
-    between: `v >= ${a} && v <= ${b}`,
+  // `!==` is the one comparison true for NaN / undefined: it checks the value is there.
+  const present = (x: string) => (isDate ? `${x} !== undefined` : `${x} === ${x}`);
+  const comparisons: Partial<Record<Operator, (x: string) => string>> = {
+    equal_to: (x) => `${x} === ${a}`,
+    not_equal_to: (x) => `${present(x)} && ${x} !== ${a}`,
+    less_than: (x) => `${x} < ${a}`,
+    greater_than: (x) => `${x} > ${a}`,
+    less_than_equal_to: (x) => `${x} <= ${a}`,
+    greater_than_equal_to: (x) => `${x} >= ${a}`,
+    between: (x) => `${x} >= ${a} && ${x} <= ${b}`,
   };
-  if (op === 'is_empty') return `(${empty})`;
-  if (op === 'is_not_empty') return `!(${empty})`;
-  const test = comparison[op];
-  return test === undefined ? undefined : `(!(${empty}) && ${test})`;
+  const compare = comparisons[op];
+  return compare && ((x) => `(${compare(x)})`);
 }
 
 /**

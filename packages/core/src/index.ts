@@ -149,7 +149,6 @@ export {
   rankColors,
   rankOrder,
 } from './rank/rank-colors.js';
-export type { WitnessLeaf } from './rules/compile-condition.js';
 export {
   type CompiledFilter,
   type CompiledRules,
@@ -176,6 +175,7 @@ export {
 } from './rules/legacy-rules.js';
 export { OPERATORS, type Operator, type OperatorInfo, resolveOperator } from './rules/operators.js';
 export { isRelativeDate, resolveRuleDate } from './rules/relative-date.js';
+export { RULE_LIMITS } from './rules/rule-limits.js';
 export {
   type Condition,
   conditionSchema,
@@ -198,6 +198,7 @@ export {
   setRuleActive,
   updateRule,
 } from './rules/rule-store.js';
+export { conditionAt, describeWitnessLeaf, type WitnessLeaf } from './rules/witness.js';
 export {
   type RunDependencies,
   type RunRequest,

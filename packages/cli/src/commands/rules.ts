@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import {
   createRule,
   deleteRule,
+  describeWitnessLeaf,
   getRule,
   importRuleFile,
   listRules,
@@ -166,7 +167,7 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
             .join(', ')})`,
           ...result.excludedSamples.map(
             (s) =>
-              `  ${s.row.CUSIP} ${s.row.SOURCE} ${s.row.BIAS} PX ${s.row.PX}: ${s.witness.map((w) => `${w.field} ${w.op} ${JSON.stringify(w.value ?? '')} (is ${JSON.stringify(w.actual)})`).join(' and ')}`,
+              `  ${s.row.CUSIP} ${s.row.SOURCE} ${s.row.BIAS} PX ${s.row.PX}: ${s.witness.map(describeWitnessLeaf).join(' and ')}`,
           ),
         ].join('\n'),
       );

@@ -1,35 +1,59 @@
 import type { ColumnConfig, ColumnDef } from '../columns/column-config.js';
-import { parseNumberText, trimSpaces } from '../parse/number-text.js';
 import type { RecordValue } from '../parse/record.js';
-import { type Operator, type OperatorInfo, resolveOperator } from './operators.js';
-import { isRelativeDate, resolveRuleDate } from './relative-date.js';
+import { isAbsent, type OperandContext, readOperands } from './leaf-operands.js';
+import { resolveOperator } from './operators.js';
 import type { Condition, LeafCondition } from './rule-schema.js';
+import {
+  inlineComparison,
+  type KeyOf,
+  leafValueTest,
+  type ValueKey,
+  valueKeyOf,
+} from './value-tests.js';
+import type { WitnessLeaf } from './witness.js';
+
+export type { WitnessLeaf } from './witness.js';
 
 type Row = Readonly<Record<string, RecordValue | undefined>>;
 
-/** A leaf that took part in a decision, with the row's value (SPEC §3 witness). */
-export interface WitnessLeaf {
-  /** Column name (the rule may have named it by alias or display name). */
+/**
+ * A necessary condition of a compiled condition: it can only hold on a row whose `field` has a
+ * {@link ValueKey} in `keys` (an `equal_to` / `in` leaf, an `all` holding one, an `any` of them on
+ * one field). Rules are indexed by it, so a row is tested only against the rules it can match.
+ */
+export interface Anchor {
+  /** Column name. */
   field: string;
-  op: Operator;
-  value?: unknown;
-  value2?: unknown;
-  /** The row's value of the field. */
-  actual: RecordValue;
-  /** What the leaf evaluated to: `false` for a leaf under a `not`. */
-  result: boolean;
+  keyOf: KeyOf;
+  keys: ReadonlySet<ValueKey>;
 }
 
 /** A compiled condition: a synchronous predicate and, for rows it decided, the leaves why. */
 export interface CompiledCondition {
   test(row: Row): boolean;
-  /** The leaves that make the condition evaluate to `outcome` on `row`. */
-  explain(row: Row, outcome: boolean): WitnessLeaf[];
   /**
-   * JavaScript source of the same test over `row`, for code generation: leaf value tests are
-   * pushed to `constants` and referenced as `c[i]`; field names are JSON-quoted literals.
+   * Evaluates the condition once and appends the leaves that decided its value to `witness`
+   * (SPEC §3: every leaf of a true `all`, the first false leaf of a false one, the first true
+   * leaf of a true `any`, every leaf of a false one; a `not` flips what its subtree must show).
+   * Linear in the tree's size: no subtree is evaluated twice.
    */
-  emit(constants: unknown[]): string;
+  explain(row: Row, witness: WitnessLeaf[]): boolean;
+  /**
+   * JavaScript source of the same test, for code generation: number and date comparisons are
+   * written out over the field's comparable value, other leaf tests are pushed to `constants` and
+   * called as `c[i]` on the field's value. `scope` names the locals holding those (the caller reads
+   * each field once per row).
+   */
+  emit(constants: unknown[], scope: EmitScope): string;
+  anchor: Anchor | undefined;
+}
+
+/** Where generated code finds a row's values: expressions (locals) the caller defines. */
+export interface EmitScope {
+  /** The row's value of a column. */
+  value(name: string): string;
+  /** The value made comparable for a number or date column (`comparableSource`). */
+  comparable(column: ColumnDef): string;
 }
 
 /** A problem found while compiling a condition; `path` locates it (`when.all[1].not`). */
@@ -38,66 +62,112 @@ export interface ConditionProblem {
   reason: string;
 }
 
-export interface CompileContext {
+export interface CompileContext extends OperandContext {
   columns: ColumnConfig;
-  /** The run's business date, for relative dates. */
-  businessDate: string | undefined;
-  /** Only checking the rules (saving them): relative dates need no business date yet. */
-  validateOnly: boolean;
   problems: ConditionProblem[];
 }
 
-const NEVER: CompiledCondition = { test: () => false, explain: () => [], emit: () => 'false' };
+const NEVER: CompiledCondition = {
+  test: () => false,
+  explain: () => false,
+  emit: () => 'false',
+  anchor: undefined,
+};
 
-/** Compiles a condition tree; problems are collected in `context.problems` (the result is then unusable). */
+/**
+ * Compiles a condition tree; problems are collected in `context.problems` (the result is then
+ * unusable). `at` is the tree path of `condition` as witnesses record it. Recursion is bounded by
+ * `RULE_LIMITS.maxDepth`, which callers check first.
+ */
 export function compileCondition(
   condition: Condition,
   path: string,
   context: CompileContext,
+  at: readonly number[] = [],
 ): CompiledCondition {
-  if ('all' in condition) {
-    const parts = condition.all.map((c, i) => compileCondition(c, `${path}.all[${i}]`, context));
+  if ('all' in condition || 'any' in condition) {
+    const key = 'all' in condition ? 'all' : 'any';
+    const children = 'all' in condition ? condition.all : condition.any;
+    const parts = children.map((c, i) =>
+      compileCondition(c, `${path}.${key}[${i}]`, context, [...at, i]),
+    );
     if (parts.length === 0)
-      return problem(context, path, 'an "all" group needs at least one condition');
-    return {
-      test: (row) => {
-        for (const part of parts) if (!part.test(row)) return false;
-        return true;
-      },
-      explain: (row, outcome) => {
-        if (outcome) return parts.flatMap((p) => p.explain(row, true));
-        const failing = parts.find((p) => !p.test(row));
-        return failing ? failing.explain(row, false) : [];
-      },
-      emit: (constants) => `(${parts.map((p) => p.emit(constants)).join(' && ')})`,
-    };
-  }
-  if ('any' in condition) {
-    const parts = condition.any.map((c, i) => compileCondition(c, `${path}.any[${i}]`, context));
-    if (parts.length === 0)
-      return problem(context, path, 'an "any" group needs at least one condition');
-    return {
-      test: (row) => {
-        for (const part of parts) if (part.test(row)) return true;
-        return false;
-      },
-      explain: (row, outcome) => {
-        if (!outcome) return parts.flatMap((p) => p.explain(row, false));
-        const passing = parts.find((p) => p.test(row));
-        return passing ? passing.explain(row, true) : [];
-      },
-      emit: (constants) => `(${parts.map((p) => p.emit(constants)).join(' || ')})`,
-    };
+      return problem(context, path, `an "${key}" group needs at least one condition`);
+    return key === 'all' ? allOf(parts) : anyOf(parts);
   }
   if ('not' in condition) {
-    const inner = compileCondition(condition.not, `${path}.not`, context);
+    const inner = compileCondition(condition.not, `${path}.not`, context, [...at, 0]);
     return {
       test: (row) => !inner.test(row),
-      explain: (row, outcome) => inner.explain(row, !outcome),
-      emit: (constants) => `!${inner.emit(constants)}`,
+      explain: (row, witness) => !inner.explain(row, witness),
+      emit: (constants, scope) => `!${inner.emit(constants, scope)}`,
+      anchor: undefined,
     };
   }
-  return compileLeaf(condition, path, context);
+  return compileLeaf(condition, path, context, at);
+}
+
+/** Drops the witness entries from `from` up to `start`, keeping those after (one child's). */
+function keepFrom(witness: WitnessLeaf[], from: number, start: number): void {
+  if (start === from) return;
+  witness.copyWithin(from, start);
+  witness.length -= start - from;
+}
+
+function allOf(parts: CompiledCondition[]): CompiledCondition {
+  let anchor: Anchor | undefined;
+  for (const p of parts)
+    if (p.anchor && (!anchor || p.anchor.keys.size < anchor.keys.size)) anchor = p.anchor;
+  return {
+    test: (row) => {
+      for (const part of parts) if (!part.test(row)) return false;
+      return true;
+    },
+    explain: (row, witness) => {
+      const from = witness.length;
+      for (const part of parts) {
+        const start = witness.length;
+        if (!part.explain(row, witness)) {
+          keepFrom(witness, from, start);
+          return false;
+        }
+      }
+      return true;
+    },
+    emit: (constants, scope) => `(${parts.map((p) => p.emit(constants, scope)).join(' && ')})`,
+    anchor,
+  };
+}
+
+function anyOf(parts: CompiledCondition[]): CompiledCondition {
+  return {
+    test: (row) => {
+      for (const part of parts) if (part.test(row)) return true;
+      return false;
+    },
+    explain: (row, witness) => {
+      const from = witness.length;
+      for (const part of parts) {
+        const start = witness.length;
+        if (part.explain(row, witness)) {
+          keepFrom(witness, from, start);
+          return true;
+        }
+      }
+      return false;
+    },
+    emit: (constants, scope) => `(${parts.map((p) => p.emit(constants, scope)).join(' || ')})`,
+    anchor: unionAnchor(parts),
+  };
+}
+
+/** An `any` is anchored when every part is anchored on the same field: by the union of keys. */
+function unionAnchor(parts: CompiledCondition[]): Anchor | undefined {
+  const first = parts[0]?.anchor;
+  if (!first || parts.some((p) => p.anchor?.field !== first.field)) return undefined;
+  const keys = new Set<ValueKey>();
+  for (const p of parts) for (const key of (p.anchor as Anchor).keys) keys.add(key);
+  return { field: first.field, keyOf: first.keyOf, keys };
 }
 
 function problem(context: CompileContext, path: string, reason: string): CompiledCondition {
@@ -105,286 +175,86 @@ function problem(context: CompileContext, path: string, reason: string): Compile
   return NEVER;
 }
 
+/** The leaf as problems quote it; a long list is abbreviated (it may hold thousands of values). */
 function describeLeaf(leaf: LeafCondition): string {
-  const value = leaf.value === undefined ? '' : ` ${JSON.stringify(leaf.value)}`;
-  const value2 = leaf.value2 === undefined ? '' : ` and ${JSON.stringify(leaf.value2)}`;
+  const quote = (v: unknown) =>
+    Array.isArray(v) && v.length > 3
+      ? `[${v
+          .slice(0, 3)
+          .map((x) => JSON.stringify(x))
+          .join(',')}, … ${v.length - 3} more]`
+      : JSON.stringify(v);
+  const value = leaf.value === undefined ? '' : ` ${quote(leaf.value)}`;
+  const value2 = leaf.value2 === undefined ? '' : ` and ${quote(leaf.value2)}`;
   return `${leaf.field} ${leaf.op}${value}${value2}`;
 }
-
-const isAbsent = (v: unknown) => v === undefined || v === null || v === '';
 
 function compileLeaf(
   leaf: LeafCondition,
   path: string,
   context: CompileContext,
+  at: readonly number[],
 ): CompiledCondition {
-  const where = `${path} (${describeLeaf(leaf)})`;
+  const fail = (reason: string) => problem(context, `${path} (${describeLeaf(leaf)})`, reason);
   const column = context.columns.resolve(leaf.field);
   const info = resolveOperator(leaf.op);
   if (!column) {
     const known = context.columns.columns.map((c) => c.name).join(', ');
-    return problem(
-      context,
-      where,
+    return fail(
       `unknown field "${leaf.field}": no column, alias or display name matches (columns: ${known})`,
     );
   }
-  if (!info) return problem(context, where, `unknown operator "${leaf.op}"`);
+  if (!info) return fail(`unknown operator "${leaf.op}"`);
   if (!info.types.includes(column.type)) {
-    return problem(
-      context,
-      where,
+    return fail(
       `operator ${info.op} does not apply to ${column.type} column ${column.name} (it takes ${info.types.join(', ')})`,
     );
   }
-  if (info.arity !== 'two' && !isAbsent(leaf.value2))
-    return problem(context, where, `value2 is only used by between`);
+  if (info.arity !== 'two' && !isAbsent(leaf.value2)) return fail(`value2 is only used by between`);
   const operands = readOperands(leaf, info, column, context);
-  if (typeof operands === 'string') return problem(context, where, operands);
+  if (typeof operands === 'string') return fail(operands);
   const valueTest = leafValueTest(column, info.op, operands);
+  const inline = inlineComparison(column, info.op, operands);
   const name = column.name;
-  const witness = (row: Row, result: boolean): WitnessLeaf => {
-    const entry: WitnessLeaf = {
-      field: column.name,
-      op: info.op,
-      actual: row[column.name] ?? null,
-      result,
-    };
-    if (!isAbsent(leaf.value)) entry.value = leaf.value;
-    if (!isAbsent(leaf.value2)) entry.value2 = leaf.value2;
-    return entry;
-  };
-  return {
-    test: (row) => valueTest(row[name]),
-    explain: (row, outcome) => [witness(row, outcome)],
-    emit: (constants) => `c[${constants.push(valueTest) - 1}](row[${JSON.stringify(name)}])`,
-  };
-}
-
-/** Operand values parsed for the column type: numbers, `YYYY-MM-DD` dates, or normalised text. */
-type Operand = number | string;
-
-function readOperands(
-  leaf: LeafCondition,
-  info: OperatorInfo,
-  column: ColumnDef,
-  context: CompileContext,
-): Operand[] | string {
-  if (info.arity === 'none') {
-    return isAbsent(leaf.value) ? [] : `${info.op} takes no value`;
-  }
-  let raw: unknown[];
-  if (info.arity === 'list') {
-    if (!Array.isArray(leaf.value)) return `${info.op} needs a JSON array of values`;
-    if (leaf.value.length === 0) return `${info.op} needs a non-empty list`;
-    raw = leaf.value;
-  } else if (info.arity === 'two') {
-    if (isAbsent(leaf.value) || isAbsent(leaf.value2)) return 'between needs value and value2';
-    raw = [leaf.value, leaf.value2];
-  } else {
-    if (isAbsent(leaf.value))
-      return `${info.op} needs a value (use is_empty to match empty values)`;
-    raw = [leaf.value];
-  }
-  const operands: Operand[] = [];
-  for (const item of raw) {
-    const operand = readOperand(item, column, context);
-    if (typeof operand === 'object') return operand.error;
-    operands.push(operand);
-  }
-  const equality = info.op === 'equal_to' || info.op === 'not_equal_to' || info.arity === 'list';
-  if (column.zeroMeansEmpty && equality && operands.includes(0)) {
-    return `0 means empty in ${column.name}, so it never equals 0; use is_empty / is_not_empty`;
-  }
-  if (info.arity === 'two' && (operands[0] as Operand) > (operands[1] as Operand))
-    operands.reverse();
-  return operands;
-}
-
-function readOperand(
-  value: unknown,
-  column: ColumnDef,
-  context: CompileContext,
-): Operand | { error: string } {
-  switch (column.type) {
-    case 'number':
-    case 'integer': {
-      const n =
-        typeof value === 'number'
-          ? Number.isFinite(value)
-            ? value
-            : undefined
-          : typeof value === 'string'
-            ? parseNumberText(value)
-            : undefined;
-      return typeof n === 'number'
-        ? n
-        : { error: `${JSON.stringify(value)} is not a number for ${column.name}` };
-    }
-    case 'date': {
-      if (typeof value !== 'string')
-        return {
-          error: `${JSON.stringify(value)} is not a date for ${column.name} (write YYYY-MM-DD, today, today-3d or today-2bd)`,
-        };
-      if (isRelativeDate(value) && context.businessDate === undefined && !context.validateOnly) {
-        return {
-          error: `relative date "${value}" needs the run's business date (pass businessDate)`,
-        };
-      }
-      // When only validating, any date stands in for the business date: the shape is what is checked.
-      const date = resolveRuleDate(value, context.businessDate ?? '2000-01-03');
-      return (
-        date ?? {
-          error: `"${value}" is not a date for ${column.name} (write YYYY-MM-DD, today, today-3d or today-2bd)`,
-        }
-      );
-    }
-    case 'id':
-      if (typeof value !== 'string' || value.trim() === '') {
-        return {
-          error: `ids are compared as exact text: write ${column.name} values as JSON strings (got ${JSON.stringify(value)})`,
-        };
-      }
-      return value.trim();
-    case 'text': {
-      if (typeof value === 'number' && Number.isFinite(value)) return String(value).toLowerCase();
-      if (typeof value !== 'string' || value.trim() === '')
-        return { error: `${JSON.stringify(value)} is not a text value for ${column.name}` };
-      return value.trim().toLowerCase();
-    }
-  }
-}
-
-/** Tests one field value; `undefined` (a missing field) counts as empty. */
-type ValueTest = (v: RecordValue | undefined) => boolean;
-
-function leafValueTest(column: ColumnDef, op: Operator, operands: Operand[]): ValueTest {
-  const zeroIsEmpty = column.zeroMeansEmpty;
-  const isEmpty = (v: RecordValue | undefined) =>
-    v === null || v === undefined || v === '' || (zeroIsEmpty && v === 0);
-  if (op === 'is_empty') return isEmpty;
-  if (op === 'is_not_empty') return (v) => !isEmpty(v);
-
-  // Every other leaf is false on an empty value (SPEC §3), so the comparison below sees a value.
-  const compare = valuePredicate(op, operands);
-  if (column.type === 'text') return textValueTest(op, operands as string[], compare);
-  if (column.type === 'id') {
-    return (v) =>
-      v !== null && v !== undefined && v !== '' && compare(typeof v === 'string' ? v : String(v));
-  }
-  return (v) =>
-    v !== null && v !== undefined && v !== '' && !(zeroIsEmpty && v === 0) && compare(v as Operand);
-}
-
-/** Distinct values remembered per text leaf; past it, values are normalised row by row. */
-const MEMO_LIMIT = 65_536;
-
-/**
- * `value`, trimmed and lower-cased, equals `target` (already trimmed and lower-case) — without
- * allocating for the usual ASCII values of a different length or content.
- */
-function equalsIgnoringCase(value: string, target: string): boolean {
-  const n = target.length;
-  if (value.length !== n) {
-    if (value.length < n) return false;
-    const trimmed = trimSpaces(value);
-    return trimmed.length === n && trimmed.toLowerCase() === target;
-  }
-  for (let i = 0; i < n; i++) {
-    let a = value.charCodeAt(i);
-    if (a > 127) return value.toLowerCase() === target;
-    if (a >= 65 && a <= 90) a += 32;
-    if (a !== target.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * Text compares trimmed and case-insensitively, without allocating per row: equality compares
- * character codes, contains/starts/ends use one case-insensitive regular expression, and list
- * operators memoise the outcome per raw value (text columns repeat few values).
- */
-function textValueTest(
-  op: Operator,
-  operands: string[],
-  compare: (v: Operand) => boolean,
-): ValueTest {
-  if (op === 'equal_to' || op === 'not_equal_to') {
-    const target = operands[0] as string;
-    const negated = op === 'not_equal_to';
-    return (v) =>
-      v !== null &&
-      v !== undefined &&
-      v !== '' &&
-      equalsIgnoringCase(typeof v === 'string' ? v : String(v), target) !== negated;
-  }
-  const needle = escapeRegExp(operands[0] as string);
-  const pattern =
-    op === 'contains' || op === 'not_contains'
-      ? new RegExp(needle, 'i')
-      : op === 'starts_with'
-        ? new RegExp(`^\\s*${needle}`, 'i')
-        : op === 'ends_with'
-          ? new RegExp(`${needle}\\s*$`, 'i')
-          : undefined;
-  if (pattern) {
-    const negated = op === 'not_contains';
-    return (v) =>
-      v !== null &&
-      v !== undefined &&
-      v !== '' &&
-      pattern.test(typeof v === 'string' ? v : String(v)) !== negated;
-  }
-  const memo = new Map<string, boolean>();
-  return (v) => {
-    if (v === null || v === undefined || v === '') return false;
-    const raw = typeof v === 'string' ? v : String(v);
-    let result = memo.get(raw);
-    if (result === undefined) {
-      result = compare(raw.trim().toLowerCase());
-      if (memo.size < MEMO_LIMIT) memo.set(raw, result);
-    }
+  const keyOf = valueKeyOf(column);
+  const isList = info.arity === 'list';
+  // The list entry as written for each key, so a witness names the entry without the list.
+  const written = new Map<ValueKey, string | number>();
+  if (isList)
+    operands.forEach((o, i) => {
+      if (!written.has(o))
+        written.set(o, (leaf.value as (string | number)[])[i] as string | number);
+    });
+  const leafPath = Object.freeze([...at]);
+  const scalars: Pick<WitnessLeaf, 'value' | 'value2'> = {};
+  if (info.arity === 'one' || info.arity === 'two') scalars.value = leaf.value as string | number;
+  if (info.arity === 'two') scalars.value2 = leaf.value2 as string | number;
+  const explain = (row: Row, witness: WitnessLeaf[]): boolean => {
+    const actual = row[name] ?? null;
+    const result = valueTest(actual);
+    if (isList) {
+      const key = keyOf(actual);
+      const listMatch = key === undefined ? null : (written.get(key) ?? null);
+      witness.push({
+        path: leafPath,
+        field: name,
+        op: info.op,
+        listSize: operands.length,
+        listMatch,
+        actual,
+        result,
+      });
+    } else witness.push({ path: leafPath, field: name, op: info.op, ...scalars, actual, result });
     return result;
   };
-}
-
-function valuePredicate(op: Operator, operands: Operand[]): (v: Operand) => boolean {
-  const a = operands[0] as Operand;
-  const b = operands[1] as Operand;
-  switch (op) {
-    case 'equal_to':
-      return (v) => v === a;
-    case 'not_equal_to':
-      return (v) => v !== a;
-    case 'less_than':
-      return (v) => v < a;
-    case 'greater_than':
-      return (v) => v > a;
-    case 'less_than_equal_to':
-      return (v) => v <= a;
-    case 'greater_than_equal_to':
-      return (v) => v >= a;
-    case 'between':
-      return (v) => v >= a && v <= b;
-    case 'contains':
-      return (v) => (v as string).includes(a as string);
-    case 'not_contains':
-      return (v) => !(v as string).includes(a as string);
-    case 'starts_with':
-      return (v) => (v as string).startsWith(a as string);
-    case 'ends_with':
-      return (v) => (v as string).endsWith(a as string);
-    case 'in': {
-      const set = new Set<Operand>(operands);
-      return (v) => set.has(v);
-    }
-    case 'not_in': {
-      const set = new Set<Operand>(operands);
-      return (v) => !set.has(v);
-    }
-    default:
-      return () => false;
-  }
+  const anchored = info.op === 'equal_to' || info.op === 'in';
+  return {
+    test: (row) => valueTest(row[name]),
+    explain,
+    emit: (constants, scope) =>
+      inline
+        ? inline(scope.comparable(column))
+        : `c[${constants.push(valueTest) - 1}](${scope.value(name)})`,
+    anchor: anchored ? { field: name, keyOf, keys: new Set(operands) } : undefined,
+  };
 }

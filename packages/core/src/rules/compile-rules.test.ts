@@ -109,6 +109,13 @@ describe('operators', () => {
     ).toBe(true);
   });
 
+  it('equal_to agrees with in on values whose lower case has another length (İ → i̇)', () => {
+    const row = color({ SOURCE: 'İstanbul' });
+    expect(excludes({ field: 'SOURCE', op: 'equal_to', value: 'İSTANBUL' }, row)).toBe(true);
+    expect(excludes({ field: 'SOURCE', op: 'in', value: ['İSTANBUL'] }, row)).toBe(true);
+    expect(excludes({ field: 'SOURCE', op: 'not_equal_to', value: 'İstanbul ' }, row)).toBe(false);
+  });
+
   it('treats regular-expression characters in text values literally', () => {
     expect(
       excludes(
@@ -386,9 +393,23 @@ describe('applying rules', () => {
     };
     const [hit] = compileRules([rule(when)]).apply([rows[0] as ColorRecord]).excluded;
     expect(hit?.witness).toEqual([
-      { field: 'SOURCE', op: 'equal_to', value: 'DZ Bank', actual: 'DZ Bank', result: true },
-      { field: 'BIAS', op: 'equal_to', value: 'VALUATION', actual: 'VALUATION', result: true },
-      { field: 'PX', op: 'less_than', value: 10, actual: 95, result: false },
+      {
+        path: [0],
+        field: 'SOURCE',
+        op: 'equal_to',
+        value: 'DZ Bank',
+        actual: 'DZ Bank',
+        result: true,
+      },
+      {
+        path: [1, 1],
+        field: 'BIAS',
+        op: 'equal_to',
+        value: 'VALUATION',
+        actual: 'VALUATION',
+        result: true,
+      },
+      { path: [2, 0], field: 'PX', op: 'less_than', value: 10, actual: 95, result: false },
     ]);
   });
 

@@ -10,7 +10,14 @@ import {
   compileCondition,
   type WitnessLeaf,
 } from './compile-condition.js';
+import { createFirstMatch, type FirstMatch } from './first-match.js';
 import { convertLegacyRule } from './legacy-rules.js';
+import {
+  type ConditionSize,
+  checkConditionLimits,
+  type RuleSetBudget,
+  spendRuleBudget,
+} from './rule-limits.js';
 import {
   type Condition,
   conditionSchema,
@@ -76,7 +83,12 @@ export interface CompiledRules {
  * Validates and compiles exclusion rules (SPEC §3) into synchronous predicates. Accepts rule
  * documents and the legacy `conditions` form. Throws a VALIDATION_ERROR whose `details.problems`
  * name each rule, condition and reason (unknown field, operator unfit for the column type, value
- * that does not parse, empty group or list, duplicate id or name).
+ * that does not parse, empty group or list, duplicate id or name, a limit of `RULE_LIMITS`
+ * exceeded — a stored document past them is reported, never crashed on).
+ *
+ * Each row costs one hash lookup per field on which many rules test equality (those rules are
+ * indexed by value) plus the other rules' tests; an excluded row's witness is bounded by the
+ * limits (see `WitnessLeaf`).
  *
  * @example
  * ```ts
@@ -119,9 +131,17 @@ function compile(
   const entries: { rule: Rule; compiled: CompiledCondition; position: number }[] = [];
   const ids = new Set<string>();
   const names = new Set<string>();
+  const budget: RuleSetBudget = { rules: 0, leaves: 0, listValues: 0 };
   ruleDocs.forEach((doc, position) => {
-    const rule = readRule(doc, position, problems);
-    if (!rule) return;
+    const read = readRule(doc, position, problems);
+    if (!read) return;
+    const { rule, size } = read;
+    const label = { ruleId: rule.id, ruleName: rule.name };
+    const over = spendRuleBudget(budget, size);
+    if (over) {
+      problems.push({ ...label, path: '(rule set)', reason: over });
+      return;
+    }
     const context: CompileContext = {
       columns,
       businessDate: options.businessDate,
@@ -129,20 +149,14 @@ function compile(
       problems: [],
     };
     const compiled = compileCondition(rule.when, 'when', context);
-    for (const p of context.problems) problems.push({ ruleId: rule.id, ruleName: rule.name, ...p });
+    for (const p of context.problems) problems.push({ ...label, ...p });
     if (ids.has(rule.id))
-      problems.push({
-        ruleId: rule.id,
-        ruleName: rule.name,
-        path: 'id',
-        reason: `id ${rule.id} is used by another rule`,
-      });
+      problems.push({ ...label, path: 'id', reason: `id ${rule.id} is used by another rule` });
     ids.add(rule.id);
     const nameKey = rule.name.trim().toLowerCase();
     if (names.has(nameKey))
       problems.push({
-        ruleId: rule.id,
-        ruleName: rule.name,
+        ...label,
         path: 'name',
         reason: `name "${rule.name}" is used by another rule (names are case-insensitive)`,
       });
@@ -150,9 +164,12 @@ function compile(
     entries.push({ rule, compiled, position });
   });
   if (problems.length > 0) {
-    const summary = problems
-      .map((p) => `rule ${p.ruleName ?? p.ruleId ?? '?'}: ${p.path}: ${p.reason}`)
-      .join('; ');
+    // The message quotes the first problems (a stored set may hold thousands); details hold all.
+    const summary =
+      problems
+        .slice(0, 20)
+        .map((p) => `rule ${p.ruleName ?? p.ruleId ?? '?'}: ${p.path}: ${p.reason}`)
+        .join('; ') + (problems.length > 20 ? `; and ${problems.length - 20} more` : '');
     throw new MarketPulseError('VALIDATION_ERROR', `invalid rule(s): ${summary}`, {
       details: { problems },
     });
@@ -165,7 +182,8 @@ function compile(
       a.position - b.position,
   );
   const used = options.use === 'all' ? entries : entries.filter((e) => e.rule.active);
-  const firstMatch = createFirstMatch(used.map((e) => e.compiled));
+  // Built on first use: saving a rule validates the whole set and never applies it.
+  let firstMatch: FirstMatch | undefined;
 
   return {
     inputOrder,
@@ -175,6 +193,7 @@ function compile(
       const keptIndex = new Int32Array(records.length);
       const excluded: ExcludedRow<R>[] = [];
       const counts = new Int32Array(used.length);
+      firstMatch ??= createFirstMatch(used.map((e) => e.compiled));
       for (let index = 0; index < records.length; index++) {
         const row = records[index] as R;
         const hit = firstMatch(row);
@@ -184,12 +203,9 @@ function compile(
         } else {
           const entry = used[hit] as (typeof used)[number];
           counts[hit] = (counts[hit] as number) + 1;
-          excluded.push({
-            row,
-            index,
-            ruleId: entry.rule.id,
-            witness: entry.compiled.explain(row, true),
-          });
+          const witness: WitnessLeaf[] = [];
+          entry.compiled.explain(row, witness);
+          excluded.push({ row, index, ruleId: entry.rule.id, witness });
         }
       }
       const countsByRule: Record<string, number> = {};
@@ -201,51 +217,38 @@ function compile(
   };
 }
 
-/**
- * One function returning the index of the first condition a row matches (-1 for none). It is
- * generated from the compiled conditions so that each field is read with a literal property name:
- * a shared closure reading `row[name]` for many names makes V8's property lookups megamorphic,
- * which cost ~4× on a million rows. Values never enter the source — leaf tests are passed in as
- * `c[i]` and field names are JSON-quoted.
- */
-function createFirstMatch(
-  conditions: readonly CompiledCondition[],
-): (row: Readonly<Record<string, unknown>>) => number {
-  const loop = (row: Readonly<Record<string, unknown>>) => {
-    for (let k = 0; k < conditions.length; k++)
-      if ((conditions[k] as CompiledCondition).test(row as never)) return k;
-    return -1;
-  };
-  const constants: unknown[] = [];
-  const body = conditions.map((c, k) => `  if (${c.emit(constants)}) return ${k};`).join('\n');
-  try {
-    return new Function('c', `return function firstMatch(row) {\n${body}\n  return -1;\n};`)(
-      constants,
-    );
-  } catch {
-    return loop; // the host forbids code generation
-  }
-}
-
 function createdMs(rule: Rule): number {
   return rule.createdAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(rule.createdAt);
 }
 
-function readRule(doc: unknown, position: number, problems: RuleProblem[]): Rule | undefined {
+/** A rule document read and checked against the per-rule limits, with its size for the set's. */
+function readRule(
+  doc: unknown,
+  position: number,
+  problems: RuleProblem[],
+): { rule: Rule; size: ConditionSize } | undefined {
   const candidate =
     typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : undefined;
   const label = {
     ruleId: typeof candidate?.id === 'string' ? candidate.id : undefined,
     ruleName: typeof candidate?.name === 'string' ? candidate.name : `#${position + 1}`,
   };
+  let legacy: Rule | undefined;
   if (candidate && 'conditions' in candidate && !('when' in candidate)) {
     const converted = convertLegacyRule(candidate, { fallbackId: `legacy-${position + 1}` });
     if (!converted.ok) {
       problems.push({ ...label, path: 'conditions', reason: converted.reason });
       return undefined;
     }
-    return converted.rule;
+    legacy = converted.rule;
   }
+  // Before the schema: zod walks the tree recursively, and a tree 10,000 deep overflows the stack.
+  const size = checkConditionLimits(legacy ? legacy.when : candidate?.when, 'when');
+  if (size.problems.length > 0) {
+    for (const p of size.problems) problems.push({ ...label, ...p });
+    return undefined;
+  }
+  if (legacy) return { rule: legacy, size };
   const parsed = ruleSchema.safeParse(doc);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -253,7 +256,7 @@ function readRule(doc: unknown, position: number, problems: RuleProblem[]): Rule
     }
     return undefined;
   }
-  return parsed.data;
+  return { rule: parsed.data, size };
 }
 
 /** A compiled filter: rows that match are kept (presets, generic searches). */
@@ -276,6 +279,14 @@ export function compileFilter(
   when: Condition,
   options: Omit<CompileOptions, 'use'> = {},
 ): CompiledFilter {
+  const limits = checkConditionLimits(when, 'when').problems;
+  if (limits.length > 0) {
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid filter: ${limits.map((p) => `${p.path}: ${p.reason}`).join('; ')}`,
+      { details: { problems: limits } },
+    );
+  }
   const parsed = conditionSchema.safeParse(when);
   if (!parsed.success) {
     throw new MarketPulseError(

@@ -3,6 +3,7 @@ import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { RuleProblem } from './compile-rules.js';
 import { validateRules } from './compile-rules.js';
 import { convertLegacyRule } from './legacy-rules.js';
+import { checkConditionLimits, type RuleSetBudget, spendRuleBudget } from './rule-limits.js';
 import type { Rule } from './rule-schema.js';
 
 /** What happened to one rule of an imported file. */
@@ -55,7 +56,8 @@ export function ruleFileEntries(file: unknown): unknown[] {
 
 /**
  * Imports a rule file rule by rule: legacy rules are converted, clashing names renamed, invalid
- * rules refused with the reason — the others still come in.
+ * rules refused with the reason — the others still come in. A rule that would take the set
+ * (`existing` and the rules before it) past `RULE_LIMITS` is refused, naming the limit.
  *
  * @example
  * ```ts
@@ -69,6 +71,14 @@ export function importRules(file: unknown, options: ImportOptions = {}): RuleImp
   const names = new Set((options.existing ?? []).map((r) => r.name.toLowerCase()));
   const ids = new Set((options.existing ?? []).map((r) => r.id));
   const newId = options.newId ?? ((position: number) => `imported-${position}`);
+  // The set-wide limits count the rules already stored, then each imported rule in file order.
+  const budget: RuleSetBudget = { rules: 0, leaves: 0, listValues: 0 };
+  for (const r of options.existing ?? []) {
+    const size = checkConditionLimits(r.when, 'when');
+    budget.rules += 1;
+    budget.leaves += size.leaves;
+    budget.listValues += size.listValues;
+  }
   ruleFileEntries(file).forEach((doc, index) => {
     const position = index + 1;
     const raw = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : {};
@@ -97,6 +107,12 @@ export function importRules(file: unknown, options: ImportOptions = {}): RuleImp
     } catch (err) {
       if (!isMarketPulseError<{ problems: RuleProblem[] }>(err, 'VALIDATION_ERROR')) throw err;
       entry.messages.push(...(err.details?.problems ?? []).map((p) => `${p.path}: ${p.reason}`));
+      report.push(entry);
+      return;
+    }
+    const over = spendRuleBudget(budget, checkConditionLimits(rule.when, 'when'));
+    if (over) {
+      entry.messages.push(over);
       report.push(entry);
       return;
     }

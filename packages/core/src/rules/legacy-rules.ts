@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkConditionLimits } from './rule-limits.js';
 import type { Condition, LegacyCondition, Rule } from './rule-schema.js';
 import { legacyRuleSchema, ruleSchema } from './rule-schema.js';
 
@@ -48,6 +49,14 @@ function withValue(key: 'value' | 'value2', value: unknown): Record<string, unkn
 
 /** Converts a legacy rule (`is_active`, `conditions`, `created_at`) to a rule document. */
 export function convertLegacyRule(doc: unknown, options: { fallbackId: string }): LegacyConversion {
+  // Before the schema, which walks subgroups recursively (a deep file would overflow the stack).
+  const conditions =
+    typeof doc === 'object' && doc !== null
+      ? { conditions: (doc as { conditions?: unknown }).conditions }
+      : undefined;
+  const limits = checkConditionLimits(conditions, '').problems;
+  if (limits.length > 0)
+    return { ok: false, reason: limits.map((p) => `${p.path}: ${p.reason}`).join('; ') };
   const parsed = legacyRuleSchema.safeParse(doc);
   if (!parsed.success)
     return { ok: false, reason: `not a valid legacy rule: ${z.prettifyError(parsed.error)}` };

@@ -14,7 +14,9 @@ export function cellsFromExcelRow(values: unknown): Cell[] {
 /**
  * Turns any value exceljs hands back for a cell into a parser cell: shared strings and rich text
  * become their text, hyperlinks their text, formulas their cached result, error values an error
- * cell (a row error in a configured column) — as is a formula with no readable result — dates stay `Date`s (UTC fields = the calendar date).
+ * cell (a row error in a configured column) — as are a formula with no readable result, a shared
+ * string the workbook does not have and any value of an unknown shape — dates stay `Date`s (UTC
+ * fields = the calendar date).
  */
 export function cellFromExcel(value: unknown): Cell {
   if (value === null || value === undefined) return null;
@@ -30,6 +32,7 @@ export function cellFromExcel(value: unknown): Cell {
     sharedFormula?: unknown;
     result?: unknown;
     error?: unknown;
+    sharedString?: unknown;
   };
   if (Array.isArray(v.richText)) return v.richText.map((run) => String(run.text ?? '')).join('');
   if (typeof v.error === 'string') return { error: v.error };
@@ -43,5 +46,10 @@ export function cellFromExcel(value: unknown): Cell {
     return cellFromExcel(v.result);
   }
   if ('hyperlink' in v || 'text' in v) return cellFromExcel(v.text);
-  return null;
+  // Never read a cell we do not understand as empty: it is an error the user can see.
+  if ('sharedString' in v)
+    return {
+      error: `unreadable cell: shared string ${String(v.sharedString)} does not exist in the workbook`,
+    };
+  return { error: `unreadable cell (${JSON.stringify(value).slice(0, 80)})` };
 }

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { type Cell, createRecordParser, type RowError } from '@market-pulse/core';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workbookWithSheet, zipBomb } from '../../test/fixtures.js';
+import {
+  inZipOrder,
+  sharedStringWorkbookParts,
+  storedZip,
+  workbookWithSheet,
+  zipBomb,
+} from '../../test/fixtures.js';
 import { sniffDelimiter } from './csv-reader.js';
 import { cellFromExcel } from './excel-cells.js';
 import { readColorFile } from './file-color-source.js';
@@ -196,6 +202,119 @@ describe('readColorFile: xlsx', () => {
         missing: expect.arrayContaining(['SECTOR', 'PX']),
         duplicate: [{ column: 'MESSAGE_ID', headers: ['MESSAGE_ID', 'Message ID'] }],
       },
+    });
+  });
+});
+
+describe('readColorFile: xlsx zip entry order', () => {
+  const rows = [
+    HEADER,
+    [
+      '17734228894978519',
+      'WDMNT 2022-9A ER',
+      'MM-CLO',
+      '12345ABC7',
+      '2026-03-13',
+      98.5,
+      96.91,
+      'JPM',
+      'BID',
+      3,
+    ],
+    [
+      '17734228894978520',
+      'OCTAGON 2021-1A D',
+      'MM-CLO',
+      '67890DEF1',
+      '2026-03-13',
+      0,
+      97.125,
+      'BARC',
+      'OFFER',
+      4,
+    ],
+  ];
+  const expected = [
+    {
+      MESSAGE_ID: '17734228894978519',
+      TICKER: 'WDMNT 2022-9A ER',
+      CUSIP: '12345ABC7',
+      PX: 96.91,
+      SOURCE: 'JPM',
+    },
+    {
+      MESSAGE_ID: '17734228894978520',
+      TICKER: 'OCTAGON 2021-1A D',
+      CUSIP: '67890DEF1',
+      PX: 97.125,
+      SOURCE: 'BARC',
+    },
+  ];
+  const parts = sharedStringWorkbookParts(rows);
+  const sheet = 'xl/worksheets/sheet1.xml';
+  const strings = 'xl/sharedStrings.xml';
+
+  // Every order a zip writer may choose is legal; exceljs' streaming reader only copes with some.
+  it.each([
+    ['shared strings after the sheet', [sheet, strings]],
+    ['the sheet first of all', [sheet]],
+    [
+      'workbook and rels first, shared strings last',
+      ['xl/workbook.xml', 'xl/_rels/workbook.xml.rels', sheet, strings],
+    ],
+    [
+      'shared strings last of all',
+      Object.keys(parts)
+        .filter((n) => n !== strings)
+        .concat(strings),
+    ],
+    ['reversed', Object.keys(parts).reverse()],
+  ])('reads every text cell with %s', async (label, order) => {
+    const path = await file(
+      `order-${label.replaceAll(' ', '-')}.xlsx`,
+      storedZip(inZipOrder(parts, order)),
+    );
+    const { records, errors } = await readColorFile(path);
+    expect(errors).toEqual([]);
+    expect(records).toMatchObject(expected);
+  });
+
+  it('reads a shared string that does not exist as a row error, never as an empty cell', async () => {
+    // TICKER may be empty: an unresolved cell read as empty would pass unnoticed.
+    const withGap = {
+      ...parts,
+      [sheet]: (parts[sheet] as string).replace(
+        '<c r="B2" t="s"><v>11</v></c>',
+        '<c r="B2" t="s"><v>999</v></c>',
+      ),
+    };
+    expect(withGap[sheet]).not.toBe(parts[sheet]);
+    const { records, errors } = await readColorFile(await file('gap.xlsx', storedZip(withGap)));
+    expect(records.map((r) => r.MESSAGE_ID)).toEqual(['17734228894978520']);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        row: 2,
+        column: 'TICKER',
+        reason: expect.stringMatching(/shared string 999/),
+      }),
+    ]);
+  });
+
+  it('refuses a workbook whose cells name shared strings it does not have', async () => {
+    const { [strings]: _dropped, ...noStrings } = parts;
+    await expect(
+      readColorFile(await file('no-strings.xlsx', storedZip(noStrings))),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: expect.stringMatching(/shared string 0 /),
+    });
+  });
+
+  it('refuses a workbook with two zip entries of one name, naming it', async () => {
+    const twice = storedZip([...Object.entries(parts), [strings, parts[strings] as string]]);
+    await expect(readColorFile(await file('twice.xlsx', twice))).rejects.toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: expect.stringMatching(/xl\/sharedStrings\.xml/),
     });
   });
 });

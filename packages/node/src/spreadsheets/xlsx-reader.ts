@@ -1,38 +1,70 @@
-import { createReadStream } from 'node:fs';
 import { isMarketPulseError, MarketPulseError } from '@market-pulse/core';
 import ExcelJS from 'exceljs';
 import { cellsFromExcelRow } from './excel-cells.js';
 import { oneByOne, type SheetBatches, type SheetRow, type SheetRows } from './spreadsheet-rows.js';
+import { xlsxInReadingOrder } from './xlsx-reading-order.js';
 
 type WorksheetReader = ExcelJS.stream.xlsx.WorksheetReader;
 type ParseEvent = { eventType: string; value: unknown };
 
+/** What exceljs' workbook reader holds once it has read the parts before the sheets. */
+interface ReaderState {
+  properties?: { model?: { date1904?: boolean } };
+  sharedStrings?: unknown[];
+}
+
 /**
  * Streams the sheets of an xlsx workbook in row batches (exceljs' streaming reader: shared strings
- * cached, styles cached so date cells arrive as dates). Consume each sheet's batches before moving
- * to the next sheet. Run the upload safety checks first: this parses whatever it is given.
+ * cached, styles cached so date cells arrive as dates), whatever the order of its zip entries.
+ * Sheets come in the order of their part numbers. Consume each sheet's batches before moving to
+ * the next sheet. Run the upload safety checks first: this parses whatever it is given.
  */
 export async function* readXlsxSheetBatches(path: string): AsyncGenerator<SheetBatches> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(path), {
+  const input = await xlsxInReadingOrder(path).catch((err: unknown) => {
+    throw notAWorkbook(path, err);
+  });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
     worksheets: 'emit',
-    entries: 'emit',
+    entries: 'ignore',
   });
+  const state = reader as unknown as ReaderState;
   try {
     for await (const sheet of reader) {
-      const properties = (reader as unknown as { properties?: { model?: { date1904?: boolean } } })
-        .properties;
+      // The shared strings are read by now (they come first); each sheet reads them when it starts.
+      state.sharedStrings = unresolvedSharedStrings(state.sharedStrings ?? []);
       yield {
         name: (sheet as unknown as { name: string }).name,
-        date1904: properties?.model?.date1904 === true,
+        date1904: state.properties?.model?.date1904 === true,
         batches: batchesOf(sheet, path),
       };
     }
   } catch (err) {
     throw notAWorkbook(path, err);
+  } finally {
+    input.destroy(); // a caller that stops at the first matching sheet leaves the rest unread
   }
+}
+
+const guarded = new WeakSet<object>();
+
+/**
+ * The shared strings, answering an index they do not have with a marker instead of `undefined`:
+ * exceljs would store `undefined`, which reads as an empty cell. `cellFromExcel` turns the marker
+ * into an error cell.
+ */
+function unresolvedSharedStrings(strings: unknown[]): unknown[] {
+  if (guarded.has(strings)) return strings;
+  const proxy = new Proxy(strings, {
+    get(target, key) {
+      const value = Reflect.get(target, key);
+      return value === undefined && typeof key === 'string' ? { sharedString: key } : value;
+    },
+  });
+  guarded.add(proxy);
+  return proxy;
 }
 
 /** A workbook that breaks while being read is bad input, named as such (never an unexpected failure). */

@@ -2,11 +2,12 @@ import type { Cell } from '@market-pulse/core';
 
 /**
  * The cells of a row from exceljs' `row.values` (1-based and sparse: a fresh array per call, so it
- * is converted in place rather than copied), 0-based, with `null` for empty cells.
+ * is converted in place rather than copied), 0-based, with `null` for empty cells. `sharedStrings`
+ * resolves cells that name a shared string.
  */
-export function cellsFromExcelRow(values: unknown): Cell[] {
+export function cellsFromExcelRow(values: unknown, sharedStrings?: readonly unknown[]): Cell[] {
   if (!Array.isArray(values)) return [];
-  for (let i = 1; i < values.length; i++) values[i] = cellFromExcel(values[i]);
+  for (let i = 1; i < values.length; i++) values[i] = cellFromExcel(values[i], sharedStrings);
   values.shift();
   return values as Cell[];
 }
@@ -18,7 +19,7 @@ export function cellsFromExcelRow(values: unknown): Cell[] {
  * string the workbook does not have and any value of an unknown shape — dates stay `Date`s (UTC
  * fields = the calendar date).
  */
-export function cellFromExcel(value: unknown): Cell {
+export function cellFromExcel(value: unknown, sharedStrings?: readonly unknown[]): Cell {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
     return value;
@@ -46,10 +47,14 @@ export function cellFromExcel(value: unknown): Cell {
     return cellFromExcel(v.result);
   }
   if ('hyperlink' in v || 'text' in v) return cellFromExcel(v.text);
-  // Never read a cell we do not understand as empty: it is an error the user can see.
-  if ('sharedString' in v)
-    return {
-      error: `unreadable cell: shared string ${String(v.sharedString)} does not exist in the workbook`,
-    };
+  if ('sharedString' in v) {
+    const text = typeof v.sharedString === 'number' ? sharedStrings?.[v.sharedString] : undefined;
+    // Never read a cell we cannot resolve as empty: it is an error the user can see.
+    if (text === undefined)
+      return {
+        error: `unreadable cell: shared string ${String(v.sharedString)} does not exist in the workbook`,
+      };
+    return cellFromExcel(text);
+  }
   return { error: `unreadable cell (${JSON.stringify(value).slice(0, 80)})` };
 }

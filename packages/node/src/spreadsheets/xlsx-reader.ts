@@ -33,12 +33,10 @@ export async function* readXlsxSheetBatches(path: string): AsyncGenerator<SheetB
   const state = reader as unknown as ReaderState;
   try {
     for await (const sheet of reader) {
-      // The shared strings are read by now (they come first); each sheet reads them when it starts.
-      state.sharedStrings = unresolvedSharedStrings(state.sharedStrings ?? []);
       yield {
         name: (sheet as unknown as { name: string }).name,
         date1904: state.properties?.model?.date1904 === true,
-        batches: batchesOf(sheet, path),
+        batches: batchesOf(sheet, path, state),
       };
     }
   } catch (err) {
@@ -46,25 +44,6 @@ export async function* readXlsxSheetBatches(path: string): AsyncGenerator<SheetB
   } finally {
     input.destroy(); // a caller that stops at the first matching sheet leaves the rest unread
   }
-}
-
-const guarded = new WeakSet<object>();
-
-/**
- * The shared strings, answering an index they do not have with a marker instead of `undefined`:
- * exceljs would store `undefined`, which reads as an empty cell. `cellFromExcel` turns the marker
- * into an error cell.
- */
-function unresolvedSharedStrings(strings: unknown[]): unknown[] {
-  if (guarded.has(strings)) return strings;
-  const proxy = new Proxy(strings, {
-    get(target, key) {
-      const value = Reflect.get(target, key);
-      return value === undefined && typeof key === 'string' ? { sharedString: key } : value;
-    },
-  });
-  guarded.add(proxy);
-  return proxy;
 }
 
 /** A workbook that breaks while being read is bad input, named as such (never an unexpected failure). */
@@ -83,21 +62,37 @@ export async function* readXlsxSheets(path: string): AsyncGenerator<SheetRows> {
     yield { name: sheet.name, date1904: sheet.date1904, rows: oneByOne(sheet.batches) };
 }
 
-async function* batchesOf(sheet: WorksheetReader, path: string): AsyncGenerator<SheetRow[]> {
+/**
+ * The sheet's rows, shared strings resolved here: exceljs resolves an index its shared strings do
+ * not have to `undefined` — an empty cell. Without shared strings at hand it hands over
+ * `{ sharedString: index }` instead, which `cellFromExcel` resolves, or makes an error cell.
+ */
+async function* batchesOf(
+  sheet: WorksheetReader,
+  path: string,
+  state: ReaderState,
+): AsyncGenerator<SheetRow[]> {
+  // The shared strings come before every sheet (xlsxInReadingOrder), so they are read by now.
+  const strings = state.sharedStrings ?? [];
   // parse() yields the events of one chunk of the sheet's XML at a time (the worksheet's own
   // iterator then yields them row by row, an await each): take the rows of a chunk at once.
-  const chunks = sheet.parse() as unknown as AsyncIterable<ParseEvent[]>;
+  const chunks = (sheet.parse() as unknown as AsyncIterable<ParseEvent[]>)[Symbol.asyncIterator]();
+  state.sharedStrings = undefined;
+  const first = chunks.next(); // the sheet reader takes the workbook's shared strings as it starts
+  state.sharedStrings = strings; // and the next sheet needs them, or exceljs parks it in a temp file
   try {
-    for await (const events of chunks) {
+    for (let chunk = await first; !chunk.done; chunk = await chunks.next()) {
       const rows: SheetRow[] = [];
-      for (const { eventType, value } of events) {
+      for (const { eventType, value } of chunk.value) {
         if (eventType !== 'row') continue;
         const row = value as ExcelJS.Row;
-        rows.push({ number: row.number, cells: cellsFromExcelRow(row.values) });
+        rows.push({ number: row.number, cells: cellsFromExcelRow(row.values, strings) });
       }
       if (rows.length > 0) yield rows;
     }
   } catch (err) {
     throw notAWorkbook(path, err); // malformed sheet XML surfaces here, mid-sheet
+  } finally {
+    await chunks.return?.(undefined);
   }
 }

@@ -12,6 +12,11 @@ export interface SourceTable {
   name?: string;
   /** The workbook's 1904 date system (for serial numbers in date columns). */
   date1904?: boolean;
+  /**
+   * The field delimiter of a delimited text file (`,` `;` or tab): in a `;`- or tab-delimited file
+   * a comma in a number may be a decimal comma (SPEC §1.2).
+   */
+  delimiter?: string;
   /** Its rows in batches, as the reader produced them: one await per batch, not per row. */
   rows: AsyncIterable<readonly SourceRow[]>;
 }

@@ -493,6 +493,72 @@ describe('readColorFile: CSV', () => {
     });
   });
 
+  const goodLine = good.map(String).join(',');
+  const utf16 = (text: string, bigEndian: boolean, bom: boolean) => {
+    const le = Buffer.from(`${bom ? '\ufeff' : ''}${text}`, 'utf16le');
+    return bigEndian ? Buffer.from(le).swap16() : le;
+  };
+
+  it.each([
+    ['UTF-16LE with BOM', false, true, /UTF-16 \(little-endian\)/],
+    ['UTF-16BE with BOM', true, true, /UTF-16 \(big-endian\)/],
+    ['UTF-16LE without BOM', false, false, /UTF-16 \(little-endian\)/],
+    ['UTF-16BE without BOM', true, false, /UTF-16 \(big-endian\)/],
+  ])(
+    'refuses a %s file by name, never with a garbled header error',
+    async (label, be, bom, name) => {
+      const bytes = utf16(`${csvRow(HEADER)}\r\n${goodLine}\r\n`, be, bom);
+      await expect(
+        readColorFile(await file(`${label.replaceAll(' ', '-')}.csv`, bytes)),
+      ).rejects.toMatchObject({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: expect.stringMatching(new RegExp(`${name.source}.*save it as UTF-8`)),
+      });
+    },
+  );
+
+  it('refuses invalid UTF-8 naming the byte offset and line, never as U+FFFD', async () => {
+    const text = Buffer.from(`${csvRow(HEADER)}\n${goodLine}\n`);
+    const latin1 = Buffer.from('WDMNT caf\xe9', 'latin1'); // é in Latin-1: one byte 0xE9
+    const bad = Buffer.concat([
+      text,
+      Buffer.from('17734228894978521,'),
+      latin1,
+      Buffer.from(',MM-CLO\n'),
+    ]);
+    const offset = text.length + '17734228894978521,WDMNT caf'.length;
+    await expect(readColorFile(await file('latin1.csv', bad))).rejects.toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: expect.stringMatching(new RegExp(`byte 0xe9 at byte offset ${offset} \\(line 3\\)`)),
+      details: { offset, line: 3 },
+    });
+  });
+
+  it('finds invalid UTF-8 past the first chunk and a character cut off at the end', async () => {
+    const rows = Array.from({ length: 3000 }, () => goodLine).join('\n');
+    const body = Buffer.from(`${csvRow(HEADER)}\n${rows}\n`);
+    const late = Buffer.concat([body, Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('\n')]); // a surrogate
+    await expect(readColorFile(await file('late.csv', late))).rejects.toMatchObject({
+      message: expect.stringMatching(new RegExp(`byte 0xed at byte offset ${body.length} `)),
+    });
+    const cut = Buffer.concat([body, Buffer.from('€').subarray(0, 2)]);
+    await expect(readColorFile(await file('cut.csv', cut))).rejects.toMatchObject({
+      message: expect.stringMatching(
+        new RegExp(`ends inside a character \\(byte 0xe2 at byte offset ${body.length}`),
+      ),
+    });
+  });
+
+  it('reads multi-byte characters split across read chunks', async () => {
+    const ticker = 'Société Générale € 2022-9A';
+    const line = [good[0], ticker, ...good.slice(2)].map(String).join(',');
+    const body = `${csvRow(HEADER)}\n${Array.from({ length: 4000 }, () => line).join('\n')}\n`;
+    const { records, errors } = await readColorFile(await file('multibyte.csv', body));
+    expect(errors).toEqual([]);
+    expect(records).toHaveLength(4000);
+    expect(new Set(records.map((r) => r.TICKER))).toEqual(new Set([ticker]));
+  });
+
   it('sniffs the delimiter outside quotes', () => {
     expect(sniffDelimiter('"a;b;c",x,y')).toBe(',');
     expect(sniffDelimiter('a;b;c')).toBe(';');

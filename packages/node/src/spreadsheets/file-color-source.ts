@@ -7,7 +7,7 @@ import {
   readColors,
   type SourceTable,
 } from '@market-pulse/core';
-import { readCsvRows } from './csv-reader.js';
+import { openCsvTable } from './csv-reader.js';
 import { inBatches } from './spreadsheet-rows.js';
 import {
   checkSpreadsheetFile,
@@ -49,7 +49,8 @@ export function fileColorSource(
       const format = options.format ?? formatOf(path);
       await checkSpreadsheetFile(path, format, options.limits ?? DEFAULT_SPREADSHEET_LIMITS);
       if (format === 'csv') {
-        yield { rows: inBatches(readCsvRows(path)) };
+        const csv = await openCsvTable(path);
+        yield { delimiter: csv.delimiter, rows: inBatches(csv.rows) };
         return;
       }
       for await (const sheet of readXlsxSheetBatches(path))

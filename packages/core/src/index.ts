@@ -107,7 +107,12 @@ export {
 } from './pipeline/pipeline.js';
 export type { Clock } from './ports/clock.js';
 export { monotonicMs } from './ports/clock.js';
-export type { ColorSource, SourceRow, SourceTable } from './ports/color-source.js';
+export type {
+  ColorSource,
+  SourceParseOptions,
+  SourceRow,
+  SourceTable,
+} from './ports/color-source.js';
 export type { ExportSink } from './ports/export-sink.js';
 export { type Failpoints, NO_FAILPOINTS } from './ports/failpoints.js';
 export type { IdSource } from './ports/id-source.js';

@@ -11,7 +11,16 @@ describe('loadConfig', () => {
       guards: { minSourceRows: 0, rejectUnchangedSource: false },
       lease: { ttlSeconds: 60, heartbeatSeconds: 15 },
       sectorExportFormats: ['csv'],
+      parse: { decimalSeparator: '.' },
     });
+  });
+
+  it('reads the decimal separator of ;- and tab-delimited files: "." or ","', () => {
+    expect(loadConfig({ MP_DECIMAL_SEPARATOR: ',' }).parse.decimalSeparator).toBe(',');
+    expect(loadConfig({ MP_DECIMAL_SEPARATOR: ' . ' }).parse.decimalSeparator).toBe('.');
+    expect(() => loadConfig({ MP_DECIMAL_SEPARATOR: 'comma' })).toThrow(
+      /MP_DECIMAL_SEPARATOR="comma": expected "\." or ","/,
+    );
   });
 
   it('reads the per-sector export formats as a list: csv, xlsx or both', () => {

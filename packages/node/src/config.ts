@@ -40,6 +40,11 @@ const envSchema = z.object({
   MP_GUARD_REJECT_UNCHANGED_SOURCE: flag.default(false),
   MP_GUARD_MAX_QUOTE_AGE_DAYS: positiveInt.optional(),
   MP_SECTOR_EXPORT_FORMATS: sectorFormats.default([...DEFAULT_SECTOR_FORMATS]),
+  MP_DECIMAL_SEPARATOR: z
+    .enum(['.', ','], {
+      error: 'expected "." or "," (the decimal separator of ;- and tab-delimited CSV files)',
+    })
+    .default('.'),
   MP_LEASE_TTL_SECONDS: positiveInt.default(60),
   MP_HEARTBEAT_SECONDS: positiveInt.default(15),
 });
@@ -66,6 +71,11 @@ export interface NodeConfig {
   lease: { ttlSeconds: number; heartbeatSeconds: number };
   /** The formats of the per-sector export files. */
   sectorExportFormats: readonly SectorFormat[];
+  /** How color files are read (SPEC §1.2). */
+  parse: {
+    /** The decimal separator of numbers in `;`- and tab-delimited CSV files. */
+    decimalSeparator: '.' | ',';
+  };
 }
 
 /**
@@ -123,5 +133,6 @@ export function loadConfig(
     },
     lease: { ttlSeconds: e.MP_LEASE_TTL_SECONDS, heartbeatSeconds: e.MP_HEARTBEAT_SECONDS },
     sectorExportFormats: e.MP_SECTOR_EXPORT_FORMATS,
+    parse: { decimalSeparator: e.MP_DECIMAL_SEPARATOR },
   };
 }

@@ -99,7 +99,7 @@ export function workbookParts(sheetXml: string): Record<string, string> {
 
 const escapeXml = (text: string) =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-const columnLetter = (i: number) =>
+const columnLetter = (i: number): string =>
   i < 26
     ? String.fromCharCode(65 + i)
     : `${columnLetter(Math.floor(i / 26) - 1)}${columnLetter(i % 26)}`;

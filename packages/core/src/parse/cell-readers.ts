@@ -6,7 +6,7 @@ import {
   parseDateText,
   type SlashDateFormat,
 } from './calendar-date.js';
-import { parseNumberText, trimSpaces } from './number-text.js';
+import { type NumberStyle, parseNumberText, trimSpaces } from './number-text.js';
 import { type Cell, isErrorCell, type RecordValue } from './record.js';
 
 /** What reading one cell gives: a value (`null` = empty) or the reason it cannot be read. */
@@ -15,6 +15,7 @@ export type CellResult = { ok: true; value: RecordValue } | { ok: false; reason:
 export interface CellReaderOptions {
   date1904: boolean;
   dateFormat: SlashDateFormat | undefined;
+  numberStyle: NumberStyle;
 }
 
 export type CellReader = (cell: Cell) => CellResult;
@@ -55,18 +56,27 @@ function readId(cell: ValueCell): CellResult {
   );
 }
 
-function readNumber(cell: ValueCell, integer: boolean): CellResult {
+/** Why a text is not a number in a style, and how to write it instead. */
+function notANumber(cell: Cell, style: NumberStyle): string {
+  const text = String(cell);
+  const where = 'in a semicolon- or tab-delimited file';
+  if (style === 'decimal-point' && text.includes(','))
+    return `"${text}" is ambiguous ${where}: the comma may be a decimal comma or a thousands separator; write the number with a decimal point and no thousands separator (98.125, 98125), or set the decimal separator to "," (MP_DECIMAL_SEPARATOR=,) if the file uses decimal commas`;
+  if (style === 'decimal-comma' && text.includes('.'))
+    return `"${text}" is ambiguous with "," as the decimal separator: the point may be a decimal point or a thousands separator; write the number with a decimal comma and no thousands separator (98,125, 98125)`;
+  if (style === 'decimal-comma')
+    return `"${text}" is not a number (use digits, an optional ',' decimal comma and '.' only between groups of three before it)`;
+  return `"${text}" is not a number (use digits, an optional '.' and ',' only between groups of three)`;
+}
+
+function readNumber(cell: ValueCell, integer: boolean, style: NumberStyle): CellResult {
   if (cell === null || cell === undefined) return EMPTY;
   let value: number | null | undefined;
   if (typeof cell === 'number') value = Number.isFinite(cell) ? cell : undefined;
-  else if (typeof cell === 'string') value = parseNumberText(cell);
+  else if (typeof cell === 'string') value = parseNumberText(cell, style);
   else return fail(`expected a number, got a ${cell instanceof Date ? 'date' : 'boolean'}`);
   if (value === null) return EMPTY;
-  if (value === undefined) {
-    return fail(
-      `"${String(cell)}" is not a number (use digits, an optional '.' and ',' only between groups of three)`,
-    );
-  }
+  if (value === undefined) return fail(notANumber(cell, style));
   if (integer && !Number.isInteger(value)) return fail(`${value} is not a whole number`);
   return ok(value);
 }
@@ -103,7 +113,7 @@ export function cellReaderFor(column: ColumnDef, options: CellReaderOptions): Ce
         ? readId
         : column.type === 'date'
           ? (cell) => readDate(cell, options)
-          : (cell) => readNumber(cell, column.type === 'integer');
+          : (cell) => readNumber(cell, column.type === 'integer', options.numberStyle);
   const checks = constraintChecks(column);
   return (cell) => {
     if (isErrorCell(cell))

@@ -130,6 +130,58 @@ describe('parseRecords: numbers', () => {
     ]);
   });
 
+  describe('in a semicolon- or tab-delimited source', () => {
+    const read = (text: string, options: object) =>
+      parseOne({ PX: text, PRICE_LEVEL: '' }, options);
+
+    it.each([';', '\t'])(
+      'refuses a lone comma (%j: decimal or thousands?) unless configured',
+      (delimiter) => {
+        for (const text of ['98,125', '1,234', '96,91']) {
+          const { records, errors } = read(text, { delimiter });
+          expect(records).toEqual([]);
+          expect(errors[0]?.reason).toMatch(
+            /ambiguous in a semicolon- or tab-delimited file.*MP_DECIMAL_SEPARATOR=,/,
+          );
+        }
+        expect(read('98.125', { delimiter }).records[0]?.PX).toBe(98.125);
+        expect(read('1,234.5', { delimiter }).records[0]?.PX).toBe(1234.5); // a point follows: not ambiguous
+        expect(read('98,125', { delimiter, decimalSeparator: '.' }).errors).toHaveLength(1);
+      },
+    );
+
+    it.each([
+      ['98,125', 98.125],
+      ['96,91', 96.91],
+      ['-0,5', -0.5],
+      [',5', 0.5],
+      ['1.234,5', 1234.5],
+      ['1.234.567,25', 1234567.25],
+      ['1,5e2', 150],
+      ['100', 100],
+    ])('reads %j as %d with "," as the decimal separator', (text, value) => {
+      expect(read(text, { delimiter: ';', decimalSeparator: ',' }).records[0]?.PX).toBe(value);
+    });
+
+    it.each(['98.125', '1.234', '1,234,5', '1.23,4', '98,125.5'])(
+      'refuses %j with "," as the decimal separator',
+      (text) => {
+        const { records, errors } = read(text, { delimiter: '\t', decimalSeparator: ',' });
+        expect(records).toEqual([]);
+        expect(errors[0]?.column).toBe('PX');
+      },
+    );
+
+    it('keeps the standard grammar in comma-delimited sources and workbooks, whatever is configured', () => {
+      for (const delimiter of [',', undefined]) {
+        const options = { delimiter, decimalSeparator: ',' };
+        expect(read('96,91', options).errors[0]?.reason).toMatch(/is not a number/);
+        expect(read('98,125', options).records[0]?.PX).toBe(98125);
+        expect(read('98.125', options).records[0]?.PX).toBe(98.125);
+      }
+    });
+  });
+
   it('reads an empty PX as empty, never 0, and keeps a real 0', () => {
     expect(parseOne({ PX: '' }).records[0]?.PX).toBeNull();
     expect(parseOne({ PX: null }).records[0]?.PX).toBeNull();

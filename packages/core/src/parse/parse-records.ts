@@ -3,6 +3,7 @@ import { biasKey, DEFAULT_BIAS_RANKS, defaultColumnConfig } from '../columns/def
 import type { SlashDateFormat } from './calendar-date.js';
 import { type CellReader, type CellResult, cellReaderFor, readExtraCell } from './cell-readers.js';
 import { type HeaderMap, mapHeader } from './header.js';
+import { numberStyleFor } from './number-text.js';
 import type { Cell, ColorRecord, ParseNotice, RecordValue, RowError } from './record.js';
 
 /** Options of {@link parseRecords} and {@link createRecordParser}. */
@@ -17,6 +18,18 @@ export interface ParseOptions {
   biasRanks?: Readonly<Record<string, number>>;
   /** Row number reported for the first data row (default 2: the sheet row under the header). */
   firstRow?: number;
+  /**
+   * The field delimiter of a delimited text source (from the source, e.g. a CSV file's sniffed
+   * delimiter). In a `;`- or tab-delimited source a comma in a number is ambiguous.
+   */
+  delimiter?: string;
+  /**
+   * The decimal separator of numbers written as text in `;`- or tab-delimited sources (default
+   * `.`). With `,`, `98,125` is 98.125. Workbooks and `,`-delimited files always use `.`. In either
+   * case the other character is accepted only as a thousands separator before a decimal separator
+   * (`1,234.5` / `1.234,5`); alone (`98,125` / `98.125`) it is ambiguous and a row error.
+   */
+  decimalSeparator?: '.' | ',';
 }
 
 /** Outcome of one row: a record, its errors, or `blank` for a row with no value at all. */
@@ -57,7 +70,11 @@ export function createRecordParser(
 ): RecordParser {
   const config = options.columns ?? defaultColumnConfig;
   const map: HeaderMap = mapHeader(header, config);
-  const readerOptions = { date1904: options.date1904 ?? false, dateFormat: options.dateFormat };
+  const readerOptions = {
+    date1904: options.date1904 ?? false,
+    dateFormat: options.dateFormat,
+    numberStyle: numberStyleFor(options.delimiter, options.decimalSeparator),
+  };
   const biasRanks = options.biasRanks ?? DEFAULT_BIAS_RANKS;
   const slotByColumn = new Map<string, Slot>();
   const extras: { index: number; name: string }[] = [];

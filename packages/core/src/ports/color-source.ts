@@ -1,4 +1,11 @@
+import type { ParseOptions } from '../parse/parse-records.js';
 import type { Cell } from '../parse/record.js';
+
+/**
+ * How a source's values are to be read, as its host was configured (e.g. the decimal separator
+ * of its `;`-delimited files). Options a caller passes to `readColors` win.
+ */
+export type SourceParseOptions = Pick<ParseOptions, 'decimalSeparator'>;
 
 /** One row of a table as its reader saw it: its 1-based row (or record) number and its cells. */
 export interface SourceRow {
@@ -38,6 +45,8 @@ export interface SourceTable {
 export interface ColorSource {
   /** What the source is called in messages: a file name, an object key. */
   readonly name: string;
+  /** How its values are to be read (from the host's configuration). */
+  readonly parseOptions?: SourceParseOptions;
   /**
    * Its tables in order (a workbook's sheets); the first whose header matches the columns is read.
    * Each table is read to its end before the next is asked for.

@@ -17,8 +17,8 @@ export interface ColorFile {
   sheet?: string;
 }
 
-/** Parser options a caller may set (the workbook's date system comes from the source). */
-export type ReadColorsOptions = Omit<ParseOptions, 'date1904' | 'firstRow'>;
+/** Parser options a caller may set (the date system and the delimiter come from the source's tables). */
+export type ReadColorsOptions = Omit<ParseOptions, 'date1904' | 'firstRow' | 'delimiter'>;
 
 const isBlankRow = (cells: readonly Cell[]) =>
   cells.every((c) => c === null || c === undefined || (typeof c === 'string' && c.trim() === ''));
@@ -52,7 +52,8 @@ async function parseTable(
 
 /**
  * Reads a color source through the one parser (SPEC §1.2): for a workbook, the first sheet whose
- * header matches the columns; row errors carry sheet row numbers. Throws the header error
+ * header matches the columns; row errors carry sheet row numbers. The source's own parse options
+ * (its host's configuration) apply unless `options` says otherwise. Throws the header error
  * (VALIDATION_ERROR with `HeaderProblem` details) when no table matches.
  *
  * @example
@@ -65,6 +66,7 @@ export async function readColors(
   options: ReadColorsOptions = {},
 ): Promise<ColorFile> {
   const result: ColorFile = { records: [], errors: [], notices: [] };
+  const parseOptions = { ...source.parseOptions, ...options };
   let firstProblem: MarketPulseError<HeaderProblem> | undefined;
   const checked: string[] = [];
   for await (const table of source.tables()) {
@@ -74,7 +76,11 @@ export async function readColors(
       (header) => {
         let parser: RecordParser;
         try {
-          parser = createRecordParser(header, { ...options, date1904: table.date1904 ?? false });
+          parser = createRecordParser(header, {
+            ...parseOptions,
+            date1904: table.date1904 ?? false,
+            ...(table.delimiter !== undefined ? { delimiter: table.delimiter } : {}),
+          });
         } catch (err) {
           // A source of one table (CSV) has nothing else to try: its header error stands.
           if (

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Cell, createRecordParser, type RowError } from '@market-pulse/core';
+import { type Cell, createRecordParser, type RowError, readColors } from '@market-pulse/core';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,7 @@ import {
 } from '../../test/fixtures.js';
 import { sniffDelimiter } from './csv-reader.js';
 import { cellFromExcel } from './excel-cells.js';
-import { readColorFile } from './file-color-source.js';
+import { fileColorSource, readColorFile } from './file-color-source.js';
 import { readXlsxSheetBatches } from './xlsx-reader.js';
 
 const HEADER = [
@@ -470,6 +470,55 @@ describe('readColorFile: CSV', () => {
     );
     expect(errors).toEqual([]);
     expect(records[0]).toMatchObject({ TICKER: 'WDMNT, "2022" ER', PX: 1234.5, RANK: 3 });
+  });
+
+  describe('decimal commas', () => {
+    const withPx = (px: string, d: string) =>
+      `${csvRow(HEADER, d)}\n${csvRow([...good.slice(0, 5).map(String), '', px, ...good.slice(7).map(String)], d)}\n`;
+
+    it('refuses 98,125 in a ;-delimited file as ambiguous, naming the setting', async () => {
+      const { records, errors } = await readColorFile(
+        await file('semi-comma.csv', withPx('98,125', ';')),
+      );
+      expect(records).toEqual([]);
+      expect(errors).toEqual([
+        expect.objectContaining({
+          row: 2,
+          column: 'PX',
+          value: '98,125',
+          reason: expect.stringMatching(/ambiguous.*MP_DECIMAL_SEPARATOR=,/),
+        }),
+      ]);
+    });
+
+    it('reads 98,125 as 98.125 in ;- and tab-delimited files when "," is the configured decimal separator', async () => {
+      for (const [d, name] of [
+        [';', 'semi'],
+        ['\t', 'tab'],
+      ] as const) {
+        const source = fileColorSource(await file(`${name}-decimal.csv`, withPx('98,125', d)), {
+          parse: { decimalSeparator: ',' },
+        });
+        const { records, errors } = await readColors(source);
+        expect(errors).toEqual([]);
+        expect(records[0]?.PX).toBe(98.125);
+      }
+    });
+
+    it('keeps refusing "96,91" in a ,-delimited file, whatever is configured', async () => {
+      const source = fileColorSource(await file('comma-9691.csv', withPx('"96,91"', ',')), {
+        parse: { decimalSeparator: ',' },
+      });
+      const { records, errors } = await readColors(source);
+      expect(records).toEqual([]);
+      expect(errors).toEqual([
+        expect.objectContaining({
+          column: 'PX',
+          value: '96,91',
+          reason: expect.stringMatching(/is not a number/),
+        }),
+      ]);
+    });
   });
 
   it('refuses a CSV with a stray quote, naming the line', async () => {

@@ -5,6 +5,7 @@ import {
   type ColorSource,
   type ReadColorsOptions,
   readColors,
+  type SourceParseOptions,
   type SourceTable,
 } from '@market-pulse/core';
 import { openCsvTable } from './csv-reader.js';
@@ -26,6 +27,15 @@ export interface ReadColorFileOptions {
   limits?: SpreadsheetLimits;
 }
 
+/** How a color file source reads its file: its format, the upload limits, the configured parse options. */
+export interface FileColorSourceOptions {
+  /** Default: from the file name (.xlsx / .csv). */
+  format?: SpreadsheetFormat;
+  limits?: SpreadsheetLimits;
+  /** The host's configuration of how values are read (e.g. `NodeConfig.parse`). */
+  parse?: SourceParseOptions;
+}
+
 /** A color file: a source that always knows its content hash (the file's SHA-256). */
 export type FileColorSource = ColorSource & { contentHash(): Promise<string> };
 
@@ -41,10 +51,11 @@ export type FileColorSource = ColorSource & { contentHash(): Promise<string> };
  */
 export function fileColorSource(
   path: string,
-  options: Omit<ReadColorFileOptions, 'parse'> = {},
+  options: FileColorSourceOptions = {},
 ): FileColorSource {
   return {
     name: path,
+    ...(options.parse ? { parseOptions: options.parse } : {}),
     async *tables(): AsyncGenerator<SourceTable> {
       const format = options.format ?? formatOf(path);
       await checkSpreadsheetFile(path, format, options.limits ?? DEFAULT_SPREADSHEET_LIMITS);
@@ -78,5 +89,6 @@ export async function readColorFile(
   path: string,
   options: ReadColorFileOptions = {},
 ): Promise<ColorFile> {
-  return readColors(fileColorSource(path, options), options.parse);
+  const { parse, ...source } = options;
+  return readColors(fileColorSource(path, source), parse);
 }

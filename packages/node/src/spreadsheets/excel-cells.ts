@@ -35,6 +35,17 @@ export function cellFromExcel(value: unknown, sharedStrings?: readonly unknown[]
     error?: unknown;
     sharedString?: unknown;
   };
+  // Checked first: every text cell of a workbook with shared strings comes this way.
+  const index = v.sharedString;
+  if (index !== undefined) {
+    const text = typeof index === 'number' ? sharedStrings?.[index] : undefined;
+    // Never read a cell we cannot resolve as empty: it is an error the user can see.
+    if (text === undefined)
+      return {
+        error: `unreadable cell: shared string ${String(index)} does not exist in the workbook`,
+      };
+    return typeof text === 'string' ? text : cellFromExcel(text);
+  }
   if (Array.isArray(v.richText)) return v.richText.map((run) => String(run.text ?? '')).join('');
   if (typeof v.error === 'string') return { error: v.error };
   if ('formula' in v || 'sharedFormula' in v) {
@@ -47,14 +58,5 @@ export function cellFromExcel(value: unknown, sharedStrings?: readonly unknown[]
     return cellFromExcel(v.result);
   }
   if ('hyperlink' in v || 'text' in v) return cellFromExcel(v.text);
-  if ('sharedString' in v) {
-    const text = typeof v.sharedString === 'number' ? sharedStrings?.[v.sharedString] : undefined;
-    // Never read a cell we cannot resolve as empty: it is an error the user can see.
-    if (text === undefined)
-      return {
-        error: `unreadable cell: shared string ${String(v.sharedString)} does not exist in the workbook`,
-      };
-    return cellFromExcel(text);
-  }
   return { error: `unreadable cell (${JSON.stringify(value).slice(0, 80)})` };
 }

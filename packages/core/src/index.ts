@@ -78,6 +78,7 @@ export {
   parseDateText,
   type SlashDateFormat,
 } from './parse/calendar-date.js';
+export type { ImpreciseIdPolicy } from './parse/cell-readers.js';
 export type { HeaderProblem } from './parse/header.js';
 export { parseNumberText } from './parse/number-text.js';
 export {
@@ -92,10 +93,12 @@ export {
   type Cell,
   type ColorRecord,
   type ErrorCell,
+  impreciseFlagColumn,
   isErrorCell,
   type ParseNotice,
   type RecordValue,
   type RowError,
+  type RowFinding,
 } from './parse/record.js';
 export {
   createPipeline,

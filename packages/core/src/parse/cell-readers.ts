@@ -8,14 +8,29 @@ import {
 } from './calendar-date.js';
 import { type NumberStyle, parseNumberText, trimSpaces } from './number-text.js';
 import { type Cell, isErrorCell, type RecordValue } from './record.js';
+import {
+  dropFormatCharacters,
+  IDENTIFIER_COLUMNS,
+  normalizeText,
+  nulProblem,
+} from './text-values.js';
 
-/** What reading one cell gives: a value (`null` = empty) or the reason it cannot be read. */
-export type CellResult = { ok: true; value: RecordValue } | { ok: false; reason: string };
+/**
+ * What reading one cell gives: a value (`null` = empty) or the reason it cannot be read.
+ * `imprecise`: an id read from a number cell past 2^53−1, whose last digits were lost upstream.
+ */
+export type CellResult =
+  | { ok: true; value: RecordValue; imprecise?: true }
+  | { ok: false; reason: string };
+
+/** What to do with a numeric id cell beyond 2^53−1 (SPEC §1.1): keep it marked imprecise, or refuse the row. */
+export type ImpreciseIdPolicy = 'keep' | 'reject';
 
 export interface CellReaderOptions {
   date1904: boolean;
   dateFormat: SlashDateFormat | undefined;
   numberStyle: NumberStyle;
+  impreciseIds: ImpreciseIdPolicy;
 }
 
 export type CellReader = (cell: Cell) => CellResult;
@@ -27,33 +42,64 @@ const EMPTY: CellResult = { ok: true, value: null };
 const ok = (value: RecordValue): CellResult => ({ ok: true, value });
 const fail = (reason: string): CellResult => ({ ok: false, reason });
 
+/** Text as kept: trimmed, in NFC, never with a NUL inside. */
+function readString(text: string): CellResult {
+  const trimmed = trimSpaces(text);
+  if (trimmed === '') return EMPTY;
+  const nul = nulProblem(trimmed);
+  return nul === undefined ? ok(normalizeText(trimmed)) : fail(nul);
+}
+
 function readText(cell: ValueCell): CellResult {
   if (cell === null || cell === undefined) return EMPTY;
-  if (typeof cell === 'string') {
-    const text = trimSpaces(cell);
-    return text === '' ? EMPTY : ok(text);
-  }
+  if (typeof cell === 'string') return readString(cell);
   if (typeof cell === 'number') return ok(String(cell));
   if (typeof cell === 'boolean') return ok(cell ? 'TRUE' : 'FALSE');
   const date = dateCellToDate(cell);
   return date === undefined ? fail('invalid date cell') : ok(date);
 }
 
-function readId(cell: ValueCell): CellResult {
+const lostDigits = (cell: number) =>
+  `numeric id ${cell} is beyond 2^53−1 or not a whole number, so it lost digits before it was read; format the column as text and re-export`;
+
+function readId(cell: ValueCell, impreciseIds: ImpreciseIdPolicy): CellResult {
   if (cell === null || cell === undefined) return EMPTY;
-  if (typeof cell === 'string') {
-    const text = trimSpaces(cell);
-    return text === '' ? EMPTY : ok(text);
-  }
+  if (typeof cell === 'string') return readString(cell);
   if (typeof cell === 'number') {
     if (Number.isSafeInteger(cell) && cell >= 0) return ok(String(cell));
+    // A whole number past 2^53−1 is the double the cell holds: kept as exactly that integer,
+    // written in digits, and marked imprecise (SPEC §1.1) — unless the configuration refuses it.
+    if (Number.isInteger(cell) && cell > 0 && impreciseIds === 'keep')
+      return { ok: true, value: BigInt(cell).toString(), imprecise: true };
     return fail(
-      `numeric id ${cell} is beyond 2^53−1 or not a whole number, so it lost digits before it was read; format the column as text and re-export`,
+      Number.isInteger(cell) && cell > 0
+        ? `${lostDigits(cell)} (imprecise ids are refused: MP_IMPRECISE_ID=reject)`
+        : lostDigits(cell),
     );
   }
   return fail(
     `expected an id (text of digits), got a ${cell instanceof Date ? 'date' : 'boolean'}`,
   );
+}
+
+/**
+ * An identifier column's reading on top of its type's: invisible format characters dropped, then
+ * only its own characters accepted (MESSAGE_ID, CUSIP — upper-cased); other `id` columns just
+ * drop the invisible characters.
+ */
+function identifier(name: string, read: (cell: ValueCell) => CellResult) {
+  const check = IDENTIFIER_COLUMNS[name];
+  const upper = name === 'CUSIP';
+  return (cell: ValueCell): CellResult => {
+    const result = read(cell);
+    if (!result.ok || typeof result.value !== 'string') return result;
+    const visible = dropFormatCharacters(result.value);
+    if (visible === '') return EMPTY;
+    const problem = check?.(visible);
+    if (problem !== undefined) return fail(problem);
+    const value = upper ? visible.toUpperCase() : visible;
+    return value === result.value ? result : { ...result, value };
+  };
 }
 
 /** Why a text is not a number in a style, and how to write it instead. */
@@ -106,14 +152,18 @@ function readDate(cell: ValueCell, options: CellReaderOptions): CellResult {
 
 /** Builds the reader for one configured column: type, then constraints. */
 export function cellReaderFor(column: ColumnDef, options: CellReaderOptions): CellReader {
-  const base: (cell: ValueCell) => CellResult =
+  const typed: (cell: ValueCell) => CellResult =
     column.type === 'text'
       ? readText
       : column.type === 'id'
-        ? readId
+        ? (cell) => readId(cell, options.impreciseIds)
         : column.type === 'date'
           ? (cell) => readDate(cell, options)
           : (cell) => readNumber(cell, column.type === 'integer', options.numberStyle);
+  const base =
+    column.type === 'id' || column.name in IDENTIFIER_COLUMNS
+      ? identifier(column.name, typed)
+      : typed;
   const checks = constraintChecks(column);
   return (cell) => {
     if (isErrorCell(cell))
@@ -173,17 +223,38 @@ function constraintChecks(column: ColumnDef): Check[] {
   return checks;
 }
 
-/** Reads a cell of a column that is not configured: kept as close to the input as JSON allows. */
-export function readExtraCell(cell: Cell): RecordValue {
-  if (cell === null || cell === undefined) return null;
-  if (isErrorCell(cell)) return cell.error;
-  if (typeof cell === 'string') {
-    const text = trimSpaces(cell);
-    return text === '' ? null : text;
-  }
+/**
+ * Reads a cell of a column that is not configured: kept as close to the input as JSON allows
+ * (text trimmed and in NFC); only a NUL inside a text cannot be kept.
+ */
+export function readExtraCell(cell: Cell): CellResult {
+  if (cell === null || cell === undefined) return EMPTY;
+  if (isErrorCell(cell)) return ok(cell.error);
+  if (typeof cell === 'string') return readString(cell);
   if (cell instanceof Date) {
-    if (Number.isNaN(cell.getTime())) return null;
-    return cell.getTime() % 86_400_000 === 0 ? (dateCellToDate(cell) ?? null) : cell.toISOString();
+    if (Number.isNaN(cell.getTime())) return EMPTY;
+    return ok(
+      cell.getTime() % 86_400_000 === 0 ? (dateCellToDate(cell) ?? null) : cell.toISOString(),
+    );
   }
-  return cell;
+  return ok(cell);
+}
+
+/**
+ * Reads a cell of an id column's imprecise flag (`MESSAGE_ID_IMPRECISE`, e.g. a re-uploaded
+ * export): true for TRUE/1, false for empty or FALSE/0, else the reason it is not a flag.
+ */
+export function readFlagCell(
+  cell: Cell,
+): { ok: true; value: boolean } | { ok: false; reason: string } {
+  if (cell === null || cell === undefined) return { ok: true, value: false };
+  if (typeof cell === 'boolean') return { ok: true, value: cell };
+  if (typeof cell === 'number' && (cell === 0 || cell === 1))
+    return { ok: true, value: cell === 1 };
+  if (typeof cell === 'string') {
+    const text = trimSpaces(cell).toUpperCase();
+    if (text === '' || text === 'FALSE' || text === '0') return { ok: true, value: false };
+    if (text === 'TRUE' || text === '1') return { ok: true, value: true };
+  }
+  return { ok: false, reason: `"${String(cell)}" is not TRUE or FALSE` };
 }

@@ -3,9 +3,10 @@ import type { Cell } from '../parse/record.js';
 
 /**
  * How a source's values are to be read, as its host was configured (e.g. the decimal separator
- * of its `;`-delimited files). Options a caller passes to `readColors` win.
+ * of its `;`-delimited files, what to do with imprecise ids). Options a caller passes to
+ * `readColors` win.
  */
-export type SourceParseOptions = Pick<ParseOptions, 'decimalSeparator'>;
+export type SourceParseOptions = Pick<ParseOptions, 'decimalSeparator' | 'impreciseIds'>;
 
 /** One row of a table as its reader saw it: its 1-based row (or record) number and its cells. */
 export interface SourceRow {

@@ -5,13 +5,15 @@ import {
   type ParseOptions,
   type RecordParser,
 } from '../parse/parse-records.js';
-import type { Cell, ColorRecord, ParseNotice, RowError } from '../parse/record.js';
+import type { Cell, ColorRecord, ParseNotice, RowError, RowFinding } from '../parse/record.js';
 import type { ColorSource, SourceRow } from '../ports/color-source.js';
 
-/** What a source held: its valid records, its row errors and the parser's notices. */
+/** What a source held: its valid records, its row errors, findings on kept rows and the parser's notices. */
 export interface ColorFile {
   records: ColorRecord[];
   errors: RowError[];
+  /** Data-quality findings on kept rows (e.g. an imprecise MESSAGE_ID), in input order. */
+  findings: RowFinding[];
   notices: ParseNotice[];
   /** The sheet read (workbooks). */
   sheet?: string;
@@ -43,8 +45,10 @@ async function parseTable(
       }
       if (parser === undefined) break;
       const outcome = parser.parseRow(row.cells, row.number);
-      if (outcome.kind === 'record') into.records.push(outcome.record);
-      else if (outcome.kind === 'errors') into.errors.push(...outcome.errors);
+      if (outcome.kind === 'record') {
+        into.records.push(outcome.record);
+        if (outcome.findings) into.findings.push(...outcome.findings);
+      } else if (outcome.kind === 'errors') into.errors.push(...outcome.errors);
     }
   }
   return parser;
@@ -65,7 +69,7 @@ export async function readColors(
   source: ColorSource,
   options: ReadColorsOptions = {},
 ): Promise<ColorFile> {
-  const result: ColorFile = { records: [], errors: [], notices: [] };
+  const result: ColorFile = { records: [], errors: [], findings: [], notices: [] };
   const parseOptions = { ...source.parseOptions, ...options };
   let firstProblem: MarketPulseError<HeaderProblem> | undefined;
   const checked: string[] = [];
@@ -93,12 +97,14 @@ export async function readColors(
           return undefined; // skip this sheet
         }
         if (table.name !== undefined) result.sheet = table.name;
-        result.notices.push(...parser.notices);
         return parser;
       },
       result,
     );
-    if (parser) return result;
+    if (parser) {
+      result.notices.push(...parser.notices); // after the rows: some notices are about them
+      return result;
+    }
     if (table.name === undefined)
       throw new MarketPulseError('VALIDATION_ERROR', `${source.name} has no header row`);
   }

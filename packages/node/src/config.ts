@@ -1,5 +1,6 @@
 import {
   DEFAULT_SECTOR_FORMATS,
+  type ImpreciseIdPolicy,
   MarketPulseError,
   type SectorFormat,
   timeZoneSchema,
@@ -45,6 +46,11 @@ const envSchema = z.object({
       error: 'expected "." or "," (the decimal separator of ;- and tab-delimited CSV files)',
     })
     .default('.'),
+  MP_IMPRECISE_ID: z
+    .enum(['keep', 'reject'], {
+      error: 'expected keep or reject (what to do with a MESSAGE_ID number cell beyond 2^53−1)',
+    })
+    .default('keep'),
   MP_LEASE_TTL_SECONDS: positiveInt.default(60),
   MP_HEARTBEAT_SECONDS: positiveInt.default(15),
 });
@@ -75,6 +81,8 @@ export interface NodeConfig {
   parse: {
     /** The decimal separator of numbers in `;`- and tab-delimited CSV files. */
     decimalSeparator: '.' | ',';
+    /** A MESSAGE_ID number cell beyond 2^53−1: kept marked imprecise, or a row error. */
+    impreciseIds: ImpreciseIdPolicy;
   };
 }
 
@@ -133,6 +141,6 @@ export function loadConfig(
     },
     lease: { ttlSeconds: e.MP_LEASE_TTL_SECONDS, heartbeatSeconds: e.MP_HEARTBEAT_SECONDS },
     sectorExportFormats: e.MP_SECTOR_EXPORT_FORMATS,
-    parse: { decimalSeparator: e.MP_DECIMAL_SEPARATOR },
+    parse: { decimalSeparator: e.MP_DECIMAL_SEPARATOR, impreciseIds: e.MP_IMPRECISE_ID },
   };
 }

@@ -86,21 +86,61 @@ describe('readColorFile: xlsx', () => {
     });
   });
 
-  it('refuses a 17-digit numeric MESSAGE_ID cell with the sheet row number', async () => {
-    // biome-ignore lint/correctness/noPrecisionLoss: a number cell is exactly what loses the digits
-    const numericId = 17734228894978519;
-    const path = await workbook('numeric-id.xlsx', {
-      S: [HEADER, good, [numericId, ...good.slice(1)]],
+  describe('17-digit MESSAGE_IDs stored as numbers (SPEC §1.1)', () => {
+    // A desk export: ids written as number cells, so each holds the nearest double.
+    const ids = [17679633591029710n, 17734228894978519n, 17734228894978520n, 9007199254740993n];
+    const numericIdWorkbook = () =>
+      workbook('numeric-ids.xlsx', {
+        S: [HEADER, good, ...ids.map((id) => [Number(id), ...good.slice(1)])],
+      });
+
+    it('keeps them as the integer each cell holds, marked imprecise, with a finding per row and one notice', async () => {
+      const { records, errors, findings, notices } = await readColors(
+        fileColorSource(await numericIdWorkbook()),
+      );
+      expect(errors).toEqual([]);
+      const held = ids.map((id) => BigInt(Number(id)).toString()); // what the cells hold
+      expect(held).toEqual([
+        '17679633591029710',
+        '17734228894978520',
+        '17734228894978520',
+        '9007199254740992',
+      ]);
+      expect(records.map((r) => [r.MESSAGE_ID, r.MESSAGE_ID_IMPRECISE])).toEqual([
+        ['17734228894978519', undefined], // the text cell: exact
+        ...held.map((id) => [id, true]),
+      ]);
+      expect(findings.map((f) => [f.row, f.column, f.kind])).toEqual([
+        [3, 'MESSAGE_ID', 'imprecise-id'],
+        [4, 'MESSAGE_ID', 'imprecise-id'],
+        [5, 'MESSAGE_ID', 'imprecise-id'],
+        [6, 'MESSAGE_ID', 'imprecise-id'],
+      ]);
+      expect(notices).toEqual([
+        expect.objectContaining({
+          kind: 'imprecise-ids',
+          columns: ['MESSAGE_ID'],
+          message: expect.stringMatching(
+            /4 row\(s\) \(row 3, 4, 5, 6\).*Format the MESSAGE_ID column as text/,
+          ),
+        }),
+      ]);
     });
-    const { records, errors } = await readColorFile(path);
-    expect(records).toHaveLength(1);
-    expect(errors).toEqual([
-      expect.objectContaining({
-        row: 3,
-        column: 'MESSAGE_ID',
-        reason: expect.stringMatching(/format the column as text/),
-      }),
-    ]);
+
+    it('refuses them as row errors when the source is configured to (MP_IMPRECISE_ID=reject)', async () => {
+      const { records, errors, notices } = await readColors(
+        fileColorSource(await numericIdWorkbook(), { parse: { impreciseIds: 'reject' } }),
+      );
+      expect(records.map((r) => r.MESSAGE_ID)).toEqual(['17734228894978519']);
+      expect(notices).toEqual([]);
+      expect(errors.map((e) => [e.row, e.column])).toEqual([
+        [3, 'MESSAGE_ID'],
+        [4, 'MESSAGE_ID'],
+        [5, 'MESSAGE_ID'],
+        [6, 'MESSAGE_ID'],
+      ]);
+      expect(errors[0]?.reason).toMatch(/format the column as text/);
+    });
   });
 
   it('normalises rich text, hyperlinks, formula results, error cells and date cells', async () => {

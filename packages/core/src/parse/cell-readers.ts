@@ -93,7 +93,8 @@ function identifier(name: string, read: (cell: ValueCell) => CellResult) {
   return (cell: ValueCell): CellResult => {
     const result = read(cell);
     if (!result.ok || typeof result.value !== 'string') return result;
-    const visible = dropFormatCharacters(result.value);
+    // Trimmed again: an invisible character may have hidden a space at an end.
+    const visible = trimSpaces(dropFormatCharacters(result.value));
     if (visible === '') return EMPTY;
     const problem = check?.(visible);
     if (problem !== undefined) return fail(problem);

@@ -173,9 +173,10 @@ describe('parseRecords: text that is not what it seems', () => {
       '\ufeff12345abc7', // BOM
       '123\u206045ABC7', // word joiner
       '12345\u200dABC7\u200e', // zero-width joiner, left-to-right mark
+      '\u200b 12345ABC7', // a space hidden behind a zero-width space
     ]);
     expect(errors).toEqual([]);
-    expect(records).toHaveLength(6);
+    expect(records).toHaveLength(7);
     expect(new Set(records.map((r) => r.CUSIP))).toEqual(new Set(['12345ABC7']));
     const ids = parseRecords({
       header: HEADER,

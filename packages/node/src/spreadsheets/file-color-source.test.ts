@@ -350,6 +350,31 @@ describe('readColorFile: xlsx zip entry order', () => {
     });
   });
 
+  it('reads entity-like text in inline and formula strings exactly (decoded once, not twice)', async () => {
+    const tricky = ['A&lt;B &amp;amp; C', '&quot;R&amp;D&quot;', "it's &gt; 1 &#38; <x>"];
+    const esc = (t: string) =>
+      t.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    const inline = (text: string, ref: string) =>
+      `<c r="${ref}" t="inlineStr"><is><t>${esc(text)}</t></is></c>`;
+    const header = `<row r="1">${HEADER.map((h, i) => inline(h, `${String.fromCharCode(65 + i)}1`)).join('')}</row>`;
+    const rows = tricky.map((text, k) => {
+      const r = k + 2;
+      const cells = good.map((v, i) => {
+        const ref = `${String.fromCharCode(65 + i)}${r}`;
+        if (i === 1) return inline(text, ref); // TICKER: an inline string
+        if (i === 7) return `<c r="${ref}" t="str"><f>"x"</f><v>${esc(text)}</v></c>`; // SOURCE: a formula's string
+        return typeof v === 'number' ? `<c r="${ref}"><v>${v}</v></c>` : inline(String(v), ref);
+      });
+      return `<row r="${r}">${cells.join('')}</row>`;
+    });
+    const xml = `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${header}${rows.join('')}</sheetData></worksheet>`;
+    const { records, errors } = await readColorFile(
+      await file('entities.xlsx', workbookWithSheet(xml)),
+    );
+    expect(errors).toEqual([]);
+    expect(records.map((r) => [r.TICKER, r.SOURCE])).toEqual(tricky.map((t) => [t, t]));
+  });
+
   it('refuses a workbook with two zip entries of one name, naming it', async () => {
     const twice = storedZip([...Object.entries(parts), [strings, parts[strings] as string]]);
     await expect(readColorFile(await file('twice.xlsx', twice))).rejects.toMatchObject({

@@ -69,11 +69,14 @@ describe('writeXlsxFile', () => {
 
   it('reads back through the parser: MESSAGE_ID exact, output columns recomputed, nothing lost', async () => {
     const rows = outputRows();
+    // Text that looks like XML entities survives the round trip as written.
+    (rows[1] as Record<string, unknown>).TICKER = 'A&lt;B &amp; C "q"';
     const path = join(dir, 'roundtrip.xlsx');
     await writeXlsxFile(path, [{ name: 'Colors', rows }], { columns, kinds });
     const { records, errors, notices } = await readColorFile(path);
     expect(errors).toEqual([]);
     expect(records.map((r) => r.MESSAGE_ID)).toEqual(rows.map((r) => r.MESSAGE_ID));
+    expect(records[1]?.TICKER).toBe('A&lt;B &amp; C "q"');
     expect(notices[0]).toMatchObject({ kind: 'output-columns-ignored' });
   });
 

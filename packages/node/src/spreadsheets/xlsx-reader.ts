@@ -1,6 +1,7 @@
 import { isMarketPulseError, MarketPulseError } from '@market-pulse/core';
 import ExcelJS from 'exceljs';
 import { cellsFromExcelRow } from './excel-cells.js';
+import { decodeEntitiesOnce } from './exceljs-entities.js';
 import { oneByOne, type SheetBatches, type SheetRow, type SheetRows } from './spreadsheet-rows.js';
 import { xlsxInReadingOrder } from './xlsx-reading-order.js';
 
@@ -20,6 +21,7 @@ interface ReaderState {
  * the next sheet. Run the upload safety checks first: this parses whatever it is given.
  */
 export async function* readXlsxSheetBatches(path: string): AsyncGenerator<SheetBatches> {
+  decodeEntitiesOnce();
   const input = await xlsxInReadingOrder(path).catch((err: unknown) => {
     throw notAWorkbook(path, err);
   });

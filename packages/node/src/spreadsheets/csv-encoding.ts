@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { MarketPulseError } from '@market-pulse/core';
+import { wholeSequences } from './utf8-sequences.js';
 
 // CSV files must be UTF-8 (SPEC §1.2). Decoding anything else "leniently" turns bytes into U+FFFD
 // or into a garbled header, so a file in another encoding is refused, saying what to do.
@@ -80,18 +81,6 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     i += need + 1;
   }
   return -1;
-}
-
-/** How many bytes of `chunk` end on a whole UTF-8 sequence (the rest waits for the next chunk). */
-function wholeSequences(chunk: Uint8Array): number {
-  const n = chunk.length;
-  for (let back = 1; back <= Math.min(4, n); back++) {
-    const b = chunk[n - back] as number;
-    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back for its lead
-    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return length > back ? n - back : n;
-  }
-  return n; // only continuation bytes: invalid, and the validator will say where
 }
 
 async function lineAt(path: string, offset: number): Promise<number> {

@@ -375,6 +375,21 @@ describe('readColorFile: xlsx zip entry order', () => {
     expect(records.map((r) => [r.TICKER, r.SOURCE])).toEqual(tricky.map((t) => [t, t]));
   });
 
+  it('reads characters that straddle the pieces a sheet is parsed in', async () => {
+    // Each TICKER is mostly 4-byte characters: some fall across every 64 KiB piece boundary of
+    // the shared strings and of the sheet (its numbers written as text, inline in the sheet).
+    // Written by hand: exceljs' own non-streaming writer garbles such characters itself.
+    const rows = Array.from({ length: 3000 }, (_, i) => [
+      ...good.slice(0, 1),
+      `${'📈'.repeat(40)} ${i}`,
+      ...good.slice(2),
+    ]);
+    const parts = sharedStringWorkbookParts([HEADER, ...rows]);
+    const { records, errors } = await readColorFile(await file('straddle.xlsx', storedZip(parts)));
+    expect(errors).toEqual([]);
+    expect(records.map((r) => r.TICKER)).toEqual(rows.map((r) => r[1]));
+  });
+
   it('refuses a workbook with two zip entries of one name, naming it', async () => {
     const twice = storedZip([...Object.entries(parts), [strings, parts[strings] as string]]);
     await expect(readColorFile(await file('twice.xlsx', twice))).rejects.toMatchObject({

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { MarketPulseError } from '@market-pulse/core';
 import yauzl from 'yauzl';
+import { wholeSequences } from './utf8-sequences.js';
 
 // exceljs' streaming reader takes a workbook's zip entries in the order they are stored and
 // resolves shared strings only when `xl/sharedStrings.xml` (and the workbook and its relations)
@@ -38,6 +39,11 @@ END_OF_DIRECTORY.writeUInt32LE(0x06054b50, 0);
  */
 const CHUNK_BYTES = 64 * 1024;
 
+/**
+ * The pieces regrouped into chunks of at least `size` bytes that end on a whole UTF-8 character:
+ * exceljs decodes each chunk of XML on its own, so a character cut between two chunks would
+ * become two U+FFFD (found by the upload fuzz test: "emoji 📈" read as "emoji ��").
+ */
 async function* inChunksOf(size: number, pieces: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let held: Buffer[] = [];
   let length = 0;
@@ -45,9 +51,11 @@ async function* inChunksOf(size: number, pieces: AsyncIterable<Buffer>): AsyncGe
     held.push(piece);
     length += piece.length;
     if (length >= size) {
-      yield held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held, length);
-      held = [];
-      length = 0;
+      const bytes = held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held, length);
+      const whole = wholeSequences(bytes);
+      yield bytes.subarray(0, whole);
+      held = whole < bytes.length ? [bytes.subarray(whole)] : [];
+      length = bytes.length - whole;
     }
   }
   if (length > 0) yield Buffer.concat(held, length);

@@ -169,7 +169,9 @@ export function cellReaderFor(column: ColumnDef, options: CellReaderOptions): Ce
   return (cell) => {
     if (isErrorCell(cell))
       return fail(
-        `the cell holds the spreadsheet error ${cell.error}; fix the formula or the value`,
+        cell.unreadable
+          ? `cannot read the cell: ${cell.error}`
+          : `the cell holds the spreadsheet error ${cell.error}; fix the formula or the value`,
       );
     const result = base(cell);
     if (checks.length === 0) return result;
@@ -226,11 +228,13 @@ function constraintChecks(column: ColumnDef): Check[] {
 
 /**
  * Reads a cell of a column that is not configured: kept as close to the input as JSON allows
- * (text trimmed and in NFC); only a NUL inside a text cannot be kept.
+ * (text trimmed and in NFC, a spreadsheet error as its text); a NUL inside a text and a cell the
+ * reader could not read are row errors — never passed on as empty or as our message.
  */
 export function readExtraCell(cell: Cell): CellResult {
   if (cell === null || cell === undefined) return EMPTY;
-  if (isErrorCell(cell)) return ok(cell.error);
+  if (isErrorCell(cell))
+    return cell.unreadable ? fail(`cannot read the cell: ${cell.error}`) : ok(cell.error);
   if (typeof cell === 'string') return readString(cell);
   if (cell instanceof Date) {
     if (Number.isNaN(cell.getTime())) return EMPTY;

@@ -672,4 +672,23 @@ describe('parseRecords: spreadsheet error cells', () => {
     });
     expect(records[0]?.Note).toBe('#DIV/0!');
   });
+
+  it('refuses a cell the reader could not read in every column, pass-through ones included', () => {
+    const unreadable = {
+      error: 'unreadable cell: shared string 9 does not exist',
+      unreadable: true,
+    };
+    const { records, errors } = parseRecords({
+      header: [...HEADER, 'Note'],
+      rows: [
+        [...row(), unreadable],
+        [...row({ TICKER: unreadable }), 'ok'],
+      ],
+    });
+    expect(records).toEqual([]);
+    expect(errors.map((e) => [e.row, e.column, e.reason])).toEqual([
+      [2, 'Note', expect.stringMatching(/^cannot read the cell: unreadable cell/)],
+      [3, 'TICKER', expect.stringMatching(/^cannot read the cell: unreadable cell/)],
+    ]);
+  });
 });

@@ -1,8 +1,13 @@
 import type { CalendarDate } from './calendar-date.js';
 
-/** A spreadsheet error value (`#N/A`, `#DIV/0!`, …) — never data, always a row error in a configured column. */
+/**
+ * A spreadsheet error value (`#N/A`, `#DIV/0!`, …) — never data, always a row error in a configured
+ * column — or a cell the reader could not read at all (`unreadable`: a formula without a saved
+ * value, a shared string the workbook lacks), which is a row error in every column.
+ */
 export interface ErrorCell {
   error: string;
+  unreadable?: boolean;
 }
 
 /** A cell as a reader hands it over (CSV cells arrive as text). */

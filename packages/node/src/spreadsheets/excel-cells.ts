@@ -43,6 +43,7 @@ export function cellFromExcel(value: unknown, sharedStrings?: readonly unknown[]
     if (text === undefined)
       return {
         error: `unreadable cell: shared string ${String(index)} does not exist in the workbook`,
+        unreadable: true,
       };
     return typeof text === 'string' ? text : cellFromExcel(text);
   }
@@ -54,9 +55,10 @@ export function cellFromExcel(value: unknown, sharedStrings?: readonly unknown[]
     if (v.result === undefined)
       return {
         error: `=${String(v.formula ?? v.sharedFormula)} (a formula with no readable saved value)`,
+        unreadable: true,
       };
     return cellFromExcel(v.result);
   }
   if ('hyperlink' in v || 'text' in v) return cellFromExcel(v.text);
-  return { error: `unreadable cell (${JSON.stringify(value).slice(0, 80)})` };
+  return { error: `unreadable cell (${JSON.stringify(value).slice(0, 80)})`, unreadable: true };
 }

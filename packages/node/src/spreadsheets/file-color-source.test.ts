@@ -340,6 +340,27 @@ describe('readColorFile: xlsx zip entry order', () => {
     ]);
   });
 
+  it('reads an unresolved shared string in a pass-through column as a row error too', async () => {
+    const header = [...HEADER, 'Desk Note'];
+    const withNote = sharedStringWorkbookParts([header, [...(rows[1] as string[]), 'fine']]);
+    const sheetXml = (withNote[sheet] as string).replace(
+      /<c r="K2" t="s"><v>\d+<\/v><\/c>/,
+      '<c r="K2" t="s"><v>777</v></c>',
+    );
+    expect(sheetXml).not.toBe(withNote[sheet]);
+    const { records, errors } = await readColorFile(
+      await file('gap-note.xlsx', storedZip({ ...withNote, [sheet]: sheetXml })),
+    );
+    expect(records).toEqual([]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        row: 2,
+        column: 'Desk Note',
+        reason: expect.stringMatching(/shared string 777/),
+      }),
+    ]);
+  });
+
   it('refuses a workbook whose cells name shared strings it does not have', async () => {
     const { [strings]: _dropped, ...noStrings } = parts;
     await expect(

@@ -64,10 +64,13 @@ export function pipelineOf(_io: CliIO, folder: DataFolder): Pipeline {
 
 /**
  * A color file named on the command line, relative to the working directory, read with the
- * configured upload limits.
+ * configured upload limits and parse options.
  */
 export function sourceFile(io: CliIO, path: string, config: NodeConfig): FileColorSource {
-  return fileColorSource(resolve(io.cwd, path), { limits: config.uploadLimits });
+  return fileColorSource(resolve(io.cwd, path), {
+    limits: config.uploadLimits,
+    parse: config.parse,
+  });
 }
 
 /** Today in the business time zone, as YYYY-MM-DD. */

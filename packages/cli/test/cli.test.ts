@@ -171,11 +171,12 @@ describe('bad input: a clear message, the documented exit code, and nothing chan
       /more than one header names MESSAGE_ID/,
     ],
     [
-      'a 17-digit numeric MESSAGE_ID cell',
+      'a 17-digit numeric MESSAGE_ID cell when imprecise ids are refused',
       'numeric.xlsx',
       (cwd) => numericIdXlsx(join(cwd, 'numeric.xlsx')),
       3,
       /row 2 MESSAGE_ID: .*format the column as text/,
+      { MP_IMPRECISE_ID: 'reject' }, // kept (marked imprecise) by default: see imprecise-ids.test.ts
     ],
     [
       'text in PX',

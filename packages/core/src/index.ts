@@ -83,6 +83,7 @@ export {
   parseDateText,
   type SlashDateFormat,
 } from './parse/calendar-date.js';
+export type { ImpreciseIdPolicy } from './parse/cell-readers.js';
 export type { HeaderProblem } from './parse/header.js';
 export { parseNumberText } from './parse/number-text.js';
 export {
@@ -97,10 +98,12 @@ export {
   type Cell,
   type ColorRecord,
   type ErrorCell,
+  impreciseFlagColumn,
   isErrorCell,
   type ParseNotice,
   type RecordValue,
   type RowError,
+  type RowFinding,
 } from './parse/record.js';
 export {
   createPipeline,
@@ -112,7 +115,12 @@ export {
 } from './pipeline/pipeline.js';
 export type { Clock } from './ports/clock.js';
 export { monotonicMs } from './ports/clock.js';
-export type { ColorSource, SourceRow, SourceTable } from './ports/color-source.js';
+export type {
+  ColorSource,
+  SourceParseOptions,
+  SourceRow,
+  SourceTable,
+} from './ports/color-source.js';
 export type { ExportSink } from './ports/export-sink.js';
 export { type Failpoints, NO_FAILPOINTS } from './ports/failpoints.js';
 export type { IdSource } from './ports/id-source.js';

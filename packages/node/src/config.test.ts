@@ -11,7 +11,23 @@ describe('loadConfig', () => {
       guards: { minSourceRows: 0, rejectUnchangedSource: false },
       lease: { ttlSeconds: 60, heartbeatSeconds: 15 },
       sectorExportFormats: ['csv'],
+      parse: { decimalSeparator: '.', impreciseIds: 'keep' },
     });
+  });
+
+  it('reads what to do with imprecise MESSAGE_IDs: keep (default) or reject', () => {
+    expect(loadConfig({ MP_IMPRECISE_ID: 'reject' }).parse.impreciseIds).toBe('reject');
+    expect(() => loadConfig({ MP_IMPRECISE_ID: 'drop' })).toThrow(
+      /MP_IMPRECISE_ID="drop": expected keep or reject/,
+    );
+  });
+
+  it('reads the decimal separator of ;- and tab-delimited files: "." or ","', () => {
+    expect(loadConfig({ MP_DECIMAL_SEPARATOR: ',' }).parse.decimalSeparator).toBe(',');
+    expect(loadConfig({ MP_DECIMAL_SEPARATOR: ' . ' }).parse.decimalSeparator).toBe('.');
+    expect(() => loadConfig({ MP_DECIMAL_SEPARATOR: 'comma' })).toThrow(
+      /MP_DECIMAL_SEPARATOR="comma": expected "\." or ","/,
+    );
   });
 
   it('reads the per-sector export formats as a list: csv, xlsx or both', () => {

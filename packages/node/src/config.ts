@@ -1,5 +1,6 @@
 import {
   DEFAULT_SECTOR_FORMATS,
+  type ImpreciseIdPolicy,
   MarketPulseError,
   type SectorFormat,
   timeZoneSchema,
@@ -40,6 +41,16 @@ const envSchema = z.object({
   MP_GUARD_REJECT_UNCHANGED_SOURCE: flag.default(false),
   MP_GUARD_MAX_QUOTE_AGE_DAYS: positiveInt.optional(),
   MP_SECTOR_EXPORT_FORMATS: sectorFormats.default([...DEFAULT_SECTOR_FORMATS]),
+  MP_DECIMAL_SEPARATOR: z
+    .enum(['.', ','], {
+      error: 'expected "." or "," (the decimal separator of ;- and tab-delimited CSV files)',
+    })
+    .default('.'),
+  MP_IMPRECISE_ID: z
+    .enum(['keep', 'reject'], {
+      error: 'expected keep or reject (what to do with a MESSAGE_ID number cell beyond 2^53−1)',
+    })
+    .default('keep'),
   MP_LEASE_TTL_SECONDS: positiveInt.default(60),
   MP_HEARTBEAT_SECONDS: positiveInt.default(15),
 });
@@ -72,6 +83,13 @@ export interface NodeConfig {
   lease: { ttlSeconds: number; heartbeatSeconds: number };
   /** The formats of the per-sector export files. */
   sectorExportFormats: readonly SectorFormat[];
+  /** How color files are read (SPEC §1.2). */
+  parse: {
+    /** The decimal separator of numbers in `;`- and tab-delimited CSV files. */
+    decimalSeparator: '.' | ',';
+    /** A MESSAGE_ID number cell beyond 2^53−1: kept marked imprecise, or a row error. */
+    impreciseIds: ImpreciseIdPolicy;
+  };
 }
 
 /**
@@ -129,5 +147,6 @@ export function loadConfig(
     },
     lease: { ttlSeconds: e.MP_LEASE_TTL_SECONDS, heartbeatSeconds: e.MP_HEARTBEAT_SECONDS },
     sectorExportFormats: e.MP_SECTOR_EXPORT_FORMATS,
+    parse: { decimalSeparator: e.MP_DECIMAL_SEPARATOR, impreciseIds: e.MP_IMPRECISE_ID },
   };
 }

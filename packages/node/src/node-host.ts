@@ -62,7 +62,7 @@ export interface NodeHost {
   /** What the standing exports (and export refreshes) need. */
   exports: ExportDependencies;
   pipeline: Pipeline;
-  /** A color file (xlsx or CSV), relative to `cwd`, with the configured upload limits. */
+  /** A color file (xlsx or CSV), relative to `cwd`, with the configured upload limits and parse options. */
   source(path: string): ColorSource;
   /** The store's state (`status`): `checkedBy` names who may raise the dead-man alert. */
   status(checkedBy: string): Promise<SystemStatus>;
@@ -94,7 +94,10 @@ export function openNodeHost(options: NodeHostOptions): NodeHost {
     lanes: workerLanes(exportsDir, options.workerMinRows),
   };
   const source = (path: string) =>
-    fileColorSource(resolve(options.cwd, path), { limits: config.uploadLimits });
+    fileColorSource(resolve(options.cwd, path), {
+      limits: config.uploadLimits,
+      parse: config.parse,
+    });
   const pipeline = createPipeline({
     ...exports,
     settings: pipelineSettingsOf(config),

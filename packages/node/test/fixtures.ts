@@ -32,12 +32,18 @@ export function zipBomb(size: number): Buffer {
   return Buffer.concat([local, name, data, central, name, end]);
 }
 
-/** A zip of the given entries, stored (no compression), as an xlsx is laid out. */
-export function storedZip(entries: Record<string, string>): Buffer {
+/**
+ * A zip of the given entries in the given order, stored (no compression), as an xlsx is laid out.
+ * A list may repeat a name (a damaged or hostile file).
+ */
+export function storedZip(
+  entries: Record<string, string> | readonly (readonly [string, string | Buffer])[],
+): Buffer {
+  const list = Array.isArray(entries) ? entries : Object.entries(entries);
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [path, text] of Object.entries(entries)) {
+  for (const [path, text] of list) {
     const name = Buffer.from(path);
     const data = Buffer.from(text);
     const crc = crc32(data);
@@ -64,8 +70,8 @@ export function storedZip(entries: Record<string, string>): Buffer {
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(entries).length, 8);
-  end.writeUInt16LE(Object.keys(entries).length, 10);
+  end.writeUInt16LE(list.length, 8);
+  end.writeUInt16LE(list.length, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
@@ -73,7 +79,12 @@ export function storedZip(entries: Record<string, string>): Buffer {
 
 /** A minimal workbook whose one sheet holds `sheetXml` (e.g. malformed XML). */
 export function workbookWithSheet(sheetXml: string): Buffer {
-  return storedZip({
+  return storedZip(workbookParts(sheetXml));
+}
+
+/** The zip entries of a minimal one-sheet workbook ("Colors"), in the usual order. */
+export function workbookParts(sheetXml: string): Record<string, string> {
+  return {
     '[Content_Types].xml':
       '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
     '_rels/.rels':
@@ -83,5 +94,57 @@ export function workbookWithSheet(sheetXml: string): Buffer {
     'xl/_rels/workbook.xml.rels':
       '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
     'xl/worksheets/sheet1.xml': sheetXml,
-  });
+  };
+}
+
+const escapeXml = (text: string) =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+const columnLetter = (i: number): string =>
+  i < 26
+    ? String.fromCharCode(65 + i)
+    : `${columnLetter(Math.floor(i / 26) - 1)}${columnLetter(i % 26)}`;
+
+/**
+ * The parts of a one-sheet workbook whose text cells are shared strings (as Excel writes them):
+ * numbers are number cells, text goes through `xl/sharedStrings.xml`. Order the parts as a test
+ * needs and zip them with {@link storedZip}.
+ */
+export function sharedStringWorkbookParts(
+  rows: readonly (readonly (string | number)[])[],
+): Record<string, string> {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const cell = (value: string | number, ref: string) => {
+    if (typeof value === 'number') return `<c r="${ref}"><v>${value}</v></c>`;
+    let i = index.get(value);
+    if (i === undefined) {
+      i = strings.push(value) - 1;
+      index.set(value, i);
+    }
+    return `<c r="${ref}" t="s"><v>${i}</v></c>`;
+  };
+  const sheetRows = rows
+    .map(
+      (row, r) =>
+        `<row r="${r + 1}">${row.map((v, c) => cell(v, `${columnLetter(c)}${r + 1}`)).join('')}</row>`,
+    )
+    .join('');
+  const base = workbookParts(
+    `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${sheetRows}</sheetData></worksheet>`,
+  );
+  return {
+    ...base,
+    'xl/sharedStrings.xml': `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((s) => `<si><t xml:space="preserve">${escapeXml(s)}</t></si>`).join('')}</sst>`,
+  };
+}
+
+/** `parts` re-keyed so that the entries named in `first` come first, in that order, then the rest. */
+export function inZipOrder(
+  parts: Record<string, string>,
+  first: readonly string[],
+): Record<string, string> {
+  const ordered: Record<string, string> = {};
+  for (const name of first) if (name in parts) ordered[name] = parts[name] as string;
+  for (const [name, text] of Object.entries(parts)) if (!(name in ordered)) ordered[name] = text;
+  return ordered;
 }

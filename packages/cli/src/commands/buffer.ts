@@ -55,6 +55,7 @@ export function registerBuffer(program: Command, io: CliIO, exit: (code: number)
         const source = sourceFile(io, path, f.config);
         // Parsed first: the safety checks run before anything else reads the file.
         const parsed = await readColors(source);
+        for (const notice of parsed.notices) io.stderr(`note: ${notice.message}\n`);
         const [bytes, contentHash] = await Promise.all([readFile(path), source.contentHash()]);
         const upload = await addUpload(
           { store: f.store, clock: systemClock, ids: randomIds },

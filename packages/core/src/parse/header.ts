@@ -2,7 +2,8 @@ import type { ColumnConfig, ColumnDef } from '../columns/column-config.js';
 import { headerKey, OUTPUT_ONLY_COLUMNS } from '../columns/column-config.js';
 import { MarketPulseError } from '../errors.js';
 import { trimSpaces } from './number-text.js';
-import { type Cell, isErrorCell, type ParseNotice } from './record.js';
+import { type Cell, impreciseFlagColumn, isErrorCell, type ParseNotice } from './record.js';
+import { normalizeText } from './text-values.js';
 
 /** Details of a header that cannot be read; the whole input is refused. */
 export interface HeaderProblem {
@@ -13,12 +14,20 @@ export interface HeaderProblem {
   duplicate: { column: string; headers: string[] }[];
   /** Every non-empty header found, as written. */
   found: string[];
+  /**
+   * Headers that cannot be the name of a pass-through column: names of JavaScript's object
+   * machinery (`__proto__`, `constructor`, `prototype`, `toString`…), which a record could not
+   * hold as plain data. Refused rather than dropped, so nothing is lost silently.
+   */
+  reserved: string[];
 }
 
 /** Where each header cell goes. */
 export type HeaderSlot =
   | { kind: 'column'; index: number; column: ColumnDef }
-  | { kind: 'extra'; index: number; name: string };
+  | { kind: 'extra'; index: number; name: string }
+  /** An id column's imprecise flag (`MESSAGE_ID_IMPRECISE`), e.g. in a re-uploaded export. */
+  | { kind: 'flag'; index: number; name: string };
 
 export interface HeaderMap {
   slots: HeaderSlot[];
@@ -30,23 +39,33 @@ export interface HeaderMap {
 const outputKey = (text: string) => headerKey(text).replaceAll('_', '');
 const OUTPUT_KEYS = new Set(OUTPUT_ONLY_COLUMNS.map(outputKey));
 
+/** Property names a plain object inherits or treats specially: never a pass-through column. */
+const RESERVED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
 function headerText(cell: Cell): string {
   if (cell === null || cell === undefined) return '';
   if (isErrorCell(cell)) return cell.error;
-  return trimSpaces(cell instanceof Date ? cell.toISOString() : String(cell));
+  return normalizeText(trimSpaces(cell instanceof Date ? cell.toISOString() : String(cell)));
 }
 
 /**
  * Maps a header row onto the column configuration. Matching is case- and whitespace-insensitive
- * over names, display names and aliases. Throws a VALIDATION_ERROR with {@link HeaderProblem}
- * details when a required column is missing or two headers name one column.
+ * over names, display names and aliases; header text is read in NFC. Throws a VALIDATION_ERROR with
+ * {@link HeaderProblem} details when a required column is missing, two headers name one column or
+ * a pass-through column has a reserved name (`__proto__`…).
  */
 export function mapHeader(header: readonly Cell[], config: ColumnConfig): HeaderMap {
   const slots: HeaderSlot[] = [];
   const found: string[] = [];
   const ignored: string[] = [];
   const extras: string[] = [];
+  const reserved: string[] = [];
   const seen = new Map<string, string[]>();
+  const flags = new Map(
+    config.columns
+      .filter((c) => c.type === 'id')
+      .map((c) => [headerKey(impreciseFlagColumn(c.name)), impreciseFlagColumn(c.name)]),
+  );
   header.forEach((cell, index) => {
     const text = headerText(cell);
     if (text === '') return;
@@ -57,9 +76,12 @@ export function mapHeader(header: readonly Cell[], config: ColumnConfig): Header
       ignored.push(text);
       return;
     }
-    const key = column ? column.name : headerKey(text);
+    const flag = column ? undefined : flags.get(headerKey(text));
+    const key = column ? column.name : (flag ?? headerKey(text));
     seen.set(key, [...(seen.get(key) ?? []), text]);
     if (column) slots.push({ kind: 'column', index, column });
+    else if (flag !== undefined) slots.push({ kind: 'flag', index, name: flag });
+    else if (RESERVED_NAMES.has(text)) reserved.push(text);
     else {
       slots.push({ kind: 'extra', index, name: text });
       extras.push(text);
@@ -72,18 +94,21 @@ export function mapHeader(header: readonly Cell[], config: ColumnConfig): Header
   const missing = config.columns
     .filter((c) => c.headerRequired && !mapped.has(c.name))
     .map((c) => c.name);
-  if (missing.length > 0 || duplicate.length > 0) {
+  if (missing.length > 0 || duplicate.length > 0 || reserved.length > 0) {
     const parts = [
       missing.length > 0 ? `missing required column(s) ${missing.join(', ')}` : '',
       duplicate.length > 0
         ? `more than one header names ${duplicate.map((d) => `${d.column} (${d.headers.join(' / ')})`).join(', ')}`
+        : '',
+      reserved.length > 0
+        ? `column name(s) ${reserved.join(', ')} cannot be passed through (reserved in JavaScript objects); rename or remove the column(s)`
         : '',
     ].filter(Boolean);
     throw new MarketPulseError<HeaderProblem>(
       'VALIDATION_ERROR',
       `cannot read the header: ${parts.join('; ')}. Found: ${found.join(', ') || 'no headers'}`,
       {
-        details: { kind: 'header', missing, duplicate, found },
+        details: { kind: 'header', missing, duplicate, found, reserved },
       },
     );
   }

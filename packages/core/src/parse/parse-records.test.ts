@@ -60,16 +60,81 @@ describe('parseRecords: identifiers', () => {
     expect(records[0]?.MESSAGE_ID).toBe('17734228894978519');
   });
 
-  it('accepts a numeric MESSAGE_ID cell only as a safe integer', () => {
-    expect(parseOne({ MESSAGE_ID: 9007199254740991 }).records[0]?.MESSAGE_ID).toBe(
-      '9007199254740991',
-    );
+  it('reads a safe-integer MESSAGE_ID cell as exact digits', () => {
+    const { records, findings, notices } = parseOne({ MESSAGE_ID: 9007199254740991 });
+    expect(records[0]?.MESSAGE_ID).toBe('9007199254740991');
+    expect(records[0]).not.toHaveProperty('MESSAGE_ID_IMPRECISE');
+    expect(findings).toEqual([]);
+    expect(notices).toEqual([]);
+  });
+
+  it('keeps a MESSAGE_ID cell past 2^53−1 as the integer it holds, marked imprecise, with a finding and one notice', () => {
     // biome-ignore lint/correctness/noPrecisionLoss: this is the rounded number a spreadsheet hands over
-    const { records, errors } = parseOne({ MESSAGE_ID: 17734228894978519 });
+    const cell = 17734228894978519; // the double 17734228894978520
+    const exact = '17734228894978519';
+    const { records, errors, findings, notices } = parseRecords({
+      header: HEADER,
+      rows: [
+        row({ MESSAGE_ID: cell }),
+        row({ MESSAGE_ID: exact }), // the same digits as text are exact: never flagged
+        row({ MESSAGE_ID: 2 ** 60 }),
+        row({ MESSAGE_ID: cell, PX: 'x' }), // a row refused for another reason is not counted
+      ],
+    });
+    expect(errors.map((e) => [e.row, e.column])).toEqual([[5, 'PX']]);
+    expect(records.map((r) => [r.MESSAGE_ID, r.MESSAGE_ID_IMPRECISE])).toEqual([
+      ['17734228894978520', true],
+      [exact, undefined],
+      ['1152921504606846976', true],
+    ]);
+    expect(findings).toEqual([
+      {
+        row: 2,
+        column: 'MESSAGE_ID',
+        value: cell,
+        kind: 'imprecise-id',
+        message: expect.stringMatching(/beyond 2\^53−1.*marked MESSAGE_ID_IMPRECISE/),
+      },
+      expect.objectContaining({ row: 4, column: 'MESSAGE_ID' }),
+    ]);
+    expect(notices).toEqual([
+      {
+        kind: 'imprecise-ids',
+        columns: ['MESSAGE_ID'],
+        message: expect.stringMatching(
+          /^IMPORTANT: 2 row\(s\) \(row 2, 4\).*Format the MESSAGE_ID column as text/,
+        ),
+      },
+    ]);
+  });
+
+  it('refuses a MESSAGE_ID cell past 2^53−1 with impreciseIds: reject, and any fraction or negative number', () => {
+    const { records, errors, notices } = parseOne(
+      // biome-ignore lint/correctness/noPrecisionLoss: this is the rounded number a spreadsheet hands over
+      { MESSAGE_ID: 17734228894978519 },
+      { impreciseIds: 'reject' },
+    );
     expect(records).toEqual([]);
-    expect(errors).toHaveLength(1);
+    expect(notices).toEqual([]);
     expect(errors[0]).toMatchObject({ row: 2, column: 'MESSAGE_ID', value: 17734228894978520 });
-    expect(errors[0]?.reason).toMatch(/format the column as text/);
+    expect(errors[0]?.reason).toMatch(/format the column as text.*MP_IMPRECISE_ID=reject/);
+    for (const bad of [12.5, -17, -1e20])
+      expect(parseOne({ MESSAGE_ID: bad }).errors[0]?.column).toBe('MESSAGE_ID');
+  });
+
+  it('reads a MESSAGE_ID_IMPRECISE column (a re-uploaded export) as the flag', () => {
+    const header = [...HEADER, 'MESSAGE_ID_IMPRECISE'];
+    const { records, errors } = parseRecords({
+      header,
+      rows: [
+        [...row(), 'TRUE'],
+        [...row(), ''],
+        [...row(), true],
+        [...row(), 'maybe'],
+      ],
+    });
+    expect(records.map((r) => r.MESSAGE_ID_IMPRECISE)).toEqual([true, undefined, true]);
+    expect(errors).toEqual([expect.objectContaining({ row: 5, column: 'MESSAGE_ID_IMPRECISE' })]);
   });
 
   it('refuses a MESSAGE_ID that is not digits (e.g. scientific notation text)', () => {
@@ -94,6 +159,108 @@ describe('parseRecords: identifiers', () => {
     expect(records[0]?.SECTOR).toBe('2.0_Mezz');
     expect(records[0]?.TICKER).toBeNull();
   });
+});
+
+describe('parseRecords: text that is not what it seems', () => {
+  const cusips = (values: Cell[]) =>
+    parseRecords({ header: HEADER, rows: values.map((CUSIP) => row({ CUSIP })) });
+
+  it('drops invisible format characters from identifiers, so one CUSIP stays one group', () => {
+    const { records, errors } = cusips([
+      '12345ABC7',
+      '12345\u200bABC7', // zero-width space
+      '12345\u00adABC7', // soft hyphen
+      '\ufeff12345abc7', // BOM
+      '123\u206045ABC7', // word joiner
+      '12345\u200dABC7\u200e', // zero-width joiner, left-to-right mark
+      '\u200b 12345ABC7', // a space hidden behind a zero-width space
+    ]);
+    expect(errors).toEqual([]);
+    expect(records).toHaveLength(7);
+    expect(new Set(records.map((r) => r.CUSIP))).toEqual(new Set(['12345ABC7']));
+    const ids = parseRecords({
+      header: HEADER,
+      rows: [
+        row({ MESSAGE_ID: '177342288\u200b94978519' }),
+        row({ MESSAGE_ID: '\u00ad17734228894978519' }),
+      ],
+    });
+    expect(ids.records.map((r) => r.MESSAGE_ID)).toEqual([
+      '17734228894978519',
+      '17734228894978519',
+    ]);
+  });
+
+  it.each([
+    ['a Cyrillic А', '12345\u0410BC7', /U\+0410 "А" at position 6 — a look-alike/],
+    ['a fullwidth digit', '1234\uff15ABC7', /U\+FF15 "５" at position 5/],
+    ['a Greek Ο for O', '12345ABC\u039f', /U\+039F/],
+    ['a space inside', '12345 ABC7', /U\+0020 " " at position 6/],
+    ['8 characters', '12345ABC', /has 8 characters; a CUSIP is 9 ASCII letters and digits/],
+    ['10 characters', '12345ABC77', /has 10 characters/],
+    ['a NUL', '12345ABC\u00007', /NUL character \(U\+0000\) at position 9/],
+  ])('refuses a CUSIP with %s as a row error naming the column', (_label, cusip, reason) => {
+    const { records, errors } = cusips([cusip]);
+    expect(records).toEqual([]);
+    expect(errors).toEqual([
+      { row: 2, column: 'CUSIP', value: cusip, reason: expect.stringMatching(reason) },
+    ]);
+  });
+
+  it.each([
+    ['a fullwidth digit', '1773422889497851\uff19'],
+    ['an Arabic-Indic digit', '1773422889497851\u0669'],
+    ['scientific notation', '1.77342E+16'],
+    ['a NUL', '17734228894978519\u0000'],
+  ])('refuses a MESSAGE_ID with %s', (_label, id) => {
+    const { records, errors } = parseOne({ MESSAGE_ID: id });
+    expect(records).toEqual([]);
+    expect(errors).toEqual([expect.objectContaining({ column: 'MESSAGE_ID', value: id })]);
+  });
+
+  it('never keeps a NUL inside a value, configured or passed through', () => {
+    const header = [...HEADER, 'Desk Note'];
+    const { records, errors } = parseRecords({
+      header,
+      rows: [
+        [...row({ TICKER: 'WDMNT\u00002022' }), 'ok'],
+        [...row(), 'note\u0000'],
+        [...row(), 'fine'],
+      ],
+    });
+    expect(records.map((r) => r['Desk Note'])).toEqual(['fine']);
+    expect(errors.map((e) => [e.row, e.column, e.reason])).toEqual([
+      [2, 'TICKER', expect.stringMatching(/NUL character/)],
+      [3, 'Desk Note', expect.stringMatching(/NUL character/)],
+    ]);
+  });
+
+  it('reads text in NFC: one sector (and one header) in NFC and NFD forms', () => {
+    const nfc = 'Mezz-Société'.normalize('NFC');
+    const nfd = nfc.normalize('NFD');
+    expect(nfd).not.toBe(nfc);
+    const header = [...HEADER, `Note ${nfd}`];
+    const { records, errors } = parseRecords({
+      header,
+      rows: [
+        [...row({ SECTOR: nfd }), nfd],
+        [...row({ SECTOR: nfc }), nfc],
+      ],
+    });
+    expect(errors).toEqual([]);
+    expect(records.map((r) => r.SECTOR)).toEqual([nfc, nfc]);
+    expect(records.map((r) => r[`Note ${nfc}`])).toEqual([nfc, nfc]);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'])(
+    'refuses a %s column by name instead of dropping it',
+    (name) => {
+      const problem = headerError(() =>
+        parseRecords({ header: [...HEADER, name], rows: [[...row(), 'x']] }),
+      );
+      expect(problem).toMatchObject({ missing: [], duplicate: [], reserved: [name] });
+    },
+  );
 });
 
 describe('parseRecords: numbers', () => {
@@ -128,6 +295,58 @@ describe('parseRecords: numbers', () => {
     expect(errors).toEqual([
       { row: 2, column: 'PX', value: text, reason: expect.stringContaining('is not a number') },
     ]);
+  });
+
+  describe('in a semicolon- or tab-delimited source', () => {
+    const read = (text: string, options: object) =>
+      parseOne({ PX: text, PRICE_LEVEL: '' }, options);
+
+    it.each([';', '\t'])(
+      'refuses a lone comma (%j: decimal or thousands?) unless configured',
+      (delimiter) => {
+        for (const text of ['98,125', '1,234', '96,91']) {
+          const { records, errors } = read(text, { delimiter });
+          expect(records).toEqual([]);
+          expect(errors[0]?.reason).toMatch(
+            /ambiguous in a semicolon- or tab-delimited file.*MP_DECIMAL_SEPARATOR=,/,
+          );
+        }
+        expect(read('98.125', { delimiter }).records[0]?.PX).toBe(98.125);
+        expect(read('1,234.5', { delimiter }).records[0]?.PX).toBe(1234.5); // a point follows: not ambiguous
+        expect(read('98,125', { delimiter, decimalSeparator: '.' }).errors).toHaveLength(1);
+      },
+    );
+
+    it.each([
+      ['98,125', 98.125],
+      ['96,91', 96.91],
+      ['-0,5', -0.5],
+      [',5', 0.5],
+      ['1.234,5', 1234.5],
+      ['1.234.567,25', 1234567.25],
+      ['1,5e2', 150],
+      ['100', 100],
+    ])('reads %j as %d with "," as the decimal separator', (text, value) => {
+      expect(read(text, { delimiter: ';', decimalSeparator: ',' }).records[0]?.PX).toBe(value);
+    });
+
+    it.each(['98.125', '1.234', '1,234,5', '1.23,4', '98,125.5'])(
+      'refuses %j with "," as the decimal separator',
+      (text) => {
+        const { records, errors } = read(text, { delimiter: '\t', decimalSeparator: ',' });
+        expect(records).toEqual([]);
+        expect(errors[0]?.column).toBe('PX');
+      },
+    );
+
+    it('keeps the standard grammar in comma-delimited sources and workbooks, whatever is configured', () => {
+      for (const delimiter of [',', undefined]) {
+        const options = { delimiter, decimalSeparator: ',' };
+        expect(read('96,91', options).errors[0]?.reason).toMatch(/is not a number/);
+        expect(read('98,125', options).records[0]?.PX).toBe(98125);
+        expect(read('98.125', options).records[0]?.PX).toBe(98.125);
+      }
+    });
   });
 
   it('reads an empty PX as empty, never 0, and keeps a real 0', () => {
@@ -353,10 +572,10 @@ describe('parseRecords: rows', () => {
         row(),
         ['', null, '  ', undefined],
         row({ PX: '12abc', DATE: 'soon' }),
-        row({ CUSIP: 'ZZZ' }),
+        row({ CUSIP: 'ZZZ999990' }),
       ],
     });
-    expect(records.map((r) => r.CUSIP)).toEqual(['12345ABC7', 'ZZZ']);
+    expect(records.map((r) => r.CUSIP)).toEqual(['12345ABC7', 'ZZZ999990']);
     expect(errors.map((e) => [e.row, e.column])).toEqual([
       [4, 'DATE'],
       [4, 'PX'],
@@ -379,16 +598,16 @@ describe('parseRecords: rows', () => {
 
   it('reads a repeated cell text the same way every time, keys in configuration order', () => {
     const rows = [
-      row({ CUSIP: ' abc12345 ', SECTOR: ' MM-CLO' }),
-      row({ CUSIP: 'ABC12345', RANK: '' }),
-      row({ CUSIP: ' abc12345 ', SECTOR: ' MM-CLO', PX: '12abc' }),
-      row({ CUSIP: ' abc12345 ', SECTOR: 'MM-CLO', PX: '12abc' }),
-      row({ CUSIP: ' abc12345 ', SECTOR: ' MM-CLO', DATE: 'soon' }),
+      row({ CUSIP: ' abc123456 ', SECTOR: ' MM-CLO' }),
+      row({ CUSIP: 'ABC123456', RANK: '' }),
+      row({ CUSIP: ' abc123456 ', SECTOR: ' MM-CLO', PX: '12abc' }),
+      row({ CUSIP: ' abc123456 ', SECTOR: 'MM-CLO', PX: '12abc' }),
+      row({ CUSIP: ' abc123456 ', SECTOR: ' MM-CLO', DATE: 'soon' }),
     ];
     const { records, errors } = parseRecords({ header: HEADER, rows });
     expect(records.map((r) => [r.CUSIP, r.SECTOR, r.RANK])).toEqual([
-      ['ABC12345', 'MM-CLO', 3],
-      ['ABC12345', 'MM-CLO', 3],
+      ['ABC123456', 'MM-CLO', 3],
+      ['ABC123456', 'MM-CLO', 3],
     ]);
     expect(Object.keys(records[0] ?? {})).toEqual(DEFAULT_COLUMNS.map((c) => c.name));
     expect(errors.map((e) => [e.row, e.column, e.value])).toEqual([
@@ -452,5 +671,24 @@ describe('parseRecords: spreadsheet error cells', () => {
       rows: [[...row(), { error: '#DIV/0!' }]],
     });
     expect(records[0]?.Note).toBe('#DIV/0!');
+  });
+
+  it('refuses a cell the reader could not read in every column, pass-through ones included', () => {
+    const unreadable = {
+      error: 'unreadable cell: shared string 9 does not exist',
+      unreadable: true,
+    };
+    const { records, errors } = parseRecords({
+      header: [...HEADER, 'Note'],
+      rows: [
+        [...row(), unreadable],
+        [...row({ TICKER: unreadable }), 'ok'],
+      ],
+    });
+    expect(records).toEqual([]);
+    expect(errors.map((e) => [e.row, e.column, e.reason])).toEqual([
+      [2, 'Note', expect.stringMatching(/^cannot read the cell: unreadable cell/)],
+      [3, 'TICKER', expect.stringMatching(/^cannot read the cell: unreadable cell/)],
+    ]);
   });
 });

@@ -1,9 +1,25 @@
 import type { ColumnConfig, ColumnDef } from '../columns/column-config.js';
 import { biasKey, DEFAULT_BIAS_RANKS, defaultColumnConfig } from '../columns/default-columns.js';
 import type { SlashDateFormat } from './calendar-date.js';
-import { type CellReader, type CellResult, cellReaderFor, readExtraCell } from './cell-readers.js';
+import {
+  type CellReader,
+  type CellResult,
+  cellReaderFor,
+  type ImpreciseIdPolicy,
+  readExtraCell,
+  readFlagCell,
+} from './cell-readers.js';
 import { type HeaderMap, mapHeader } from './header.js';
-import type { Cell, ColorRecord, ParseNotice, RecordValue, RowError } from './record.js';
+import { numberStyleFor } from './number-text.js';
+import {
+  type Cell,
+  type ColorRecord,
+  impreciseFlagColumn,
+  type ParseNotice,
+  type RecordValue,
+  type RowError,
+  type RowFinding,
+} from './record.js';
 
 /** Options of {@link parseRecords} and {@link createRecordParser}. */
 export interface ParseOptions {
@@ -17,16 +33,41 @@ export interface ParseOptions {
   biasRanks?: Readonly<Record<string, number>>;
   /** Row number reported for the first data row (default 2: the sheet row under the header). */
   firstRow?: number;
+  /**
+   * The field delimiter of a delimited text source (from the source, e.g. a CSV file's sniffed
+   * delimiter). In a `;`- or tab-delimited source a comma in a number is ambiguous.
+   */
+  delimiter?: string;
+  /**
+   * The decimal separator of numbers written as text in `;`- or tab-delimited sources (default
+   * `.`). With `,`, `98,125` is 98.125. Workbooks and `,`-delimited files always use `.`. In either
+   * case the other character is accepted only as a thousands separator before a decimal separator
+   * (`1,234.5` / `1.234,5`); alone (`98,125` / `98.125`) it is ambiguous and a row error.
+   */
+  decimalSeparator?: '.' | ',';
+  /**
+   * A number cell past 2^53−1 in an id column (MESSAGE_ID) lost its last digits upstream (SPEC
+   * §1.1). `keep` (default): the row is kept with the integer the cell holds, marked
+   * `MESSAGE_ID_IMPRECISE: true`, with a finding and one notice per input; `reject`: a row error.
+   */
+  impreciseIds?: ImpreciseIdPolicy;
 }
 
-/** Outcome of one row: a record, its errors, or `blank` for a row with no value at all. */
+/**
+ * Outcome of one row: a record (with its data-quality findings, if any), its errors, or `blank`
+ * for a row with no value at all.
+ */
 export type RowOutcome =
-  | { kind: 'record'; record: ColorRecord }
+  | { kind: 'record'; record: ColorRecord; findings?: RowFinding[] }
   | { kind: 'errors'; errors: RowError[] }
   | { kind: 'blank' };
 
 /** Parses rows one at a time against a header read once — for streaming large inputs. */
 export interface RecordParser {
+  /**
+   * What the user should know about the input: the header's notices from the start, and — once
+   * the rows are read — one about imprecise ids, if any row had one.
+   */
   readonly notices: readonly ParseNotice[];
   /** Parses one row; `row` is the number reported in errors. */
   parseRow(cells: readonly Cell[], row: number): RowOutcome;
@@ -36,7 +77,30 @@ interface Slot {
   index: number;
   column: ColumnDef;
   read: CellReader;
+  /** The column marking an imprecise value of this (id) column. */
+  flag: string;
 }
+
+/** Rows kept with imprecise ids, for the one notice per input. */
+interface ImpreciseRows {
+  count: number;
+  /** The first few row numbers, for the notice. */
+  rows: number[];
+  columns: Set<string>;
+}
+
+function impreciseNotice(imprecise: ImpreciseRows): ParseNotice {
+  const columns = [...imprecise.columns];
+  const rows = `${imprecise.rows.join(', ')}${imprecise.count > imprecise.rows.length ? ', …' : ''}`;
+  return {
+    kind: 'imprecise-ids',
+    columns,
+    message: `IMPORTANT: ${imprecise.count} row(s) (row ${rows}) have ${columns.join(', ')} as a number beyond 2^53−1, so its last digits were lost before Market Pulse read the file. They were kept with the integer each cell holds and marked ${columns.map(impreciseFlagColumn).join(', ')}. Format the ${columns.join(', ')} column as text in the system that exports this file (MP_IMPRECISE_ID=reject refuses such rows instead).`,
+  };
+}
+
+const impreciseMessage = (column: string, cell: Cell) =>
+  `${column} was the number ${String(cell)}, beyond 2^53−1: its last digits were lost upstream; kept as the integer the cell holds and marked ${impreciseFlagColumn(column)}`;
 
 /**
  * Reads the header and returns a parser for the rows under it (SPEC §1.2). Throws a
@@ -57,18 +121,27 @@ export function createRecordParser(
 ): RecordParser {
   const config = options.columns ?? defaultColumnConfig;
   const map: HeaderMap = mapHeader(header, config);
-  const readerOptions = { date1904: options.date1904 ?? false, dateFormat: options.dateFormat };
+  const readerOptions = {
+    date1904: options.date1904 ?? false,
+    dateFormat: options.dateFormat,
+    numberStyle: numberStyleFor(options.delimiter, options.decimalSeparator),
+    impreciseIds: options.impreciseIds ?? 'keep',
+  };
   const biasRanks = options.biasRanks ?? DEFAULT_BIAS_RANKS;
   const slotByColumn = new Map<string, Slot>();
   const extras: { index: number; name: string }[] = [];
+  const flags: { index: number; name: string }[] = [];
   for (const slot of map.slots) {
     if (slot.kind === 'column')
       slotByColumn.set(slot.column.name, {
         ...slot,
         read: interning(slot.column, cellReaderFor(slot.column, readerOptions)),
+        flag: impreciseFlagColumn(slot.column.name),
       });
+    else if (slot.kind === 'flag') flags.push(slot);
     else extras.push(slot);
   }
+  const imprecise: ImpreciseRows = { count: 0, rows: [], columns: new Set() };
   // Configured columns in configuration order, so every record has the same shape.
   const plan = config.columns.map((column) => slotByColumn.get(column.name) ?? column);
   const rankColumn = config.byName('RANK');
@@ -84,6 +157,7 @@ export function createRecordParser(
     if (isBlank(cells)) return { kind: 'blank' };
     const record: Record<string, RecordValue> = { ...shape };
     errors.length = 0;
+    let findings: RowFinding[] | undefined;
     for (const entry of plan) {
       if (!('read' in entry)) continue; // null in the shape
       const cell = cells[entry.index];
@@ -108,6 +182,17 @@ export function createRecordParser(
         continue;
       }
       record[entry.column.name] = value;
+      if (result.imprecise) {
+        record[entry.flag] = true;
+        findings ??= [];
+        findings.push({
+          row,
+          column: entry.column.name,
+          value: cell ?? null,
+          kind: 'imprecise-id',
+          message: impreciseMessage(entry.column.name, cell),
+        });
+      }
     }
     if (rankColumn && record.RANK === null) {
       const bias = record.BIAS;
@@ -125,12 +210,33 @@ export function createRecordParser(
         });
       } else record.RANK = derived;
     }
+    for (const extra of extras) {
+      const cell = cells[extra.index];
+      const result = readExtraCell(cell);
+      if (result.ok) record[extra.name] = result.value;
+      else errors.push({ row, column: extra.name, value: cell ?? null, reason: result.reason });
+    }
+    for (const flag of flags) {
+      const cell = cells[flag.index];
+      const result = readFlagCell(cell);
+      if (!result.ok)
+        errors.push({ row, column: flag.name, value: cell ?? null, reason: result.reason });
+      else if (result.value) record[flag.name] = true; // marked imprecise where it came from
+    }
     if (errors.length > 0) return { kind: 'errors', errors: errors.slice() };
-    for (const extra of extras) record[extra.name] = readExtraCell(cells[extra.index]);
-    return { kind: 'record', record: record as ColorRecord };
+    if (findings === undefined) return { kind: 'record', record: record as ColorRecord };
+    imprecise.count++;
+    if (imprecise.rows.length < 5) imprecise.rows.push(row);
+    for (const finding of findings) imprecise.columns.add(finding.column);
+    return { kind: 'record', record: record as ColorRecord, findings };
   }
 
-  return { notices: map.notices, parseRow };
+  return {
+    get notices() {
+      return imprecise.count === 0 ? map.notices : [...map.notices, impreciseNotice(imprecise)];
+    },
+    parseRow,
+  };
 }
 
 /** Distinct values interned per column; past it, new values are kept as read. */
@@ -146,18 +252,18 @@ function interning(column: ColumnDef, read: CellReader): CellReader {
   if (column.type !== 'text' && column.type !== 'id' && column.type !== 'date') return read;
   const byValue = new Map<string, CellResult>(); // one (never mutated) result per distinct value
   const byCell = new Map<string, CellResult>();
-  const upper = column.name === 'CUSIP';
   return (cell) => {
     if (typeof cell === 'string') {
       const known = byCell.get(cell);
       if (known !== undefined) return known;
     }
     const result = read(cell);
-    if (!result.ok || typeof result.value !== 'string') return result;
-    const value = upper ? result.value.toUpperCase() : result.value;
+    // An imprecise id is never shared: the same digits written as text are exact.
+    if (!result.ok || typeof result.value !== 'string' || result.imprecise) return result;
+    const value = result.value;
     let interned = byValue.get(value);
     if (interned === undefined) {
-      interned = value === result.value ? result : { ok: true, value };
+      interned = result;
       if (byValue.size < INTERN_LIMIT) byValue.set(value, interned);
     }
     if (typeof cell === 'string' && byCell.size < INTERN_LIMIT) byCell.set(cell, interned);
@@ -180,6 +286,8 @@ export interface ParseResult {
   records: ColorRecord[];
   /** Every problem of every row that did not parse (a row may have several). */
   errors: RowError[];
+  /** Data-quality findings on rows that parsed (e.g. imprecise ids), in input order. */
+  findings: RowFinding[];
   /** Things about the header worth telling the user (ignored or pass-through columns). */
   notices: ParseNotice[];
 }
@@ -204,11 +312,14 @@ export function parseRecords(
   const parser = createRecordParser(input.header, options);
   const records: ColorRecord[] = [];
   const errors: RowError[] = [];
+  const findings: RowFinding[] = [];
   let row = options.firstRow ?? 2;
   for (const cells of input.rows) {
     const outcome = parser.parseRow(cells, row++);
-    if (outcome.kind === 'record') records.push(outcome.record);
-    else if (outcome.kind === 'errors') errors.push(...outcome.errors);
+    if (outcome.kind === 'record') {
+      records.push(outcome.record);
+      if (outcome.findings) findings.push(...outcome.findings);
+    } else if (outcome.kind === 'errors') errors.push(...outcome.errors);
   }
-  return { records, errors, notices: [...parser.notices] };
+  return { records, errors, findings, notices: [...parser.notices] };
 }

@@ -1,8 +1,13 @@
 import type { CalendarDate } from './calendar-date.js';
 
-/** A spreadsheet error value (`#N/A`, `#DIV/0!`, …) — never data, always a row error in a configured column. */
+/**
+ * A spreadsheet error value (`#N/A`, `#DIV/0!`, …) — never data, always a row error in a configured
+ * column — or a cell the reader could not read at all (`unreadable`: a formula without a saved
+ * value, a shared string the workbook lacks), which is a row error in every column.
+ */
 export interface ErrorCell {
   error: string;
+  unreadable?: boolean;
 }
 
 /** A cell as a reader hands it over (CSV cells arrive as text). */
@@ -48,7 +53,28 @@ export interface RowError {
 
 /** Something the user should know about an input that did not stop it from being read. */
 export interface ParseNotice {
-  kind: 'output-columns-ignored' | 'unknown-columns-kept';
+  kind: 'output-columns-ignored' | 'unknown-columns-kept' | 'imprecise-ids';
   columns: string[];
   message: string;
+}
+
+/**
+ * A data-quality finding on a row that was read and kept (SPEC §11): e.g. a MESSAGE_ID that was a
+ * number cell past 2^53−1, kept as the integer the cell holds and marked imprecise.
+ */
+export interface RowFinding {
+  row: number;
+  column: string;
+  value: Cell;
+  kind: 'imprecise-id';
+  message: string;
+}
+
+/**
+ * The column that marks a row whose `column` (an id) was read from a number cell past 2^53−1:
+ * `MESSAGE_ID_IMPRECISE: true`. Present only on such rows; it travels with them (stored rows,
+ * exports, search), so an imprecise id is never passed off as exact.
+ */
+export function impreciseFlagColumn(column: string): string {
+  return `${column}_IMPRECISE`;
 }

@@ -1,4 +1,12 @@
+import type { ParseOptions } from '../parse/parse-records.js';
 import type { Cell } from '../parse/record.js';
+
+/**
+ * How a source's values are to be read, as its host was configured (e.g. the decimal separator
+ * of its `;`-delimited files, what to do with imprecise ids). Options a caller passes to
+ * `readColors` win.
+ */
+export type SourceParseOptions = Pick<ParseOptions, 'decimalSeparator' | 'impreciseIds'>;
 
 /** One row of a table as its reader saw it: its 1-based row (or record) number and its cells. */
 export interface SourceRow {
@@ -12,6 +20,11 @@ export interface SourceTable {
   name?: string;
   /** The workbook's 1904 date system (for serial numbers in date columns). */
   date1904?: boolean;
+  /**
+   * The field delimiter of a delimited text file (`,` `;` or tab): in a `;`- or tab-delimited file
+   * a comma in a number may be a decimal comma (SPEC §1.2).
+   */
+  delimiter?: string;
   /** Its rows in batches, as the reader produced them: one await per batch, not per row. */
   rows: AsyncIterable<readonly SourceRow[]>;
 }
@@ -33,6 +46,8 @@ export interface SourceTable {
 export interface ColorSource {
   /** What the source is called in messages: a file name, an object key. */
   readonly name: string;
+  /** How its values are to be read (from the host's configuration). */
+  readonly parseOptions?: SourceParseOptions;
   /**
    * Its tables in order (a workbook's sheets); the first whose header matches the columns is read.
    * Each table is read to its end before the next is asked for.

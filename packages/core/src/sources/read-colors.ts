@@ -5,20 +5,22 @@ import {
   type ParseOptions,
   type RecordParser,
 } from '../parse/parse-records.js';
-import type { Cell, ColorRecord, ParseNotice, RowError } from '../parse/record.js';
+import type { Cell, ColorRecord, ParseNotice, RowError, RowFinding } from '../parse/record.js';
 import type { ColorSource, SourceRow } from '../ports/color-source.js';
 
-/** What a source held: its valid records, its row errors and the parser's notices. */
+/** What a source held: its valid records, its row errors, findings on kept rows and the parser's notices. */
 export interface ColorFile {
   records: ColorRecord[];
   errors: RowError[];
+  /** Data-quality findings on kept rows (e.g. an imprecise MESSAGE_ID), in input order. */
+  findings: RowFinding[];
   notices: ParseNotice[];
   /** The sheet read (workbooks). */
   sheet?: string;
 }
 
-/** Parser options a caller may set (the workbook's date system comes from the source). */
-export type ReadColorsOptions = Omit<ParseOptions, 'date1904' | 'firstRow'>;
+/** Parser options a caller may set (the date system and the delimiter come from the source's tables). */
+export type ReadColorsOptions = Omit<ParseOptions, 'date1904' | 'firstRow' | 'delimiter'>;
 
 const isBlankRow = (cells: readonly Cell[]) =>
   cells.every((c) => c === null || c === undefined || (typeof c === 'string' && c.trim() === ''));
@@ -43,8 +45,10 @@ async function parseTable(
       }
       if (parser === undefined) break;
       const outcome = parser.parseRow(row.cells, row.number);
-      if (outcome.kind === 'record') into.records.push(outcome.record);
-      else if (outcome.kind === 'errors') into.errors.push(...outcome.errors);
+      if (outcome.kind === 'record') {
+        into.records.push(outcome.record);
+        if (outcome.findings) into.findings.push(...outcome.findings);
+      } else if (outcome.kind === 'errors') into.errors.push(...outcome.errors);
     }
   }
   return parser;
@@ -52,7 +56,8 @@ async function parseTable(
 
 /**
  * Reads a color source through the one parser (SPEC §1.2): for a workbook, the first sheet whose
- * header matches the columns; row errors carry sheet row numbers. Throws the header error
+ * header matches the columns; row errors carry sheet row numbers. The source's own parse options
+ * (its host's configuration) apply unless `options` says otherwise. Throws the header error
  * (VALIDATION_ERROR with `HeaderProblem` details) when no table matches.
  *
  * @example
@@ -64,7 +69,8 @@ export async function readColors(
   source: ColorSource,
   options: ReadColorsOptions = {},
 ): Promise<ColorFile> {
-  const result: ColorFile = { records: [], errors: [], notices: [] };
+  const result: ColorFile = { records: [], errors: [], findings: [], notices: [] };
+  const parseOptions = { ...source.parseOptions, ...options };
   let firstProblem: MarketPulseError<HeaderProblem> | undefined;
   const checked: string[] = [];
   for await (const table of source.tables()) {
@@ -74,7 +80,11 @@ export async function readColors(
       (header) => {
         let parser: RecordParser;
         try {
-          parser = createRecordParser(header, { ...options, date1904: table.date1904 ?? false });
+          parser = createRecordParser(header, {
+            ...parseOptions,
+            date1904: table.date1904 ?? false,
+            ...(table.delimiter !== undefined ? { delimiter: table.delimiter } : {}),
+          });
         } catch (err) {
           // A source of one table (CSV) has nothing else to try: its header error stands.
           if (
@@ -87,12 +97,14 @@ export async function readColors(
           return undefined; // skip this sheet
         }
         if (table.name !== undefined) result.sheet = table.name;
-        result.notices.push(...parser.notices);
         return parser;
       },
       result,
     );
-    if (parser) return result;
+    if (parser) {
+      result.notices.push(...parser.notices); // after the rows: some notices are about them
+      return result;
+    }
     if (table.name === undefined)
       throw new MarketPulseError('VALIDATION_ERROR', `${source.name} has no header row`);
   }

@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { MarketPulseError } from '@market-pulse/core';
 import { CsvError, parse } from 'csv-parse';
+import { refuseWideEncoding, utf8Checked } from './csv-encoding.js';
 import type { SheetRow } from './spreadsheet-rows.js';
 
 const DELIMITERS = [',', ';', '\t'] as const;
@@ -19,25 +21,50 @@ export function sniffDelimiter(firstLine: string): string {
   return best;
 }
 
-async function firstLine(path: string): Promise<string> {
-  const stream = createReadStream(path, { encoding: 'utf8', start: 0, end: 64 * 1024 - 1 });
-  let text = '';
-  for await (const chunk of stream) {
-    text += chunk as string;
-    if (/[\r\n]/.test(text)) break;
-  }
-  stream.destroy();
+const HEAD_BYTES = 64 * 1024;
+
+async function head(path: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of createReadStream(path, { start: 0, end: HEAD_BYTES - 1 }))
+    chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The header line of a file's first bytes (a cut-off character at their end does not matter here). */
+function firstLine(bytes: Buffer): string {
+  const text = new TextDecoder('utf-8').decode(bytes);
   return text.replace(/^\ufeff/, '').split(/\r?\n|\r/)[0] ?? '';
 }
 
+/** A CSV file opened for reading: its sniffed delimiter and its records. */
+export interface CsvTable {
+  /** `,`, `;` or tab. */
+  delimiter: string;
+  rows: AsyncIterable<SheetRow>;
+}
+
 /**
- * Streams the records of a CSV file (RFC 4180, UTF-8 with or without BOM, delimiter sniffed among
- * `,` `;` and tab). Cells arrive as text; `number` is the 1-based record number (header = 1).
- * A malformed file (e.g. a stray quote) is a VALIDATION_ERROR naming the line.
+ * Opens a CSV file (RFC 4180, UTF-8 with or without BOM, delimiter sniffed among `,` `;` and tab
+ * from the header line). A UTF-16 or UTF-32 file is refused by name at once; a byte that is not
+ * UTF-8 is refused (UNSUPPORTED_MEDIA_TYPE naming its byte offset and line) when the reading
+ * reaches it. Cells arrive as text; `number` is the 1-based record number (header = 1). A
+ * malformed file (e.g. a stray quote) is a VALIDATION_ERROR naming the line.
  */
+export async function openCsvTable(path: string): Promise<CsvTable> {
+  const first = await head(path);
+  refuseWideEncoding(path, first);
+  const delimiter = sniffDelimiter(firstLine(first));
+  return { delimiter, rows: csvRows(path, delimiter) };
+}
+
+/** Streams the records of a CSV file (see {@link openCsvTable}). */
 export async function* readCsvRows(path: string): AsyncGenerator<SheetRow> {
-  const delimiter = sniffDelimiter(await firstLine(path));
-  const parser = createReadStream(path).pipe(
+  yield* (await openCsvTable(path)).rows;
+}
+
+async function* csvRows(path: string, delimiter: string): AsyncGenerator<SheetRow> {
+  const bytes = Readable.from(utf8Checked(path, createReadStream(path)));
+  const parser = bytes.pipe(
     parse({
       delimiter,
       bom: true,
@@ -46,6 +73,7 @@ export async function* readCsvRows(path: string): AsyncGenerator<SheetRow> {
       encoding: 'utf8',
     }),
   );
+  bytes.on('error', (err) => parser.destroy(err)); // pipe() does not pass errors on
   let number = 0;
   try {
     for await (const record of parser) yield { number: ++number, cells: record as string[] };
@@ -62,5 +90,7 @@ export async function* readCsvRows(path: string): AsyncGenerator<SheetRow> {
       );
     }
     throw err;
+  } finally {
+    bytes.destroy();
   }
 }

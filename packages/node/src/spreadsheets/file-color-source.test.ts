@@ -1,13 +1,19 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Cell, createRecordParser, type RowError } from '@market-pulse/core';
+import { type Cell, createRecordParser, type RowError, readColors } from '@market-pulse/core';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workbookWithSheet, zipBomb } from '../../test/fixtures.js';
+import {
+  inZipOrder,
+  sharedStringWorkbookParts,
+  storedZip,
+  workbookWithSheet,
+  zipBomb,
+} from '../../test/fixtures.js';
 import { sniffDelimiter } from './csv-reader.js';
 import { cellFromExcel } from './excel-cells.js';
-import { readColorFile } from './file-color-source.js';
+import { fileColorSource, readColorFile } from './file-color-source.js';
 import { readXlsxSheetBatches } from './xlsx-reader.js';
 
 const HEADER = [
@@ -80,21 +86,61 @@ describe('readColorFile: xlsx', () => {
     });
   });
 
-  it('refuses a 17-digit numeric MESSAGE_ID cell with the sheet row number', async () => {
-    // biome-ignore lint/correctness/noPrecisionLoss: a number cell is exactly what loses the digits
-    const numericId = 17734228894978519;
-    const path = await workbook('numeric-id.xlsx', {
-      S: [HEADER, good, [numericId, ...good.slice(1)]],
+  describe('17-digit MESSAGE_IDs stored as numbers (SPEC §1.1)', () => {
+    // A desk export: ids written as number cells, so each holds the nearest double.
+    const ids = [17679633591029710n, 17734228894978519n, 17734228894978520n, 9007199254740993n];
+    const numericIdWorkbook = () =>
+      workbook('numeric-ids.xlsx', {
+        S: [HEADER, good, ...ids.map((id) => [Number(id), ...good.slice(1)])],
+      });
+
+    it('keeps them as the integer each cell holds, marked imprecise, with a finding per row and one notice', async () => {
+      const { records, errors, findings, notices } = await readColors(
+        fileColorSource(await numericIdWorkbook()),
+      );
+      expect(errors).toEqual([]);
+      const held = ids.map((id) => BigInt(Number(id)).toString()); // what the cells hold
+      expect(held).toEqual([
+        '17679633591029710',
+        '17734228894978520',
+        '17734228894978520',
+        '9007199254740992',
+      ]);
+      expect(records.map((r) => [r.MESSAGE_ID, r.MESSAGE_ID_IMPRECISE])).toEqual([
+        ['17734228894978519', undefined], // the text cell: exact
+        ...held.map((id) => [id, true]),
+      ]);
+      expect(findings.map((f) => [f.row, f.column, f.kind])).toEqual([
+        [3, 'MESSAGE_ID', 'imprecise-id'],
+        [4, 'MESSAGE_ID', 'imprecise-id'],
+        [5, 'MESSAGE_ID', 'imprecise-id'],
+        [6, 'MESSAGE_ID', 'imprecise-id'],
+      ]);
+      expect(notices).toEqual([
+        expect.objectContaining({
+          kind: 'imprecise-ids',
+          columns: ['MESSAGE_ID'],
+          message: expect.stringMatching(
+            /4 row\(s\) \(row 3, 4, 5, 6\).*Format the MESSAGE_ID column as text/,
+          ),
+        }),
+      ]);
     });
-    const { records, errors } = await readColorFile(path);
-    expect(records).toHaveLength(1);
-    expect(errors).toEqual([
-      expect.objectContaining({
-        row: 3,
-        column: 'MESSAGE_ID',
-        reason: expect.stringMatching(/format the column as text/),
-      }),
-    ]);
+
+    it('refuses them as row errors when the source is configured to (MP_IMPRECISE_ID=reject)', async () => {
+      const { records, errors, notices } = await readColors(
+        fileColorSource(await numericIdWorkbook(), { parse: { impreciseIds: 'reject' } }),
+      );
+      expect(records.map((r) => r.MESSAGE_ID)).toEqual(['17734228894978519']);
+      expect(notices).toEqual([]);
+      expect(errors.map((e) => [e.row, e.column])).toEqual([
+        [3, 'MESSAGE_ID'],
+        [4, 'MESSAGE_ID'],
+        [5, 'MESSAGE_ID'],
+        [6, 'MESSAGE_ID'],
+      ]);
+      expect(errors[0]?.reason).toMatch(/format the column as text/);
+    });
   });
 
   it('normalises rich text, hyperlinks, formula results, error cells and date cells', async () => {
@@ -196,6 +242,180 @@ describe('readColorFile: xlsx', () => {
         missing: expect.arrayContaining(['SECTOR', 'PX']),
         duplicate: [{ column: 'MESSAGE_ID', headers: ['MESSAGE_ID', 'Message ID'] }],
       },
+    });
+  });
+});
+
+describe('readColorFile: xlsx zip entry order', () => {
+  const rows = [
+    HEADER,
+    [
+      '17734228894978519',
+      'WDMNT 2022-9A ER',
+      'MM-CLO',
+      '12345ABC7',
+      '2026-03-13',
+      98.5,
+      96.91,
+      'JPM',
+      'BID',
+      3,
+    ],
+    [
+      '17734228894978520',
+      'OCTAGON 2021-1A D',
+      'MM-CLO',
+      '67890DEF1',
+      '2026-03-13',
+      0,
+      97.125,
+      'BARC',
+      'OFFER',
+      4,
+    ],
+  ];
+  const expected = [
+    {
+      MESSAGE_ID: '17734228894978519',
+      TICKER: 'WDMNT 2022-9A ER',
+      CUSIP: '12345ABC7',
+      PX: 96.91,
+      SOURCE: 'JPM',
+    },
+    {
+      MESSAGE_ID: '17734228894978520',
+      TICKER: 'OCTAGON 2021-1A D',
+      CUSIP: '67890DEF1',
+      PX: 97.125,
+      SOURCE: 'BARC',
+    },
+  ];
+  const parts = sharedStringWorkbookParts(rows);
+  const sheet = 'xl/worksheets/sheet1.xml';
+  const strings = 'xl/sharedStrings.xml';
+
+  // Every order a zip writer may choose is legal; exceljs' streaming reader only copes with some.
+  it.each([
+    ['shared strings after the sheet', [sheet, strings]],
+    ['the sheet first of all', [sheet]],
+    [
+      'workbook and rels first, shared strings last',
+      ['xl/workbook.xml', 'xl/_rels/workbook.xml.rels', sheet, strings],
+    ],
+    [
+      'shared strings last of all',
+      Object.keys(parts)
+        .filter((n) => n !== strings)
+        .concat(strings),
+    ],
+    ['reversed', Object.keys(parts).reverse()],
+  ])('reads every text cell with %s', async (label, order) => {
+    const path = await file(
+      `order-${label.replaceAll(' ', '-')}.xlsx`,
+      storedZip(inZipOrder(parts, order)),
+    );
+    const { records, errors } = await readColorFile(path);
+    expect(errors).toEqual([]);
+    expect(records).toMatchObject(expected);
+  });
+
+  it('reads a shared string that does not exist as a row error, never as an empty cell', async () => {
+    // TICKER may be empty: an unresolved cell read as empty would pass unnoticed.
+    const withGap = {
+      ...parts,
+      [sheet]: (parts[sheet] as string).replace(
+        '<c r="B2" t="s"><v>11</v></c>',
+        '<c r="B2" t="s"><v>999</v></c>',
+      ),
+    };
+    expect(withGap[sheet]).not.toBe(parts[sheet]);
+    const { records, errors } = await readColorFile(await file('gap.xlsx', storedZip(withGap)));
+    expect(records.map((r) => r.MESSAGE_ID)).toEqual(['17734228894978520']);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        row: 2,
+        column: 'TICKER',
+        reason: expect.stringMatching(/shared string 999/),
+      }),
+    ]);
+  });
+
+  it('reads an unresolved shared string in a pass-through column as a row error too', async () => {
+    const header = [...HEADER, 'Desk Note'];
+    const withNote = sharedStringWorkbookParts([header, [...(rows[1] as string[]), 'fine']]);
+    const sheetXml = (withNote[sheet] as string).replace(
+      /<c r="K2" t="s"><v>\d+<\/v><\/c>/,
+      '<c r="K2" t="s"><v>777</v></c>',
+    );
+    expect(sheetXml).not.toBe(withNote[sheet]);
+    const { records, errors } = await readColorFile(
+      await file('gap-note.xlsx', storedZip({ ...withNote, [sheet]: sheetXml })),
+    );
+    expect(records).toEqual([]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        row: 2,
+        column: 'Desk Note',
+        reason: expect.stringMatching(/shared string 777/),
+      }),
+    ]);
+  });
+
+  it('refuses a workbook whose cells name shared strings it does not have', async () => {
+    const { [strings]: _dropped, ...noStrings } = parts;
+    await expect(
+      readColorFile(await file('no-strings.xlsx', storedZip(noStrings))),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: expect.stringMatching(/shared string 0 /),
+    });
+  });
+
+  it('reads entity-like text in inline and formula strings exactly (decoded once, not twice)', async () => {
+    const tricky = ['A&lt;B &amp;amp; C', '&quot;R&amp;D&quot;', "it's &gt; 1 &#38; <x>"];
+    const esc = (t: string) =>
+      t.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    const inline = (text: string, ref: string) =>
+      `<c r="${ref}" t="inlineStr"><is><t>${esc(text)}</t></is></c>`;
+    const header = `<row r="1">${HEADER.map((h, i) => inline(h, `${String.fromCharCode(65 + i)}1`)).join('')}</row>`;
+    const rows = tricky.map((text, k) => {
+      const r = k + 2;
+      const cells = good.map((v, i) => {
+        const ref = `${String.fromCharCode(65 + i)}${r}`;
+        if (i === 1) return inline(text, ref); // TICKER: an inline string
+        if (i === 7) return `<c r="${ref}" t="str"><f>"x"</f><v>${esc(text)}</v></c>`; // SOURCE: a formula's string
+        return typeof v === 'number' ? `<c r="${ref}"><v>${v}</v></c>` : inline(String(v), ref);
+      });
+      return `<row r="${r}">${cells.join('')}</row>`;
+    });
+    const xml = `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${header}${rows.join('')}</sheetData></worksheet>`;
+    const { records, errors } = await readColorFile(
+      await file('entities.xlsx', workbookWithSheet(xml)),
+    );
+    expect(errors).toEqual([]);
+    expect(records.map((r) => [r.TICKER, r.SOURCE])).toEqual(tricky.map((t) => [t, t]));
+  });
+
+  it('reads characters that straddle the pieces a sheet is parsed in', async () => {
+    // Each TICKER is mostly 4-byte characters: some fall across every 64 KiB piece boundary of
+    // the shared strings and of the sheet (its numbers written as text, inline in the sheet).
+    // Written by hand: exceljs' own non-streaming writer garbles such characters itself.
+    const rows = Array.from({ length: 3000 }, (_, i) => [
+      ...good.slice(0, 1),
+      `${'📈'.repeat(40)} ${i}`,
+      ...good.slice(2),
+    ]);
+    const parts = sharedStringWorkbookParts([HEADER, ...rows]);
+    const { records, errors } = await readColorFile(await file('straddle.xlsx', storedZip(parts)));
+    expect(errors).toEqual([]);
+    expect(records.map((r) => r.TICKER)).toEqual(rows.map((r) => r[1]));
+  });
+
+  it('refuses a workbook with two zip entries of one name, naming it', async () => {
+    const twice = storedZip([...Object.entries(parts), [strings, parts[strings] as string]]);
+    await expect(readColorFile(await file('twice.xlsx', twice))).rejects.toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: expect.stringMatching(/xl\/sharedStrings\.xml/),
     });
   });
 });
@@ -353,6 +573,55 @@ describe('readColorFile: CSV', () => {
     expect(records[0]).toMatchObject({ TICKER: 'WDMNT, "2022" ER', PX: 1234.5, RANK: 3 });
   });
 
+  describe('decimal commas', () => {
+    const withPx = (px: string, d: string) =>
+      `${csvRow(HEADER, d)}\n${csvRow([...good.slice(0, 5).map(String), '', px, ...good.slice(7).map(String)], d)}\n`;
+
+    it('refuses 98,125 in a ;-delimited file as ambiguous, naming the setting', async () => {
+      const { records, errors } = await readColorFile(
+        await file('semi-comma.csv', withPx('98,125', ';')),
+      );
+      expect(records).toEqual([]);
+      expect(errors).toEqual([
+        expect.objectContaining({
+          row: 2,
+          column: 'PX',
+          value: '98,125',
+          reason: expect.stringMatching(/ambiguous.*MP_DECIMAL_SEPARATOR=,/),
+        }),
+      ]);
+    });
+
+    it('reads 98,125 as 98.125 in ;- and tab-delimited files when "," is the configured decimal separator', async () => {
+      for (const [d, name] of [
+        [';', 'semi'],
+        ['\t', 'tab'],
+      ] as const) {
+        const source = fileColorSource(await file(`${name}-decimal.csv`, withPx('98,125', d)), {
+          parse: { decimalSeparator: ',' },
+        });
+        const { records, errors } = await readColors(source);
+        expect(errors).toEqual([]);
+        expect(records[0]?.PX).toBe(98.125);
+      }
+    });
+
+    it('keeps refusing "96,91" in a ,-delimited file, whatever is configured', async () => {
+      const source = fileColorSource(await file('comma-9691.csv', withPx('"96,91"', ',')), {
+        parse: { decimalSeparator: ',' },
+      });
+      const { records, errors } = await readColors(source);
+      expect(records).toEqual([]);
+      expect(errors).toEqual([
+        expect.objectContaining({
+          column: 'PX',
+          value: '96,91',
+          reason: expect.stringMatching(/is not a number/),
+        }),
+      ]);
+    });
+  });
+
   it('refuses a CSV with a stray quote, naming the line', async () => {
     const bad = [
       '17734228894978519',
@@ -372,6 +641,72 @@ describe('readColorFile: CSV', () => {
       code: 'VALIDATION_ERROR',
       message: expect.stringMatching(/malformed at line 2/),
     });
+  });
+
+  const goodLine = good.map(String).join(',');
+  const utf16 = (text: string, bigEndian: boolean, bom: boolean) => {
+    const le = Buffer.from(`${bom ? '\ufeff' : ''}${text}`, 'utf16le');
+    return bigEndian ? Buffer.from(le).swap16() : le;
+  };
+
+  it.each([
+    ['UTF-16LE with BOM', false, true, /UTF-16 \(little-endian\)/],
+    ['UTF-16BE with BOM', true, true, /UTF-16 \(big-endian\)/],
+    ['UTF-16LE without BOM', false, false, /UTF-16 \(little-endian\)/],
+    ['UTF-16BE without BOM', true, false, /UTF-16 \(big-endian\)/],
+  ])(
+    'refuses a %s file by name, never with a garbled header error',
+    async (label, be, bom, name) => {
+      const bytes = utf16(`${csvRow(HEADER)}\r\n${goodLine}\r\n`, be, bom);
+      await expect(
+        readColorFile(await file(`${label.replaceAll(' ', '-')}.csv`, bytes)),
+      ).rejects.toMatchObject({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: expect.stringMatching(new RegExp(`${name.source}.*save it as UTF-8`)),
+      });
+    },
+  );
+
+  it('refuses invalid UTF-8 naming the byte offset and line, never as U+FFFD', async () => {
+    const text = Buffer.from(`${csvRow(HEADER)}\n${goodLine}\n`);
+    const latin1 = Buffer.from('WDMNT caf\xe9', 'latin1'); // é in Latin-1: one byte 0xE9
+    const bad = Buffer.concat([
+      text,
+      Buffer.from('17734228894978521,'),
+      latin1,
+      Buffer.from(',MM-CLO\n'),
+    ]);
+    const offset = text.length + '17734228894978521,WDMNT caf'.length;
+    await expect(readColorFile(await file('latin1.csv', bad))).rejects.toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: expect.stringMatching(new RegExp(`byte 0xe9 at byte offset ${offset} \\(line 3\\)`)),
+      details: { offset, line: 3 },
+    });
+  });
+
+  it('finds invalid UTF-8 past the first chunk and a character cut off at the end', async () => {
+    const rows = Array.from({ length: 3000 }, () => goodLine).join('\n');
+    const body = Buffer.from(`${csvRow(HEADER)}\n${rows}\n`);
+    const late = Buffer.concat([body, Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('\n')]); // a surrogate
+    await expect(readColorFile(await file('late.csv', late))).rejects.toMatchObject({
+      message: expect.stringMatching(new RegExp(`byte 0xed at byte offset ${body.length} `)),
+    });
+    const cut = Buffer.concat([body, Buffer.from('€').subarray(0, 2)]);
+    await expect(readColorFile(await file('cut.csv', cut))).rejects.toMatchObject({
+      message: expect.stringMatching(
+        new RegExp(`ends inside a character \\(byte 0xe2 at byte offset ${body.length}`),
+      ),
+    });
+  });
+
+  it('reads multi-byte characters split across read chunks', async () => {
+    const ticker = 'Société Générale € 2022-9A';
+    const line = [good[0], ticker, ...good.slice(2)].map(String).join(',');
+    const body = `${csvRow(HEADER)}\n${Array.from({ length: 4000 }, () => line).join('\n')}\n`;
+    const { records, errors } = await readColorFile(await file('multibyte.csv', body));
+    expect(errors).toEqual([]);
+    expect(records).toHaveLength(4000);
+    expect(new Set(records.map((r) => r.TICKER))).toEqual(new Set([ticker]));
   });
 
   it('sniffs the delimiter outside quotes', () => {

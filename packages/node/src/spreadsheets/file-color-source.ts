@@ -5,9 +5,10 @@ import {
   type ColorSource,
   type ReadColorsOptions,
   readColors,
+  type SourceParseOptions,
   type SourceTable,
 } from '@market-pulse/core';
-import { readCsvRows } from './csv-reader.js';
+import { openCsvTable } from './csv-reader.js';
 import { inBatches } from './spreadsheet-rows.js';
 import {
   checkSpreadsheetFile,
@@ -24,6 +25,15 @@ export interface ReadColorFileOptions {
   format?: SpreadsheetFormat;
   parse?: ReadColorsOptions;
   limits?: SpreadsheetLimits;
+}
+
+/** How a color file source reads its file: its format, the upload limits, the configured parse options. */
+export interface FileColorSourceOptions {
+  /** Default: from the file name (.xlsx / .csv). */
+  format?: SpreadsheetFormat;
+  limits?: SpreadsheetLimits;
+  /** The host's configuration of how values are read (e.g. `NodeConfig.parse`). */
+  parse?: SourceParseOptions;
 }
 
 /** A color file: a source that always knows its content hash (the file's SHA-256). */
@@ -44,15 +54,17 @@ export type FileColorSource = ColorSource & {
  */
 export function fileColorSource(
   path: string,
-  options: Omit<ReadColorFileOptions, 'parse'> = {},
+  options: FileColorSourceOptions = {},
 ): FileColorSource {
   return {
     name: path,
+    ...(options.parse ? { parseOptions: options.parse } : {}),
     async *tables(): AsyncGenerator<SourceTable> {
       const format = options.format ?? formatOf(path);
       await checkSpreadsheetFile(path, format, options.limits ?? DEFAULT_SPREADSHEET_LIMITS);
       if (format === 'csv') {
-        yield { rows: inBatches(readCsvRows(path)) };
+        const csv = await openCsvTable(path);
+        yield { delimiter: csv.delimiter, rows: inBatches(csv.rows) };
         return;
       }
       for await (const sheet of readXlsxSheetBatches(path))
@@ -80,5 +92,6 @@ export async function readColorFile(
   path: string,
   options: ReadColorFileOptions = {},
 ): Promise<ColorFile> {
-  return readColors(fileColorSource(path, options), options.parse);
+  const { parse, ...source } = options;
+  return readColors(fileColorSource(path, source), parse);
 }

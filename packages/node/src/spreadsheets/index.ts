@@ -9,6 +9,7 @@
 export { readCsvRows, sniffDelimiter } from './csv-reader.js';
 export {
   type FileColorSource,
+  type FileColorSourceOptions,
   fileColorSource,
   type ReadColorFileOptions,
   readColorFile,

@@ -69,11 +69,14 @@ describe('writeXlsxFile', () => {
 
   it('reads back through the parser: MESSAGE_ID exact, output columns recomputed, nothing lost', async () => {
     const rows = outputRows();
+    // Text that looks like XML entities survives the round trip as written.
+    (rows[1] as Record<string, unknown>).TICKER = 'A&lt;B &amp; C "q"';
     const path = join(dir, 'roundtrip.xlsx');
     await writeXlsxFile(path, [{ name: 'Colors', rows }], { columns, kinds });
     const { records, errors, notices } = await readColorFile(path);
     expect(errors).toEqual([]);
     expect(records.map((r) => r.MESSAGE_ID)).toEqual(rows.map((r) => r.MESSAGE_ID));
+    expect(records[1]?.TICKER).toBe('A&lt;B &amp; C "q"');
     expect(notices[0]).toMatchObject({ kind: 'output-columns-ignored' });
   });
 
@@ -115,5 +118,37 @@ describe('writeCsvFile', () => {
     const { records, errors } = await readColorFile(path);
     expect(errors).toEqual([]);
     expect(records.map((r) => r.MESSAGE_ID)).toEqual(rows.map((r) => r.MESSAGE_ID));
+  });
+});
+
+describe('headers are cells too', () => {
+  const evil = '=HYPERLINK("http://evil.example/h","hdr")';
+  const hostile = [evil, '+SUM(1)', '-2', '@cmd', '\tTAB', '\rCR'];
+  const withHostile = exportColumns(defaultColumnConfig, ['Desk Note', ...hostile]);
+  const rows = () =>
+    outputRows().map((r) => ({ ...r, [evil]: 'x', '+SUM(1)': 'y' }) as Record<string, unknown>);
+
+  it('neutralises a pass-through header in CSV, keeping the values under it', async () => {
+    const path = join(dir, 'evil-header.csv');
+    await writeCsvFile(path, rows(), { columns: withHostile });
+    const [header] = (await readFile(path, 'utf8')).split('\r\n');
+    expect(header).toContain(`"'=HYPERLINK(""http://evil.example/h"",""hdr"")"`);
+    expect(header).toContain(",'+SUM(1),'-2,'@cmd,");
+    expect(header).not.toMatch(/(^|,)"?[=+\-@]/);
+    const { records } = await readColorFile(path);
+    expect(records[0]?.[`'${evil}`]).toBe('x');
+  });
+
+  it('neutralises a pass-through header in xlsx', async () => {
+    const path = join(dir, 'evil-header.xlsx');
+    await writeXlsxFile(path, [{ name: 'Colors', rows: rows() }], { columns: withHostile, kinds });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    const header = (
+      (wb.getWorksheet('Colors') as ExcelJS.Worksheet).getRow(1).values as unknown[]
+    ).slice(1);
+    // XML reads a stored CR back as LF.
+    expect(header.slice(-hostile.length)).toEqual(hostile.map((h) => `'${h}`.replace('\r', '\n')));
+    expect(header.slice(0, -hostile.length)).toEqual(withHostile.slice(0, -hostile.length));
   });
 });

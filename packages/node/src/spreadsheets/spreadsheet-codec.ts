@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import {
   csvValue,
+  neutralizeFormula,
   type SheetLayout,
   type SheetSpec,
   type SpreadsheetCodec,
@@ -44,7 +45,8 @@ export const spreadsheetCodec: SpreadsheetCodec = createSpreadsheetCodec();
 
 /**
  * An xlsx workbook through exceljs' streaming writer, one sheet per spec (continued in
- * "<name> (2)", … past the row limit): header row, text as text (formulas neutralised), numbers
+ * "<name> (2)", … past the row limit): header row, text as text (formulas neutralised, headers
+ * included), numbers
  * as numbers, dates as date cells.
  */
 function xlsxBytes(
@@ -67,7 +69,11 @@ function xlsxBytes(
       let inSheet = 0;
       const open = (name: string) => {
         const sheet = workbook.addWorksheet(name);
-        sheet.columns = layout.columns.map((header) => ({ header, key: header }));
+        // Headers are cells too: a pass-through column may be named like a formula.
+        sheet.columns = layout.columns.map((header) => ({
+          header: neutralizeFormula(header),
+          key: header,
+        }));
         return sheet;
       };
       let sheet = open(spec.name);
@@ -90,14 +96,14 @@ function xlsxBytes(
   return out;
 }
 
-/** A CSV file: header row, RFC 4180 quoting, CRLF, values through `csvValue`. */
+/** A CSV file: header row (neutralised like text), RFC 4180 quoting, CRLF, values through `csvValue`. */
 async function* csvBytes(
   rows: SheetSpec['rows'],
   columns: readonly string[],
 ): AsyncGenerator<Uint8Array> {
   // csv-stringify's sync API over batches of rows: its stream API pays a stream write per row
   // (~1.3x slower).
-  yield Buffer.from(stringify([columns as string[]], CSV_OPTIONS));
+  yield Buffer.from(stringify([columns.map(neutralizeFormula)], CSV_OPTIONS));
   let batch: string[][] = [];
   for await (const row of rows) {
     const values = row as Readonly<Record<string, unknown>>;

@@ -18,10 +18,16 @@ export async function writeFileAtomically(
 ): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const file = createWriteStream(temp);
+  // The stream opens its file asynchronously: on a failure, wait until it is closed, or the
+  // temp file could appear after we removed it.
+  const closed = new Promise((resolve) => file.once('close', resolve));
   try {
-    await pipeline(Readable.from(bytes, { objectMode: false }), createWriteStream(temp));
+    await pipeline(Readable.from(bytes, { objectMode: false }), file);
     await rename(temp, path);
   } catch (err) {
+    file.destroy();
+    await closed;
     await unlink(temp).catch(() => undefined);
     throw err;
   }

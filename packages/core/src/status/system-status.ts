@@ -5,7 +5,7 @@ import type { ExportSink } from '../ports/export-sink.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { listRuns, type RunListing } from '../run/run-queries.js';
 import { checkDeadMan, type DeadManStatus } from '../schedule/dead-man.js';
-import { listHeartbeats, type SchedulerHeartbeat } from '../schedule/heartbeats.js';
+import { type HeartbeatView, listHeartbeats } from '../schedule/heartbeats.js';
 import { type NextRun, nextRun } from '../schedule/projections.js';
 import { readScheduleSettings } from '../schedule/settings.js';
 import { PIPELINE_LEASE } from '../store/layout.js';
@@ -37,7 +37,8 @@ export interface SystemStatus {
   schedule: {
     nextRun: NextRun | null;
     deadMan: DeadManStatus;
-    schedulers: (SchedulerHeartbeat & { ageSeconds: number })[];
+    /** Each scheduler's last heartbeat: running, stopped cleanly, or silent (not running). */
+    schedulers: HeartbeatView[];
   };
 }
 

@@ -11,6 +11,7 @@ import {
   type WitnessLeaf,
 } from './compile-condition.js';
 import { convertLegacyRule } from './legacy-rules.js';
+import { describeRuleIssues } from './rule-issues.js';
 import {
   type Condition,
   conditionSchema,
@@ -248,9 +249,8 @@ function readRule(doc: unknown, position: number, problems: RuleProblem[]): Rule
   }
   const parsed = ruleSchema.safeParse(doc);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      problems.push({ ...label, path: issue.path.join('.') || '(rule)', reason: issue.message });
-    }
+    for (const issue of describeRuleIssues(doc, parsed.error.issues))
+      problems.push({ ...label, ...issue });
     return undefined;
   }
   return parsed.data;

@@ -102,6 +102,49 @@ describe('refusals say what to type', () => {
     expect(partial.stdout).toMatch(/4 rows \(1 row error skipped\)/);
   });
 
+  it.each([
+    [['jobs', 'add', '--name', 'x', '--cron', '0 0 30 2 *'], /^error: --cron: .*can never fire/],
+    [
+      ['jobs', 'add', '--name', 'x', '--at', '18:30', '--tz', 'Nowhere/Land'],
+      /^error: --tz: .*unknown time zone/,
+    ],
+    [
+      ['jobs', 'add', '--name', 'x', '--at', '18:30', '--holidays', '2026-13-01'],
+      /^error: --holidays: /,
+    ],
+    [
+      ['jobs', 'add', '--name', 'x', '--at', '18:30', '--grace', '-1'],
+      /^error: --grace must be a whole number/,
+    ],
+    [
+      ['export', '--date', '20/11/2026', '--out', 'x.csv'],
+      /^error: --date must be a business date written YYYY-MM-DD \(got 20\/11\/2026\)/,
+    ],
+  ])('%j names the flag to change (exit 3)', async (args, message) => {
+    const cwd = await dataFolder();
+    const r = await cli(cwd, args);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 3,
+      stderr: expect.stringMatching(message),
+    });
+  });
+
+  it('--cron and --at together is a usage error (exit 2)', async () => {
+    const cwd = await dataFolder();
+    const r = await cli(cwd, [
+      'jobs',
+      'add',
+      '--name',
+      'x',
+      '--cron',
+      '0 9 * * *',
+      '--at',
+      '18:30',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/say when once: --cron EXPR, or --at HH:MM/);
+  });
+
   it('a bad --out names --out and the extensions it takes', async () => {
     const cwd = await dataFolder();
     const r = await cli(cwd, ['runs', 'export', '1', '--out', 'x.txt']);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ExportSelection } from '@market-pulse/core';
+import { type ExportSelection, isCalendarDate, MarketPulseError } from '@market-pulse/core';
 import { exportSelectionToFile } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { withCommon } from '../common-options.js';
@@ -34,6 +34,17 @@ export function registerExport(program: Command, io: CliIO, exit: (code: number)
       dataDir?: string;
       json?: boolean;
     }) => {
+      for (const [flag, value] of [
+        ['--date', o.date],
+        ['--from', o.from],
+        ['--to', o.to],
+      ] as const)
+        if (value !== undefined && !isCalendarDate(value))
+          throw new MarketPulseError(
+            'VALIDATION_ERROR',
+            `${flag} must be a business date written YYYY-MM-DD (got ${value})`,
+            { details: { field: flag } },
+          );
       let selection: ExportSelection | undefined;
       if (o.run !== undefined) selection = { run: runId(o.run) };
       else if (o.date !== undefined) selection = { date: o.date };

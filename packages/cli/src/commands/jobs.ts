@@ -31,6 +31,7 @@ import type { Command } from 'commander';
 import { DATA_DIR_HELP, JSON_HELP, withCommon } from '../common-options.js';
 import { configOf, type DataFolder, openDataFolder, sourceFile } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
+import { withJobFlags } from '../job-flags.js';
 import { ifVersion, instant, wholeNumber } from '../option-values.js';
 import { describeRun } from '../summary.js';
 import { fromNow, zonedTime } from '../times.js';
@@ -66,6 +67,8 @@ function inputOf(io: CliIO, o: JobOptions): JobInput {
   if (o.at !== undefined || o.days !== undefined) {
     if (o.at === undefined)
       throw new UsageError('--days needs --at HH:MM (or give --cron)', '--at');
+    if (o.cron !== undefined)
+      throw new UsageError('say when once: --cron EXPR, or --at HH:MM [--days …]', '--cron');
     input.schedule = {
       time: o.at,
       days: o.days === undefined ? [...WEEK] : parseDeskDays(o.days, '--days'),
@@ -229,6 +232,8 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
       const job = await createJob(depsOf(f), {
         ...input,
         ...(o.inactive ? { active: false } : {}),
+      }).catch((err: unknown) => {
+        throw withJobFlags(err);
       });
       await warn(f, job);
       const names = await ruleNames(f);
@@ -259,7 +264,11 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
           'nothing to change: pass --name, --cron, --at/--days, --tz, --grace, --retries, --holidays, --source or --rules',
         );
       const f = await folder(o.dataDir);
-      const job = await updateJob(depsOf(f), id, input, ifVersion(o.ifVersion));
+      const job = await updateJob(depsOf(f), id, input, ifVersion(o.ifVersion)).catch(
+        (err: unknown) => {
+          throw withJobFlags(err);
+        },
+      );
       await warn(f, job);
       const names = await ruleNames(f);
       output(io, o.json, job, () => `changed\n${describeJob(job, names)}`);

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   createRule,
@@ -13,7 +12,7 @@ import {
   updateRule,
   witnessText,
 } from '@market-pulse/core';
-import { randomIds, systemClock } from '@market-pulse/node';
+import { randomIds, systemClock, writeFileAtomically } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { JSON_HELP, withCommon } from '../common-options.js';
 import { businessDateNow, configOf, openDataFolder, sourceFile } from '../data-folder.js';
@@ -183,7 +182,7 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
     { json: false },
   ).action(async (file: string | undefined, o: { dataDir?: string }) => {
     const text = `${JSON.stringify({ rules: await listRules((await deps(o.dataDir)).store) }, null, 2)}\n`;
-    if (file) await writeFile(resolve(io.cwd, file), text);
+    if (file) await writeFileAtomically(resolve(io.cwd, file), [new TextEncoder().encode(text)]);
     else io.stdout(text);
     exit(0);
   });

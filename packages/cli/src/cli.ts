@@ -33,7 +33,7 @@ export function buildProgram(io: CliIO, exit: (code: number) => void): Command {
       'Market Pulse: every day, the best color of each security on top, the others under it.',
     )
     .version(version, '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show the commands (or, after a command, its options)')
+    .helpOption('-h, --help', "show this help: the commands, or a command's options")
     .helpCommand('help [command]', 'show the help of a command')
     .exitOverride()
     .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) })

@@ -107,4 +107,4 @@ export function exitCodeTable(): string {
 
 export const EXIT_CODES_HELP = `
 Exit codes:
-${EXIT_SITUATIONS.map((e) => `  ${e.code}  ${e.meaning} (${e.situations[0]})`).join('\n')}`;
+${EXIT_SITUATIONS.map((e) => `  ${e.code}  ${e.meaning}: ${e.situations[0]}`).join('\n')}`;

@@ -128,7 +128,7 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
   rules
     .command('test')
     .description(
-      'dry-run the rule(s) in FILE against --source: counts per rule and samples; saves nothing, needs no data folder',
+      'dry-run the rules in FILE against --source: counts per rule and samples; saves nothing, needs no data folder',
     )
     .argument('<file>', RULE_FILE_HELP)
     .requiredOption('--source <file>', 'the rows to test against (.xlsx or .csv)')

@@ -154,9 +154,14 @@ function compile(
     const summary = problems
       .map((p) => `rule ${p.ruleName ?? p.ruleId ?? '?'}: ${p.path}: ${p.reason}`)
       .join('; ');
-    throw new MarketPulseError('VALIDATION_ERROR', `invalid rule(s): ${summary}`, {
-      details: { problems },
-    });
+    const rules = new Set(problems.map((p) => `${p.ruleId}\u0000${p.ruleName}`)).size;
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid ${rules === 1 ? 'rule' : 'rules'}: ${summary}`,
+      {
+        details: { problems },
+      },
+    );
   }
   const inputOrder = entries.map((e) => e.rule);
   entries.sort(

@@ -129,7 +129,8 @@ export function registerRuns(program: Command, io: CliIO, exit: (code: number) =
                 ? `${r.id}  ${r.record.status}${r.hidden ? ' (hidden)' : ''}  ${r.record.trigger}  ${r.record.businessDate}  ${plural(r.record.counts.output, 'row')}  ${r.record.error?.message ?? ''}`.trimEnd()
                 : r.state === 'running'
                   ? `${r.id}  running since ${r.startedAt} (${r.trigger})`
-                  : `${r.id}  never started`,
+                  : // Any other state (never started; states a store may add) is shown by name.
+                    `${r.id}  ${r.state === 'unknown' ? 'never started' : (r as { state: string }).state}`,
             )
             .join('\n')
         : 'no runs yet',

@@ -1,9 +1,25 @@
 #!/usr/bin/env node
 import { runCli } from './cli.js';
 
+/**
+ * Writes to a standard stream until its reader goes away. A reader that closes the pipe early
+ * (`market-pulse runs rows 1 | head -1`) ends the output normally: the rest is dropped, with no
+ * EPIPE stack trace and no failure exit.
+ */
+function writerOf(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') closed = true;
+    else throw err;
+  });
+  return (text) => {
+    if (!closed && !stream.destroyed) stream.write(text);
+  };
+}
+
 process.exitCode = await runCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: writerOf(process.stdout),
+  stderr: writerOf(process.stderr),
   env: process.env,
   cwd: process.cwd(),
   stderrIsTTY: process.stderr.isTTY === true,

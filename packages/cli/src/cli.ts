@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { isMarketPulseError } from '@market-pulse/core';
 import { Command, CommanderError } from 'commander';
 import { registerBuffer } from './commands/buffer.js';
 import { registerDemo } from './commands/demo.js';
@@ -13,8 +12,10 @@ import { registerSearch } from './commands/search.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerTemplate } from './commands/template.js';
-import { EXIT, EXIT_CODES_HELP, exitCodeOf } from './exit-codes.js';
+import { COMMON_OPTIONS_HELP } from './common-options.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import type { CliIO } from './io.js';
+import { reportCommanderError, reportError } from './report.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -22,20 +23,44 @@ const CONFIG_HELP = `
 Configuration: MP_DATA_DIR (or --data-dir), MP_SOURCE, MP_RANK_DATE_FIELD, MP_BUSINESS_TZ,
 MP_UPLOAD_MAX_*, MP_GUARD_*, MP_LEASE_TTL_SECONDS, MP_HEARTBEAT_SECONDS — see the README.`;
 
-/** Details worth showing under an error: row errors and header problems, so a user knows what to fix. */
-function describeDetails(details: unknown): string[] {
-  const d = details as
-    | {
-        errors?: { row: number; column: string; reason: string }[];
-        missing?: string[];
-        duplicate?: { column: string; headers: string[] }[];
-      }
-    | undefined;
-  const lines: string[] = [];
-  for (const e of d?.errors?.slice(0, 50) ?? [])
-    lines.push(`  row ${e.row} ${e.column}: ${e.reason}`);
-  if ((d?.errors?.length ?? 0) > 50) lines.push(`  … and ${(d?.errors?.length ?? 0) - 50} more`);
-  return lines;
+/**
+ * The `market-pulse` program: every command registered, output to `io`. `exit` receives the code
+ * of a command that finished; refusals throw. Exported for the test that walks every command.
+ */
+export function buildProgram(io: CliIO, exit: (code: number) => void): Command {
+  const program = new Command('market-pulse')
+    .description(
+      'Market Pulse: every day, the best color of each security on top, the others under it.',
+    )
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', "show this help: the commands, or a command's options")
+    .helpCommand('help [command]', 'show the help of a command')
+    .exitOverride()
+    .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) })
+    .showHelpAfterError('(--help shows the options of each command)')
+    .addHelpText('after', `${COMMON_OPTIONS_HELP}\n${EXIT_CODES_HELP}\n${CONFIG_HELP}`);
+  for (const register of [
+    registerInit,
+    registerDemo,
+    registerRun,
+    registerBuffer,
+    registerRules,
+    registerRuns,
+    registerJobs,
+    registerServe,
+    registerExport,
+    registerTemplate,
+    registerSearch,
+    registerStatus,
+  ])
+    register(program, io, exit);
+  return program;
+}
+
+/** Whether the command line asks for JSON (options end at `--`). */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
 }
 
 /**
@@ -44,43 +69,14 @@ function describeDetails(details: unknown): string[] {
  */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   let code: number | undefined;
-  const exit = (c: number) => {
+  const program = buildProgram(io, (c) => {
     code = c;
-  };
-  const program = new Command('market-pulse')
-    .description(
-      'Market Pulse: every day, the best color of each security on top, the others under it.',
-    )
-    .version(version)
-    .exitOverride()
-    .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) })
-    .showHelpAfterError('(market-pulse --help shows the commands)')
-    .addHelpText('after', `${EXIT_CODES_HELP}\n${CONFIG_HELP}`);
-  registerInit(program, io, exit);
-  registerDemo(program, io, exit);
-  registerRun(program, io, exit);
-  registerBuffer(program, io, exit);
-  registerRules(program, io, exit);
-  registerRuns(program, io, exit);
-  registerJobs(program, io, exit);
-  registerServe(program, io, exit);
-  registerExport(program, io, exit);
-  registerTemplate(program, io, exit);
-  registerSearch(program, io, exit);
-  registerStatus(program, io, exit);
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code ?? EXIT.ok;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? EXIT.ok : EXIT.usage; // commander printed the message already
-    }
-    const message = isMarketPulseError(err)
-      ? err.message
-      : `unexpected failure: ${(err as Error)?.message ?? String(err)}`;
-    io.stderr(`error: ${message}\n`);
-    for (const line of describeDetails(isMarketPulseError(err) ? err.details : undefined))
-      io.stderr(`${line}\n`);
-    return exitCodeOf(err);
+    if (err instanceof CommanderError) return reportCommanderError(io, err, wantsJson(argv));
+    return reportError(io, err, wantsJson(argv));
   }
 }

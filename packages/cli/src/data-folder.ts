@@ -1,7 +1,8 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { localDateAt, MarketPulseError, type Pipeline } from '@market-pulse/core';
+import { localDateAt, MarketPulseError } from '@market-pulse/core';
 import {
+  checkedFileSource,
   type FileColorSource,
   failpointsFromEnv,
   fileColorSource,
@@ -57,20 +58,18 @@ export async function openDataFolder(
   return { ...host, config, dir };
 }
 
-/** The automation pipeline of a data folder (source + pending uploads → run → exports). */
-export function pipelineOf(_io: CliIO, folder: DataFolder): Pipeline {
-  return folder.pipeline;
-}
-
 /**
  * A color file named on the command line, relative to the working directory, read with the
- * configured upload limits and parse options.
+ * configured upload limits and parse options; missing or unreadable, it is refused (exit 3) as
+ * `cannot read FILE: no such file` when read.
  */
 export function sourceFile(io: CliIO, path: string, config: NodeConfig): FileColorSource {
-  return fileColorSource(resolve(io.cwd, path), {
-    limits: config.uploadLimits,
-    parse: config.parse,
-  });
+  const full = resolve(io.cwd, path);
+  return checkedFileSource(
+    fileColorSource(full, { limits: config.uploadLimits, parse: config.parse }),
+    full,
+    path,
+  );
 }
 
 /** Today in the business time zone, as YYYY-MM-DD. */

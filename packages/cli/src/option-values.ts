@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { MarketPulseError } from '@market-pulse/core';
 
 /** A whole number option (`--count 5`), refused with the option's name when it is not one. */
@@ -29,4 +30,23 @@ export function instant(option: string, text: string): number {
       `${option} must be an ISO instant with a zone, e.g. 2026-03-13T18:30:00Z, or a date 2026-03-13, from 1970 to 9999 (got ${text})`,
     );
   return ms;
+}
+
+/**
+ * A file to write rows to (`--out`): refused with the option's name unless it ends in one of
+ * `extensions` (exit 3); resolved from the working directory.
+ */
+export function outFile(
+  cwd: string,
+  option: string,
+  path: string,
+  extensions: readonly string[] = ['.xlsx', '.csv', '.jsonl'],
+): string {
+  if (!extensions.some((e) => path.toLowerCase().endsWith(e)))
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `${option} must end in ${extensions.slice(0, -1).join(', ')} or ${extensions.at(-1)} (got ${path})`,
+      { details: { field: option } },
+    );
+  return resolve(cwd, path);
 }

@@ -59,6 +59,30 @@ describe('market-pulse demo', () => {
     for (const [cusip, parentRowId] of children) expect(parents.get(cusip)).toBe(parentRowId);
     const files = (await snapshot(exportsDir)).map((f) => f.split(' ')[0]);
     expect(files.filter((f) => f?.endsWith('.csv')).length).toBeGreaterThan(3);
+    // One unambiguous date format in every workbook we write.
+    const dateCell = sheet.getRow(2).getCell(col('DATE'));
+    expect(dateCell.value).toBeInstanceOf(Date);
+    expect(dateCell.numFmt).toBe('yyyy-mm-dd');
+    // Rules by name, counts in words, and the latest business day (never a weekend).
+    expect(demo.stdout).toMatch(/excluded: \d+ \((\w[\w ]*\w \d+(, )?)+\)/);
+    expect(demo.stdout).toMatch(/output: \d+ rows — \d+ parents, \d+ children/);
+    const run = JSON.parse((await cli(cwd, ['runs', 'show', '1', '--json'])).stdout);
+    expect([1, 2, 3, 4, 5]).toContain(new Date(`${run.businessDate}T12:00:00Z`).getUTCDay());
+    expect(demo.stdout).toContain(`colors-${run.businessDate}.xlsx`);
+  });
+
+  it('the template says each thing once: no "0 means empty." after "0 means no price."', async () => {
+    const cwd = await workspace();
+    expect((await cli(cwd, ['template', '--out', 't.xlsx'])).code).toBe(0);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(join(cwd, 't.xlsx'));
+    const help = workbook.getWorksheet('Instructions') as ExcelJS.Worksheet;
+    const notes = new Map<string, string>();
+    help.eachRow((row) =>
+      notes.set(String(row.getCell(1).value), String(row.getCell(7).value ?? '')),
+    );
+    expect(notes.get('PX')).toBe('Ranking price: BID if present, else ASK. 0 means no price.');
+    expect(notes.get('RANK')).toBe('1–6; derived from BIAS when empty.');
   });
 });
 

@@ -41,7 +41,8 @@ describe('market-pulse jobs next', () => {
       3,
       /--count must be a whole number/,
     ],
-    [['jobs', 'next'], 3, /give a job id or --cron/],
+    // A missing required option is a usage error (exit 2), like every other.
+    [['jobs', 'next'], 2, /give a job id or --cron/],
   ])('refuses %j with exit %i and a reason', async (args, code, message) => {
     const cwd = await workspace();
     const r = await cli(cwd, args);
@@ -142,7 +143,7 @@ describe('market-pulse jobs', () => {
         ['jobs', 'add', '--name', 'x', '--at', '18:30', '--days', 'FRI-MON'],
         /error: --days takes day names MON–SUN, .* \(got FRI-MON\)/,
       ],
-      [['jobs', 'edit', '1', '--days', 'MON'], /error: --days needs --at HH:MM/],
+
       [['jobs', 'settings', '--overlap', 'wait'], /error: --overlap is skip or queue \(got wait\)/],
       [['jobs', 'settings', '--dead-man-tz', 'UTC'], /error: --dead-man HH:MM sets the deadline/],
       [
@@ -158,6 +159,12 @@ describe('market-pulse jobs', () => {
         stderr: expect.stringMatching(message),
       });
     }
+    // --days without --at is a missing option: usage (exit 2), naming it.
+    const days = await cli(cwd, ['jobs', 'edit', '1', '--days', 'MON']);
+    expect({ code: days.code, stderr: days.stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/error: --days needs --at HH:MM/),
+    });
     expect(JSON.parse((await cli(cwd, ['jobs', 'list', '--json'])).stdout)).toEqual([]);
     const settings = JSON.parse((await cli(cwd, ['jobs', 'settings', '--json'])).stdout);
     expect(settings).toEqual({ overlap: 'skip', queueMaxMinutes: 30, latenessMinutes: 2 });

@@ -39,8 +39,10 @@ export function start(cwd: string, args: string[], env: Record<string, string> =
   child.stderr.on('data', (d) => {
     stderr += d;
   });
+  // 'close', not 'exit': 'exit' can come before the last output has been read from the pipes (on
+  // a loaded machine it does), and a test reading the log would miss the process's last lines.
   const done = new Promise<Finished>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   const stderrIncludes = (text: string) =>
     new Promise<void>((resolve) => {

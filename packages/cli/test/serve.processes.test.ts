@@ -1,10 +1,11 @@
 // Two real `market-pulse serve` processes on one data folder and an every-minute job, for three
 // real minutes (SPEC §5 "exactly once across processes"). Waits on the processes' own log lines,
-// never on a timer; takes three to four minutes.
+// never on a timer, so a loaded machine only makes it slower; takes three to four minutes.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listFires, listRuns } from '@market-pulse/core';
+import { createJob, listFires, listRuns } from '@market-pulse/core';
 import { colorsToTable, generateColors } from '@market-pulse/core/sample';
+import { createManualClock } from '@market-pulse/core/testing';
 import { createFileStore } from '@market-pulse/node';
 import { describe, expect, it } from 'vitest';
 import { cli, useWorkspaces } from './helpers.js';
@@ -27,21 +28,35 @@ describe('market-pulse serve', () => {
       ...table.rows.map((r) => r.map((c) => String(c ?? '')).join(',')),
     ];
     await writeFile(join(dir, 'source.csv'), csv.join('\n'));
-    const env = {
-      MP_SOURCE: join(dir, 'source.csv'),
-      MP_DATA_DIR: join(dir, 'market-pulse-data'),
-    };
+    // No MP_SOURCE: each fire reads the job's own source.
+    const env = { MP_DATA_DIR: join(dir, 'market-pulse-data') };
     expect((await cli(dir, ['init'], env)).code).toBe(0);
+    // A fire claimed late on a loaded machine is still "scheduled" (the default tolerance is 2 min).
+    expect((await cli(dir, ['jobs', 'settings', '--lateness', '30'], env)).code).toBe(0);
+
+    // The replicas first, then the job: however long they take to start, no fire of the job
+    // comes due before they run (each finds the new job at its next tick, within 15 s).
+    const replicas = [start(dir, ['serve'], env), start(dir, ['serve'], env)];
+    await Promise.all(replicas.map((r) => r.stderrIncludes('serving: scheduler started')));
     const added = await cli(
       dir,
-      ['jobs', 'add', '--name', 'every minute', '--cron', '* * * * *', '--tz', 'UTC', '--json'],
+      [
+        'jobs',
+        'add',
+        '--name',
+        'every minute',
+        '--cron',
+        '* * * * *',
+        '--tz',
+        'UTC',
+        '--source',
+        'source.csv',
+        '--json',
+      ],
       env,
     );
     expect(added.code).toBe(0);
     const createdAt = Date.parse(JSON.parse(added.stdout).createdAt);
-
-    const replicas = [start(dir, ['serve'], env), start(dir, ['serve'], env)];
-    await Promise.all(replicas.map((r) => r.stderrIncludes('serving: scheduler started')));
     // Wait until the replicas together have settled three fires.
     await new Promise<void>((resolve) => {
       const check = () => {
@@ -74,7 +89,55 @@ describe('market-pulse serve', () => {
     expect(new Set(scheduled.map((r) => r.fire)).size).toBe(scheduled.length);
     for (const fire of fires)
       expect(scheduled.find((r) => r.id === fire.runId)?.fire).toBe(fire.nominal);
+    expect(
+      scheduled.every((r) => r.inputs.some((i) => i.origin === 'source' && i.rows === 300)),
+    ).toBe(true);
     // Both replicas logged their clean stop.
     expect(finished.every((f) => f.stderr.includes('"msg":"stopped"'))).toBe(true);
   }, 400_000);
+
+  it('a stop during a run says it waits for it, waits, and then stops cleanly', async () => {
+    const dir = await workspace();
+    const table = colorsToTable(generateColors({ rows: 50, seed: 6, businessDate: '2026-11-20' }));
+    await writeFile(
+      join(dir, 'source.csv'),
+      [
+        table.header.join(','),
+        ...table.rows.map((r) => r.map((c) => String(c ?? '')).join(',')),
+      ].join('\n'),
+    );
+    expect((await cli(dir, ['init'], { MP_DATA_DIR: join(dir, 'market-pulse-data') })).code).toBe(
+      0,
+    );
+    // A job created five minutes ago: the first tick finds its last minute due and runs it
+    // (catch-up) — no waiting for a minute boundary.
+    const store = createFileStore({ dir: join(dir, 'market-pulse-data', 'store') });
+    await createJob(
+      {
+        store,
+        clock: createManualClock(new Date(Date.now() - 5 * 60_000)),
+        defaultTimeZone: 'UTC',
+      },
+      {
+        name: 'every minute',
+        cron: '* * * * *',
+        source: { kind: 'file', path: join(dir, 'source.csv') },
+      },
+    );
+    const serve = start(dir, ['serve'], { MP_FAILPOINT: 'run.after-running-record:pause' });
+    await serve.stderrIncludes('failpoint run.after-running-record paused');
+    serve.child.kill('SIGTERM');
+    await serve.stderrIncludes('stopping: waiting for the run in progress');
+    expect(serve.stderr()).not.toMatch(/"msg":"stopped"/);
+    serve.child.kill('SIGUSR2'); // the run goes on, commits, and the stop completes
+    const finished = await serve.done;
+    expect(finished.code, finished.stderr).toBe(0);
+    expect(finished.stderr).toMatch(
+      /"type":"fire-settled","jobId":"1","nominal":"[^"]+","status":"success"/,
+    );
+    expect(finished.stderr).toMatch(/"msg":"stopped"/);
+    const status = await cli(dir, ['status'], { MP_DATA_DIR: join(dir, 'market-pulse-data') });
+    expect(status.stdout).toMatch(/stopped \(cleanly/);
+    expect(status.stdout).toMatch(/last runs: 1 success/);
+  }, 120_000);
 });

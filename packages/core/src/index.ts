@@ -34,6 +34,7 @@ export {
   sectorExportProblem,
   sectorFileName,
 } from './export/sector-file-name.js';
+export { witnessText } from './export/witness-text.js';
 export {
   type ExportSelection,
   exportSelection,
@@ -62,6 +63,16 @@ export {
   type StandingSetJob,
   standingFileWriter,
 } from './exports/refresh-exports.js';
+export {
+  ERROR_COLUMNS,
+  EXCLUDED_COLUMNS,
+  encodeRows,
+  type RowsFormat,
+  type RowsKind,
+  rowsColumns,
+  rowsFormatOf,
+} from './exports/rows-file.js';
+export { exportRunRowSet } from './exports/run-rows-export.js';
 export {
   DEFAULT_SECTOR_FORMATS,
   OUTPUT_WORKBOOK,
@@ -222,6 +233,13 @@ export {
 export { listRuns, type RunListing } from './run/run-queries.js';
 export { type RunRecord, type RunTrigger, runRecordSchema } from './run/run-record.js';
 export { RUN_STEPS, type RunStep } from './run/run-steps.js';
+export {
+  type RunDetailRow,
+  type RunRowFilter,
+  type RunRowSet,
+  readRunRowSet,
+  ruleNamesOf,
+} from './run-details/run-details.js';
 export * from './schedule/index.js';
 export { type SearchResult, searchCurrentView } from './search/search-view.js';
 export { type ColorFile, type ReadColorsOptions, readColors } from './sources/read-colors.js';

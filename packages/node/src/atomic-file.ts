@@ -21,7 +21,7 @@ export async function writeFileAtomically(
   const file = createWriteStream(temp);
   // The stream opens its file asynchronously: on a failure, wait until it is closed, or the
   // temp file could appear after we removed it.
-  const closed = new Promise((resolve) => file.once('close', resolve));
+  const closed = new Promise<void>((resolve) => file.once('close', () => resolve()));
   try {
     await pipeline(Readable.from(bytes, { objectMode: false }), file);
     await rename(temp, path);

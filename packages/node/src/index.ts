@@ -12,10 +12,15 @@
 export { TEMP_FILE, writeFileAtomically } from './atomic-file.js';
 export { type EnvironmentVariables, loadConfig, type NodeConfig } from './config.js';
 export { failpointsFromEnv } from './env-failpoints.js';
-export { exportSelectionToFile } from './exports/export-to-file.js';
+export {
+  exportRunRowSetToFile,
+  exportSelectionToFile,
+  writeRowsFile,
+} from './exports/export-to-file.js';
 export { createFolderSink } from './exports/folder-sink.js';
 export { type WorkerLaneData, workerLanes } from './exports/worker-lanes.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
+export { assertReadableFile, checkedFileSource, unreadableFile } from './input-file.js';
 export {
   type NodeHost,
   type NodeHostOptions,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import {
-  type ColorSource,
   createPipeline,
   type ExportDependencies,
   type Failpoints,
@@ -18,8 +17,9 @@ import type { NodeConfig } from './config.js';
 import { createFolderSink } from './exports/folder-sink.js';
 import { workerLanes } from './exports/worker-lanes.js';
 import { createFileStore } from './file-store.js';
+import { checkedFileSource } from './input-file.js';
 import { createProcessProbe } from './process-probe.js';
-import { fileColorSource } from './spreadsheets/file-color-source.js';
+import { type FileColorSource, fileColorSource } from './spreadsheets/file-color-source.js';
 import { spreadsheetCodec } from './spreadsheets/spreadsheet-codec.js';
 import { systemClock } from './system-clock.js';
 import { systemTimers } from './system-timers.js';
@@ -62,8 +62,11 @@ export interface NodeHost {
   /** What the standing exports (and export refreshes) need. */
   exports: ExportDependencies;
   pipeline: Pipeline;
-  /** A color file (xlsx or CSV), relative to `cwd`, with the configured upload limits and parse options. */
-  source(path: string): ColorSource;
+  /**
+   * A color file (xlsx or CSV), relative to `cwd`, with the configured upload limits; a missing
+   * or unreadable file is refused as `cannot read PATH: no such file` when it is read.
+   */
+  source(path: string): FileColorSource;
   /** The store's state (`status`): `checkedBy` names who may raise the dead-man alert. */
   status(checkedBy: string): Promise<SystemStatus>;
 }
@@ -93,15 +96,20 @@ export function openNodeHost(options: NodeHostOptions): NodeHost {
     codec: spreadsheetCodec,
     lanes: workerLanes(exportsDir, options.workerMinRows),
   };
-  const source = (path: string) =>
-    fileColorSource(resolve(options.cwd, path), {
-      limits: config.uploadLimits,
-      parse: config.parse,
-    });
+  const source = (path: string): FileColorSource => {
+    const full = resolve(options.cwd, path);
+    return checkedFileSource(
+      fileColorSource(full, { limits: config.uploadLimits, parse: config.parse }),
+      full,
+      path,
+    );
+  };
   const pipeline = createPipeline({
     ...exports,
     settings: pipelineSettingsOf(config),
     ...(config.source ? { source: source(config.source) } : {}),
+    // A job's own source: a file path now (S3 objects and queries are further kinds).
+    sourceOf: (jobSource) => source(jobSource.path),
     ...(options.failpoints ? { failpoints: options.failpoints } : {}),
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),
     ...(options.afterRun ? { afterRun: options.afterRun } : {}),

@@ -1,22 +1,28 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
-  columnKinds,
-  defaultColumnConfig,
   dryRun,
-  exportColumnsOf,
   isMarketPulseError,
   listRules,
-  MarketPulseError,
-  rulesOfFile,
-  viewSheets,
+  type RunRecord,
+  ruleNamesOf,
 } from '@market-pulse/core';
-import { writeSpreadsheetFile } from '@market-pulse/node';
+import { writeRowsFile } from '@market-pulse/node';
 import type { Command } from 'commander';
-import { businessDateNow, configOf, openDataFolder, sourceFile } from '../data-folder.js';
+import { withCommon } from '../common-options.js';
+import {
+  businessDateNow,
+  configOf,
+  type DataFolder,
+  openDataFolder,
+  sourceFile,
+} from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
+import { outFile } from '../option-values.js';
 import { createProgress } from '../progress.js';
-import { describeRun } from '../summary.js';
+import { readRuleFile } from '../rule-file.js';
+import { byRuleName, describeRun } from '../summary.js';
+import { UsageError } from '../usage.js';
+import { plural } from '../words.js';
 
 interface RunOptions {
   source?: string;
@@ -27,34 +33,9 @@ interface RunOptions {
   dataDir?: string;
 }
 
-/** Reads a JSON rule file named on the command line (any form `rules import` takes). */
-export async function readRuleFile(io: CliIO, path: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(resolve(io.cwd, path), 'utf8'));
-  } catch (err) {
-    throw new MarketPulseError(
-      'VALIDATION_ERROR',
-      `${path} is not a JSON rule file: ${(err as Error).message}`,
-    );
-  }
-}
-
+/** The rules of a dry run: the rule file's, else the stored ones (none without a data folder). */
 async function rulesFor(io: CliIO, options: RunOptions): Promise<readonly unknown[]> {
-  if (options.rules) {
-    const file = await readRuleFile(io, options.rules);
-    try {
-      return rulesOfFile(file);
-    } catch (err) {
-      if (!isMarketPulseError(err, 'VALIDATION_ERROR')) throw err;
-      throw new MarketPulseError(
-        'VALIDATION_ERROR',
-        `invalid rule file ${options.rules}: ${err.message}`,
-        {
-          details: err.details,
-        },
-      );
-    }
-  }
+  if (options.rules) return readRuleFile(io, options.rules);
   // No data folder means no stored rules; any other problem (e.g. a bad MP_* value) is reported.
   const folder = await openDataFolder(io, { dataDir: options.dataDir, create: false }).catch(
     (err: unknown) => {
@@ -65,33 +46,15 @@ async function rulesFor(io: CliIO, options: RunOptions): Promise<readonly unknow
   return folder ? listRules(folder.store) : [];
 }
 
-/** Writes a dry run's rows to `--out`: .xlsx (Colors and Parents), .csv or .jsonl. */
-async function writeDryRunRows(path: string, rows: Record<string, unknown>[]): Promise<void> {
-  const columns = exportColumnsOf(defaultColumnConfig, rows);
-  const layout = { columns, kinds: columnKinds(defaultColumnConfig) };
-  if (path.endsWith('.xlsx')) await writeSpreadsheetFile(path, 'xlsx', viewSheets(rows), layout);
-  else if (path.endsWith('.csv'))
-    await writeSpreadsheetFile(path, 'csv', [{ name: 'Colors', rows }], layout);
-  else if (path.endsWith('.jsonl')) {
-    const lines = rows.map((r) =>
-      JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))),
-    );
-    await writeFile(path, lines.join('\n') + (rows.length ? '\n' : ''));
-  } else
-    throw new MarketPulseError(
-      'VALIDATION_ERROR',
-      `--out must end in .xlsx, .csv or .jsonl (got ${path})`,
-    );
-}
-
 async function dryRunCommand(io: CliIO, options: RunOptions): Promise<number> {
   const config = configOf(io, options.dataDir);
   const sourcePath = options.source ?? config.source;
   if (!sourcePath)
-    throw new MarketPulseError(
-      'VALIDATION_ERROR',
-      'a dry run needs a source: pass --source FILE or set MP_SOURCE',
+    throw new UsageError(
+      'a dry run needs a source: pass --source FILE (or set MP_SOURCE)',
+      '--source',
     );
+  const out = options.out === undefined ? undefined : outFile(io.cwd, '--out', options.out);
   const progress = createProgress(io, ['reading', 'processing', 'writing']);
   const rules = await rulesFor(io, options);
   const result = await dryRun({
@@ -103,13 +66,14 @@ async function dryRunCommand(io: CliIO, options: RunOptions): Promise<number> {
   });
   for (const notice of result.notices) io.stderr(`note: ${notice.message}\n`);
   progress.step('writing');
-  if (options.out) await writeDryRunRows(resolve(io.cwd, options.out), result.rows);
+  if (out) await writeRowsFile(out, 'output', result.rows);
   progress.done();
-  const { counts, rowErrors } = result;
-  const summary = { dryRun: true, ...counts, rowErrors, out: options.out ?? null };
+  const { counts, rowErrors, ruleNames } = result;
+  const summary = { dryRun: true, ...counts, ruleNames, rowErrors, out: options.out ?? null };
+  const excludedText = byRuleName(counts.excludedByRule, ruleNames);
   output(io, options.json, summary, () =>
     [
-      `dry run: ${counts.input} rows in, ${counts.invalid} invalid, ${counts.excluded} excluded, ${counts.output} out (${counts.parents} parents, ${counts.children} children)`,
+      `dry run: ${counts.input} rows in, ${counts.invalid} invalid, ${counts.excluded} excluded${excludedText ? ` (${excludedText})` : ''}, ${counts.output} out (${plural(counts.parents, 'parent')}, ${plural(counts.children, 'child', 'children')})`,
       ...rowErrors.slice(0, 20).map((e) => `  row ${e.row} ${e.column}: ${e.reason}`),
       options.out ? `wrote ${options.out}` : 'nothing written (pass --out FILE to see the output)',
     ].join('\n'),
@@ -117,40 +81,68 @@ async function dryRunCommand(io: CliIO, options: RunOptions): Promise<number> {
   return 0;
 }
 
+/** What people read after a pipeline run besides its record: export files, warnings, rule names. */
+export async function runReport(
+  folder: DataFolder,
+  run: { record: RunRecord; exports: string[]; warnings: string[] },
+): Promise<{ files: string[]; names: Record<string, string>; extra: string[] }> {
+  const files = run.exports.map((name) => resolve(folder.exportsDir, name));
+  return {
+    files,
+    names: await ruleNamesOf(folder.store, run.record),
+    extra: [
+      ...(files.length > 0
+        ? [`  exports: ${folder.exportsDir} (${plural(files.length, 'file')})`]
+        : []),
+      ...run.warnings.map((w) => `  warning: ${w}`),
+    ],
+  };
+}
+
 async function runCommand(io: CliIO, options: RunOptions): Promise<number> {
+  for (const [given, flag] of [
+    [options.rules, '--rules'],
+    [options.out, '--out'],
+  ] as const)
+    if (given !== undefined) throw new UsageError(`${flag} goes with --dry-run`, flag);
   const folder = await openDataFolder(io, { dataDir: options.dataDir, create: true });
   const progress = createProgress(io, ['reading', 'processing', 'writing exports']);
-  const { record, exports, warnings } = await folder.pipeline.run({
+  const result = await folder.pipeline.run({
     trigger: 'cli',
     ...(options.source ? { source: sourceFile(io, options.source, folder.config) } : {}),
     onStep: (step) => progress.step(step),
   });
   progress.done();
-  const files = exports.map((name) => resolve(folder.exportsDir, name));
-  const extra = [
-    ...(files.length > 0 ? [`  exports: ${folder.exportsDir} (${files.length} files)`] : []),
-    ...warnings.map((w) => `  warning: ${w}`),
-  ];
+  const { files, names, extra } = await runReport(folder, result);
+  // The pipeline's warnings (after the commit) belong in the JSON too: a script must see them.
   output(
     io,
     options.json,
-    { ...record, warnings: [...record.warnings, ...warnings], exports: files },
-    () => describeRun(record, extra),
+    {
+      ...result.record,
+      warnings: [...result.record.warnings, ...result.warnings],
+      exports: files,
+    },
+    () => describeRun(result.record, extra, names),
   );
-  return record.status === 'success' ? 0 : 1;
+  return result.record.status === 'success' ? 0 : 1;
 }
 
 export function registerRun(program: Command, io: CliIO, exit: (code: number) => void): void {
-  program
-    .command('run')
-    .description('process the configured source and every pending upload, then refresh the exports')
-    .option('--source <file>', 'the color source (.xlsx or .csv); default MP_SOURCE')
-    .option('--dry-run', 'process without storing anything; write the would-be output to --out')
-    .option('--rules <file>', 'dry run: rules to apply (default: the stored rules)')
-    .option('--out <file>', 'dry run: output file (.xlsx, .csv or .jsonl)')
-    .option('--data-dir <dir>', 'the data folder (default MP_DATA_DIR or ./market-pulse-data)')
-    .option('--json', 'print JSON')
-    .action(async (options: RunOptions) =>
-      exit(options.dryRun ? await dryRunCommand(io, options) : await runCommand(io, options)),
-    );
+  withCommon(
+    program
+      .command('run')
+      .description(
+        'process the configured source and every pending upload, then refresh the exports',
+      )
+      .option('--source <file>', 'the color source (.xlsx or .csv); default MP_SOURCE')
+      .option('--dry-run', 'process without storing anything; write the would-be output to --out')
+      .option('--rules <file>', 'dry run: a rule file to apply (default: the stored rules)')
+      .option(
+        '--out <file>',
+        'dry run: where to write the would-be output (.xlsx, .csv or .jsonl)',
+      ),
+  ).action(async (options: RunOptions) =>
+    exit(options.dryRun ? await dryRunCommand(io, options) : await runCommand(io, options)),
+  );
 }

@@ -1,16 +1,18 @@
 import { searchCurrentView } from '@market-pulse/core';
 import type { Command } from 'commander';
+import { DATA_DIR_HELP, JSON_HELP } from '../common-options.js';
 import { openDataFolder } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 
 export function registerSearch(program: Command, io: CliIO, exit: (code: number) => void): void {
   program
-    .command('search <identifier>')
+    .command('search')
+    .argument('<identifier>', 'a CUSIP, a MESSAGE_ID or text of a TICKER')
     .description(
       'find a CUSIP, MESSAGE_ID or TICKER text in the current view, with the whole group of each matched CUSIP',
     )
-    .option('--data-dir <dir>')
-    .option('--json', 'print JSON')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--json', JSON_HELP)
     .action(async (identifier: string, o: { dataDir?: string; json?: boolean }) => {
       const folder = await openDataFolder(io, { dataDir: o.dataDir, create: false });
       const result = await searchCurrentView(folder.store, identifier);

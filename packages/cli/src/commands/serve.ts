@@ -2,6 +2,7 @@ import { createScheduler, type Pipeline, type SchedulerEvent } from '@market-pul
 import { randomIds, systemClock, systemTimers } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { type Logger, pino } from 'pino';
+import { DATA_DIR_HELP } from '../common-options.js';
 import { failpointsOf, openDataFolder } from '../data-folder.js';
 import type { CliIO } from '../io.js';
 
@@ -53,7 +54,7 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
     .description(
       'the long-running process: hosts the scheduler (each fire runs once across every replica on the data folder); logs JSON to stderr; stops on SIGINT/SIGTERM',
     )
-    .option('--data-dir <dir>', 'the data folder (default MP_DATA_DIR or ./market-pulse-data)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (o: { dataDir?: string }) => {
       const folder = await openDataFolder(io, { dataDir: o.dataDir, create: true });
       const log = pino(
@@ -88,6 +89,7 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
         failpoints: failpointsOf(io),
         leaseTtlMs: folder.config.lease.ttlSeconds * 1000,
         maxSleepMs: folder.config.lease.heartbeatSeconds * 1000,
+        // The pipeline reads the job's own source and rules subset (else the configured ones).
         runner: async ({ trigger, jobId, fire, lease }) => {
           const result = await pipeline.run({ trigger, jobId, fire, pipelineLease: lease });
           for (const warning of result.warnings) log.warn({ runId: result.record.id }, warning);
@@ -102,7 +104,11 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
         'serving: scheduler started',
       );
       const reason = await stopped(io.stopSignal);
-      log.info({ reason }, 'stopping: waiting for the run in progress');
+      // Say we wait only when there is a run to wait for.
+      log.info(
+        { reason },
+        scheduler.busy() ? 'stopping: waiting for the run in progress' : 'stopping',
+      );
       await scheduler.stop();
       log.info('stopped');
       exit(0);

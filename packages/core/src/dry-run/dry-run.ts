@@ -27,6 +27,8 @@ export interface DryRunResult {
   notices: ParseNotice[];
   /** The would-be output rows (ROW_IDs `preview-<n>`, RUN_ID empty), in output order. */
   rows: Record<string, unknown>[];
+  /** The names of the rules applied, by id (counts are by id). */
+  ruleNames: Record<string, string>;
 }
 
 /**
@@ -68,5 +70,6 @@ export async function dryRun(request: DryRunRequest): Promise<DryRunResult> {
     rowErrors: processed.rowErrors,
     notices: parsed.notices,
     rows,
+    ruleNames: Object.fromEntries(rules.rules.map((r) => [r.id, r.name])),
   };
 }

@@ -1,16 +1,14 @@
 import type { ColumnConfig } from '../columns/column-config.js';
 import { defaultColumnConfig } from '../columns/default-columns.js';
 import { MarketPulseError } from '../errors.js';
-import { columnKinds } from '../export/cell-values.js';
-import { exportColumnsOf } from '../export/export-columns.js';
 import { isCalendarDate } from '../parse/calendar-date.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import type { SpreadsheetCodec, SpreadsheetFormat } from '../ports/spreadsheet-codec.js';
+import type { SpreadsheetCodec } from '../ports/spreadsheet-codec.js';
 import { isRunHidden, readRunRecord, readRunRows, type StoredRow } from '../run/run-protocol.js';
 import { listRuns } from '../run/run-queries.js';
 import type { RunRecord } from '../run/run-record.js';
 import { damagedObject } from '../store/damaged-object.js';
-import { viewSheets } from './standing-set.js';
+import { encodeRows, type RowsFormat } from './rows-file.js';
 
 /** A view other than the current one (SPEC §8): one run, one business date, or a date range. */
 export type ExportSelection = { run: number } | { date: string } | { from: string; to: string };
@@ -62,14 +60,14 @@ async function exportableRun(store: ObjectStore, id: number): Promise<RunRecord>
 /** An export of a selection, ready to stream. */
 export interface SelectionExport {
   rows: number;
-  format: SpreadsheetFormat;
-  /** The file's bytes (xlsx: "Colors" and "Parents" sheets; CSV: every row). */
+  format: RowsFormat;
+  /** The file's bytes (xlsx: "Colors" and "Parents" sheets; CSV: every row; JSON lines). */
   bytes: AsyncIterable<Uint8Array>;
 }
 
 /**
- * Exports a selection as an xlsx workbook or a CSV file (SPEC §8), as bytes to stream to a file
- * or a response.
+ * Exports a selection as an xlsx workbook, a CSV file or JSON lines (SPEC §8), as bytes to stream
+ * to a file or a response.
  *
  * @example
  * ```ts
@@ -79,12 +77,14 @@ export interface SelectionExport {
 export async function exportSelection(
   deps: { store: ObjectStore; codec: SpreadsheetCodec },
   selection: ExportSelection,
-  format: SpreadsheetFormat,
+  format: RowsFormat,
   options: { config?: ColumnConfig } = {},
 ): Promise<SelectionExport> {
   const config = options.config ?? defaultColumnConfig;
   const rows = await selectionRows(deps.store, selection);
-  const layout = { columns: exportColumnsOf(config, rows), kinds: columnKinds(config) };
-  const sheets = format === 'xlsx' ? viewSheets(rows) : [{ name: 'Colors', rows }];
-  return { rows: rows.length, format, bytes: deps.codec.write(format, sheets, layout) };
+  return {
+    rows: rows.length,
+    format,
+    bytes: encodeRows(deps.codec, 'output', format, rows, config),
+  };
 }

@@ -13,6 +13,8 @@ import type { RunInput } from '../processing/process-colors.js';
 import { runAutomation } from '../run/run-automation.js';
 import type { RunGuards } from '../run/run-guards.js';
 import type { RunRecord, RunTrigger } from '../run/run-record.js';
+import type { JobSource } from '../schedule/job.js';
+import { getJob } from '../schedule/job-store.js';
 import { localDateAt } from '../schedule/zoned-time.js';
 import { readColors } from '../sources/read-colors.js';
 import type { HeldLease } from '../store/lease.js';
@@ -34,8 +36,10 @@ export interface PipelineSettings {
 /** What the pipeline needs from its host: the store and clock, exports, and the configured source. */
 export interface PipelineDependencies extends ExportDependencies {
   settings: PipelineSettings;
-  /** The configured source (`MP_SOURCE`), read on every run unless a request names another. */
+  /** The configured source (`MP_SOURCE`), read on every run unless a request or its job names another. */
   source?: ColorSource;
+  /** The color source a job names (a job's `source`); without it, such a job's run fails. */
+  sourceOf?: (source: JobSource) => ColorSource;
   failpoints?: Failpoints;
   /** Parser notices and other remarks meant for a person. */
   onNotice?: (message: string) => void;
@@ -49,6 +53,7 @@ export interface PipelineDependencies extends ExportDependencies {
 /** One run of the pipeline, whatever triggered it. */
 export interface PipelineRunRequest {
   trigger: RunTrigger;
+  /** The job the run is for: its own source and rules subset apply, unless the request overrides. */
   jobId?: string;
   /** The scheduled fire (nominal UTC ISO) that started the run. */
   fire?: string;
@@ -56,8 +61,12 @@ export interface PipelineRunRequest {
   pipelineLease?: HeldLease;
   /** Called once the run has its RUN_ID (see `RunRequest.onStarted`); if it throws, the run fails. */
   onStarted?: (runId: number) => Promise<void>;
-  /** This run's source instead of the configured one. */
+  /** This run's source instead of its job's or the configured one. */
   source?: ColorSource;
+  /** Only these rules (ids) of the active ones; default: the job's subset, else every active rule. */
+  ruleIds?: readonly string[];
+  /** The run's business date (`YYYY-MM-DD`); default: today in the business time zone. */
+  businessDate?: string;
   /** Take the pending uploads too (default true; the demo processes its sample alone). */
   includePendingUploads?: boolean;
   /** Called as the run moves on: `processing`, then `writing exports`. */
@@ -129,12 +138,25 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
     return inputs;
   }
 
+  /** What a run reads and applies: the request's choices, else its job's, else the configuration. */
+  async function choicesOf(request: PipelineRunRequest) {
+    const job = request.jobId !== undefined ? await getJob(store, request.jobId) : undefined;
+    let source = request.source;
+    if (!source && job?.source) {
+      if (!deps.sourceOf)
+        throw new MarketPulseError(
+          'UNAVAILABLE',
+          `job ${job.id} names a source this host cannot read`,
+        );
+      source = deps.sourceOf(job.source);
+    }
+    return { source: source ?? deps.source, ruleIds: request.ruleIds ?? job?.rules };
+  }
+
   /** Reads the inputs and runs them; the parsed inputs are garbage once it returns. */
   async function readAndRun(request: PipelineRunRequest): Promise<RunRecord> {
-    const inputs = await gatherInputs(
-      request.source ?? deps.source,
-      request.includePendingUploads ?? true,
-    );
+    const { source, ruleIds } = await choicesOf(request);
+    const inputs = await gatherInputs(source, request.includePendingUploads ?? true);
     request.onStep?.('processing');
     return runAutomation(
       {
@@ -152,8 +174,10 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
         ...(request.jobId !== undefined ? { jobId: request.jobId } : {}),
         ...(request.fire !== undefined ? { fire: request.fire } : {}),
         ...(request.onStarted ? { onStarted: request.onStarted } : {}),
-        businessDate: localDateAt(settings.businessTimeZone, clock.now().getTime()),
+        businessDate:
+          request.businessDate ?? localDateAt(settings.businessTimeZone, clock.now().getTime()),
         inputs,
+        ...(ruleIds ? { ruleIds } : {}),
         ...(settings.guards ? { guards: settings.guards } : {}),
         rankDateField: settings.rankDateField ?? 'DATE_1',
       },

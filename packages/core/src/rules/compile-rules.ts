@@ -12,6 +12,7 @@ import {
 } from './compile-condition.js';
 import { createFirstMatch, type FirstMatch } from './first-match.js';
 import { convertLegacyRule } from './legacy-rules.js';
+import { describeRuleIssues } from './rule-issues.js';
 import {
   type ConditionSize,
   checkConditionLimits,
@@ -170,9 +171,12 @@ function compile(
         .slice(0, 20)
         .map((p) => `rule ${p.ruleName ?? p.ruleId ?? '?'}: ${p.path}: ${p.reason}`)
         .join('; ') + (problems.length > 20 ? `; and ${problems.length - 20} more` : '');
-    throw new MarketPulseError('VALIDATION_ERROR', `invalid rule(s): ${summary}`, {
-      details: { problems },
-    });
+    const rules = new Set(problems.map((p) => `${p.ruleId}\u0000${p.ruleName}`)).size;
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid ${rules === 1 ? 'rule' : 'rules'}: ${summary}`,
+      { details: { problems } },
+    );
   }
   const inputOrder = entries.map((e) => e.rule);
   entries.sort(
@@ -251,9 +255,8 @@ function readRule(
   if (legacy) return { rule: legacy, size };
   const parsed = ruleSchema.safeParse(doc);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      problems.push({ ...label, path: issue.path.join('.') || '(rule)', reason: issue.message });
-    }
+    for (const issue of describeRuleIssues(doc, parsed.error.issues))
+      problems.push({ ...label, ...issue });
     return undefined;
   }
   return { rule: parsed.data, size };

@@ -35,8 +35,8 @@ export interface ImportOptions {
   /** Rules already stored: imported names that clash (case-insensitively) are renamed. */
   existing?: readonly Rule[];
   /**
-   * Makes an id for a rule whose id is taken, or for a legacy rule that has none (default
-   * `imported-<position>`). A rule document without an id is refused.
+   * Makes an id for a rule that has none (a rule written by hand; a legacy rule) or whose id is
+   * taken (default `imported-<position>`).
    */
   newId?: (position: number) => string;
 }
@@ -56,8 +56,9 @@ export function ruleFileEntries(file: unknown): unknown[] {
 
 /**
  * Imports a rule file rule by rule: legacy rules are converted, clashing names renamed, invalid
- * rules refused with the reason — the others still come in. A rule that would take the set
- * (`existing` and the rules before it) past `RULE_LIMITS` is refused, naming the limit.
+ * rules refused with the reason — the others still come in. A rule without an id gets one
+ * (`newId`); a rule without `active` is active. A rule that would take the set (`existing` and
+ * the rules before it) past `RULE_LIMITS` is refused, naming the limit.
  *
  * @example
  * ```ts
@@ -90,7 +91,12 @@ export function importRules(file: unknown, options: ImportOptions = {}): RuleImp
       messages: [],
     };
     if (typeof raw.name === 'string') entry.name = raw.name;
-    let candidate: unknown = doc;
+    // A rule written by hand may leave out its id (the store's to give) and `active` (a rule one
+    // writes down is meant to apply), as `rules add` allows.
+    let candidate: unknown =
+      typeof doc === 'object' && doc !== null && !Array.isArray(doc) && !isLegacy
+        ? { active: true, ...raw, ...(raw.id === undefined ? { id: newId(position) } : {}) }
+        : doc;
     if (isLegacy) {
       const conversion = convertLegacyRule(doc, { fallbackId: newId(position) });
       if (!conversion.ok) {
@@ -155,7 +161,9 @@ export function rulesOfFile(file: unknown, options: ImportOptions = {}): Rule[] 
   if (refused.length > 0)
     throw new MarketPulseError(
       'VALIDATION_ERROR',
-      refused.map((r) => `rule ${r.name ?? r.position}: ${r.messages.join('; ')}`).join(' | '),
+      refused
+        .map((r) => `rule ${r.name ?? `#${r.position}`}: ${r.messages.join('; ')}`)
+        .join(' | '),
       { details: { refused } },
     );
   return rules;

@@ -60,6 +60,11 @@ export interface RunRequest {
   inputs: readonly RunInput[];
   guards?: RunGuards;
   rankDateField?: 'DATE_1' | 'DATE';
+  /**
+   * Only these rules, by id (a job's subset), of the active ones; absent: every active rule. A
+   * named rule that no longer exists fails the run, naming it: the subset was asked for.
+   */
+  ruleIds?: readonly string[];
   /** Output rows per stored partition (default 50,000). */
   partRows?: number;
 }
@@ -284,6 +289,20 @@ async function afterCommit(
   return record;
 }
 
+/** The stored rule documents a run uses: all, or the subset `ruleIds` names (each must exist). */
+function rulesInUse(docs: readonly unknown[], ruleIds: readonly string[] | undefined): unknown[] {
+  if (!ruleIds) return [...docs];
+  const idOf = (doc: unknown) => (doc as { id?: unknown } | null)?.id;
+  const missing = ruleIds.filter((id) => !docs.some((d) => idOf(d) === id));
+  if (missing.length > 0)
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `the job's rules ${missing.join(', ')} no longer exist: change the job's rules`,
+      { details: { field: 'rules', missing } },
+    );
+  return docs.filter((d) => ruleIds.includes(idOf(d) as string));
+}
+
 type Base = Omit<
   RunRecord,
   'status' | 'finishedAt' | 'durationMs' | 'counts' | 'rowParts' | 'error'
@@ -319,7 +338,7 @@ async function processRun(
     });
 
   const rulesDoc = await readDocument(store, RULES_DOCUMENT, rulesDocumentSchema);
-  const rules = compileRules(rulesDoc?.value.rules ?? [], {
+  const rules = compileRules(rulesInUse(rulesDoc?.value.rules ?? [], request.ruleIds), {
     columns: deps.columns,
     businessDate: request.businessDate,
   });
@@ -370,6 +389,8 @@ async function processRun(
     finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - Date.parse(base.startedAt),
     counts: processed.counts,
+    // Names as they were when the run ran: a rule renamed or removed later still reads right.
+    ruleNames: Object.fromEntries(rules.rules.map((r) => [r.id, r.name])),
     rowParts: parts,
     objects: {
       rowParts,

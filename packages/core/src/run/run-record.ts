@@ -48,6 +48,8 @@ export const runRecordSchema = z.object({
     parents: z.number().int().nonnegative(),
     children: z.number().int().nonnegative(),
   }),
+  /** The names of the run's rules by id, as they were when it ran (absent in older runs). */
+  ruleNames: z.record(z.string(), z.string()).optional(),
   /** Row partitions written (`rows/00000.jsonl`, …). */
   rowParts: z.number().int().nonnegative(),
   /**

@@ -4,5 +4,7 @@
  *
  * @module @market-pulse/core/sample
  */
+
+export { latestBusinessDay } from './business-day.js';
 export { colorsToTable, type GenerateOptions, generateColors } from './generate-colors.js';
 export { REALISTIC_RULES } from './realistic-rules.js';

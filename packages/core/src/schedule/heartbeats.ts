@@ -8,6 +8,10 @@ export const heartbeatSchema = z.object({
   at: z.string(),
   host: z.string().optional(),
   pid: z.number().int().optional(),
+  /** The longest the scheduler waits between two heartbeats (its loop's sleep cap). */
+  everyMs: z.number().int().positive().optional(),
+  /** Set by a clean stop: the scheduler is gone, it did not die. */
+  stoppedAt: z.string().optional(),
 });
 /**
  * A scheduler's latest sign of life: its instance id, when (`at`, UTC ISO) and, on the embedded
@@ -17,24 +21,57 @@ export const heartbeatSchema = z.object({
  */
 export type SchedulerHeartbeat = z.infer<typeof heartbeatSchema>;
 
+/**
+ * A scheduler as its last heartbeat tells: `running`; `stopped` (cleanly, at `stoppedAt`); or
+ * `not-running` — silent for three heartbeat intervals (at least a minute), so it died or hangs.
+ */
+export type SchedulerLiveness = 'running' | 'stopped' | 'not-running';
+
+/** A heartbeat with its age at the time of reading and what it says about its scheduler. */
+export type HeartbeatView = SchedulerHeartbeat & { ageSeconds: number; state: SchedulerLiveness };
+
+/** A heartbeat older than this many of its intervals (and than a minute) means a silent scheduler. */
+const MISSED_BEATS = 3;
+const DEFAULT_EVERY_MS = 15_000;
+
 /** Records that a scheduler is alive (each tick): `status` and `/api/ready` show its age. */
 export async function writeHeartbeat(store: ObjectStore, beat: SchedulerHeartbeat): Promise<void> {
   await store.put(heartbeatKey(beat.instanceId), encodeDocument(1, heartbeatSchema.parse(beat)));
 }
 
-/** Every scheduler's last heartbeat, newest first, with its age at `nowMs`. */
-export async function listHeartbeats(
+/**
+ * Marks a scheduler's heartbeat as cleanly stopped, so `status` no longer counts it as running.
+ * Best effort: a scheduler that never beat has nothing to mark.
+ */
+export async function markHeartbeatStopped(
   store: ObjectStore,
-  nowMs: number,
-): Promise<(SchedulerHeartbeat & { ageSeconds: number })[]> {
-  const beats: (SchedulerHeartbeat & { ageSeconds: number })[] = [];
+  instanceId: string,
+  at: string,
+): Promise<void> {
+  const doc = await readDocument(store, heartbeatKey(instanceId), heartbeatSchema).catch(
+    () => null,
+  );
+  if (doc) await writeHeartbeat(store, { ...doc.value, stoppedAt: at });
+}
+
+function livenessOf(beat: SchedulerHeartbeat, ageMs: number): SchedulerLiveness {
+  if (beat.stoppedAt !== undefined) return 'stopped';
+  const staleMs = Math.max(MISSED_BEATS * (beat.everyMs ?? DEFAULT_EVERY_MS), 60_000);
+  return ageMs > staleMs ? 'not-running' : 'running';
+}
+
+/** Every scheduler's last heartbeat, newest first, with its age at `nowMs` and its liveness. */
+export async function listHeartbeats(store: ObjectStore, nowMs: number): Promise<HeartbeatView[]> {
+  const beats: HeartbeatView[] = [];
   for await (const { key } of store.list(HEARTBEATS_PREFIX)) {
     const doc = await readDocument(store, key, heartbeatSchema).catch(() => null);
-    if (doc)
-      beats.push({
-        ...doc.value,
-        ageSeconds: Math.max(0, Math.round((nowMs - Date.parse(doc.value.at)) / 1000)),
-      });
+    if (!doc) continue;
+    const ageMs = Math.max(0, nowMs - Date.parse(doc.value.at));
+    beats.push({
+      ...doc.value,
+      ageSeconds: Math.round(ageMs / 1000),
+      state: livenessOf(doc.value, ageMs),
+    });
   }
   return beats.sort((a, b) => b.at.localeCompare(a.at));
 }

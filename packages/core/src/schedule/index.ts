@@ -31,8 +31,21 @@ export {
 } from './fire-record.js';
 export { FIRE_STEPS, type FireStep } from './fire-steps.js';
 export { type FireSchedule, firesAfter, firesBetween, nextFires } from './fire-times.js';
-export { listHeartbeats, type SchedulerHeartbeat } from './heartbeats.js';
-export { DEFAULT_RETRY_BACKOFF_MINUTES, type Job, type JobFields, jobSchema } from './job.js';
+export {
+  type HeartbeatView,
+  listHeartbeats,
+  type SchedulerHeartbeat,
+  type SchedulerLiveness,
+} from './heartbeats.js';
+export {
+  DEFAULT_RETRY_BACKOFF_MINUTES,
+  type Job,
+  type JobFields,
+  type JobSource,
+  jobSchema,
+  jobSourceSchema,
+} from './job.js';
+export { sameJobName } from './job-names.js';
 export { type JobState, readJobState } from './job-state.js';
 export {
   createJob,
@@ -41,6 +54,7 @@ export {
   type JobInput,
   type JobStoreDependencies,
   listJobs,
+  resolveRuleRefs,
   setJobActive,
   updateJob,
 } from './job-store.js';

@@ -2,11 +2,13 @@ import type { z } from 'zod';
 import { MarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import { listRules } from '../rules/rule-store.js';
 import { allocateNumber } from '../store/counter.js';
 import { createDocument, readDocument, updateDocument } from '../store/json-document.js';
 import { JOB_ID_COUNTER, JOBS_PREFIX, jobKey, jobStateKey } from '../store/layout.js';
 import { cronOfDeskForm } from './desk-form.js';
 import { type Job, type JobFields, jobFieldsSchema, jobSchema } from './job.js';
+import { claimJobName, releaseJobName, sameJobName } from './job-names.js';
 
 /** What creating and changing jobs needs: the store, a clock for timestamps, the default zone. */
 export interface JobStoreDependencies {
@@ -18,7 +20,8 @@ export interface JobStoreDependencies {
 
 /**
  * What a caller gives to create or change a job: the crontab, or the desk form
- * `{ time: '18:30', days: ['MON', …] }` from which it is derived.
+ * `{ time: '18:30', days: ['MON', …] }` from which it is derived. `rules` may name rules by name
+ * or id (case-insensitive names); they are stored as ids.
  */
 export type JobInput = Partial<JobFields> & { schedule?: { time: string; days: string[] } };
 
@@ -44,6 +47,39 @@ function fieldsOf(input: JobInput, base: Partial<JobFields>): JobFields {
   const parsed = jobFieldsSchema.strict().safeParse(merged);
   if (!parsed.success) throw invalid(parsed.error.issues);
   return parsed.data;
+}
+
+/**
+ * The ids of the rules `refs` name (an id, or a name compared case-insensitively), in order,
+ * without repeats; VALIDATION_ERROR naming each one that matches no stored rule.
+ */
+export async function resolveRuleRefs(
+  store: ObjectStore,
+  refs: readonly string[],
+): Promise<string[]> {
+  const rules = await listRules(store);
+  const ids: string[] = [];
+  const unknown: string[] = [];
+  for (const ref of refs) {
+    const key = ref.trim().toLowerCase();
+    const rule =
+      rules.find((r) => r.id === ref.trim()) ??
+      rules.find((r) => r.name.trim().toLowerCase() === key);
+    if (!rule) unknown.push(ref);
+    else if (!ids.includes(rule.id)) ids.push(rule.id);
+  }
+  if (unknown.length > 0)
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `no rule is named ${unknown.map((u) => `"${u}"`).join(', ')} (a job's rules are rule names or ids)`,
+      { details: { field: 'rules', unknown } },
+    );
+  return ids;
+}
+
+/** The input with its rule names resolved to ids. */
+async function withRuleIds(store: ObjectStore, input: JobInput): Promise<JobInput> {
+  return input.rules ? { ...input, rules: await resolveRuleRefs(store, input.rules) } : input;
 }
 
 /** Every stored job, by id. */
@@ -73,11 +109,13 @@ function keyOfJob(id: string): string {
 
 /** Creates a job (active unless told otherwise; default zone and a 60-minute grace window). */
 export async function createJob(deps: JobStoreDependencies, input: JobInput): Promise<Job> {
-  const fields = fieldsOf(input, {
+  const fields = fieldsOf(await withRuleIds(deps.store, input), {
     ...DEFAULTS,
     ...(deps.defaultTimeZone ? { timezone: deps.defaultTimeZone } : {}),
   });
+  const stored = await listJobs(deps.store);
   const id = String(await allocateNumber(deps.store, JOB_ID_COUNTER));
+  await claimJobName(deps, fields.name, id, stored);
   const now = deps.clock.now().toISOString();
   const job: Job = {
     ...fields,
@@ -88,7 +126,12 @@ export async function createJob(deps: JobStoreDependencies, input: JobInput): Pr
     ...(fields.active ? { activatedAt: now } : {}),
     scheduleChangedAt: now,
   };
-  await createDocument(deps.store, jobKey(id), jobSchema.parse(job));
+  try {
+    await createDocument(deps.store, jobKey(id), jobSchema.parse(job));
+  } catch (err) {
+    await releaseJobName(deps.store, fields.name, id);
+    throw err;
+  }
   return job;
 }
 
@@ -108,6 +151,28 @@ function checkVersion(job: Job, expectedVersion: number | undefined): void {
  * evaluation from now; activation does too (fires of inactive periods are never reported).
  */
 export async function updateJob(
+  deps: JobStoreDependencies,
+  id: string,
+  input: JobInput,
+  expectedVersion?: number,
+): Promise<Job> {
+  const before = await getJob(deps.store, id);
+  input = await withRuleIds(deps.store, input);
+  const newName =
+    input.name !== undefined && !sameJobName(input.name, before.name) ? input.name : undefined;
+  if (newName !== undefined) await claimJobName(deps, newName, id, await listJobs(deps.store));
+  let updated: Job;
+  try {
+    updated = await changeJob(deps, id, input, expectedVersion);
+  } catch (err) {
+    if (newName !== undefined) await releaseJobName(deps.store, newName, id);
+    throw err;
+  }
+  if (newName !== undefined) await releaseJobName(deps.store, before.name, id);
+  return updated;
+}
+
+async function changeJob(
   deps: JobStoreDependencies,
   id: string,
   input: JobInput,
@@ -184,5 +249,6 @@ export async function deleteJob(
     );
   }
   await deps.store.delete(jobStateKey(id)).catch(() => undefined);
+  await releaseJobName(deps.store, stored.value.name, id);
   return stored.value;
 }

@@ -25,6 +25,18 @@ export const retrySchema = z.object({
     .max(24 * 60),
 });
 
+/**
+ * Where a job's fires read their colors: a file path now (an S3 object or the Oracle query when
+ * those land, as further kinds). Without one, a fire reads the configured source (`MP_SOURCE`).
+ */
+export const jobSourceSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('file'),
+    path: z.string().trim().min(1, 'a file source needs a path'),
+  }),
+]);
+export type JobSource = z.infer<typeof jobSourceSchema>;
+
 /** The fields a user sets on a job (SPEC §5). */
 export const jobFieldsSchema = z.object({
   name: z.string().trim().min(1, 'a job needs a name').max(200),
@@ -42,6 +54,17 @@ export const jobFieldsSchema = z.object({
   /** Local dates (in the job's zone) on which fires are skipped. */
   holidays: z
     .array(z.string().refine(isCalendarDate, 'holidays are dates written YYYY-MM-DD'))
+    .max(1000)
+    .optional(),
+  /** The job's own source; absent: the configured one. */
+  source: jobSourceSchema.optional(),
+  /**
+   * The ids of the rules this job applies — of the active ones, only these; absent: every active
+   * rule. Names given by a caller are resolved to ids when the job is saved.
+   */
+  rules: z
+    .array(z.string().min(1))
+    .min(1, 'a rules subset names at least one rule')
     .max(1000)
     .optional(),
 });

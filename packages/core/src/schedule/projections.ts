@@ -16,6 +16,8 @@ import { listJobs } from './job-store.js';
 export interface NextRun {
   jobId: string;
   jobName: string;
+  /** The job's IANA time zone, to show `at` as the desk reads it. */
+  timezone: string;
   /** UTC ISO instant. */
   at: string;
   secondsToGo: number;
@@ -44,6 +46,7 @@ export async function nextRun(store: ObjectStore, clock: Clock): Promise<NextRun
         best = {
           jobId: job.id,
           jobName: job.name,
+          timezone: job.timezone,
           at: new Date(at).toISOString(),
           secondsToGo: Math.ceil((at - nowMs) / 1000),
         };

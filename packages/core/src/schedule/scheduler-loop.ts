@@ -1,4 +1,5 @@
 import { nextFires } from './fire-times.js';
+import { markHeartbeatStopped } from './heartbeats.js';
 import { messageOf, type SchedulerContext } from './scheduler-context.js';
 import { tickOnce } from './scheduler-tick.js';
 
@@ -45,14 +46,23 @@ export function startLoop(ctx: SchedulerContext): void {
   tickThenSleep(ctx);
 }
 
-/** Stops the loop, waits for the tick in progress, then for the fire in progress to settle. */
+/**
+ * Stops the loop, waits for the tick in progress, then for the fire in progress to settle, and
+ * marks the heartbeat stopped (a clean stop is not a dead scheduler).
+ */
 export async function stopLoop(ctx: SchedulerContext): Promise<void> {
   const { state } = ctx;
+  const wasRunning = !state.stopped;
   state.stopped = true;
   if (state.timer !== undefined) ctx.timers.clearTimeout(state.timer);
   await state.ticking;
   // The run in progress keeps its lease heartbeat until it is settled.
   while (state.active) await state.active.done;
+  if (wasRunning)
+    await markHeartbeatStopped(ctx.store, ctx.instanceId, ctx.clock.now().toISOString()).catch(
+      (err) =>
+        ctx.emit({ type: 'error', message: `heartbeat not marked stopped: ${messageOf(err)}` }),
+    );
 }
 
 /** One tick (its error an event), then the sleep before the next — unless stopped meanwhile. */

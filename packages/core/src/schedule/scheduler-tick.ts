@@ -29,6 +29,7 @@ export async function tickOnce(ctx: SchedulerContext): Promise<void> {
   await writeHeartbeat(store, {
     instanceId: ctx.instanceId,
     at: now.toISOString(),
+    everyMs: ctx.maxSleepMs,
     ...(ctx.probe ? { host: ctx.probe.host, pid: ctx.probe.pid } : {}),
   });
   await recoverPipeline(ctx).catch((err) =>

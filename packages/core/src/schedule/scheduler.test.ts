@@ -97,8 +97,13 @@ function world(start = '2026-11-23T18:29:00Z') {
   };
   const scheduler = (id = 'a') =>
     createScheduler({ store, clock, ids, timers, runner, instanceId: id, leaseTtlMs: 60_000 });
+  let jobs = 0;
+  // Job names are unique: the first is "close", later ones "close 2", "close 3", …
   const job = (input: JobInput) =>
-    createJob({ store, clock, defaultTimeZone: 'Europe/London' }, { name: 'close', ...input });
+    createJob(
+      { store, clock, defaultTimeZone: 'Europe/London' },
+      { name: ++jobs === 1 ? 'close' : `close ${jobs}`, ...input },
+    );
   const gate = () => {
     let open!: () => void;
     control.gate = new Promise<void>((resolve) => {

@@ -17,9 +17,11 @@ export interface Scheduler {
   tick(): Promise<void>;
   /** Resolves when no run started by this scheduler is in progress. */
   idle(): Promise<void>;
+  /** Whether a fire started by this scheduler is running now (a stop would wait for it). */
+  busy(): boolean;
   /** Starts the loop: sleep until the next fire (bounded), tick, repeat. */
   start(): void;
-  /** Stops the loop and waits for the run in progress. */
+  /** Stops the loop, waits for the run in progress, and marks its heartbeat stopped. */
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     instanceId: ctx.instanceId,
     tick: () => tick(ctx),
     idle: () => waitForIdle(ctx.state),
+    busy: () => ctx.state.active !== undefined,
     start: () => startLoop(ctx),
     stop: () => stopLoop(ctx),
   };

@@ -5,7 +5,7 @@ import type { ExportSink } from '../ports/export-sink.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { listRuns, type RunListing } from '../run/run-queries.js';
 import { checkDeadMan, type DeadManStatus } from '../schedule/dead-man.js';
-import { listHeartbeats, type SchedulerHeartbeat } from '../schedule/heartbeats.js';
+import { type HeartbeatView, listHeartbeats } from '../schedule/heartbeats.js';
 import { type NextRun, nextRun } from '../schedule/projections.js';
 import { readScheduleSettings } from '../schedule/settings.js';
 import { type DamageDetails, damageOf } from '../store/damaged-object.js';
@@ -48,7 +48,8 @@ export interface SystemStatus {
     /** Null when no job is active — or when `unreadable` is set. */
     nextRun: NextRun | null;
     deadMan: DeadManStatus | ({ state: 'unreadable' } & DamageDetails);
-    schedulers: (SchedulerHeartbeat & { ageSeconds: number })[];
+    /** Each scheduler's last heartbeat: running, stopped cleanly, or silent (not running). */
+    schedulers: HeartbeatView[];
     /** A schedule document (a job, the settings) cannot be read: the next run is unknown. */
     unreadable?: DamageDetails;
   };

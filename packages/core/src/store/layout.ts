@@ -74,6 +74,11 @@ export const currentViewPartKey = (version: number, part: number) =>
 export const JOBS_PREFIX = 'jobs/';
 /** One stored job. */
 export const jobKey = (jobId: string) => `${JOBS_PREFIX}${jobId}.json`;
+/**
+ * The claim on a job name (names are unique, case-insensitive): `nameKey` is a hash of the
+ * normalised name, so any name maps to plain key characters.
+ */
+export const jobNameKey = (nameKey: string) => `schedule/job-names/${nameKey}.json`;
 /** Per job: how far the schedulers have evaluated it, and a retry waiting to start. */
 export const jobStateKey = (jobId: string) => `schedule/state/${jobId}.json`;
 

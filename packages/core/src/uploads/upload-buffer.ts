@@ -97,10 +97,10 @@ export async function addUpload(deps: UploadDependencies, upload: NewUpload): Pr
   if (errors.length > 0 && !upload.acceptValidRows) {
     throw new MarketPulseError(
       'VALIDATION_ERROR',
-      `${upload.fileName}: ${errors.length} row error(s); nothing was stored. Fix them, or accept the valid rows only.`,
-      {
-        details: { errors, notices },
-      },
+      `${upload.fileName}: ${errors.length} row ${errors.length === 1 ? 'error' : 'errors'}; nothing was stored`,
+      // The remedy (accept the valid rows) is named by each adapter in its own words (a flag, a
+      // query parameter): `reason` tells it which.
+      { details: { reason: 'row-errors', errors, notices } },
     );
   }
   if (records.length === 0) {

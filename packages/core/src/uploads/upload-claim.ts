@@ -82,7 +82,7 @@ async function refuseLiveDuplicate(
     if (listing.status.state === 'unreadable' && state.maybePending) {
       throw new MarketPulseError(
         'CONFLICT',
-        `${request.fileName} has the same content as upload ${id}, whose state cannot be read (${listing.status.key}: ${listing.status.reason}); use force to upload it again`,
+        `${request.fileName} has the same content as upload ${id}, whose state cannot be read (${listing.status.key}: ${listing.status.reason}); nothing was stored`,
         { details: { reason: 'duplicate-upload', uploadId: id, key: listing.status.key } },
       );
     }
@@ -92,7 +92,7 @@ async function refuseLiveDuplicate(
     const name = isUploadView(listing) ? listing.fileName : id;
     throw new MarketPulseError(
       'CONFLICT',
-      `${request.fileName} has the same content as upload ${id} (${name}, ${where}); use force to upload it again`,
+      `${request.fileName} has the same content as upload ${id} (${name}, ${where}); nothing was stored`,
       { details: { reason: 'duplicate-upload', uploadId: id } },
     );
   }

@@ -44,7 +44,7 @@ function outputRows() {
 }
 
 describe('writeXlsxFile', () => {
-  it('writes the export column order, ids as text, dates as date cells (built-in date format), numbers as numbers, formulas neutralised', async () => {
+  it('writes the export column order, ids as text, dates as yyyy-mm-dd date cells, numbers as numbers, formulas neutralised', async () => {
     const rows = outputRows();
     const path = join(dir, 'out.xlsx');
     await writeXlsxFile(path, [{ name: 'Colors', rows }], { columns, kinds });
@@ -61,7 +61,9 @@ describe('writeXlsxFile', () => {
     expect(row.getCell(index('TICKER')).value).toBe('\'=HYPERLINK("http://evil")');
     expect(row.getCell(index('Desk Note')).value).toBe("'+1");
     expect(row.getCell(index('DATE')).value).toEqual(new Date(Date.UTC(2026, 2, 13)));
-    expect(row.getCell(index('DATE')).numFmt).toBe('mm-dd-yy'); // Excel's built-in short date (id 14)
+    // One unambiguous date format in every workbook we write (not Excel's locale short date).
+    expect(row.getCell(index('DATE')).numFmt).toBe('yyyy-mm-dd');
+    expect(row.getCell(index('DATE_1')).numFmt).toBe('yyyy-mm-dd');
     expect(typeof row.getCell(index('PX')).value).toBe('number');
     expect(typeof row.getCell(index('IS_PARENT')).value).toBe('boolean');
     expect(row.getCell(index('ROW_ID')).value).toBe(rows[first - 2]?.ROW_ID);

@@ -10,7 +10,7 @@ import {
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readColorFile } from './file-color-source.js';
-import { writeTemplateCsv, writeTemplateXlsx } from './template.js';
+import { describeColumn, writeTemplateCsv, writeTemplateXlsx } from './template.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -47,6 +47,21 @@ describe('templates', () => {
       RANK: 3,
     });
     expect(isValidCusip(records[0]?.CUSIP as string)).toBe(true);
+  });
+
+  it('instructions say each thing once per column', () => {
+    const notes = new Map(defaultColumnConfig.columns.map((c) => [c.name, describeColumn(c)]));
+    expect(notes.get('PRICE_LEVEL')).toBe('0 means no price.');
+    expect(notes.get('PX')).toBe('Ranking price: BID if present, else ASK. 0 means no price.');
+    expect(notes.get('RANK')).toBe('1–6; derived from BIAS when empty.');
+    expect(notes.get('CONFIDENCE')).toBe('Range 0–10.');
+    for (const [name, note] of notes) {
+      const sentences = note.split(/(?<=\.)\s+/).map((t) => t.toLowerCase());
+      expect({ name, repeated: sentences.length - new Set(sentences).size }).toEqual({
+        name,
+        repeated: 0,
+      });
+    }
   });
 
   it('csv: header and example row for the configured columns', async () => {

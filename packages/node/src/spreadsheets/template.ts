@@ -33,15 +33,21 @@ const EXAMPLE: Readonly<Record<string, RecordValue>> = {
 
 const TEMPLATE_ROWS = 5_000;
 
-function describeColumn(c: ColumnDef): string {
-  const parts = [c.description];
-  if (c.zeroMeansEmpty) parts.push('0 means empty.');
-  if (c.constraints?.min !== undefined || c.constraints?.max !== undefined) {
-    parts.push(`Range ${c.constraints.min ?? '…'}–${c.constraints.max ?? '…'}.`);
+/**
+ * A column's note: its description, then what the configuration adds that the description does
+ * not already say (a desk reads each thing once: "0 means no price." is not followed by "0 means
+ * empty.", "1–6; …" by "Range 1–6.").
+ */
+export function describeColumn(c: ColumnDef): string {
+  const description = c.description ?? '';
+  const parts = [description];
+  if (c.zeroMeansEmpty && !/\b0 means\b/i.test(description)) parts.push('0 means empty.');
+  const { min, max, allowedValues } = c.constraints ?? {};
+  if (min !== undefined || max !== undefined) {
+    const range = `${min ?? '…'}–${max ?? '…'}`;
+    if (!description.includes(range)) parts.push(`Range ${range}.`);
   }
-  if (c.constraints?.allowedValues)
-    parts.push(`One of: ${c.constraints.allowedValues.join(', ')}.`);
-  if (c.name === 'RANK') parts.push('Leave empty to derive it from BIAS.');
+  if (allowedValues) parts.push(`One of: ${allowedValues.join(', ')}.`);
   return parts.filter(Boolean).join(' ');
 }
 

@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import {
   createRule,
   deleteRule,
-  describeWitnessLeaf,
   getRule,
   importRuleFile,
   listRules,
@@ -11,6 +10,7 @@ import {
   setRuleActive,
   testRules,
   updateRule,
+  witnessText,
 } from '@market-pulse/core';
 import { randomIds, systemClock, writeFileAtomically } from '@market-pulse/node';
 import type { Command } from 'commander';
@@ -147,7 +147,7 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
           `${result.excluded} of ${plural(result.rows, 'row')} would be excluded${perRule ? ` (${perRule})` : ''}`,
           ...result.excludedSamples.map(
             (s) =>
-              `  ${s.row.CUSIP} ${s.row.SOURCE} ${s.row.BIAS} PX ${s.row.PX}: "${result.ruleNames[s.ruleId] ?? s.ruleId}": ${s.witness.map(describeWitnessLeaf).join(' and ')}`,
+              `  ${s.row.CUSIP} ${s.row.SOURCE} ${s.row.BIAS} PX ${s.row.PX}: "${result.ruleNames[s.ruleId] ?? s.ruleId}": ${witnessText(s.witness)}`,
           ),
         ].join('\n'),
       );

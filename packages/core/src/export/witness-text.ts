@@ -6,6 +6,9 @@ interface StoredLeaf {
   value2?: unknown;
   actual?: unknown;
   result?: unknown;
+  /** An `in`/`not_in` leaf: the size of its list and the value it matched (never the list). */
+  listSize?: unknown;
+  listMatch?: unknown;
 }
 
 const shown = (value: unknown) =>
@@ -27,6 +30,13 @@ export function witnessText(witness: unknown): string {
   return witness
     .map((leaf: StoredLeaf) => {
       const parts = [String(leaf.field ?? '?'), String(leaf.op ?? '?')];
+      if (typeof leaf.listSize === 'number')
+        parts.push(
+          `a list of ${leaf.listSize} values`,
+          leaf.listMatch === null || leaf.listMatch === undefined
+            ? 'matching none'
+            : `matching ${shown(leaf.listMatch)}`,
+        );
       if (leaf.value !== undefined) parts.push(shown(leaf.value));
       if (leaf.value2 !== undefined) parts.push('and', shown(leaf.value2));
       const test = `${leaf.result === false ? 'not ' : ''}${parts.join(' ')}`;

@@ -96,7 +96,7 @@ export {
 } from './parse/calendar-date.js';
 export type { ImpreciseIdPolicy } from './parse/cell-readers.js';
 export type { HeaderProblem } from './parse/header.js';
-export { parseNumberText } from './parse/number-text.js';
+export { type NumberStyle, parseNumberText } from './parse/number-text.js';
 export {
   createRecordParser,
   type ParseOptions,

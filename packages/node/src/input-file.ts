@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { type ColorSource, MarketPulseError } from '@market-pulse/core';
+import { MarketPulseError } from '@market-pulse/core';
+import type { FileColorSource } from './spreadsheets/file-color-source.js';
 
 /** What a person can do about a file the system refused to open. */
 const WHY: Record<string, string> = {
@@ -36,7 +37,7 @@ export async function assertReadableFile(path: string, shownAs = path): Promise<
  * A file color source whose missing or unreadable file is refused in those words (a scheduled
  * fire's reason, a command's message) before any reading starts.
  */
-export function checkedFileSource<S extends ColorSource & { contentHash(): Promise<string> }>(
+export function checkedFileSource<S extends FileColorSource>(
   source: S,
   path: string,
   shownAs: string,

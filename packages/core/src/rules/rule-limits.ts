@@ -30,7 +30,7 @@ export const RULE_LIMITS = Object.freeze({
   /**
    * Rules in a rule set (the stored rules, an import, a dry run). Desks keep tens. Equality rules
    * are indexed by field and value, so thousands of per-CUSIP rules stay cheap; other rules are
-   * tested on every row, which {@link RULE_LIMITS.maxLeavesPerSet} bounds.
+   * tested on every row, which `maxLeavesPerSet` bounds.
    */
   maxRules: 10_000,
   /**

@@ -35,6 +35,11 @@ export const jobSourceSchema = z.discriminatedUnion('kind', [
     path: z.string().trim().min(1, 'a file source needs a path'),
   }),
 ]);
+/**
+ * Where a job's runs read their colors (a file path now; an S3 object or a query later).
+ *
+ * @useDeclaredType
+ */
 export type JobSource = z.infer<typeof jobSourceSchema>;
 
 /** The fields a user sets on a job (SPEC §5). */

@@ -57,7 +57,7 @@ export async function openCsvTable(path: string): Promise<CsvTable> {
   return { delimiter, rows: csvRows(path, delimiter) };
 }
 
-/** Streams the records of a CSV file (see {@link openCsvTable}). */
+/** Streams the records of a CSV file (its delimiter sniffed from the header line). */
 export async function* readCsvRows(path: string): AsyncGenerator<SheetRow> {
   yield* (await openCsvTable(path)).rows;
 }

@@ -33,34 +33,42 @@ export function zipBomb(size: number): Buffer {
 }
 
 /**
- * A zip of the given entries in the given order, stored (no compression), as an xlsx is laid out.
- * A list may repeat a name (a damaged or hostile file).
+ * A zip of the given entries in the given order, as an xlsx is laid out: stored unless `deflate`
+ * says so for an entry; `utf8Names` sets the "names are UTF-8" flag. A list may repeat a name (a
+ * damaged or hostile file).
  */
-export function storedZip(
-  entries: Record<string, string> | readonly (readonly [string, string | Buffer])[],
+export function zipOf(
+  entries: readonly (readonly [string, string | Buffer])[],
+  options: { deflate?: (name: string) => boolean; utf8Names?: boolean } = {},
 ): Buffer {
-  const list = Array.isArray(entries) ? entries : Object.entries(entries);
+  const flags = options.utf8Names ? 0x0800 : 0;
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [path, text] of list) {
+  for (const [path, content] of entries) {
     const name = Buffer.from(path);
-    const data = Buffer.from(text);
-    const crc = crc32(data);
+    const raw = Buffer.from(content);
+    const deflated = options.deflate?.(path) ?? false;
+    const data = deflated ? deflateRawSync(raw) : raw;
+    const crc = crc32(raw);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(flags, 6);
+    local.writeUInt16LE(deflated ? 8 : 0, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(raw.length, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(flags, 8);
+    central.writeUInt16LE(deflated ? 8 : 0, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(raw.length, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, data);
@@ -70,11 +78,18 @@ export function storedZip(
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(list.length, 8);
-  end.writeUInt16LE(list.length, 10);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
+}
+
+/** {@link zipOf}, every entry stored; `entries` as a record or a list (a list may repeat a name). */
+export function storedZip(
+  entries: Record<string, string> | readonly (readonly [string, string | Buffer])[],
+): Buffer {
+  return zipOf(Array.isArray(entries) ? entries : Object.entries(entries));
 }
 
 /** A minimal workbook whose one sheet holds `sheetXml` (e.g. malformed XML). */

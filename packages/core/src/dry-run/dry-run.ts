@@ -42,7 +42,11 @@ export interface DryRunResult {
  * ```
  */
 export async function dryRun(request: DryRunRequest): Promise<DryRunResult> {
-  const parsed = await readColors(request.source);
+  // The columns the rules are compiled against are the columns the rows are read with.
+  const parsed = await readColors(
+    request.source,
+    request.columns ? { columns: request.columns } : {},
+  );
   const rules = compileRules(request.rules, {
     columns: request.columns,
     businessDate: request.businessDate,

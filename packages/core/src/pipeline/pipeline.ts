@@ -118,7 +118,10 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
   ): Promise<RunInput[]> {
     const inputs: RunInput[] = [];
     if (source) {
-      const [parsed, contentHash] = await Promise.all([readColors(source), source.contentHash?.()]);
+      const [parsed, contentHash] = await Promise.all([
+        readColors(source, settings.columns ? { columns: settings.columns } : {}),
+        source.contentHash?.(),
+      ]);
       for (const notice of parsed.notices) deps.onNotice?.(notice.message);
       inputs.push({
         origin: 'source',

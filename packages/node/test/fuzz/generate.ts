@@ -2,7 +2,7 @@
 // BOM, UTF-16, invalid bytes, truncation) and xlsx (shared or inline strings, stored or deflated
 // entries in any zip order, truncation), with identifiers, numbers, dates and text that are
 // valid, look-alike, ambiguous or broken. Each file says what the oracle must expect of it.
-import { crc32, deflateRawSync } from 'node:zlib';
+import { zipOf } from '../fixtures.js';
 import type { NumberStyle, OracleCell } from './oracle.js';
 import { ORACLE_COLUMNS, OUTPUT_COLUMNS } from './oracle.js';
 
@@ -396,48 +396,9 @@ const WORKBOOK_PARTS = {
   'docProps/app.xml': '<?xml version="1.0" encoding="UTF-8"?><Properties/>',
 };
 
-/** A zip of `entries` in order, each stored or deflated as `deflate` says. */
+/** A zip of `entries` in order (UTF-8 names), each stored or deflated as `deflate` says. */
 function zip(entries: [string, Buffer][], deflate: (name: string) => boolean): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [path, raw] of entries) {
-    const name = Buffer.from(path);
-    const deflated = deflate(path);
-    const data = deflated ? deflateRawSync(raw) : raw;
-    const crc = crc32(raw);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(deflated ? 8 : 0, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(deflated ? 8 : 0, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    centrals.push(central, name);
-    offset += local.length + name.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  return zipOf(entries, { deflate, utf8Names: true });
 }
 
 function xlsxFile(rng: Rng, parse: GeneratedFile['parse']): GeneratedFile {

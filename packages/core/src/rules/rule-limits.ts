@@ -55,7 +55,8 @@ export interface ConditionSize {
   problems: LimitProblem[];
 }
 
-const n = (value: number) => value.toLocaleString('en-US');
+/** 10000 → "10,000", the same in every runtime (toLocaleString depends on the host's Intl). */
+const n = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 const tooManyLeaves = `more than ${n(RULE_LIMITS.maxLeavesPerRule)} conditions in one rule; put the values of one field in an "in" list, or split the rule`;
 

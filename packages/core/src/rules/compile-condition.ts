@@ -7,8 +7,8 @@ import {
   inlineComparison,
   type KeyOf,
   leafValueTest,
+  textKeyComparison,
   type ValueKey,
-  valueKeyOf,
 } from './value-tests.js';
 import type { WitnessLeaf } from './witness.js';
 
@@ -52,6 +52,8 @@ export interface CompiledCondition {
 export interface EmitScope {
   /** The row's value of a column. */
   value(name: string): string;
+  /** The row's value's key, by the column's shared `keyOf` (text leaves compare keys). */
+  key(column: ColumnDef, keyOf: KeyOf): string;
   /** The value made comparable for a number or date column (`comparableSource`). */
   comparable(column: ColumnDef): string;
 }
@@ -64,6 +66,8 @@ export interface ConditionProblem {
 
 export interface CompileContext extends OperandContext {
   columns: ColumnConfig;
+  /** The column's {@link KeyOf}, shared by every leaf of the compilation (`createKeyCache`). */
+  keyOf(column: ColumnDef): KeyOf;
   problems: ConditionProblem[];
 }
 
@@ -213,10 +217,11 @@ function compileLeaf(
   if (info.arity !== 'two' && !isAbsent(leaf.value2)) return fail(`value2 is only used by between`);
   const operands = readOperands(leaf, info, column, context);
   if (typeof operands === 'string') return fail(operands);
-  const valueTest = leafValueTest(column, info.op, operands);
+  const keyOf = context.keyOf(column);
+  const valueTest = leafValueTest(column, info.op, operands, keyOf);
+  const keyTest = column.type === 'text' ? textKeyComparison(info.op, operands) : undefined;
   const inline = inlineComparison(column, info.op, operands);
   const name = column.name;
-  const keyOf = valueKeyOf(column);
   const isList = info.arity === 'list';
   // The list entry as written for each key, so a witness names the entry without the list.
   const written = new Map<ValueKey, string | number>();
@@ -251,10 +256,12 @@ function compileLeaf(
   return {
     test: (row) => valueTest(row[name]),
     explain,
-    emit: (constants, scope) =>
-      inline
-        ? inline(scope.comparable(column))
-        : `c[${constants.push(valueTest) - 1}](${scope.value(name)})`,
+    emit: (constants, scope) => {
+      if (inline) return inline(scope.comparable(column));
+      const c = (constant: unknown) => `c[${constants.push(constant) - 1}]`;
+      if (keyTest) return keyTest.source(scope.key(column, keyOf), c(keyTest.constant));
+      return `${c(valueTest)}(${scope.value(name)})`;
+    },
     anchor: anchored ? { field: name, keyOf, keys: new Set(operands) } : undefined,
   };
 }

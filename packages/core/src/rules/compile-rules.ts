@@ -15,7 +15,7 @@ import { convertLegacyRule } from './legacy-rules.js';
 import {
   type ConditionSize,
   checkConditionLimits,
-  type RuleSetBudget,
+  emptyRuleSetBudget,
   spendRuleBudget,
 } from './rule-limits.js';
 import {
@@ -25,6 +25,7 @@ import {
   type RuleInput,
   ruleSchema,
 } from './rule-schema.js';
+import { createKeyCache } from './value-tests.js';
 
 /** Options of {@link compileRules} and {@link compileFilter}. */
 export interface CompileOptions {
@@ -131,7 +132,8 @@ function compile(
   const entries: { rule: Rule; compiled: CompiledCondition; position: number }[] = [];
   const ids = new Set<string>();
   const names = new Set<string>();
-  const budget: RuleSetBudget = { rules: 0, leaves: 0, listValues: 0 };
+  const budget = emptyRuleSetBudget();
+  const keyOf = createKeyCache();
   ruleDocs.forEach((doc, position) => {
     const read = readRule(doc, position, problems);
     if (!read) return;
@@ -144,6 +146,7 @@ function compile(
     }
     const context: CompileContext = {
       columns,
+      keyOf,
       businessDate: options.businessDate,
       validateOnly,
       problems: [],
@@ -297,6 +300,7 @@ export function compileFilter(
   }
   const context: CompileContext = {
     columns: options.columns ?? defaultColumnConfig,
+    keyOf: createKeyCache(),
     businessDate: options.businessDate,
     validateOnly: false,
     problems: [],

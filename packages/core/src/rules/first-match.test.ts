@@ -6,6 +6,7 @@ import { type CompileContext, compileCondition } from './compile-condition.js';
 import { compileRules } from './compile-rules.js';
 import { createFirstMatch } from './first-match.js';
 import type { Condition, LeafCondition } from './rule-schema.js';
+import { createKeyCache } from './value-tests.js';
 import type { WitnessLeaf } from './witness.js';
 
 // A reference evaluator written straight from SPEC §3, sharing no code with the compiler: each
@@ -245,6 +246,7 @@ describe('compiled rules ≡ the reference evaluator (property)', () => {
   it('the generated and the closure evaluators agree, indexed or not (hosts that forbid code generation)', () => {
     const context: CompileContext = {
       columns: defaultColumnConfig,
+      keyOf: createKeyCache(),
       businessDate: BUSINESS_DATE,
       validateOnly: false,
       problems: [],

@@ -174,6 +174,10 @@ function emitChunks(
     };
     const scope: EmitScope = {
       value: (field) => use(raw(field)),
+      key: (column, keyOf) =>
+        use(
+          define(`k:${column.name}`, () => `c[${constants.push(keyOf) - 1}](${raw(column.name)})`),
+        ),
       comparable: (column) =>
         use(define(`c:${column.name}`, () => comparableSource(column, raw(column.name)) ?? 'NaN')),
     };

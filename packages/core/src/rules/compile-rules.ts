@@ -25,7 +25,7 @@ import {
   type RuleInput,
   ruleSchema,
 } from './rule-schema.js';
-import { createKeyCache } from './value-tests.js';
+import { createKeyCache } from './value-keys.js';
 
 /** Options of {@link compileRules} and {@link compileFilter}. */
 export interface CompileOptions {
@@ -207,7 +207,7 @@ function compile(
           const entry = used[hit] as (typeof used)[number];
           counts[hit] = (counts[hit] as number) + 1;
           const witness: WitnessLeaf[] = [];
-          entry.compiled.explain(row, witness);
+          entry.compiled.explain(row, witness, true);
           excluded.push({ row, index, ruleId: entry.rule.id, witness });
         }
       }

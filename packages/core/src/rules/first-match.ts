@@ -1,5 +1,6 @@
 import type { Anchor, CompiledCondition, EmitScope } from './compile-condition.js';
-import { comparableSource, type KeyOf, type ValueKey } from './value-tests.js';
+import type { KeyOf, ValueKey } from './value-keys.js';
+import { comparableSource } from './value-tests.js';
 
 type Row = Readonly<Record<string, unknown>>;
 

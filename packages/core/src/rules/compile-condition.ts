@@ -53,6 +53,8 @@ export interface EmitScope {
   value(name: string): string;
   /** The row's value's key, by the column's shared `keyOf` (text leaves compare keys). */
   key(column: ColumnDef, keyOf: KeyOf): string;
+  /** Whether a leaf that could test either should test the key rather than the raw value. */
+  preferKey(column: ColumnDef): boolean;
   /** The value made comparable for a number or date column (`comparableSource`). */
   comparable(column: ColumnDef): string;
 }
@@ -244,7 +246,8 @@ function compileLeaf(
     emit: (constants, scope) => {
       if (inline) return inline(scope.comparable(column));
       const c = (constant: unknown) => `c[${constants.push(constant) - 1}]`;
-      if (keyTest) return keyTest.source(scope.key(column, keyOf), c(keyTest.constant));
+      if (keyTest && (keyTest.keyOnly || scope.preferKey(column)))
+        return keyTest.source(scope.key(column, keyOf), c(keyTest.constant));
       return `${c(valueTest)}(${scope.value(name)})`;
     },
     anchor: anchored ? { field: name, keyOf, keys: new Set(operands) } : undefined,

@@ -273,10 +273,11 @@ describe('compiled rules ≡ the reference evaluator (property)', () => {
         fc.array(rowArb),
         (trees, rows) => {
           const compiled = trees.map((t) => compileCondition(t, 'when', context));
-          // Indexing from 2 rules on a field, so that most samples mix indexed and tested rules.
+          // Indexing from 2 rules on a field and patterns on keys from 1, so that most samples mix
+          // indexed and tested rules, and patterns tested on keys and on raw values.
           const evaluators = [true, false].flatMap((codegen) => [
             createFirstMatch(compiled, { codegen }),
-            createFirstMatch(compiled, { codegen, indexMinRules: 2 }),
+            createFirstMatch(compiled, { codegen, indexMinRules: 2, keyedPatterns: 1 }),
           ]);
           for (const row of rows) {
             const expected = trees.findIndex((t) => reference(t, row).value);

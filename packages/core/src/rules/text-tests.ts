@@ -30,15 +30,17 @@ function textKeyTest(op: Operator, operands: Operand[]): (key: ValueKey | undefi
 }
 
 /**
- * A list leaf's test (or one with a non-ASCII operand) as JavaScript source over the key `k` and
- * the constant `c` it returns (the list's set, or the operand), so generated code calls no closure
- * per leaf; the operand is passed by reference, never into the source. `undefined` for the leaves
- * tested on the raw value (ASCII operands), which generated code calls as closures.
+ * A text leaf's test as JavaScript source over the key `k` and the constant `c` it returns (the
+ * list's set, or the operand), so generated code calls no closure per leaf; the operand is passed
+ * by reference, never into the source. `keyOnly`: the leaf has no raw-value test (lists, non-ASCII
+ * operands); the others (ASCII patterns) may use either — the key pays when several patterns test
+ * one column (one memo lookup per row instead of a regular expression each). `undefined` for
+ * equality with an ASCII operand, whose character-code comparison needs no key.
  */
 export function textKeyComparison(
   op: Operator,
   operands: Operand[],
-): { constant: unknown; source: (k: string, c: string) => string } | undefined {
+): { constant: unknown; source: (k: string, c: string) => string; keyOnly: boolean } | undefined {
   const isList = op === 'in' || op === 'not_in';
   const present = (k: string) => `${k} !== undefined`;
   const sources: Partial<Record<Operator, (k: string, c: string) => string>> = {
@@ -51,11 +53,14 @@ export function textKeyComparison(
     starts_with: (k, c) => `${present(k)} && ${k}.startsWith(${c})`,
     ends_with: (k, c) => `${present(k)} && ${k}.endsWith(${c})`,
   };
-  const source = sources[op]; // none for is_empty / is_not_empty
-  if (!source || (!isList && isAscii(operands[0] as string))) return undefined;
+  const source = sources[op];
+  if (!source) return undefined; // is_empty / is_not_empty
+  const ascii = !isList && isAscii(operands[0] as string);
+  if (ascii && (op === 'equal_to' || op === 'not_equal_to')) return undefined;
   return {
     constant: isList ? new Set(operands) : operands[0],
     source: (k, c) => `(${source(k, c)})`,
+    keyOnly: !ascii,
   };
 }
 

@@ -7,7 +7,10 @@
  * - `in-100000`: the same with 100,000 values (over the list-size limit: refused on save).
  * - `simple-10000`: 10,000 rules (the most a set holds): the ten realistic rules and 9,990
  *   single-leaf equality rules on CUSIP, MESSAGE_ID, TICKER and SOURCE, over 200,000 rows.
- * - `range-10000`: 10,000 single-leaf `between` rules on PX (nothing to index) over 200,000 rows.
+ * - `range-10000`: 10,000 single-leaf `between` rules on PX (nothing to index) over 200,000 rows
+ *   (past the 1,000 conditions a set may test on every row: refused on save).
+ * - `range-1000`, `contains-1000`: the most a set may test on every row — 1,000 `between` rules on
+ *   PX, 1,000 `contains` rules on TICKER — over 200,000 rows.
  * - `deep-850`: one rule nested 850 deep over 50,000 rows (over the depth limit: refused on save).
  * - `deep-limit`: one rule nested as deep as the limit allows over 50,000 rows.
  *
@@ -182,13 +185,20 @@ function simpleRules(records: ColorRecord[]): RuleInput[] {
   return docs;
 }
 
-function rangeRules(): RuleInput[] {
+function rangeRules(count: number): RuleInput[] {
   const docs: RuleInput[] = [];
-  for (let i = 0; i < 10_000; i++) {
+  for (let i = 0; i < count; i++) {
     const low = 200 + i / 100; // above any generated PX: nothing matches, every rule is tested
     docs.push(rule(`p${i}`, { field: 'PX', op: 'between', value: low, value2: low + 0.005 }, i));
   }
   return docs;
+}
+
+function containsRules(count: number): RuleInput[] {
+  // Text no ticker holds: nothing matches, every rule is tested.
+  return Array.from({ length: count }, (_, i) =>
+    rule(`t${i}`, { field: 'TICKER', op: 'contains', value: `ZQ${i}` }, i),
+  );
 }
 
 /** `{not: {not: … {PX gt 100} …}}` nested `depth` deep. */
@@ -205,7 +215,9 @@ const SCENARIOS: Record<string, () => void> = {
     const records = rowsOf(200_000);
     manyRulesScenario('simple-10000', simpleRules(records), records);
   },
-  'range-10000': () => manyRulesScenario('range-10000', rangeRules(), rowsOf(200_000)),
+  'range-10000': () => manyRulesScenario('range-10000', rangeRules(10_000), rowsOf(200_000)),
+  'range-1000': () => manyRulesScenario('range-1000', rangeRules(1_000), rowsOf(200_000)),
+  'contains-1000': () => manyRulesScenario('contains-1000', containsRules(1_000), rowsOf(200_000)),
   'deep-850': () => manyRulesScenario('deep-850', deepRule(850), rowsOf(50_000)),
   'deep-limit': () =>
     manyRulesScenario(`deep-${DEPTH_LIMIT}`, deepRule(DEPTH_LIMIT), rowsOf(50_000)),

@@ -1,15 +1,12 @@
 import type { ColumnConfig, ColumnDef } from '../columns/column-config.js';
 import type { RecordValue } from '../parse/record.js';
 import { isAbsent, type OperandContext, readOperands } from './leaf-operands.js';
+import { leafWitness } from './leaf-witness.js';
 import { resolveOperator } from './operators.js';
 import type { Condition, LeafCondition } from './rule-schema.js';
-import {
-  inlineComparison,
-  type KeyOf,
-  leafValueTest,
-  type ValueKey,
-  valueKeyOf,
-} from './value-tests.js';
+import { textKeyComparison } from './text-tests.js';
+import type { KeyOf, ValueKey } from './value-keys.js';
+import { inlineComparison, leafValueTest } from './value-tests.js';
 import type { WitnessLeaf } from './witness.js';
 
 export type { WitnessLeaf } from './witness.js';
@@ -35,9 +32,11 @@ export interface CompiledCondition {
    * Evaluates the condition once and appends the leaves that decided its value to `witness`
    * (SPEC §3: every leaf of a true `all`, the first false leaf of a false one, the first true
    * leaf of a true `any`, every leaf of a false one; a `not` flips what its subtree must show).
-   * Linear in the tree's size: no subtree is evaluated twice.
+   * Linear in the tree's size: no subtree is evaluated twice. `known` is the value when the
+   * caller knows it (a rule that matched is true): an `all` known true, an `any` known false and
+   * a leaf take it instead of testing again.
    */
-  explain(row: Row, witness: WitnessLeaf[]): boolean;
+  explain(row: Row, witness: WitnessLeaf[], known?: boolean): boolean;
   /**
    * JavaScript source of the same test, for code generation: number and date comparisons are
    * written out over the field's comparable value, other leaf tests are pushed to `constants` and
@@ -52,6 +51,10 @@ export interface CompiledCondition {
 export interface EmitScope {
   /** The row's value of a column. */
   value(name: string): string;
+  /** The row's value's key, by the column's shared `keyOf` (text leaves compare keys). */
+  key(column: ColumnDef, keyOf: KeyOf): string;
+  /** Whether a leaf that could test either should test the key rather than the raw value. */
+  preferKey(column: ColumnDef): boolean;
   /** The value made comparable for a number or date column (`comparableSource`). */
   comparable(column: ColumnDef): string;
 }
@@ -64,6 +67,8 @@ export interface ConditionProblem {
 
 export interface CompileContext extends OperandContext {
   columns: ColumnConfig;
+  /** The column's {@link KeyOf}, shared by every leaf of the compilation (`createKeyCache`). */
+  keyOf(column: ColumnDef): KeyOf;
   problems: ConditionProblem[];
 }
 
@@ -99,7 +104,8 @@ export function compileCondition(
     const inner = compileCondition(condition.not, `${path}.not`, context, [...at, 0]);
     return {
       test: (row) => !inner.test(row),
-      explain: (row, witness) => !inner.explain(row, witness),
+      explain: (row, witness, known) =>
+        !inner.explain(row, witness, known === undefined ? undefined : !known),
       emit: (constants, scope) => `!${inner.emit(constants, scope)}`,
       anchor: undefined,
     };
@@ -123,7 +129,11 @@ function allOf(parts: CompiledCondition[]): CompiledCondition {
       for (const part of parts) if (!part.test(row)) return false;
       return true;
     },
-    explain: (row, witness) => {
+    explain: (row, witness, known) => {
+      if (known === true) {
+        for (const part of parts) part.explain(row, witness, true);
+        return true;
+      }
       const from = witness.length;
       for (const part of parts) {
         const start = witness.length;
@@ -145,7 +155,11 @@ function anyOf(parts: CompiledCondition[]): CompiledCondition {
       for (const part of parts) if (part.test(row)) return true;
       return false;
     },
-    explain: (row, witness) => {
+    explain: (row, witness, known) => {
+      if (known === false) {
+        for (const part of parts) part.explain(row, witness, false);
+        return false;
+      }
       const from = witness.length;
       for (const part of parts) {
         const start = witness.length;
@@ -213,48 +227,29 @@ function compileLeaf(
   if (info.arity !== 'two' && !isAbsent(leaf.value2)) return fail(`value2 is only used by between`);
   const operands = readOperands(leaf, info, column, context);
   if (typeof operands === 'string') return fail(operands);
-  const valueTest = leafValueTest(column, info.op, operands);
+  const keyOf = context.keyOf(column);
+  const valueTest = leafValueTest(column, info.op, operands, keyOf);
+  const keyTest = column.type === 'text' ? textKeyComparison(info.op, operands) : undefined;
   const inline = inlineComparison(column, info.op, operands);
   const name = column.name;
-  const keyOf = valueKeyOf(column);
-  const isList = info.arity === 'list';
-  // The list entry as written for each key, so a witness names the entry without the list.
-  const written = new Map<ValueKey, string | number>();
-  if (isList)
-    operands.forEach((o, i) => {
-      if (!written.has(o))
-        written.set(o, (leaf.value as (string | number)[])[i] as string | number);
-    });
-  const leafPath = Object.freeze([...at]);
-  const scalars: Pick<WitnessLeaf, 'value' | 'value2'> = {};
-  if (info.arity === 'one' || info.arity === 'two') scalars.value = leaf.value as string | number;
-  if (info.arity === 'two') scalars.value2 = leaf.value2 as string | number;
-  const explain = (row: Row, witness: WitnessLeaf[]): boolean => {
+  const witnessOf = leafWitness(leaf, info, name, at, operands, keyOf);
+  const explain = (row: Row, witness: WitnessLeaf[], known?: boolean): boolean => {
     const actual = row[name] ?? null;
-    const result = valueTest(actual);
-    if (isList) {
-      const key = keyOf(actual);
-      const listMatch = key === undefined ? null : (written.get(key) ?? null);
-      witness.push({
-        path: leafPath,
-        field: name,
-        op: info.op,
-        listSize: operands.length,
-        listMatch,
-        actual,
-        result,
-      });
-    } else witness.push({ path: leafPath, field: name, op: info.op, ...scalars, actual, result });
+    const result = known ?? valueTest(actual);
+    witness.push(witnessOf(actual, result));
     return result;
   };
   const anchored = info.op === 'equal_to' || info.op === 'in';
   return {
     test: (row) => valueTest(row[name]),
     explain,
-    emit: (constants, scope) =>
-      inline
-        ? inline(scope.comparable(column))
-        : `c[${constants.push(valueTest) - 1}](${scope.value(name)})`,
+    emit: (constants, scope) => {
+      if (inline) return inline(scope.comparable(column));
+      const c = (constant: unknown) => `c[${constants.push(constant) - 1}]`;
+      if (keyTest && (keyTest.keyOnly || scope.preferKey(column)))
+        return keyTest.source(scope.key(column, keyOf), c(keyTest.constant));
+      return `${c(valueTest)}(${scope.value(name)})`;
+    },
     anchor: anchored ? { field: name, keyOf, keys: new Set(operands) } : undefined,
   };
 }

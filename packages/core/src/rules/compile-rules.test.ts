@@ -116,6 +116,13 @@ describe('operators', () => {
     expect(excludes({ field: 'SOURCE', op: 'not_equal_to', value: 'İstanbul ' }, row)).toBe(false);
   });
 
+  it('contains and equal_to fold case alike (the Kelvin sign K lower-cases to k)', () => {
+    const row = color({ SOURCE: 'ABC \u212A' });
+    expect(excludes({ field: 'SOURCE', op: 'equal_to', value: 'abc k' }, row)).toBe(true);
+    expect(excludes({ field: 'SOURCE', op: 'contains', value: 'c k' }, row)).toBe(true);
+    expect(excludes({ field: 'SOURCE', op: 'ends_with', value: 'K' }, row)).toBe(true);
+  });
+
   it('treats regular-expression characters in text values literally', () => {
     expect(
       excludes(

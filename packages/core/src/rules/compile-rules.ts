@@ -16,7 +16,7 @@ import { describeRuleIssues } from './rule-issues.js';
 import {
   type ConditionSize,
   checkConditionLimits,
-  type RuleSetBudget,
+  emptyRuleSetBudget,
   spendRuleBudget,
 } from './rule-limits.js';
 import {
@@ -26,6 +26,7 @@ import {
   type RuleInput,
   ruleSchema,
 } from './rule-schema.js';
+import { createKeyCache } from './value-keys.js';
 
 /** Options of {@link compileRules} and {@link compileFilter}. */
 export interface CompileOptions {
@@ -132,7 +133,8 @@ function compile(
   const entries: { rule: Rule; compiled: CompiledCondition; position: number }[] = [];
   const ids = new Set<string>();
   const names = new Set<string>();
-  const budget: RuleSetBudget = { rules: 0, leaves: 0, listValues: 0 };
+  const budget = emptyRuleSetBudget();
+  const keyOf = createKeyCache();
   ruleDocs.forEach((doc, position) => {
     const read = readRule(doc, position, problems);
     if (!read) return;
@@ -145,6 +147,7 @@ function compile(
     }
     const context: CompileContext = {
       columns,
+      keyOf,
       businessDate: options.businessDate,
       validateOnly,
       problems: [],
@@ -208,7 +211,7 @@ function compile(
           const entry = used[hit] as (typeof used)[number];
           counts[hit] = (counts[hit] as number) + 1;
           const witness: WitnessLeaf[] = [];
-          entry.compiled.explain(row, witness);
+          entry.compiled.explain(row, witness, true);
           excluded.push({ row, index, ruleId: entry.rule.id, witness });
         }
       }
@@ -300,6 +303,7 @@ export function compileFilter(
   }
   const context: CompileContext = {
     columns: options.columns ?? defaultColumnConfig,
+    keyOf: createKeyCache(),
     businessDate: options.businessDate,
     validateOnly: false,
     problems: [],

@@ -6,6 +6,7 @@ import { type CompileContext, compileCondition } from './compile-condition.js';
 import { compileRules } from './compile-rules.js';
 import { createFirstMatch } from './first-match.js';
 import type { Condition, LeafCondition } from './rule-schema.js';
+import { createKeyCache } from './value-keys.js';
 import type { WitnessLeaf } from './witness.js';
 
 // A reference evaluator written straight from SPEC §3, sharing no code with the compiler: each
@@ -69,8 +70,12 @@ function referenceLeaf(leaf: LeafCondition, row: Row): boolean {
     }
     case 'contains':
       return String(v).includes(String(a));
+    case 'not_contains':
+      return !String(v).includes(String(a));
     case 'starts_with':
       return String(v).startsWith(String(a));
+    case 'ends_with':
+      return String(v).endsWith(String(a));
     case 'in':
       return list.includes(v);
     case 'not_in':
@@ -146,8 +151,8 @@ const leafArb: fc.Arbitrary<Condition> = fc
     }),
     fc.record({
       field: fc.constant('SOURCE'),
-      op: fc.constantFrom('eq', 'eq', 'ne', 'contains', 'starts_with'),
-      value: fc.constantFrom('jpm', ' GS', 'p', 'dz bank', 'été', 'ÉTÉ'),
+      op: fc.constantFrom('eq', 'eq', 'ne', 'contains', 'not_contains', 'starts_with', 'ends_with'),
+      value: fc.constantFrom('jpm', ' GS', 'p', 'dz bank', 'été', 'ÉTÉ', 'Z B', 'k'),
     }),
     fc.record({
       field: fc.constantFrom('SOURCE', 'SECTOR'),
@@ -214,7 +219,19 @@ const rulesArb = fc.array(
 const rowArb: fc.Arbitrary<Row> = fc.record({
   PX: fc.constantFrom(null, 0, 50, 90, 95, 95.5, 100, 120, '95'),
   CONFIDENCE: fc.constantFrom(null, 0, 7),
-  SOURCE: fc.constantFrom(null, '', ' ', 'JPM', ' jpm ', 'GS', 'DZ Bank', 'dz bank ', 'été', 'ÉTÉ'),
+  SOURCE: fc.constantFrom(
+    null,
+    '',
+    ' ',
+    'JPM',
+    ' jpm ',
+    '\tGS\n',
+    'DZ Bank',
+    'dz bank\u00a0',
+    'été',
+    'ÉTÉ',
+    'A \u212A', // the Kelvin sign: lower case k
+  ),
   SECTOR: fc.constantFrom('MM-CLO', 'mm-clo ', 'RMBS', ''),
   DATE_1: fc.constantFrom(null, '2026-03-11', '2026-03-12', '2026-03-13'),
   MESSAGE_ID: fc.constantFrom('1', '2', '10', ' 2'),
@@ -245,6 +262,7 @@ describe('compiled rules ≡ the reference evaluator (property)', () => {
   it('the generated and the closure evaluators agree, indexed or not (hosts that forbid code generation)', () => {
     const context: CompileContext = {
       columns: defaultColumnConfig,
+      keyOf: createKeyCache(),
       businessDate: BUSINESS_DATE,
       validateOnly: false,
       problems: [],
@@ -255,10 +273,11 @@ describe('compiled rules ≡ the reference evaluator (property)', () => {
         fc.array(rowArb),
         (trees, rows) => {
           const compiled = trees.map((t) => compileCondition(t, 'when', context));
-          // Indexing from 2 rules on a field, so that most samples mix indexed and tested rules.
+          // Indexing from 2 rules on a field and patterns on keys from 1, so that most samples mix
+          // indexed and tested rules, and patterns tested on keys and on raw values.
           const evaluators = [true, false].flatMap((codegen) => [
             createFirstMatch(compiled, { codegen }),
-            createFirstMatch(compiled, { codegen, indexMinRules: 2 }),
+            createFirstMatch(compiled, { codegen, indexMinRules: 2, keyedPatterns: 1 }),
           ]);
           for (const row of rows) {
             const expected = trees.findIndex((t) => reference(t, row).value);

@@ -1,5 +1,6 @@
 import type { Anchor, CompiledCondition, EmitScope } from './compile-condition.js';
-import { comparableSource, type KeyOf, type ValueKey } from './value-tests.js';
+import type { KeyOf, ValueKey } from './value-keys.js';
+import { comparableSource } from './value-tests.js';
 
 type Row = Readonly<Record<string, unknown>>;
 
@@ -43,16 +44,18 @@ interface Plan {
  *
  * @param options.codegen - false evaluates the same plan with closures (what a host that forbids
  *   code generation gets; tests compare the two).
- * @param options.indexMinRules - how many rules a field must anchor to be indexed (tests lower it).
+ * @param options.indexMinRules - how many rules a field must anchor to be indexed, and
+ *   `options.keyedPatterns` how many pattern leaves make a column tested by its key (tests lower
+ *   them to exercise every path).
  */
 export function createFirstMatch(
   conditions: readonly CompiledCondition[],
-  options: { codegen?: boolean; indexMinRules?: number } = {},
+  options: { codegen?: boolean; indexMinRules?: number; keyedPatterns?: number } = {},
 ): FirstMatch {
   const plan = planIndexes(conditions, options.indexMinRules ?? INDEX_MIN_RULES);
   if (options.codegen !== false) {
     try {
-      return generate(conditions, plan);
+      return generate(conditions, plan, options.keyedPatterns ?? KEYED_PATTERNS);
     } catch {
       // the host forbids code generation: fall through
     }
@@ -106,10 +109,15 @@ function firstCandidate(
   return best;
 }
 
-function generate(conditions: readonly CompiledCondition[], plan: Plan): FirstMatch {
+function generate(
+  conditions: readonly CompiledCondition[],
+  plan: Plan,
+  keyedPatterns: number,
+): FirstMatch {
   const none = conditions.length;
   const constants: unknown[] = [];
-  const { chunks, reads, calls } = emitChunks(conditions, plan.sequential, constants);
+  const preferKey = keyedColumns(conditions, plan.sequential, keyedPatterns);
+  const { chunks, reads, calls } = emitChunks(conditions, plan.sequential, constants, preferKey);
   const lookups = plan.indexes.map(
     (ix, i) =>
       `  key = k${i}(row[${JSON.stringify(ix.field)}]);\n` +
@@ -150,6 +158,7 @@ function emitChunks(
   conditions: readonly CompiledCondition[],
   sequential: readonly number[],
   constants: unknown[],
+  preferKey: ReadonlySet<string>,
 ): { chunks: string[]; reads: string[]; calls: string[] } {
   const reads: string[] = [];
   const locals = new Map<string, string>();
@@ -173,7 +182,12 @@ function emitChunks(
       return name;
     };
     const scope: EmitScope = {
+      preferKey: (column) => preferKey.has(column.name),
       value: (field) => use(raw(field)),
+      key: (column, keyOf) =>
+        use(
+          define(`k:${column.name}`, () => `c[${constants.push(keyOf) - 1}](${raw(column.name)})`),
+        ),
       comparable: (column) =>
         use(define(`c:${column.name}`, () => comparableSource(column, raw(column.name)) ?? 'NaN')),
     };
@@ -190,6 +204,32 @@ function emitChunks(
     calls.push(`  best = s${calls.length}(${params});`);
   }
   return { chunks, reads, calls };
+}
+
+/** A column is tested by its key when this many pattern leaves could use either. */
+const KEYED_PATTERNS = 4;
+
+/**
+ * The columns on which enough pattern leaves run that one key per row (a memo lookup) is cheaper
+ * than a regular expression each: found by emitting once with a scope that only counts.
+ */
+function keyedColumns(
+  conditions: readonly CompiledCondition[],
+  sequential: readonly number[],
+  threshold: number,
+): Set<string> {
+  const patterns = new Map<string, number>();
+  const counting: EmitScope = {
+    preferKey: (column) => {
+      patterns.set(column.name, (patterns.get(column.name) ?? 0) + 1);
+      return false;
+    },
+    value: () => 'v',
+    key: () => 'k',
+    comparable: () => 'x',
+  };
+  for (const k of sequential) (conditions[k] as CompiledCondition).emit([], counting);
+  return new Set([...patterns].filter(([, n]) => n >= threshold).map(([name]) => name));
 }
 
 function interpret(conditions: readonly CompiledCondition[], plan: Plan): FirstMatch {

@@ -3,7 +3,7 @@ import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { RuleProblem } from './compile-rules.js';
 import { validateRules } from './compile-rules.js';
 import { convertLegacyRule } from './legacy-rules.js';
-import { checkConditionLimits, type RuleSetBudget, spendRuleBudget } from './rule-limits.js';
+import { checkConditionLimits, emptyRuleSetBudget, spendRuleBudget } from './rule-limits.js';
 import type { Rule } from './rule-schema.js';
 
 /** What happened to one rule of an imported file. */
@@ -73,11 +73,12 @@ export function importRules(file: unknown, options: ImportOptions = {}): RuleImp
   const ids = new Set((options.existing ?? []).map((r) => r.id));
   const newId = options.newId ?? ((position: number) => `imported-${position}`);
   // The set-wide limits count the rules already stored, then each imported rule in file order.
-  const budget: RuleSetBudget = { rules: 0, leaves: 0, listValues: 0 };
+  const budget = emptyRuleSetBudget();
   for (const r of options.existing ?? []) {
     const size = checkConditionLimits(r.when, 'when');
     budget.rules += 1;
     budget.leaves += size.leaves;
+    budget.testedLeaves += size.testedLeaves;
     budget.listValues += size.listValues;
   }
   ruleFileEntries(file).forEach((doc, index) => {

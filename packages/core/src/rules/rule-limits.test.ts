@@ -10,6 +10,7 @@ import type { Condition } from './rule-schema.js';
 import { createRule, importRuleFile, listRules } from './rule-store.js';
 
 const leaf = (value = 100): Condition => ({ field: 'PX', op: 'gt', value });
+const equality = (value: number): Condition => ({ field: 'PX', op: 'eq', value });
 const rule = (when: unknown, id = 'r1', name = 'Big rule') => ({
   id,
   name,
@@ -126,7 +127,7 @@ describe('per-rule limits (refused on save, naming the rule and the limit)', () 
 });
 
 describe('rule-set limits', () => {
-  const simple = (i: number) => rule(leaf(i + 1), `r${i}`, `Rule ${i}`);
+  const simple = (i: number) => rule(equality(i + 1), `r${i}`, `Rule ${i}`);
 
   it(`${RULE_LIMITS.maxRules.toLocaleString('en-US')} rules are accepted; the next is refused by name`, () => {
     const docs = Array.from({ length: RULE_LIMITS.maxRules + 1 }, (_, i) => simple(i));
@@ -142,13 +143,23 @@ describe('rule-set limits', () => {
     ]);
   });
 
-  it(`conditions and list values are counted across the set`, () => {
-    const wide = (i: number) =>
-      rule({ any: Array.from({ length: 256 }, (_, j) => leaf(j + 1)) }, `w${i}`, `Wide ${i}`);
-    const leaves = problems(() => validateRules(Array.from({ length: 79 }, (_, i) => wide(i))));
+  it('conditions, conditions tested on every row and list values are counted across the set', () => {
+    const wide = (i: number, of: (v: number) => Condition) =>
+      rule({ any: Array.from({ length: 256 }, (_, j) => of(j + 1)) }, `w${i}`, `Wide ${i}`);
+    const leaves = problems(() =>
+      validateRules(Array.from({ length: 79 }, (_, i) => wide(i, equality))),
+    );
     expect(leaves.map((p) => p.ruleName)).toEqual(['Wide 78']);
     expect(leaves[0]?.reason).toMatch(
       /at most 20,000 conditions; with this rule it would hold 20,224/,
+    );
+
+    const tested = problems(() =>
+      validateRules(Array.from({ length: 4 }, (_, i) => wide(i, leaf))),
+    );
+    expect(tested.map((p) => p.ruleName)).toEqual(['Wide 3']);
+    expect(tested[0]?.reason).toMatch(
+      /at most 1,000 conditions other than equal_to and in .*; with this rule it would hold 1,024/,
     );
 
     const list = (i: number) =>

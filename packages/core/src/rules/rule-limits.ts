@@ -1,3 +1,5 @@
+import { resolveOperator } from './operators.js';
+
 /**
  * The size limits a rule and a rule set must keep (refused on save, and reported — never crashed
  * on — when a stored document exceeds them). Each is far beyond what a desk writes by hand, and
@@ -29,15 +31,21 @@ export const RULE_LIMITS = Object.freeze({
   maxValueLength: 256,
   /**
    * Rules in a rule set (the stored rules, an import, a dry run). Desks keep tens. Equality rules
-   * are indexed by field and value, so thousands of per-CUSIP rules stay cheap; other rules are
-   * tested on every row, which `maxLeavesPerSet` bounds.
+   * are indexed by field and value, so 10,000 per-CUSIP rules cost one lookup per row.
    */
   maxRules: 10_000,
   /**
-   * Leaves across a rule set: what a row may cost when nothing can be indexed (10,000 range
-   * rules over 200,000 rows take seconds, not minutes). Twice `maxRules`.
+   * Leaves across a rule set. Equality leaves that cannot be indexed (in an `any` over several
+   * fields) are tested on every row at a few ns each: 20,000 of them over 200,000 rows take
+   * seconds. Twice `maxRules`.
    */
   maxLeavesPerSet: 20_000,
+  /**
+   * Leaves across a rule set whose operator is not `equal_to` or `in` (ranges, patterns,
+   * `not_…`, emptiness): they are tested on every row. 1,000 of them over 200,000 rows take
+   * ~3 s as text patterns, ~0.2 s as ranges; a desk's rules hold tens.
+   */
+  maxTestedLeavesPerSet: 1_000,
   /** List values across a rule set: bounds the rules document to a few megabytes. */
   maxListValuesPerSet: 100_000,
 });
@@ -51,11 +59,14 @@ export interface LimitProblem {
 /** What {@link checkConditionLimits} counted (for the set-wide budgets) and found. */
 export interface ConditionSize {
   leaves: number;
+  /** Leaves whose operator is not `equal_to` or `in` (not indexable: tested on every row). */
+  testedLeaves: number;
   listValues: number;
   problems: LimitProblem[];
 }
 
-const n = (value: number) => value.toLocaleString('en-US');
+/** 10000 → "10,000", the same in every runtime (toLocaleString depends on the host's Intl). */
+const n = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 const tooManyLeaves = `more than ${n(RULE_LIMITS.maxLeavesPerRule)} conditions in one rule; put the values of one field in an "in" list, or split the rule`;
 
@@ -75,7 +86,7 @@ const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null &&
  * ```
  */
 export function checkConditionLimits(root: unknown, rootPath: string): ConditionSize {
-  const size: ConditionSize = { leaves: 0, listValues: 0, problems: [] };
+  const size: ConditionSize = { leaves: 0, testedLeaves: 0, listValues: 0, problems: [] };
   const stack: { node: unknown; path: string; depth: number }[] = [
     { node: root, path: rootPath, depth: 1 },
   ];
@@ -110,6 +121,9 @@ export function checkConditionLimits(root: unknown, rootPath: string): Condition
       });
       break;
     }
+    const op = typeof node.op === 'string' ? node.op : node.operator;
+    const canonical = typeof op === 'string' ? resolveOperator(op)?.op : undefined;
+    if (canonical !== 'equal_to' && canonical !== 'in') size.testedLeaves += 1;
     checkValues(node, path, size);
   }
   return size;
@@ -163,8 +177,17 @@ const isTooLong = (v: unknown) => typeof v === 'string' && v.length > RULE_LIMIT
 export interface RuleSetBudget {
   rules: number;
   leaves: number;
+  testedLeaves: number;
   listValues: number;
 }
+
+/** An empty {@link RuleSetBudget}. */
+export const emptyRuleSetBudget = (): RuleSetBudget => ({
+  rules: 0,
+  leaves: 0,
+  testedLeaves: 0,
+  listValues: 0,
+});
 
 /**
  * Adds one rule to `budget`; returns the reason it does not fit (naming the limit), or undefined.
@@ -172,16 +195,19 @@ export interface RuleSetBudget {
  */
 export function spendRuleBudget(
   budget: RuleSetBudget,
-  rule: Pick<ConditionSize, 'leaves' | 'listValues'>,
+  rule: Pick<ConditionSize, 'leaves' | 'testedLeaves' | 'listValues'>,
 ): string | undefined {
   if (budget.rules + 1 > RULE_LIMITS.maxRules)
     return `a rule set holds at most ${n(RULE_LIMITS.maxRules)} rules; this would be rule ${n(budget.rules + 1)}`;
   if (budget.leaves + rule.leaves > RULE_LIMITS.maxLeavesPerSet)
     return `a rule set holds at most ${n(RULE_LIMITS.maxLeavesPerSet)} conditions; with this rule it would hold ${n(budget.leaves + rule.leaves)}`;
+  if (budget.testedLeaves + rule.testedLeaves > RULE_LIMITS.maxTestedLeavesPerSet)
+    return `a rule set holds at most ${n(RULE_LIMITS.maxTestedLeavesPerSet)} conditions other than equal_to and in (those are looked up, the others tested on every row); with this rule it would hold ${n(budget.testedLeaves + rule.testedLeaves)}`;
   if (budget.listValues + rule.listValues > RULE_LIMITS.maxListValuesPerSet)
     return `a rule set's "in" / "not_in" lists hold at most ${n(RULE_LIMITS.maxListValuesPerSet)} values in all; with this rule they would hold ${n(budget.listValues + rule.listValues)}`;
   budget.rules += 1;
   budget.leaves += rule.leaves;
+  budget.testedLeaves += rule.testedLeaves;
   budget.listValues += rule.listValues;
   return undefined;
 }

@@ -1,53 +1,21 @@
 import type { ColumnDef } from '../columns/column-config.js';
-import { trimSpaces } from '../parse/number-text.js';
 import type { RecordValue } from '../parse/record.js';
 import type { Operand } from './leaf-operands.js';
 import type { Operator } from './operators.js';
-
-/** Tests one field value; `undefined` (a missing field) counts as empty. */
-export type ValueTest = (v: RecordValue | undefined) => boolean;
+import { textValueTest } from './text-tests.js';
+import type { KeyOf, ValueTest } from './value-keys.js';
+import { valuePredicate } from './value-predicate.js';
 
 /**
- * What equality and lists compare a row's value by: trimmed lower-case text, the exact id text,
- * the number or the `YYYY-MM-DD` date itself — `undefined` for an empty value, which nothing
- * equals. `equal_to` / `in` hold exactly when the key is one of the leaf's operands, so rules can
- * be indexed by it.
+ * The test of one leaf: its operator over the column's values, false on an empty value except
+ * `is_empty`. `keyOf` is the column's shared {@link KeyOf} (text leaves compare keys).
  */
-export type ValueKey = string | number;
-export type KeyOf = (v: RecordValue | undefined) => ValueKey | undefined;
-
-/** Distinct values remembered per text leaf or field; past it, values are normalised row by row. */
-const MEMO_LIMIT = 65_536;
-
-/** The {@link ValueKey} of a column's values (text keys are memoised per raw value). */
-export function valueKeyOf(column: ColumnDef): KeyOf {
-  if (column.type === 'text') return textKeyOf();
-  if (column.type === 'id')
-    return (v) =>
-      v === null || v === undefined || v === '' ? undefined : typeof v === 'string' ? v : String(v);
-  const zeroIsEmpty = column.zeroMeansEmpty;
-  return (v) =>
-    v === null || v === undefined || v === '' || (zeroIsEmpty && v === 0)
-      ? undefined
-      : (v as ValueKey);
-}
-
-function textKeyOf(): KeyOf {
-  const memo = new Map<string, string>();
-  return (v) => {
-    if (v === null || v === undefined || v === '') return undefined;
-    const raw = typeof v === 'string' ? v : String(v);
-    let key = memo.get(raw);
-    if (key === undefined) {
-      key = raw.trim().toLowerCase();
-      if (memo.size < MEMO_LIMIT) memo.set(raw, key);
-    }
-    return key;
-  };
-}
-
-/** The test of one leaf: its operator over the column's values, false on an empty value except `is_empty`. */
-export function leafValueTest(column: ColumnDef, op: Operator, operands: Operand[]): ValueTest {
+export function leafValueTest(
+  column: ColumnDef,
+  op: Operator,
+  operands: Operand[],
+  keyOf: KeyOf,
+): ValueTest {
   const zeroIsEmpty = column.zeroMeansEmpty;
   const isEmpty = (v: RecordValue | undefined) =>
     v === null || v === undefined || v === '' || (zeroIsEmpty && v === 0);
@@ -55,7 +23,7 @@ export function leafValueTest(column: ColumnDef, op: Operator, operands: Operand
   if (op === 'is_not_empty') return (v) => !isEmpty(v);
 
   // Every other leaf is false on an empty value (SPEC §3), so the comparison below sees a value.
-  if (column.type === 'text') return textValueTest(op, operands as string[]);
+  if (column.type === 'text') return textValueTest(op, operands, keyOf);
   const compare = valuePredicate(op, operands);
   if (column.type === 'id') {
     return (v) =>
@@ -116,124 +84,4 @@ export function inlineComparison(
   };
   const compare = comparisons[op];
   return compare && ((x) => `(${compare(x)})`);
-}
-
-/**
- * `value`, trimmed and lower-cased, equals `target` (ASCII, already trimmed and lower-case) —
- * without allocating for the usual values of a different length or content. Lower-casing never
- * turns other characters into ASCII of another length, which is what makes the length tests exact.
- */
-function equalsIgnoringAsciiCase(value: string, target: string): boolean {
-  const n = target.length;
-  if (value.length !== n) {
-    if (value.length < n) return false;
-    const trimmed = trimSpaces(value);
-    return trimmed.length === n && trimmed.toLowerCase() === target;
-  }
-  for (let i = 0; i < n; i++) {
-    let a = value.charCodeAt(i);
-    if (a > 127) return value.toLowerCase() === target;
-    if (a >= 65 && a <= 90) a += 32;
-    if (a !== target.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
-  return true;
-}
-
-/**
- * Text compares trimmed and case-insensitively, without allocating per row: equality compares
- * character codes (or memoised keys for a non-ASCII target), contains/starts/ends use one
- * case-insensitive regular expression, and list operators memoise the outcome per raw value
- * (text columns repeat few values).
- */
-function textValueTest(op: Operator, operands: string[]): ValueTest {
-  if (op === 'equal_to' || op === 'not_equal_to') {
-    const target = operands[0] as string;
-    const negated = op === 'not_equal_to';
-    if (isAscii(target))
-      return (v) =>
-        v !== null &&
-        v !== undefined &&
-        v !== '' &&
-        equalsIgnoringAsciiCase(typeof v === 'string' ? v : String(v), target) !== negated;
-    const keyOf = textKeyOf();
-    return (v) => {
-      const key = keyOf(v);
-      return key !== undefined && (key === target) !== negated;
-    };
-  }
-  const needle = escapeRegExp(operands[0] as string);
-  const pattern =
-    op === 'contains' || op === 'not_contains'
-      ? new RegExp(needle, 'i')
-      : op === 'starts_with'
-        ? new RegExp(`^\\s*${needle}`, 'i')
-        : op === 'ends_with'
-          ? new RegExp(`${needle}\\s*$`, 'i')
-          : undefined;
-  if (pattern) {
-    const negated = op === 'not_contains';
-    return (v) =>
-      v !== null &&
-      v !== undefined &&
-      v !== '' &&
-      pattern.test(typeof v === 'string' ? v : String(v)) !== negated;
-  }
-  const compare = valuePredicate(op, operands);
-  const memo = new Map<string, boolean>();
-  return (v) => {
-    if (v === null || v === undefined || v === '') return false;
-    const raw = typeof v === 'string' ? v : String(v);
-    let result = memo.get(raw);
-    if (result === undefined) {
-      result = compare(raw.trim().toLowerCase());
-      if (memo.size < MEMO_LIMIT) memo.set(raw, result);
-    }
-    return result;
-  };
-}
-
-function valuePredicate(op: Operator, operands: Operand[]): (v: Operand) => boolean {
-  const a = operands[0] as Operand;
-  const b = operands[1] as Operand;
-  switch (op) {
-    case 'equal_to':
-      return (v) => v === a;
-    case 'not_equal_to':
-      return (v) => v !== a;
-    case 'less_than':
-      return (v) => v < a;
-    case 'greater_than':
-      return (v) => v > a;
-    case 'less_than_equal_to':
-      return (v) => v <= a;
-    case 'greater_than_equal_to':
-      return (v) => v >= a;
-    case 'between':
-      return (v) => v >= a && v <= b;
-    case 'contains':
-      return (v) => (v as string).includes(a as string);
-    case 'not_contains':
-      return (v) => !(v as string).includes(a as string);
-    case 'starts_with':
-      return (v) => (v as string).startsWith(a as string);
-    case 'ends_with':
-      return (v) => (v as string).endsWith(a as string);
-    case 'in': {
-      // A hashed set: a 10,000-value list costs one lookup per row, like a one-value list.
-      const set = new Set<Operand>(operands);
-      return (v) => set.has(v);
-    }
-    case 'not_in': {
-      const set = new Set<Operand>(operands);
-      return (v) => !set.has(v);
-    }
-    default:
-      return () => false;
-  }
 }

@@ -119,6 +119,10 @@ describe('describeWitnessLeaf', () => {
       { ...base, field: 'SECTOR', op: 'not_in', listSize: 2, listMatch: null, actual: 'ABS' },
       'SECTOR not_in a list of 2 values, matching none (is "ABS")',
     ],
+    [
+      { ...base, field: 'PX', op: 'less_than', value: 10, actual: 95, result: false },
+      'not PX less_than 10 (is 95)',
+    ],
   ] as [WitnessLeaf, string][])('%j', (leaf, text) => {
     expect(describeWitnessLeaf(leaf)).toBe(text);
   });

@@ -58,8 +58,9 @@ export function conditionAt(when: Condition, path: readonly number[]): Condition
 }
 
 /**
- * One line of text for a witness leaf: `PX less_than 10 (is 95)`, `MESSAGE_ID in a list of 5000
- * values, matching "177…" (is "177…")`.
+ * One line of text for a witness leaf: `PX greater_than 100 (is 120)`, `MESSAGE_ID in a list of
+ * 5000 values, matching "177…" (is "177…")`; a leaf that decided by being false (under a `not`)
+ * reads `not PX less_than 10 (is 95)`.
  *
  * @example
  * ```ts
@@ -67,15 +68,16 @@ export function conditionAt(when: Condition, path: readonly number[]): Condition
  * ```
  */
 export function describeWitnessLeaf(leaf: WitnessLeaf): string {
+  const negation = leaf.result ? '' : 'not ';
   const actual = `(is ${JSON.stringify(leaf.actual)})`;
   if (leaf.listSize !== undefined) {
     const match =
       leaf.listMatch === null || leaf.listMatch === undefined
         ? 'matching none'
         : `matching ${JSON.stringify(leaf.listMatch)}`;
-    return `${leaf.field} ${leaf.op} a list of ${leaf.listSize} values, ${match} ${actual}`;
+    return `${negation}${leaf.field} ${leaf.op} a list of ${leaf.listSize} values, ${match} ${actual}`;
   }
   const value = leaf.value === undefined ? '' : ` ${JSON.stringify(leaf.value)}`;
   const value2 = leaf.value2 === undefined ? '' : ` and ${JSON.stringify(leaf.value2)}`;
-  return `${leaf.field} ${leaf.op}${value}${value2} ${actual}`;
+  return `${negation}${leaf.field} ${leaf.op}${value}${value2} ${actual}`;
 }

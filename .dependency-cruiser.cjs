@@ -32,7 +32,7 @@
  * Inside core (packages/core/src), layers from low to high; a module may import its own layer and
  * lower ones, never a higher one:
  *   1. domain: errors.ts, cusip.ts, columns/, parse/, rank/, rules/ (except rules/rule-store.ts),
- *      export/, ports/, and the pure schedule math: schedule/{cron,zoned-time,fire-times,
+ *      export/, format/, ports/, and the pure schedule math: schedule/{cron,zoned-time,fire-times,
  *      desk-form,job,due-fires}.ts
  *   2. store kit: store/ (conditional-write building blocks and the store layout)
  *   3. run protocol: run/ except run/run-automation.ts
@@ -61,6 +61,7 @@ const layers = {
     'rank/',
     'rules/(?!rule-store\\.ts$)',
     'export/',
+    'format/',
     'ports/',
     'schedule/(cron|zoned-time|fire-times|desk-form|job|due-fires)\\.ts$',
   ],

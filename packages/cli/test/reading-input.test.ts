@@ -156,3 +156,39 @@ describe('files that are not what they seem', () => {
     expect(proto.stderr).toMatch(/column name\(s\) __proto__ cannot be passed through/);
   });
 });
+
+describe('inputs the exports could not hold (refused or flagged when read)', () => {
+  it('refuses a file wider than a sheet (exit 3) and takes a run with a sector too long for a file name, its row an error, exports written', async () => {
+    const cwd = await workspace();
+    const table = colorsToTable(generateColors({ rows: 3, seed: 17 }));
+    const toCsv = (rows: unknown[][]) =>
+      rows.map((r) => r.map((c) => String(c ?? '')).join(',')).join('\n');
+    const extras = Array.from({ length: 17_000 }, (_, i) => `C${i}`);
+    await writeFile(
+      join(cwd, 'wide.csv'),
+      toCsv([
+        [...table.header, ...extras],
+        ...table.rows.map((r) => [...r, ...extras.map(() => 1)]),
+      ]),
+    );
+    const sector = table.header.indexOf('SECTOR');
+    const rows = table.rows.map((r, i) =>
+      r.map((c, j) => (i === 0 && j === sector ? 'L'.repeat(300) : c)),
+    );
+    await writeFile(join(cwd, 'long.csv'), toCsv([table.header, ...rows]));
+    expect((await cli(cwd, ['init'])).code).toBe(0);
+    const before = await snapshot(join(cwd, 'market-pulse-data'));
+    const wide = await cli(cwd, ['buffer', 'add', 'wide.csv']);
+    expect(wide.code).toBe(3);
+    expect(wide.stderr).toMatch(
+      /the file has 17,\d{3} columns once Market Pulse's own are added; a spreadsheet holds at most 16,384/,
+    );
+    expect(await snapshot(join(cwd, 'market-pulse-data'))).toEqual(before);
+    const run = await cli(cwd, ['run', '--source', 'long.csv', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ counts: { invalid: 1, input: 2 } });
+    const errors = await cli(cwd, ['runs', 'errors', '1']);
+    expect(errors.stdout).toMatch(/the sector is too long to name its export file/);
+    expect((await cli(cwd, ['status'])).stdout).toMatch(/exports: up to date/);
+  });
+});

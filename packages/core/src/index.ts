@@ -34,6 +34,11 @@ export {
   sectorExportProblem,
   sectorFileName,
 } from './export/sector-file-name.js';
+export {
+  cellTextProblem,
+  columnCountProblem,
+  SPREADSHEET_LIMITS,
+} from './export/spreadsheet-limits.js';
 export { witnessText } from './export/witness-text.js';
 export {
   type ExportSelection,

@@ -1,4 +1,5 @@
 import type { ColumnDef } from '../columns/column-config.js';
+import { cellTextProblem } from '../export/spreadsheet-limits.js';
 import {
   type CalendarDate,
   dateCellToDate,
@@ -42,12 +43,12 @@ const EMPTY: CellResult = { ok: true, value: null };
 const ok = (value: RecordValue): CellResult => ({ ok: true, value });
 const fail = (reason: string): CellResult => ({ ok: false, reason });
 
-/** Text as kept: trimmed, in NFC, never with a NUL inside. */
+/** Text as kept: trimmed, in NFC, never with a NUL inside, never longer than a cell holds. */
 function readString(text: string): CellResult {
   const trimmed = trimSpaces(text);
   if (trimmed === '') return EMPTY;
-  const nul = nulProblem(trimmed);
-  return nul === undefined ? ok(normalizeText(trimmed)) : fail(nul);
+  const problem = nulProblem(trimmed) ?? cellTextProblem(trimmed);
+  return problem === undefined ? ok(normalizeText(trimmed)) : fail(problem);
 }
 
 function readText(cell: ValueCell): CellResult {

@@ -1,6 +1,8 @@
 import type { ColumnConfig, ColumnDef } from '../columns/column-config.js';
 import { headerKey, OUTPUT_ONLY_COLUMNS } from '../columns/column-config.js';
 import { MarketPulseError } from '../errors.js';
+import { exportColumns } from '../export/export-columns.js';
+import { cellTextProblem, columnCountProblem } from '../export/spreadsheet-limits.js';
 import { trimSpaces } from './number-text.js';
 import { type Cell, impreciseFlagColumn, isErrorCell, type ParseNotice } from './record.js';
 import { normalizeText } from './text-values.js';
@@ -20,6 +22,12 @@ export interface HeaderProblem {
    * hold as plain data. Refused rather than dropped, so nothing is lost silently.
    */
   reserved: string[];
+  /**
+   * What an export could not hold (SPEC §1.3: every input column is exported): more columns than
+   * a spreadsheet sheet has, or a header longer than a cell holds. Refused when read, so one file
+   * can never make the standing exports unwritable.
+   */
+  exportLimits: string[];
 }
 
 /** Where each header cell goes. */
@@ -48,11 +56,26 @@ function headerText(cell: Cell): string {
   return normalizeText(trimSpaces(cell instanceof Date ? cell.toISOString() : String(cell)));
 }
 
+/** What the exports could not hold of this header (see {@link HeaderProblem.exportLimits}). */
+function exportLimitProblems(
+  config: ColumnConfig,
+  slots: readonly HeaderSlot[],
+  found: readonly string[],
+): string[] {
+  const passThrough = slots.flatMap((s) => (s.kind === 'column' ? [] : [s.name]));
+  const problems = [columnCountProblem(exportColumns(config, passThrough).length)];
+  const long = found.find((text) => cellTextProblem(text) !== undefined);
+  if (long !== undefined)
+    problems.push(`the header "${long.slice(0, 40)}…": ${cellTextProblem(long)}`);
+  return problems.filter((p): p is string => p !== undefined);
+}
+
 /**
  * Maps a header row onto the column configuration. Matching is case- and whitespace-insensitive
  * over names, display names and aliases; header text is read in NFC. Throws a VALIDATION_ERROR with
  * {@link HeaderProblem} details when a required column is missing, two headers name one column or
- * a pass-through column has a reserved name (`__proto__`…).
+ * a pass-through column has a reserved name (`__proto__`…), or an export could not hold the header
+ * (more columns than a sheet has, a header longer than a cell).
  */
 export function mapHeader(header: readonly Cell[], config: ColumnConfig): HeaderMap {
   const slots: HeaderSlot[] = [];
@@ -94,7 +117,13 @@ export function mapHeader(header: readonly Cell[], config: ColumnConfig): Header
   const missing = config.columns
     .filter((c) => c.headerRequired && !mapped.has(c.name))
     .map((c) => c.name);
-  if (missing.length > 0 || duplicate.length > 0 || reserved.length > 0) {
+  const exportLimits = exportLimitProblems(config, slots, found);
+  if (
+    missing.length > 0 ||
+    duplicate.length > 0 ||
+    reserved.length > 0 ||
+    exportLimits.length > 0
+  ) {
     const parts = [
       missing.length > 0 ? `missing required column(s) ${missing.join(', ')}` : '',
       duplicate.length > 0
@@ -103,12 +132,13 @@ export function mapHeader(header: readonly Cell[], config: ColumnConfig): Header
       reserved.length > 0
         ? `column name(s) ${reserved.join(', ')} cannot be passed through (reserved in JavaScript objects); rename or remove the column(s)`
         : '',
+      ...exportLimits,
     ].filter(Boolean);
     throw new MarketPulseError<HeaderProblem>(
       'VALIDATION_ERROR',
       `cannot read the header: ${parts.join('; ')}. Found: ${found.join(', ') || 'no headers'}`,
       {
-        details: { kind: 'header', missing, duplicate, found, reserved },
+        details: { kind: 'header', missing, duplicate, found, reserved, exportLimits },
       },
     );
   }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { defaultColumnConfig } from '../columns/default-columns.js';
 import { DEFAULT_COLUMNS, defineColumns } from '../columns/index.js';
 import { isMarketPulseError } from '../errors.js';
+import { exportColumns } from '../export/export-columns.js';
+import { MAX_SECTOR_FILE_NAME } from '../export/sector-file-name.js';
+import { SPREADSHEET_LIMITS } from '../export/spreadsheet-limits.js';
 import { colorsToTable, generateColors } from '../sample/generate-colors.js';
 import type { HeaderProblem } from './header.js';
 import { createRecordParser, parseRecords } from './parse-records.js';
@@ -689,6 +693,78 @@ describe('parseRecords: spreadsheet error cells', () => {
     expect(errors.map((e) => [e.row, e.column, e.reason])).toEqual([
       [2, 'Note', expect.stringMatching(/^cannot read the cell: unreadable cell/)],
       [3, 'TICKER', expect.stringMatching(/^cannot read the cell: unreadable cell/)],
+    ]);
+  });
+});
+
+describe('parseRecords: what the exports could not hold is refused when read', () => {
+  const exportColumnCount = exportColumns(defaultColumnConfig).length;
+  const passThrough = (count: number) => Array.from({ length: count }, (_, i) => `Extra ${i}`);
+
+  it('refuses a header wider than a sheet, and accepts one exactly as wide', () => {
+    const fits = SPREADSHEET_LIMITS.maxColumns - exportColumnCount;
+    expect(() =>
+      parseRecords({ header: [...HEADER, ...passThrough(fits)], rows: [] }),
+    ).not.toThrow();
+    const problem = headerError(() =>
+      parseRecords({ header: [...HEADER, ...passThrough(fits + 1)], rows: [] }),
+    );
+    expect(problem.exportLimits).toEqual([
+      "the file has 16,385 columns once Market Pulse's own are added; a spreadsheet holds at most 16,384: remove 1 pass-through column(s)",
+    ]);
+  });
+
+  it('refuses a header longer than a cell holds', () => {
+    const problem = headerError(() =>
+      parseRecords({
+        header: [...HEADER, 'h'.repeat(SPREADSHEET_LIMITS.maxCellText + 1)],
+        rows: [],
+      }),
+    );
+    expect(problem.exportLimits[0]).toMatch(
+      /^the header "h{40}…": the text is 32,767 characters long/,
+    );
+  });
+
+  it('makes a sector too long to name its export file a row error, and keeps the others', () => {
+    const long = 'S'.repeat(MAX_SECTOR_FILE_NAME + 1);
+    const { records, errors } = parseRecords({
+      header: HEADER,
+      rows: [row({ SECTOR: long }), row({ SECTOR: 'S'.repeat(MAX_SECTOR_FILE_NAME) })],
+    });
+    expect(records).toHaveLength(1);
+    expect(errors).toEqual([
+      {
+        row: 2,
+        column: 'SECTOR',
+        value: long,
+        reason: `the sector is too long to name its export file (201 characters once encoded; at most 200: shorten the sector)`,
+      },
+    ]);
+  });
+
+  it('makes text longer than a cell holds a row error, in configured and pass-through columns', () => {
+    const text = 'x'.repeat(SPREADSHEET_LIMITS.maxCellText + 1);
+    const { records, errors } = parseRecords({
+      header: [...HEADER, 'Note'],
+      rows: [
+        [...row({ TICKER: text }), 'ok'],
+        [...row(), text],
+        [...row(), 'x'.repeat(SPREADSHEET_LIMITS.maxCellText)],
+      ],
+    });
+    expect(records).toHaveLength(1);
+    expect(errors.map((e) => [e.row, e.column, e.reason])).toEqual([
+      [
+        2,
+        'TICKER',
+        'the text is 32,767 characters long; a spreadsheet cell holds at most 32,766: shorten it',
+      ],
+      [
+        3,
+        'Note',
+        'the text is 32,767 characters long; a spreadsheet cell holds at most 32,766: shorten it',
+      ],
     ]);
   });
 });

@@ -1,8 +1,10 @@
 import type { ColumnConfig, ColumnDef } from '../columns/column-config.js';
 import { biasKey, DEFAULT_BIAS_RANKS, defaultColumnConfig } from '../columns/default-columns.js';
+import { sectorExportProblem } from '../export/sector-file-name.js';
 import type { SlashDateFormat } from './calendar-date.js';
 import {
   type CellReader,
+  type CellReaderOptions,
   type CellResult,
   cellReaderFor,
   type ImpreciseIdPolicy,
@@ -135,7 +137,7 @@ export function createRecordParser(
     if (slot.kind === 'column')
       slotByColumn.set(slot.column.name, {
         ...slot,
-        read: interning(slot.column, cellReaderFor(slot.column, readerOptions)),
+        read: interning(slot.column, readerOf(slot.column, readerOptions)),
         flag: impreciseFlagColumn(slot.column.name),
       });
     else if (slot.kind === 'flag') flags.push(slot);
@@ -236,6 +238,21 @@ export function createRecordParser(
       return imprecise.count === 0 ? map.notices : [...map.notices, impreciseNotice(imprecise)];
     },
     parseRow,
+  };
+}
+
+/**
+ * A configured column's reader. A sector also names export files and folders: one too long to
+ * name them is refused with its row, so it can never make the standing exports unwritable.
+ */
+function readerOf(column: ColumnDef, options: CellReaderOptions): CellReader {
+  const read = cellReaderFor(column, options);
+  if (column.name !== 'SECTOR') return read;
+  return (cell) => {
+    const result = read(cell);
+    if (!result.ok || typeof result.value !== 'string') return result;
+    const problem = sectorExportProblem(result.value);
+    return problem === undefined ? result : { ok: false, reason: `the sector ${problem}` };
   };
 }
 

@@ -1,3 +1,4 @@
+import { withThousands } from '../format/thousands.js';
 import { resolveOperator } from './operators.js';
 
 /**
@@ -65,10 +66,7 @@ export interface ConditionSize {
   problems: LimitProblem[];
 }
 
-/** 10000 → "10,000", the same in every runtime (toLocaleString depends on the host's Intl). */
-const n = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-
-const tooManyLeaves = `more than ${n(RULE_LIMITS.maxLeavesPerRule)} conditions in one rule; put the values of one field in an "in" list, or split the rule`;
+const tooManyLeaves = `more than ${withThousands(RULE_LIMITS.maxLeavesPerRule)} conditions in one rule; put the values of one field in an "in" list, or split the rule`;
 
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -145,7 +143,7 @@ function checkValues(leaf: Node, path: string, size: ConditionSize): void {
       if (value.length > RULE_LIMITS.maxListValues) {
         size.problems.push({
           path,
-          reason: `${key} lists ${n(value.length)} values; a list holds at most ${n(RULE_LIMITS.maxListValues)}`,
+          reason: `${key} lists ${withThousands(value.length)} values; a list holds at most ${withThousands(RULE_LIMITS.maxListValues)}`,
         });
         continue;
       }
@@ -157,7 +155,7 @@ function checkValues(leaf: Node, path: string, size: ConditionSize): void {
       if (long >= 0)
         size.problems.push({
           path,
-          reason: `${key}[${long}] is ${n((value[long] as string).length)} characters long; a value holds at most ${RULE_LIMITS.maxValueLength}`,
+          reason: `${key}[${long}] is ${withThousands((value[long] as string).length)} characters long; a value holds at most ${RULE_LIMITS.maxValueLength}`,
         });
     } else if (isNode(value)) {
       // Refused here, not by the compiler: its messages quote values, and an object may be deep.
@@ -165,7 +163,7 @@ function checkValues(leaf: Node, path: string, size: ConditionSize): void {
     } else if (isTooLong(value)) {
       size.problems.push({
         path,
-        reason: `${key} is ${n((value as string).length)} characters long; a value holds at most ${RULE_LIMITS.maxValueLength}`,
+        reason: `${key} is ${withThousands((value as string).length)} characters long; a value holds at most ${RULE_LIMITS.maxValueLength}`,
       });
     }
   }
@@ -198,13 +196,13 @@ export function spendRuleBudget(
   rule: Pick<ConditionSize, 'leaves' | 'testedLeaves' | 'listValues'>,
 ): string | undefined {
   if (budget.rules + 1 > RULE_LIMITS.maxRules)
-    return `a rule set holds at most ${n(RULE_LIMITS.maxRules)} rules; this would be rule ${n(budget.rules + 1)}`;
+    return `a rule set holds at most ${withThousands(RULE_LIMITS.maxRules)} rules; this would be rule ${withThousands(budget.rules + 1)}`;
   if (budget.leaves + rule.leaves > RULE_LIMITS.maxLeavesPerSet)
-    return `a rule set holds at most ${n(RULE_LIMITS.maxLeavesPerSet)} conditions; with this rule it would hold ${n(budget.leaves + rule.leaves)}`;
+    return `a rule set holds at most ${withThousands(RULE_LIMITS.maxLeavesPerSet)} conditions; with this rule it would hold ${withThousands(budget.leaves + rule.leaves)}`;
   if (budget.testedLeaves + rule.testedLeaves > RULE_LIMITS.maxTestedLeavesPerSet)
-    return `a rule set holds at most ${n(RULE_LIMITS.maxTestedLeavesPerSet)} conditions other than equal_to and in (those are looked up, the others tested on every row); with this rule it would hold ${n(budget.testedLeaves + rule.testedLeaves)}`;
+    return `a rule set holds at most ${withThousands(RULE_LIMITS.maxTestedLeavesPerSet)} conditions other than equal_to and in (those are looked up, the others tested on every row); with this rule it would hold ${withThousands(budget.testedLeaves + rule.testedLeaves)}`;
   if (budget.listValues + rule.listValues > RULE_LIMITS.maxListValuesPerSet)
-    return `a rule set's "in" / "not_in" lists hold at most ${n(RULE_LIMITS.maxListValuesPerSet)} values in all; with this rule they would hold ${n(budget.listValues + rule.listValues)}`;
+    return `a rule set's "in" / "not_in" lists hold at most ${withThousands(RULE_LIMITS.maxListValuesPerSet)} values in all; with this rule they would hold ${withThousands(budget.listValues + rule.listValues)}`;
   budget.rules += 1;
   budget.leaves += rule.leaves;
   budget.testedLeaves += rule.testedLeaves;

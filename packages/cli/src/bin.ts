@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from './cli.js';
+import { processOperator, readSecretFromProcess } from './secret-input.js';
 
 /**
  * Writes to a standard stream until its reader goes away. A reader that closes the pipe early
@@ -23,4 +24,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   stderrIsTTY: process.stderr.isTTY === true,
+  readSecret: readSecretFromProcess,
+  stdinIsTTY: process.stdin.isTTY === true,
+  operator: processOperator(),
 });

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { registerApiKeys } from './commands/apikeys.js';
 import { registerBuffer } from './commands/buffer.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEntitlements } from './commands/entitlements.js';
 import { registerExport } from './commands/export.js';
 import { registerInit } from './commands/init.js';
 import { registerJobs } from './commands/jobs.js';
@@ -12,6 +14,7 @@ import { registerSearch } from './commands/search.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerTemplate } from './commands/template.js';
+import { registerUsers } from './commands/users.js';
 import { COMMON_OPTIONS_HELP } from './common-options.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import type { CliIO } from './io.js';
@@ -52,6 +55,9 @@ export function buildProgram(io: CliIO, exit: (code: number) => void): Command {
     registerTemplate,
     registerSearch,
     registerStatus,
+    registerUsers,
+    registerApiKeys,
+    registerEntitlements,
   ])
     register(program, io, exit);
   return program;

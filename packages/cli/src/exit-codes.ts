@@ -19,7 +19,7 @@ export const EXIT_SITUATIONS: readonly { code: number; meaning: string; situatio
     situations: [
       'a run ran and failed (a run guard, a job whose rules are gone); `runs show` tells why',
       'no data folder (`market-pulse init`, or `--data-dir`)',
-      'no such run, rule, job or upload',
+      'no such run, rule, job, upload, account or API key',
       'the data folder cannot be read or written',
       'an unexpected failure (a bug: please report it with the message)',
     ],

@@ -5,6 +5,7 @@
  *
  * @module @market-pulse/core
  */
+export * from './accounts/index.js';
 
 export {
   CORE_COLUMN_TYPES,
@@ -147,7 +148,9 @@ export type {
   StoredObject,
 } from './ports/object-store.js';
 export { isValidKey } from './ports/object-store.js';
+export type { PasswordHasher } from './ports/password-hasher.js';
 export type { ProcessProbe } from './ports/process-probe.js';
+export type { RandomSource } from './ports/random-source.js';
 export type {
   ColumnKinds,
   SheetLayout,

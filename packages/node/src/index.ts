@@ -9,6 +9,12 @@
  * @module @market-pulse/node
  */
 
+export {
+  type Argon2Parameters,
+  argon2Hasher,
+  DEFAULT_ARGON2,
+  systemRandom,
+} from './argon2-hasher.js';
 export { TEMP_FILE, writeFileAtomically } from './atomic-file.js';
 export { type EnvironmentVariables, loadConfig, type NodeConfig } from './config.js';
 export { failpointsFromEnv } from './env-failpoints.js';

@@ -104,3 +104,14 @@ export const heartbeatKey = (instanceId: string) => `${HEARTBEATS_PREFIX}${insta
 export const DEAD_MAN_PREFIX = 'alerts/dead-man/';
 /** The dead-man alert of one business date (`YYYY-MM-DD`): creating it raises the alert once. */
 export const deadManKey = (date: string) => `${DEAD_MAN_PREFIX}${date}.json`;
+
+/** Accounts, one document each, keyed by the id derived from the email (`userIdOf`). */
+export const USERS_PREFIX = 'accounts/users/';
+/** One account. */
+export const userKey = (userId: string) => `${USERS_PREFIX}${userId}.json`;
+/** API keys of service accounts, one document each (the secret stored hashed). */
+export const API_KEYS_PREFIX = 'accounts/api-keys/';
+/** One API key. */
+export const apiKeyKey = (keyId: string) => `${API_KEYS_PREFIX}${keyId}.json`;
+/** Which sectors each asset class holds (compare-and-swapped, one document). */
+export const ENTITLEMENTS_DOCUMENT = 'accounts/entitlements.json';

@@ -21,3 +21,4 @@ export {
   simulateSchedulers,
 } from './scheduler-simulation.js';
 export { tableSource } from './table-source.js';
+export { createSeededRandom, createTestHasher } from './test-secrets.js';

@@ -1,0 +1,48 @@
+export {
+  type ApiKey,
+  type ApiKeyDependencies,
+  type ApiKeyView,
+  apiKeySchema,
+  createApiKey,
+  listApiKeys,
+  type NewApiKey,
+  newApiKeySchema,
+  revokeApiKey,
+  verifyApiKey,
+} from './api-keys.js';
+export {
+  type Entitled,
+  type Entitlements,
+  entitlementsSchema,
+  readEntitlements,
+  type SectorScope,
+  sectorScope,
+  setAssetClass,
+} from './entitlements.js';
+export { PASSWORD_POLICY, passwordProblem } from './password-policy.js';
+export {
+  ALL_ASSET_CLASSES,
+  type NewUser,
+  newUserSchema,
+  normalizeEmail,
+  ROLES,
+  type Role,
+  type User,
+  type UserChanges,
+  type UserView,
+  userChangesSchema,
+  userSchema,
+  userView,
+} from './user.js';
+export {
+  type AccountDependencies,
+  addUser,
+  findUser,
+  getUser,
+  listUsers,
+  removeUser,
+  setPassword,
+  updateUser,
+  userIdOf,
+  verifyPassword,
+} from './user-store.js';

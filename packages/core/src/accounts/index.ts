@@ -1,4 +1,10 @@
 export {
+  ACCESS_TOKEN,
+  type AccessClaims,
+  issueAccessToken,
+  verifyAccessToken,
+} from './access-tokens.js';
+export {
   type ApiKey,
   type ApiKeyDependencies,
   type ApiKeyView,
@@ -20,6 +26,18 @@ export {
   setAssetClass,
 } from './entitlements.js';
 export { PASSWORD_POLICY, passwordProblem } from './password-policy.js';
+export {
+  checkSession,
+  openSession,
+  refreshSession,
+  revokeSession,
+  SESSION_POLICY,
+  type Session,
+  type SessionDependencies,
+  sessionIdOfRefreshToken,
+  sessionSchema,
+} from './sessions.js';
+export { tokenSigningKey } from './signing-key.js';
 export {
   ALL_ASSET_CLASSES,
   type NewUser,

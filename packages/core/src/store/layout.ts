@@ -115,3 +115,9 @@ export const API_KEYS_PREFIX = 'accounts/api-keys/';
 export const apiKeyKey = (keyId: string) => `${API_KEYS_PREFIX}${keyId}.json`;
 /** Which sectors each asset class holds (compare-and-swapped, one document). */
 export const ENTITLEMENTS_DOCUMENT = 'accounts/entitlements.json';
+/** Sign-in sessions: one refresh-token family each (the tokens stored hashed). */
+export const SESSIONS_PREFIX = 'accounts/sessions/';
+/** One session. */
+export const sessionKey = (sessionId: string) => `${SESSIONS_PREFIX}${sessionId}.json`;
+/** The access tokens' signing key, generated once when none is configured. */
+export const TOKEN_KEY_DOCUMENT = 'accounts/token-key.json';

@@ -25,6 +25,7 @@ export {
   sectorScope,
   setAssetClass,
 } from './entitlements.js';
+export { ensureFirstAdmin } from './first-admin.js';
 export { PASSWORD_POLICY, passwordProblem } from './password-policy.js';
 export {
   checkSession,

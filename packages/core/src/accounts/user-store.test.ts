@@ -3,6 +3,7 @@ import { isMarketPulseError } from '../errors.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
 import { createTestHasher } from '../testing/test-secrets.js';
+import { ensureFirstAdmin } from './first-admin.js';
 import {
   addUser,
   findUser,
@@ -176,5 +177,41 @@ describe('accounts', () => {
         addUser(deps, { email: 'x@desk.example', name: 'X', role: 'owner' as 'user' }, 'cli:root'),
       ),
     ).toMatch(/role/);
+  });
+});
+
+describe('ensureFirstAdmin', () => {
+  it('creates the configured admin once, never over an existing admin', async () => {
+    const deps = {
+      store: createMemoryStore(),
+      clock: createManualClock(new Date('2026-03-13T09:00:00Z')),
+      hasher: createTestHasher(),
+    };
+    const first = await ensureFirstAdmin(
+      deps,
+      { email: 'ops@desk.example', password: PASSWORD },
+      'env:MP_ADMIN_EMAIL',
+    );
+    expect(first).toMatchObject({
+      email: 'ops@desk.example',
+      role: 'admin',
+      assetClasses: ['*'],
+      createdBy: 'env:MP_ADMIN_EMAIL',
+    });
+    expect(
+      await ensureFirstAdmin(
+        deps,
+        { email: 'other@desk.example', password: PASSWORD },
+        'env:MP_ADMIN_EMAIL',
+      ),
+    ).toBeUndefined();
+    expect((await listUsers(deps.store)).map((u) => u.email)).toEqual(['ops@desk.example']);
+    await expect(
+      ensureFirstAdmin(
+        { ...deps, store: createMemoryStore() },
+        { email: 'ops@desk.example', password: 'password1' },
+        'env',
+      ),
+    ).rejects.toThrow(/most common passwords/);
   });
 });

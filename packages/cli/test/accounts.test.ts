@@ -198,3 +198,65 @@ describe('users, apikeys and entitlements', () => {
     );
   });
 });
+
+describe('users import-permissions', () => {
+  it("previews, imports and keeps the first implementation's file; a bad entry is exit 3 with the rest applied", async () => {
+    const cwd = await workspace();
+    await cli(cwd, ['init']);
+    await operatorCli(cwd, [
+      'users',
+      'add',
+      'user_a@company.com',
+      '--name',
+      'A',
+      '--role',
+      'user',
+      '--no-password',
+    ]);
+    const { writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    await writeFile(
+      join(cwd, 'user_permissions.json'),
+      JSON.stringify({
+        users: [
+          { username: 'user_a@company.com', asset_classes: ['US CLO'], full_name: 'User A' },
+          { username: 'user_b@company.com', asset_classes: ['EU CLO'], full_name: 'User B' },
+        ],
+      }),
+    );
+    const preview = await operatorCli(cwd, [
+      'users',
+      'import-permissions',
+      'user_permissions.json',
+      '--dry-run',
+    ]);
+    expect(preview.stdout).toBe(
+      'dry run: nothing changed\nuser_a@company.com: none → US CLO\nuser_b@company.com: no account (--create-missing creates it)\n0 unchanged\n',
+    );
+    expect(
+      (await operatorCli(cwd, ['users', 'show', 'user_a@company.com', '--json'])).stdout,
+    ).toMatch(/"assetClasses": \[\]/);
+    const real = await operatorCli(cwd, [
+      'users',
+      'import-permissions',
+      'user_permissions.json',
+      '--create-missing',
+      '--json',
+    ]);
+    expect(real.code).toBe(0);
+    expect(JSON.parse(real.stdout)).toMatchObject({
+      created: ['user_b@company.com'],
+      updated: [{ email: 'user_a@company.com' }],
+    });
+    // The file is now in the store: a later sync reads it from there.
+    const again = await operatorCli(cwd, ['users', 'import-permissions']);
+    expect(again.stdout).toBe('2 unchanged\n');
+    await writeFile(
+      join(cwd, 'bad.json'),
+      JSON.stringify({ users: [{ username: 'x', asset_classes: [] }] }),
+    );
+    const bad = await operatorCli(cwd, ['users', 'import-permissions', 'bad.json']);
+    expect(bad.code).toBe(3);
+    expect(bad.stdout).toMatch(/entry 0 \(x\) refused: username: not an email address/);
+  });
+});

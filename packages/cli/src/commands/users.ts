@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import {
   addUser,
   getUser,
@@ -7,11 +9,13 @@ import {
   type Role,
   removeUser,
   setPassword,
+  storeLegacyPermissions,
+  syncLegacyPermissions,
   type UserChanges,
   type UserView,
   updateUser,
 } from '@market-pulse/core';
-import { argon2Hasher, systemClock } from '@market-pulse/node';
+import { argon2Hasher, assertReadableFile, systemClock } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { withCommon } from '../common-options.js';
 import { openDataFolder } from '../data-folder.js';
@@ -223,4 +227,59 @@ export function registerUsers(program: Command, io: CliIO, exit: (code: number) 
     output(io, o.json, { removed: user.email }, () => `removed ${user.email}`);
     exit(0);
   });
+
+  withCommon(
+    users
+      .command('import-permissions')
+      .description(
+        "make accounts' asset classes follow the first implementation's permissions/user_permissions.json (given as FILE, which is then kept in the store, or the store's copy): listed accounts get exactly the file's asset classes; others are left as they are; an account entitled to every sector (*) is never narrowed",
+      )
+      .argument('[file]', 'a user_permissions.json to import (default: the one in the store)')
+      .option(
+        '--create-missing',
+        'create listed addresses without an account as viewers without a password',
+      )
+      .option('--dry-run', 'report what would change, change nothing'),
+  ).action(
+    async (
+      file: string | undefined,
+      o: { createMissing?: boolean; dryRun?: boolean; dataDir?: string; json?: boolean },
+    ) => {
+      const d = await deps(o.dataDir);
+      let bytes: Uint8Array | undefined;
+      if (file !== undefined) {
+        const path = resolve(io.cwd, file);
+        await assertReadableFile(path, file);
+        bytes = await readFile(path);
+        if (!o.dryRun) await storeLegacyPermissions(d.store, bytes);
+      }
+      const report = await syncLegacyPermissions(
+        { store: d.store, clock: d.clock },
+        operatorOf(io),
+        {
+          createMissing: o.createMissing === true,
+          dryRun: o.dryRun === true,
+          ...(bytes ? { file: bytes } : {}),
+        },
+      );
+      output(io, o.json, report, () =>
+        [
+          o.dryRun ? 'dry run: nothing changed' : '',
+          ...report.created.map((e) => `created ${e} (viewer, no password yet)`),
+          ...report.updated.map(
+            (u) => `${u.email}: ${u.from.join(', ') || 'none'} → ${u.to.join(', ') || 'none'}`,
+          ),
+          ...report.keptAllSectors.map((e) => `${e}: kept every sector (*)`),
+          ...report.missing.map((e) => `${e}: no account (--create-missing creates it)`),
+          ...report.refused.map(
+            (r) => `entry ${r.index} (${String(r.username)}) refused: ${r.reason}`,
+          ),
+          `${report.unchanged.length} unchanged`,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      );
+      exit(report.refused.length > 0 ? 3 : 0);
+    },
+  );
 }

@@ -26,6 +26,15 @@ export {
   setAssetClass,
 } from './entitlements.js';
 export { ensureFirstAdmin } from './first-admin.js';
+export {
+  type LegacyPermission,
+  legacyPermissionsSchema,
+  type PermissionsSyncReport,
+  parseLegacyPermissions,
+  readLegacyPermissions,
+  storeLegacyPermissions,
+  syncLegacyPermissions,
+} from './legacy-permissions.js';
 export { PASSWORD_POLICY, passwordProblem } from './password-policy.js';
 export {
   checkSession,

@@ -85,10 +85,11 @@ async function checkedPassword(password: string, account: { email: string; name:
 
 /**
  * Creates an account (SPEC §10: no default credentials — the first admin is created this way, by
- * the CLI or from the environment at first start). CONFLICT when the email has an account.
+ * the CLI or from the environment at first start). CONFLICT when the email has an account. Without
+ * a password (the user sets one through a reset) no `hasher` is needed.
  */
 export async function addUser(
-  deps: AccountDependencies,
+  deps: Pick<AccountDependencies, 'store' | 'clock'> & { hasher?: PasswordHasher },
   input: NewUser,
   actor: string,
 ): Promise<UserView> {
@@ -103,7 +104,7 @@ export async function addUser(
     id: userIdOf(email),
     email,
     disabled: false,
-    passwordHash: password === undefined ? null : await deps.hasher.hash(password),
+    passwordHash: password === undefined ? null : await hasherOf(deps).hash(password),
     sessionsValidFrom: now,
     version: 1,
     createdAt: now,
@@ -121,6 +122,11 @@ export async function addUser(
     throw err;
   }
   return userView(user);
+}
+
+function hasherOf(deps: { hasher?: PasswordHasher }): PasswordHasher {
+  if (!deps.hasher) throw new Error('addUser needs a password hasher to set a password');
+  return deps.hasher;
 }
 
 /** Enabled admins other than `exceptId`: the last one must stay (else nobody can administer). */

@@ -121,3 +121,5 @@ export const SESSIONS_PREFIX = 'accounts/sessions/';
 export const sessionKey = (sessionId: string) => `${SESSIONS_PREFIX}${sessionId}.json`;
 /** The access tokens' signing key, generated once when none is configured. */
 export const TOKEN_KEY_DOCUMENT = 'accounts/token-key.json';
+/** The first implementation's permissions file (plain JSON, no envelope): imported and synced. */
+export const LEGACY_PERMISSIONS = 'permissions/user_permissions.json';

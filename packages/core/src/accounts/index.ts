@@ -37,6 +37,16 @@ export {
 } from './legacy-permissions.js';
 export { PASSWORD_POLICY, passwordProblem } from './password-policy.js';
 export {
+  consumeRateLimit,
+  peekRateLimit,
+  pruneRateLimits,
+  RATE_LIMITS,
+  type RateLimit,
+  type RateLimitState,
+  rateLimited,
+  resetRateLimit,
+} from './rate-limits.js';
+export {
   checkSession,
   openSession,
   refreshSession,

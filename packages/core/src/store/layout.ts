@@ -123,3 +123,8 @@ export const sessionKey = (sessionId: string) => `${SESSIONS_PREFIX}${sessionId}
 export const TOKEN_KEY_DOCUMENT = 'accounts/token-key.json';
 /** The first implementation's permissions file (plain JSON, no envelope): imported and synced. */
 export const LEGACY_PERMISSIONS = 'permissions/user_permissions.json';
+/** Rate-limit counters, one document per (limit, subject) — shared by every replica. */
+export const RATE_LIMITS_PREFIX = 'limits/';
+/** The counter of one subject (hashed: an email or address never appears in a key) under one limit. */
+export const rateLimitKey = (limit: string, subjectHash: string) =>
+  `${RATE_LIMITS_PREFIX}${limit}/${subjectHash}.json`;

@@ -36,6 +36,7 @@ export {
   syncLegacyPermissions,
 } from './legacy-permissions.js';
 export { PASSWORD_POLICY, passwordProblem } from './password-policy.js';
+export type { Principal } from './principal.js';
 export {
   consumeRateLimit,
   peekRateLimit,
@@ -57,6 +58,14 @@ export {
   sessionIdOfRefreshToken,
   sessionSchema,
 } from './sessions.js';
+export {
+  type AuthDependencies,
+  authenticate,
+  refreshSignIn,
+  type SignedIn,
+  signIn,
+  signOut,
+} from './sign-in.js';
 export { tokenSigningKey } from './signing-key.js';
 export {
   ALL_ASSET_CLASSES,

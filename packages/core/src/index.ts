@@ -141,6 +141,7 @@ export type {
 export type { ExportSink } from './ports/export-sink.js';
 export { type Failpoints, NO_FAILPOINTS } from './ports/failpoints.js';
 export type { IdSource } from './ports/id-source.js';
+export type { Mailer, MailMessage } from './ports/mailer.js';
 export type {
   ObjectListing,
   ObjectStore,

@@ -36,6 +36,12 @@ export {
   syncLegacyPermissions,
 } from './legacy-permissions.js';
 export { PASSWORD_POLICY, passwordProblem } from './password-policy.js';
+export {
+  type PasswordResetDependencies,
+  RESET_TOKEN_MINUTES,
+  requestPasswordReset,
+  resetPassword,
+} from './password-reset.js';
 export type { Principal } from './principal.js';
 export {
   consumeRateLimit,

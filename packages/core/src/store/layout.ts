@@ -128,3 +128,5 @@ export const RATE_LIMITS_PREFIX = 'limits/';
 /** The counter of one subject (hashed: an email or address never appears in a key) under one limit. */
 export const rateLimitKey = (limit: string, subjectHash: string) =>
   `${RATE_LIMITS_PREFIX}${limit}/${subjectHash}.json`;
+/** The pending password reset of an account (one at a time: a new request replaces it). */
+export const passwordResetKey = (userId: string) => `accounts/resets/${userId}.json`;

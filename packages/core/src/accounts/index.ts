@@ -90,6 +90,7 @@ export {
 export {
   type AccountDependencies,
   addUser,
+  changeOwnPassword,
   findUser,
   getUser,
   listUsers,

@@ -6,6 +6,7 @@ import { createTestHasher } from '../testing/test-secrets.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import {
   addUser,
+  changeOwnPassword,
   findUser,
   getUser,
   listUsers,
@@ -213,5 +214,23 @@ describe('ensureFirstAdmin', () => {
         'env',
       ),
     ).rejects.toThrow(/most common passwords/);
+  });
+});
+
+describe('changeOwnPassword', () => {
+  it('needs the current password, then sets the new one and ends sessions', async () => {
+    const { deps, admin } = await setup();
+    expect(
+      await codeOf(changeOwnPassword(deps, admin.id, 'not it at all', 'a new passphrase here')),
+    ).toBe('UNAUTHENTICATED: the current password is wrong');
+    deps.clock.advance(1000);
+    const changed = await changeOwnPassword(deps, admin.id, PASSWORD, 'a new passphrase here');
+    expect(changed).toMatchObject({
+      updatedBy: 'user:ann@desk.example',
+      sessionsValidFrom: '2026-03-13T09:00:01.000Z',
+    });
+    expect(
+      await codeOf(changeOwnPassword(deps, admin.id, 'a new passphrase here', 'short')),
+    ).toMatch(/^VALIDATION_ERROR/);
   });
 });

@@ -267,3 +267,24 @@ export async function verifyPassword(
   }
   return userView(user);
 }
+
+/**
+ * A signed-in user changes their own password: the current one is required (ASVS V6.2.3), the new
+ * one policy-checked; every session of the account ends (the caller signs in again).
+ * UNAUTHENTICATED when the current password is wrong.
+ */
+export async function changeOwnPassword(
+  deps: AccountDependencies,
+  userId: string,
+  currentPassword: string,
+  newPassword: string,
+): Promise<UserView> {
+  const user = await findUser(deps.store, userId);
+  if (
+    !user ||
+    user.passwordHash === null ||
+    !(await deps.hasher.verify(user.passwordHash, currentPassword))
+  )
+    throw new MarketPulseError('UNAUTHENTICATED', 'the current password is wrong');
+  return setPassword(deps, userId, newPassword, `user:${user.email}`);
+}

@@ -85,6 +85,10 @@ export {
   staleExports,
   viewSheets,
 } from './exports/standing-set.js';
+export {
+  type IdempotentAnswer,
+  withIdempotencyKey,
+} from './idempotency/idempotency-keys.js';
 export { initializeStore } from './init/initialize-store.js';
 export {
   type CalendarDate,

@@ -104,3 +104,9 @@ export const heartbeatKey = (instanceId: string) => `${HEARTBEATS_PREFIX}${insta
 export const DEAD_MAN_PREFIX = 'alerts/dead-man/';
 /** The dead-man alert of one business date (`YYYY-MM-DD`): creating it raises the alert once. */
 export const deadManKey = (date: string) => `${DEAD_MAN_PREFIX}${date}.json`;
+
+/** Idempotency keys of requests (uploads, run now), by scope and a hash of the key. */
+export const IDEMPOTENCY_PREFIX = 'idempotency/';
+/** The record of one idempotency key: creating it claims the key. */
+export const idempotencyKey = (scope: string, keyHash: string) =>
+  `${IDEMPOTENCY_PREFIX}${scope}/${keyHash}.json`;

@@ -6,9 +6,11 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { accessLog } from './access-log.js';
+import { jobsArea } from './areas/jobs.js';
 import { rulesArea } from './areas/rules.js';
 import { runsArea } from './areas/runs.js';
 import { systemArea } from './areas/system.js';
+import { uploadsArea } from './areas/uploads.js';
 import type { AppDependencies, AppEnv } from './dependencies.js';
 import { docsPage } from './docs-page.js';
 import { type ErrorBody, HttpProblem, problemOf, requestProblem } from './problems.js';
@@ -83,6 +85,8 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   app.route('/', systemArea(deps));
   app.route('/', runsArea(deps));
   app.route('/', rulesArea(deps));
+  app.route('/', jobsArea(deps));
+  app.route('/', uploadsArea(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

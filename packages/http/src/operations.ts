@@ -1,4 +1,4 @@
-import { OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
+import { OpenAPIHono, type RouteConfig, type RouteHandler, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AppDependencies, type AppEnv, LOCAL_PRINCIPAL } from './dependencies.js';
@@ -120,8 +120,12 @@ export function operationsOf(deps: AppDependencies) {
         );
       },
     });
+    // A query parameter the operation does not know is refused (400), not ignored: a typo
+    // (`?limt=5`) must not silently return something else.
+    const query = route.request?.query as z.ZodObject | undefined;
     return {
       ...route,
+      request: { ...route.request, query: query ? query.strict() : z.strictObject({}) },
       responses: { ...ERROR_RESPONSES, ...route.responses },
       middleware: [
         access(deps, route.operationId),
@@ -130,4 +134,35 @@ export function operationsOf(deps: AppDependencies) {
       ],
     } as R;
   };
+}
+
+/** A path of the first implementation (SPEC §13) that answers as a new operation. */
+export interface LegacyPath {
+  path: string;
+  operationId: string;
+}
+
+/**
+ * Registers an operation and its first-implementation paths: each answers exactly as the new
+ * operation (same handler, same schemas) and is documented as deprecated, naming the new path.
+ */
+export function withLegacyPaths<R extends Operation>(
+  app: OpenAPIHono<AppEnv>,
+  legacy: readonly LegacyPath[],
+  route: R,
+  handler: RouteHandler<R, AppEnv>,
+): void {
+  app.openapi(route, handler);
+  for (const { path, operationId } of legacy)
+    app.openapi(
+      {
+        ...route,
+        path,
+        operationId,
+        deprecated: true,
+        summary: `${route.summary} — the first implementation's path; use ${route.method.toUpperCase()} ${route.path}`,
+        tags: ['legacy'],
+      } as R,
+      handler,
+    );
 }

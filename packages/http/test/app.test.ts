@@ -74,6 +74,26 @@ describe('conventions', () => {
   });
 });
 
+describe('docs', () => {
+  it('serves /docs with every asset from the app itself (no other origin named)', async () => {
+    const page = await t.request('/docs');
+    const html = await page.text();
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(assets.length).toBeGreaterThan(3);
+    for (const asset of assets) {
+      expect(asset.startsWith('/docs/'), asset).toBe(true);
+      const res = await t.request(asset);
+      expect(res.status, asset).toBe(200);
+      expect((await res.arrayBuffer()).byteLength, asset).toBeGreaterThan(0);
+    }
+    expect(await (await t.request('/docs/initializer.js')).text()).toContain(
+      "url: '/openapi.json'",
+    );
+    expect((await t.request('/docs/../package.json')).status).toBe(404);
+  });
+});
+
 describe('rules', () => {
   it('creates, reads with an ETag, answers If-None-Match with 304, updates with If-Match, refuses a stale one with 412', async () => {
     const created = await t.json('POST', '/api/rules', {

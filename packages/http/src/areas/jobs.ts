@@ -32,7 +32,7 @@ import {
   withIfMatch,
 } from '../http-conventions.js';
 import { idempotent } from '../idempotency.js';
-import { area, jsonBody, jsonResponse, operationsOf } from '../operations.js';
+import { area, jsonBody, jsonResponse, operationsOf, withLegacyPaths } from '../operations.js';
 
 const DAY_MS = 86_400_000;
 const JobId = z.object({
@@ -124,7 +124,9 @@ export function jobsArea(deps: AppDependencies) {
   const tags = ['jobs'];
   const jobDeps = { store: deps.store, clock: deps.clock, defaultTimeZone: deps.businessTimeZone };
 
-  app.openapi(
+  withLegacyPaths(
+    app,
+    [{ path: '/api/cron/jobs', operationId: 'legacyListCronJobs' }],
     op(
       createRoute({
         method: 'get',
@@ -159,7 +161,9 @@ export function jobsArea(deps: AppDependencies) {
     },
   );
 
-  app.openapi(
+  withLegacyPaths(
+    app,
+    [{ path: '/api/cron/jobs', operationId: 'legacyCreateCronJob' }],
     op(
       createRoute({
         method: 'post',
@@ -178,7 +182,9 @@ export function jobsArea(deps: AppDependencies) {
     },
   );
 
-  app.openapi(
+  withLegacyPaths(
+    app,
+    [{ path: '/api/cron/jobs/{id}', operationId: 'legacyUpdateCronJob' }],
     op(
       createRoute({
         method: 'put',
@@ -204,7 +210,9 @@ export function jobsArea(deps: AppDependencies) {
     },
   );
 
-  app.openapi(
+  withLegacyPaths(
+    app,
+    [{ path: '/api/cron/jobs/{id}', operationId: 'legacyDeleteCronJob' }],
     op(
       createRoute({
         method: 'delete',
@@ -225,7 +233,9 @@ export function jobsArea(deps: AppDependencies) {
     },
   );
 
-  app.openapi(
+  withLegacyPaths(
+    app,
+    [{ path: '/api/cron/jobs/{id}/toggle', operationId: 'legacyToggleCronJob' }],
     op(
       createRoute({
         method: 'post',
@@ -248,7 +258,9 @@ export function jobsArea(deps: AppDependencies) {
     },
   );
 
-  app.openapi(
+  withLegacyPaths(
+    app,
+    [{ path: '/api/cron/jobs/{id}/run-now', operationId: 'legacyRunCronJobNow' }],
     op(
       createRoute({
         method: 'post',
@@ -263,8 +275,12 @@ export function jobsArea(deps: AppDependencies) {
           query: z.object({
             cancel_next: z
               .enum(['true', 'false'])
-              .default('false')
-              .openapi({ description: 'Skip the next fire' }),
+              .optional()
+              .openapi({ description: 'Skip the next fire (default false)' }),
+            override_next: z
+              .enum(['true', 'false'])
+              .optional()
+              .openapi({ description: "The first implementation's name of cancel_next" }),
           }),
         },
         responses: {
@@ -282,7 +298,8 @@ export function jobsArea(deps: AppDependencies) {
     ),
     async (c) => {
       const { id } = c.req.valid('param');
-      const cancelNext = c.req.valid('query').cancel_next === 'true';
+      const q = c.req.valid('query');
+      const cancelNext = (q.cancel_next ?? q.override_next) === 'true';
       const answer = await idempotent(
         deps,
         c,
@@ -338,7 +355,9 @@ export function jobsArea(deps: AppDependencies) {
     },
   );
 
-  app.openapi(
+  withLegacyPaths(
+    app,
+    [{ path: '/api/cron/logs', operationId: 'legacyListCronLogs' }],
     op(
       createRoute({
         method: 'get',

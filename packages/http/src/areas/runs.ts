@@ -16,7 +16,7 @@ import type { Context } from 'hono';
 import type { AppDependencies, AppEnv } from '../dependencies.js';
 import { IdempotencyHeaders, PageQuery, pageOf, pageSchema } from '../http-conventions.js';
 import { idempotent } from '../idempotency.js';
-import { area, jsonResponse, operationsOf } from '../operations.js';
+import { area, jsonResponse, operationsOf, withLegacyPaths } from '../operations.js';
 import { bytesOf } from '../streams.js';
 
 const RunId = z.object({
@@ -103,7 +103,9 @@ export function runsArea(deps: AppDependencies) {
   const op = operationsOf(deps);
   const tags = ['runs'];
 
-  app.openapi(
+  withLegacyPaths(
+    app,
+    [{ path: '/api/restore/runs', operationId: 'legacyListRestoreRuns' }],
     op(
       createRoute({
         method: 'get',
@@ -264,7 +266,9 @@ export function runsArea(deps: AppDependencies) {
     ['hide', true],
     ['restore', false],
   ] as const) {
-    app.openapi(
+    withLegacyPaths(
+      app,
+      hidden ? [{ path: '/api/restore/rollback/{id}', operationId: 'legacyRollbackRun' }] : [],
       op(
         createRoute({
           method: 'post',

@@ -11,7 +11,7 @@ import {
 import type { AppDependencies } from '../dependencies.js';
 import { IdempotencyHeaders, PageQuery, pageOf, pageSchema } from '../http-conventions.js';
 import { idempotent } from '../idempotency.js';
-import { area, jsonResponse, operationsOf } from '../operations.js';
+import { area, jsonResponse, operationsOf, withLegacyPaths } from '../operations.js';
 import { HttpProblem } from '../problems.js';
 
 const UploadId = z.object({
@@ -48,7 +48,9 @@ export function uploadsArea(deps: AppDependencies) {
   const tags = ['uploads'];
   const bufferDeps = { store: deps.store, clock: deps.clock, ids: deps.ids };
 
-  app.openapi(
+  withLegacyPaths(
+    app,
+    [{ path: '/api/manual-colors/upload-excel', operationId: 'legacyUploadExcel' }],
     op(
       createRoute({
         method: 'post',
@@ -160,7 +162,9 @@ export function uploadsArea(deps: AppDependencies) {
     },
   );
 
-  app.openapi(
+  withLegacyPaths(
+    app,
+    [{ path: '/api/manual-colors/sample-template', operationId: 'legacyManualColorsTemplate' }],
     op(
       createRoute({
         method: 'get',
@@ -227,7 +231,9 @@ export function uploadsArea(deps: AppDependencies) {
     },
   );
 
-  app.openapi(
+  withLegacyPaths(
+    app,
+    [{ path: '/api/manual-colors/clear', operationId: 'legacyClearManualColors' }],
     op(
       createRoute({
         method: 'post',

@@ -17,4 +17,5 @@ export {
   type Principal,
 } from './dependencies.js';
 export { appDependenciesOf, maskSecrets, type NodeAppOptions } from './node-app.js';
+export { listen, type RunningServer } from './node-server.js';
 export { type ErrorBody, STATUS_OF_CODE } from './problems.js';

@@ -35,12 +35,10 @@ import { idempotent } from '../idempotency.js';
 import { area, jsonBody, jsonResponse, operationsOf, withLegacyPaths } from '../operations.js';
 
 const DAY_MS = 86_400_000;
+/** Job ids are numbers the store hands out (`1`, `2`, …). */
+const JobIdText = z.string().regex(/^\d{1,12}$/, "a job's id (a number, e.g. 3)");
 const JobId = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'id', in: 'path' }, description: "The job's id" }),
+  id: JobIdText.openapi({ param: { name: 'id', in: 'path' }, description: "The job's id" }),
 });
 const JobSchema = z
   .looseObject({
@@ -460,7 +458,7 @@ export function jobsArea(deps: AppDependencies) {
           'Past fires with statuses and future fires with skip markers (default: 7 days from today, UTC)',
         tags,
         request: {
-          query: z.object({ from: Instant, to: Instant, job: z.string().max(200).optional() }),
+          query: z.object({ from: Instant, to: Instant, job: JobIdText.optional() }),
         },
         responses: {
           200: jsonResponse(

@@ -49,7 +49,10 @@ const Row = z.record(z.string(), z.unknown()).openapi('Row');
 const Format = z.enum(['xlsx', 'csv']).default('xlsx');
 
 const RowFilterQuery = PageQuery.extend({
-  cusip: z.string().max(64).optional(),
+  cusip: z
+    .string()
+    .regex(/^[A-Za-z0-9*@#]{1,12}$/, 'a CUSIP: up to 12 letters, digits, * @ #')
+    .optional(),
   sector: z.string().max(200).optional(),
   origin: z.string().max(300).optional().openapi({ description: 'source, or upload:<id>' }),
 });

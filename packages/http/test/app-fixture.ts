@@ -44,15 +44,14 @@ export async function openTestApp(
     error: (fields, message) =>
       logs.push({ level: 'error', fields: fields as Record<string, unknown>, message }),
   };
-  const app = createApp(
-    appDependenciesOf({
-      host,
-      config,
-      version: '0.0.0-test',
-      logger,
-      ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
-    }),
-  );
+  const deps = appDependenciesOf({
+    host,
+    config,
+    version: '0.0.0-test',
+    logger,
+    ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+  });
+  const app = createApp(deps);
   const request = (path: string, init?: RequestInit) => app.request(path, init);
   const json = (
     method: string,
@@ -67,6 +66,7 @@ export async function openTestApp(
     });
   return {
     app,
+    deps,
     dir,
     dataDir,
     host,

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { maskSecrets } from '../src/node-app.js';
 import { openTestApp } from './app-fixture.js';
 
 type TestApp = Awaited<ReturnType<typeof openTestApp>>;
@@ -71,6 +73,78 @@ describe('conventions', () => {
   it('sends no CORS headers when no origin is allowed', async () => {
     const res = await t.request('/api/health', { headers: { Origin: 'http://desk.example' } });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('CORS', () => {
+  it('answers an allowed origin (preflight included) and says nothing to another', async () => {
+    const cors = await openTestApp({ corsOrigins: ['https://desk.example.com'] });
+    try {
+      const allowed = await cors.request('/api/rules', {
+        headers: { Origin: 'https://desk.example.com' },
+      });
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://desk.example.com');
+      expect(allowed.headers.get('access-control-expose-headers')).toContain('ETag');
+      const preflight = await cors.request('/api/rules', {
+        method: 'OPTIONS',
+        headers: {
+          Origin: 'https://desk.example.com',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type, if-match',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://desk.example.com');
+      const other = await cors.request('/api/rules', {
+        headers: { Origin: 'https://evil.example.com' },
+      });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await cors.close();
+    }
+  });
+});
+
+describe('readiness', () => {
+  it('is ready when the store answers, and 503 in the error-free ready shape when it does not', async () => {
+    const ready = await t.request('/api/ready');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      ready: true,
+      store: { reachable: true },
+      scheduler: { running: 0 },
+    });
+    const broken = createApp({
+      ...t.deps,
+      store: {
+        ...t.deps.store,
+        list: () => {
+          throw new Error('disk gone');
+        },
+      },
+    });
+    const res = await broken.request('/api/ready');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({
+      ready: false,
+      store: { reachable: false, error: 'disk gone' },
+    });
+  });
+
+  it('masks secrets in the effective configuration', async () => {
+    const res = await t.request('/api/admin/system-status');
+    const body = (await res.json()) as {
+      configuration: { http: unknown };
+      status: { lastRuns: unknown };
+    };
+    expect(body.configuration).toHaveProperty('http');
+    expect(
+      maskSecrets({ smtp: { host: 'h', password: 'p' }, apiKey: 'k', list: [{ token: 't' }] }),
+    ).toEqual({
+      smtp: { host: 'h', password: '***' },
+      apiKey: '***',
+      list: [{ token: '***' }],
+    });
   });
 });
 

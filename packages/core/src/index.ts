@@ -24,6 +24,19 @@ export {
   defaultColumnConfig,
 } from './columns/default-columns.js';
 export { cusipCheckDigit, isValidCusip } from './cusip.js';
+export {
+  COLOR_FILTER_COLUMNS,
+  type ColorFilterColumn,
+  type ColorPage,
+  type ColorQuery,
+  queryColors,
+} from './dashboard/color-query.js';
+export {
+  type ColorView,
+  type DashboardStats,
+  readDashboardColors,
+  readDashboardStats,
+} from './dashboard/dashboard.js';
 export { type DryRunRequest, type DryRunResult, dryRun } from './dry-run/dry-run.js';
 export { type RuleTestResult, testRules } from './dry-run/test-rules.js';
 export { type ErrorCode, isMarketPulseError, MarketPulseError } from './errors.js';

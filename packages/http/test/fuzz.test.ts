@@ -77,7 +77,20 @@ const badTypedValue = fc.constantFrom(
 );
 /** A value longer than any parameter's bound: free-text filters (a sector name) refuse only that. */
 const hugeValue = fc.integer({ min: 5000, max: 20_000 }).map((n) => `z${'9'.repeat(n)}`);
-const FREE_TEXT = new Set(['sector', 'origin', 'rule', 'column']);
+const FREE_TEXT = new Set([
+  'sector',
+  'origin',
+  'rule',
+  'column',
+  // dashboard filters: any text is a value to look for
+  'cusip',
+  'ticker',
+  'message_id',
+  'source',
+  'bias',
+  'processing_type',
+  'run_id',
+]);
 const anyJsonButObject = fc.oneof(
   fc.array(fc.jsonValue(), { maxLength: 5 }),
   fc.string({ maxLength: 50 }),

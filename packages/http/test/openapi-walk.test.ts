@@ -127,6 +127,14 @@ const CASES: Record<string, Case> = {
     invalid: () => ({ init: { method: 'POST', headers: { 'Idempotency-Key': 'has spaces' } } }),
   },
 
+  listColors: {
+    valid: () => ({
+      query: '?view=history&limit=5&sector=MM-CLO,BSL-CLO&hierarchy=false&sort=PX&order=asc',
+    }),
+    invalid: () => ({ query: '?view=run' }),
+  },
+  getDashboardStats: { valid: () => ({}), invalid: () => unknownQuery },
+
   listRules: { valid: () => ({}), invalid: () => ({ query: '?skip=-5' }) },
   listActiveRules: { valid: () => ({}), invalid: () => ({ query: '?limit=100000' }) },
   listRuleOperators: { valid: () => ({}), invalid: () => unknownQuery },

@@ -16,6 +16,7 @@ export {
   type ParsedUpload,
   type Principal,
 } from './dependencies.js';
+export { lambdaApiHandler, lambdaScheduleHandler, type ScheduledCheck } from './lambda.js';
 export { appDependenciesOf, maskSecrets, type NodeAppOptions } from './node-app.js';
 export { listen, type RunningServer } from './node-server.js';
 export { type ErrorBody, STATUS_OF_CODE } from './problems.js';

@@ -105,6 +105,35 @@ describe('CORS', () => {
   });
 });
 
+describe('who calls', () => {
+  it('asks authenticate for the principal and authorize for each operation by its id (403 when refused)', async () => {
+    const asked: string[] = [];
+    const guarded = createApp({
+      ...t.deps,
+      authenticate: async (request) => ({
+        id: 'u1',
+        kind: 'user',
+        name: request.headers.get('x-test-user') ?? 'anonymous',
+      }),
+      authorize: (principal, operationId) => {
+        asked.push(`${principal.name}:${operationId}`);
+        return operationId !== 'createRule';
+      },
+    });
+    expect(
+      (await guarded.request('/api/rules', { headers: { 'x-test-user': 'ann' } })).status,
+    ).toBe(200);
+    const refused = await guarded.request('/api/rules', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-test-user': 'ann' },
+      body: JSON.stringify({ name: 'x', when: { field: 'SOURCE', op: 'eq', value: 'X' } }),
+    });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+    expect(asked).toEqual(['ann:listRules', 'ann:createRule']);
+  });
+});
+
 describe('readiness', () => {
   it('is ready when the store answers, and 503 in the error-free ready shape when it does not', async () => {
     const ready = await t.request('/api/ready');

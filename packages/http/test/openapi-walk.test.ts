@@ -134,6 +134,7 @@ const CASES: Record<string, Case> = {
     invalid: () => ({ query: '?view=run' }),
   },
   getDashboardStats: { valid: () => ({}), invalid: () => unknownQuery },
+  getColumns: { valid: () => ({}), invalid: () => unknownQuery },
 
   listRules: { valid: () => ({}), invalid: () => ({ query: '?skip=-5' }) },
   listActiveRules: { valid: () => ({}), invalid: () => ({ query: '?limit=100000' }) },

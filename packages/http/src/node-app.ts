@@ -1,7 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { defaultColumnConfig, readColors } from '@market-pulse/core';
+import { join } from 'node:path';
+import {
+  defaultColumnConfig,
+  isMarketPulseError,
+  MarketPulseError,
+  readColors,
+} from '@market-pulse/core';
 import {
   fileColorSource,
   type NodeConfig,
@@ -27,6 +32,15 @@ export function maskSecrets(value: unknown): unknown {
       SECRET.test(k) && v !== undefined ? '***' : maskSecrets(v),
     ]),
   );
+}
+
+/** `err` with the temporary file's path replaced by the upload's name: no server path in answers. */
+function withoutPath(err: unknown, path: string, fileName: string): unknown {
+  if (!isMarketPulseError(err)) return err;
+  const clean = (text: string) => text.replaceAll(path, fileName);
+  const details =
+    err.details === undefined ? undefined : JSON.parse(clean(JSON.stringify(err.details)));
+  return new MarketPulseError(err.code, clean(err.message), { cause: err, details });
 }
 
 /** Runs `work` with a private temporary folder, removed afterwards. */
@@ -71,15 +85,27 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
     limits: { uploadBytes: config.uploadLimits.maxBytes },
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
-    readUpload: (fileName, bytes) =>
-      inTempDir(async (dir): Promise<ParsedUpload> => {
-        // The name keeps its extension (the format); any path in it is dropped.
-        const path = join(dir, basename(fileName.replaceAll('\\', '/')) || 'upload');
+    readUpload: (fileName, bytes) => {
+      const format = /\.(xlsx|csv)$/i.exec(fileName)?.[1]?.toLowerCase();
+      if (!format)
+        throw new MarketPulseError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `${fileName}: upload an .xlsx or .csv file (the name's extension says which)`,
+          { details: { fileName } },
+        );
+      return inTempDir(async (dir): Promise<ParsedUpload> => {
+        // A fixed name: the upload's own name may hold anything (paths, NUL, 400 characters).
+        const path = join(dir, `upload.${format}`);
         await writeFile(path, bytes);
         const source = fileColorSource(path, { limits: config.uploadLimits, parse: config.parse });
-        const parsed = await readColors(source);
-        return { ...parsed, contentHash: await source.contentHash() };
-      }),
+        try {
+          const parsed = await readColors(source);
+          return { ...parsed, contentHash: await source.contentHash() };
+        } catch (err) {
+          throw withoutPath(err, path, fileName);
+        }
+      });
+    },
     template: async (format) =>
       format === 'csv'
         ? new TextEncoder().encode(templateCsv(defaultColumnConfig))

@@ -151,9 +151,11 @@ const malformation: fc.Arbitrary<Malformation> = fc.oneof(
       'noextension',
       '../../etc/passwd.csv',
       'a\u0000b.csv',
+      `${'n'.repeat(400)}.xlsx`,
+      'C:\\temp\\colors.CSV',
     ),
-    // Random bytes could, in principle, read as colors: the upload is also refused by its query.
-    extraQuery: fc.constantFrom('?partial=maybe', '?force=1', '?zz=1'),
+    // Random bytes never read as a colors file with its required header: most reach the parser.
+    extraQuery: fc.constantFrom('', '', '?partial=true', '?force=true', '?partial=maybe', '?zz=1'),
   }),
 );
 

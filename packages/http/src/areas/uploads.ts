@@ -79,17 +79,23 @@ export function uploadsArea(deps: AppDependencies) {
             issues: [{ field: 'form.file', message: 'expected a file' }],
           },
         );
+      // The name is shown and stored: no control characters, at most 255 characters.
+      const fileName =
+        [...file.name]
+          .filter((ch) => (ch.codePointAt(0) ?? 0) >= 0x20)
+          .join('')
+          .slice(-255) || 'upload';
       if (file.size > deps.limits.uploadBytes)
         throw new HttpProblem(
           413,
           'PAYLOAD_TOO_LARGE',
-          `${file.name} is larger than the upload limit of ${deps.limits.uploadBytes} bytes`,
+          `${fileName} is larger than the upload limit of ${deps.limits.uploadBytes} bytes`,
           {
             limitBytes: deps.limits.uploadBytes,
           },
         );
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const parsed = await deps.readUpload(file.name, bytes);
+      const parsed = await deps.readUpload(fileName, bytes);
       const answer = await idempotent(
         deps,
         c,
@@ -99,7 +105,7 @@ export function uploadsArea(deps: AppDependencies) {
         async () => {
           try {
             const upload = await addUpload(bufferDeps, {
-              fileName: file.name,
+              fileName,
               bytes,
               contentHash: parsed.contentHash,
               parsed,

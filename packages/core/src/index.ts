@@ -36,6 +36,7 @@ export {
   type DashboardStats,
   readDashboardColors,
   readDashboardStats,
+  readDataVersion,
 } from './dashboard/dashboard.js';
 export { type DryRunRequest, type DryRunResult, dryRun } from './dry-run/dry-run.js';
 export { type RuleTestResult, testRules } from './dry-run/test-rules.js';

@@ -15,8 +15,16 @@ export type ColorView =
   | { view: 'run'; run: number }
   | { view: 'date'; date: string };
 
-/** The data version: it changes whenever visible data changes (HTTP ETags, cheap polling). */
-async function dataVersionOf(store: ObjectStore): Promise<number> {
+/**
+ * The data version: it changes whenever visible data changes (HTTP ETags, cheap polling). One
+ * small read: a poller whose version is current needs nothing else.
+ *
+ * @example
+ * ```ts
+ * if ((await readDataVersion(store)) === lastSeen) return; // nothing new to show
+ * ```
+ */
+export async function readDataVersion(store: ObjectStore): Promise<number> {
   return (await readManifest(store))?.version ?? 0;
 }
 
@@ -49,7 +57,7 @@ export async function readDashboardColors(
   view: ColorView,
   query: ColorQuery,
 ): Promise<ColorPage & { dataVersion: number }> {
-  const dataVersion = await dataVersionOf(store);
+  const dataVersion = await readDataVersion(store);
   return { ...queryColors(await rowsOf(store, view), query), dataVersion };
 }
 
@@ -92,7 +100,7 @@ export async function readDashboardStats(deps: {
   businessTimeZone: string;
 }): Promise<DashboardStats> {
   const { store, clock } = deps;
-  const dataVersion = await dataVersionOf(store);
+  const dataVersion = await readDataVersion(store);
   const today = localDateAt(deps.businessTimeZone, clock.now().getTime());
   const months = lastTwelveMonths(today);
   const perMonth = new Map(months.map((m) => [m, 0]));

@@ -6,6 +6,7 @@ import {
   MarketPulseError,
   readDashboardColors,
   readDashboardStats,
+  readDataVersion,
 } from '@market-pulse/core';
 import type { AppDependencies } from '../dependencies.js';
 import { PageQuery, pageSchema } from '../http-conventions.js';
@@ -56,6 +57,11 @@ const Stats = z
 /** The data version as an ETag: unchanged data answers `If-None-Match` with 304. */
 const dataTag = (version: number) => `"d${version}"`;
 
+/** Whether an `If-None-Match` header names `tag` (weak or strong, in a list, or `*`). */
+const matchesTag = (header: string | undefined, tag: string) =>
+  header !== undefined &&
+  (header.trim() === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === tag));
+
 /** The dashboard: colors in a view (filters, sort, pages, hierarchy) and its figures. */
 export function dashboardArea(deps: AppDependencies) {
   const app = area();
@@ -72,10 +78,19 @@ export function dashboardArea(deps: AppDependencies) {
           'Processed colors in the current, history, run or business-date view: filters, sort, pages, parents with their children or flat; ETag = data version',
         tags,
         request: { query: ColorsQuery },
-        responses: { 200: jsonResponse(ColorPage, 'A page of colors') },
+        responses: {
+          200: jsonResponse(ColorPage, 'A page of colors'),
+          304: { description: 'Not modified: If-None-Match names the current data version' },
+        },
       }),
     ),
     async (c) => {
+      // Polling costs one small read while the data is unchanged: the rows are not read at all.
+      const current = dataTag(await readDataVersion(deps.store));
+      if (matchesTag(c.req.header('if-none-match'), current)) {
+        c.header('ETag', current);
+        return c.body(null, 304);
+      }
       const q = c.req.valid('query') as z.infer<typeof ColorsQuery> &
         Record<string, string | undefined>;
       const view: ColorView =

@@ -26,6 +26,8 @@
  *   - node-not-cli: packages/node imports nothing from packages/cli.
  *   - cli-not-store-kit: packages/cli imports nothing of `@market-pulse/core/store` (store keys,
  *     documents, leases, the run protocol): the CLI calls core's services.
+ *   - http-not-store-kit: likewise packages/http (the API is one more host of the same services),
+ *     and it imports nothing of packages/cli.
  *   - file-store-entry-without-spreadsheets: nothing reachable from packages/node/src/file-store.ts
  *     (the `@market-pulse/node/file-store` entry) loads exceljs, csv-parse, csv-stringify or yauzl.
  *
@@ -160,6 +162,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^packages/cli/src/' },
       to: { path: '(^@market-pulse/core/store$|^packages/core/(src|dist)/store/)' },
+    },
+    {
+      name: 'http-not-store-kit',
+      comment:
+        'The HTTP API is translation: its handlers call core services and know no store keys or protocols.',
+      severity: 'error',
+      from: { path: '^packages/http/(src|test)/' },
+      to: {
+        path: [
+          '(^@market-pulse/core/store$|^packages/core/(src|dist)/store/)',
+          '^packages/cli/',
+          '^@market-pulse/cli(/|$)',
+        ],
+      },
     },
     {
       name: 'node-not-cli',

@@ -29,6 +29,7 @@ export default defineConfig({
         replacement: source('./packages/node/src/file-store.ts'),
       },
       { find: /^@market-pulse\/node$/, replacement: source('./packages/node/src/index.ts') },
+      { find: /^@market-pulse\/http$/, replacement: source('./packages/http/src/index.ts') },
     ],
   },
   test: {

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { registerApiKeys } from './commands/apikeys.js';
 import { registerBuffer } from './commands/buffer.js';
@@ -19,12 +18,12 @@ import { COMMON_OPTIONS_HELP } from './common-options.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { reportCommanderError, reportError } from './report.js';
-
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+import { VERSION } from './version.js';
 
 const CONFIG_HELP = `
 Configuration: MP_DATA_DIR (or --data-dir), MP_SOURCE, MP_RANK_DATE_FIELD, MP_BUSINESS_TZ,
-MP_UPLOAD_MAX_*, MP_GUARD_*, MP_LEASE_TTL_SECONDS, MP_HEARTBEAT_SECONDS — see the README.`;
+MP_UPLOAD_MAX_*, MP_GUARD_*, MP_LEASE_TTL_SECONDS, MP_HEARTBEAT_SECONDS, MP_PORT, MP_HOST,
+MP_CORS_ORIGINS — see the README.`;
 
 /**
  * The `market-pulse` program: every command registered, output to `io`. `exit` receives the code
@@ -35,7 +34,7 @@ export function buildProgram(io: CliIO, exit: (code: number) => void): Command {
     .description(
       'Market Pulse: every day, the best color of each security on top, the others under it.',
     )
-    .version(version, '-V, --version', 'print the version')
+    .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', "show this help: the commands, or a command's options")
     .helpCommand('help [command]', 'show the help of a command')
     .exitOverride()

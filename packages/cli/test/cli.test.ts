@@ -430,7 +430,7 @@ describe('exports that lag the data', () => {
     // `serve` rebuilds them before it schedules anything (stopped at once here).
     const stop = new AbortController();
     stop.abort();
-    const { code, stderr } = await cli(cwd, ['serve'], {}, stop.signal);
+    const { code, stderr } = await cli(cwd, ['serve'], { MP_PORT: '0' }, stop.signal);
     expect(code).toBe(0);
     expect(stderr).toMatch(/exports lag the data: rebuilding them/);
     expect(stderr).toMatch(/exports rebuilt/);

@@ -29,7 +29,7 @@ describe('market-pulse serve', () => {
     ];
     await writeFile(join(dir, 'source.csv'), csv.join('\n'));
     // No MP_SOURCE: each fire reads the job's own source.
-    const env = { MP_DATA_DIR: join(dir, 'market-pulse-data') };
+    const env = { MP_DATA_DIR: join(dir, 'market-pulse-data'), MP_PORT: '0' };
     expect((await cli(dir, ['init'], env)).code).toBe(0);
     // A fire claimed late on a loaded machine is still "scheduled" (the default tolerance is 2 min).
     expect((await cli(dir, ['jobs', 'settings', '--lateness', '30'], env)).code).toBe(0);
@@ -124,10 +124,13 @@ describe('market-pulse serve', () => {
         source: { kind: 'file', path: join(dir, 'source.csv') },
       },
     );
-    const serve = start(dir, ['serve'], { MP_FAILPOINT: 'run.after-running-record:pause' });
+    const serve = start(dir, ['serve'], {
+      MP_FAILPOINT: 'run.after-running-record:pause',
+      MP_PORT: '0',
+    });
     await serve.stderrIncludes('failpoint run.after-running-record paused');
     serve.child.kill('SIGTERM');
-    await serve.stderrIncludes('stopping: waiting for the run in progress');
+    await serve.stderrIncludes('stopping: draining the requests and the run in progress');
     expect(serve.stderr()).not.toMatch(/"msg":"stopped"/);
     serve.child.kill('SIGUSR2'); // the run goes on, commits, and the stop completes
     const finished = await serve.done;

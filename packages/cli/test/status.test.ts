@@ -20,7 +20,7 @@ function serveInProcess(cwd: string) {
       log += t;
       for (const [text, resolve] of waiting) if (log.includes(text)) resolve();
     },
-    env: { MP_BUSINESS_TZ: 'America/New_York' },
+    env: { MP_BUSINESS_TZ: 'America/New_York', MP_PORT: '0' },
     cwd,
     stderrIsTTY: false,
     stopSignal: stop.signal,
@@ -47,7 +47,7 @@ describe('status and schedulers', () => {
     expect(await serve.done).toBe(0);
     // No fire was running: the stop does not claim to wait for one.
     expect(serve.log()).toMatch(/"msg":"stopping"/);
-    expect(serve.log()).not.toMatch(/waiting for the run in progress/);
+    expect(serve.log()).not.toMatch(/draining/);
     expect(serve.log()).toMatch(/"msg":"stopped"/);
     const after = await cli(cwd, ['status']);
     expect(after.stdout).toMatch(

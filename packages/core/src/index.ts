@@ -25,6 +25,20 @@ export {
   defaultColumnConfig,
 } from './columns/default-columns.js';
 export { cusipCheckDigit, isValidCusip } from './cusip.js';
+export {
+  COLOR_FILTER_COLUMNS,
+  type ColorFilterColumn,
+  type ColorPage,
+  type ColorQuery,
+  queryColors,
+} from './dashboard/color-query.js';
+export {
+  type ColorView,
+  type DashboardStats,
+  readDashboardColors,
+  readDashboardStats,
+  readDataVersion,
+} from './dashboard/dashboard.js';
 export { type DryRunRequest, type DryRunResult, dryRun } from './dry-run/dry-run.js';
 export { type RuleTestResult, testRules } from './dry-run/test-rules.js';
 export { type ErrorCode, isMarketPulseError, MarketPulseError } from './errors.js';
@@ -91,6 +105,10 @@ export {
   staleExports,
   viewSheets,
 } from './exports/standing-set.js';
+export {
+  type IdempotentAnswer,
+  withIdempotencyKey,
+} from './idempotency/idempotency-keys.js';
 export { initializeStore } from './init/initialize-store.js';
 export {
   type CalendarDate,

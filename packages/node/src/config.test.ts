@@ -12,7 +12,26 @@ describe('loadConfig', () => {
       lease: { ttlSeconds: 60, heartbeatSeconds: 15 },
       sectorExportFormats: ['csv'],
       parse: { decimalSeparator: '.', impreciseIds: 'keep' },
+      http: { port: 3334, host: '127.0.0.1', corsOrigins: [] },
     });
+  });
+
+  it('reads where serve listens and the allowed browser origins', () => {
+    const config = loadConfig({
+      MP_PORT: '8080',
+      MP_HOST: '0.0.0.0',
+      MP_CORS_ORIGINS: 'https://desk.example.com, http://127.0.0.1:5173',
+    });
+    expect(config.http).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      corsOrigins: ['https://desk.example.com', 'http://127.0.0.1:5173'],
+    });
+    expect(() => loadConfig({ MP_PORT: '70000' })).toThrow(/MP_PORT/);
+    expect(() => loadConfig({ MP_CORS_ORIGINS: 'https://desk.example.com/' })).toThrow(
+      /MP_CORS_ORIGINS.*must be an origin/,
+    );
+    expect(() => loadConfig({ MP_CORS_ORIGINS: '*' })).toThrow(/MP_CORS_ORIGINS/);
   });
 
   it('reads what to do with imprecise MESSAGE_IDs: keep (default) or reject', () => {

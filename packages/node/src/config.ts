@@ -19,6 +19,25 @@ const sectorFormats = z
       .array(z.enum(['csv', 'xlsx'], { error: 'expected csv, xlsx or both (xlsx,csv)' }))
       .refine((formats) => new Set(formats).size === formats.length, 'a format is listed twice'),
   );
+/** Browser origins (`scheme://host[:port]`), comma-separated; each must be an origin, not a URL path. */
+const origins = z
+  .string()
+  .transform((list) =>
+    list
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((o) => o !== ''),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .refine(
+          (o) => URL.canParse(o) && new URL(o).origin === o,
+          'each entry must be an origin like https://desk.example.com (scheme, host, optional port; no path or trailing slash)',
+        ),
+    ),
+  );
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -53,6 +72,9 @@ const envSchema = z.object({
     .default('keep'),
   MP_LEASE_TTL_SECONDS: positiveInt.default(60),
   MP_HEARTBEAT_SECONDS: positiveInt.default(15),
+  MP_PORT: z.coerce.number().int().min(0).max(65_535).default(3334),
+  MP_HOST: z.string().min(1).default('127.0.0.1'),
+  MP_CORS_ORIGINS: origins.default([]),
 });
 
 /**
@@ -81,6 +103,8 @@ export interface NodeConfig {
     maxQuoteAgeDays: number | undefined;
   };
   lease: { ttlSeconds: number; heartbeatSeconds: number };
+  /** Where `serve` listens, and the browser origins allowed to call the API (none by default). */
+  http: { port: number; host: string; corsOrigins: readonly string[] };
   /** The formats of the per-sector export files. */
   sectorExportFormats: readonly SectorFormat[];
   /** How color files are read (SPEC §1.2). */
@@ -146,6 +170,7 @@ export function loadConfig(
       maxQuoteAgeDays: e.MP_GUARD_MAX_QUOTE_AGE_DAYS,
     },
     lease: { ttlSeconds: e.MP_LEASE_TTL_SECONDS, heartbeatSeconds: e.MP_HEARTBEAT_SECONDS },
+    http: { port: e.MP_PORT, host: e.MP_HOST, corsOrigins: e.MP_CORS_ORIGINS },
     sectorExportFormats: e.MP_SECTOR_EXPORT_FORMATS,
     parse: { decimalSeparator: e.MP_DECIMAL_SEPARATOR, impreciseIds: e.MP_IMPRECISE_ID },
   };

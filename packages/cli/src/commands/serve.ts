@@ -1,10 +1,12 @@
 import { createScheduler, type Pipeline, type SchedulerEvent } from '@market-pulse/core';
-import { randomIds, systemClock, systemTimers } from '@market-pulse/node';
+import { appDependenciesOf, createApp, listen } from '@market-pulse/http';
+import { loadConfig, randomIds, systemClock, systemTimers } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { type Logger, pino } from 'pino';
 import { DATA_DIR_HELP } from '../common-options.js';
 import { failpointsOf, openDataFolder } from '../data-folder.js';
 import type { CliIO } from '../io.js';
+import { VERSION } from '../version.js';
 
 /** Resolves on the stop signal, or on SIGINT/SIGTERM (handlers only while serving). */
 function stopped(signal: AbortSignal | undefined): Promise<string> {
@@ -52,10 +54,21 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
   program
     .command('serve')
     .description(
-      'the long-running process: hosts the scheduler (each fire runs once across every replica on the data folder); logs JSON to stderr; stops on SIGINT/SIGTERM',
+      'the long-running process: the HTTP API (/docs, /openapi.json) and the scheduler (each fire runs once across every replica on the data folder); logs JSON to stderr; on SIGINT/SIGTERM drains the requests and the run in progress, then stops',
     )
     .option('--data-dir <dir>', DATA_DIR_HELP)
-    .action(async (o: { dataDir?: string }) => {
+    .option('--port <port>', 'the HTTP port (default MP_PORT, else 3334; 0 picks a free one)')
+    .option(
+      '--host <address>',
+      'the address to listen on (default MP_HOST, else 127.0.0.1: this machine only)',
+    )
+    .action(async (o: { dataDir?: string; port?: string; host?: string }) => {
+      // Validated before anything starts: a bad --port is refused like a bad MP_PORT.
+      const { http } = loadConfig(io.env, {
+        MP_DATA_DIR: o.dataDir,
+        MP_PORT: o.port,
+        MP_HOST: o.host,
+      });
       const folder = await openDataFolder(io, { dataDir: o.dataDir, create: true });
       const log = pino(
         { base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
@@ -98,18 +111,29 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
         onEvent,
       });
       await rebuildLaggingExports(pipeline, log);
+      const app = createApp(
+        appDependenciesOf({
+          host: folder,
+          config: folder.config,
+          version: VERSION,
+          corsOrigins: http.corsOrigins,
+          logger: log,
+        }),
+      );
+      const server = await listen(app, { port: http.port, host: http.host });
       scheduler.start();
       log.info(
-        { dataDir: folder.dir, instanceId: scheduler.instanceId },
-        'serving: scheduler started',
+        { dataDir: folder.dir, instanceId: scheduler.instanceId, url: server.url },
+        `serving: scheduler started; API at ${server.url} (docs at ${server.url}docs)`,
       );
       const reason = await stopped(io.stopSignal);
-      // Say we wait only when there is a run to wait for.
+      // Say we wait only when there is something to wait for.
+      const draining = scheduler.busy() || server.inFlight() > 0;
       log.info(
-        { reason },
-        scheduler.busy() ? 'stopping: waiting for the run in progress' : 'stopping',
+        { reason, requestsInFlight: server.inFlight(), runInProgress: scheduler.busy() },
+        draining ? 'stopping: draining the requests and the run in progress' : 'stopping',
       );
-      await scheduler.stop();
+      await Promise.all([server.close(), scheduler.stop()]);
       log.info('stopped');
       exit(0);
     });

@@ -58,6 +58,7 @@ export {
   setJobActive,
   updateJob,
 } from './job-store.js';
+export { SCHEDULE_PRESETS, type SchedulePreset } from './presets.js';
 export { type CalendarEntry, type NextRun, nextRun, scheduleCalendar } from './projections.js';
 export { type RunNowOptions, runJobNow } from './run-now.js';
 export {

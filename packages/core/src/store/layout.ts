@@ -130,3 +130,8 @@ export const rateLimitKey = (limit: string, subjectHash: string) =>
   `${RATE_LIMITS_PREFIX}${limit}/${subjectHash}.json`;
 /** The pending password reset of an account (one at a time: a new request replaces it). */
 export const passwordResetKey = (userId: string) => `accounts/resets/${userId}.json`;
+/** Idempotency keys of requests (uploads, run now), by scope and a hash of the key. */
+export const IDEMPOTENCY_PREFIX = 'idempotency/';
+/** The record of one idempotency key: creating it claims the key. */
+export const idempotencyKey = (scope: string, keyHash: string) =>
+  `${IDEMPOTENCY_PREFIX}${scope}/${keyHash}.json`;

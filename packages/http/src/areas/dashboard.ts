@@ -1,0 +1,152 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  COLOR_FILTER_COLUMNS,
+  type ColorFilterColumn,
+  type ColorView,
+  MarketPulseError,
+  readDashboardColors,
+  readDashboardStats,
+  readDataVersion,
+} from '@market-pulse/core';
+import type { AppDependencies } from '../dependencies.js';
+import { PageQuery, pageSchema } from '../http-conventions.js';
+import { area, jsonResponse, operationsOf } from '../operations.js';
+
+const DateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD');
+/** One filter value per column, or several separated by commas (any case). */
+const FilterValues = z
+  .string()
+  .max(2000)
+  .refine((v) => ![...v].some((ch) => (ch.codePointAt(0) ?? 0) < 0x20), 'no control characters')
+  .optional();
+const ColorsQuery = PageQuery.extend({
+  view: z.enum(['current', 'history', 'run', 'date']).default('current'),
+  run: z.coerce.number().int().min(1).optional().openapi({ description: 'The run of view=run' }),
+  date: DateText.optional().openapi({ description: 'The business date of view=date' }),
+  date_from: DateText.optional().openapi({ description: 'DATE from (inclusive)' }),
+  date_to: DateText.optional().openapi({ description: 'DATE to (inclusive)' }),
+  sort: z
+    .string()
+    .regex(/^[A-Z0-9_]{1,64}$/, 'a column name, e.g. PX')
+    .optional(),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  hierarchy: z.enum(['true', 'false']).default('true'),
+  ...Object.fromEntries(COLOR_FILTER_COLUMNS.map((c) => [c.toLowerCase(), FilterValues])),
+});
+const Color = z.record(z.string(), z.unknown()).openapi('Color');
+const ColorPage = pageSchema(Color, 'ColorPage')
+  .extend({ dataVersion: z.number().int() })
+  .openapi('ColorPageWithVersion');
+const Stats = z
+  .object({
+    dataVersion: z.number().int(),
+    today: z.object({ date: z.string(), rows: z.number().int() }),
+    monthly: z.array(z.object({ month: z.string(), rows: z.number().int() })),
+    nextRun: z
+      .looseObject({ jobId: z.string(), at: z.string(), secondsToGo: z.number() })
+      .nullable(),
+    output: z.object({
+      rows: z.number().int(),
+      parents: z.number().int(),
+      cusips: z.number().int(),
+    }),
+    sectors: z.array(z.string()),
+  })
+  .openapi('DashboardStats');
+
+/** The data version as an ETag: unchanged data answers `If-None-Match` with 304. */
+const dataTag = (version: number) => `"d${version}"`;
+
+/** Whether an `If-None-Match` header names `tag` (weak or strong, in a list, or `*`). */
+const matchesTag = (header: string | undefined, tag: string) =>
+  header !== undefined &&
+  (header.trim() === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === tag));
+
+/** The dashboard: colors in a view (filters, sort, pages, hierarchy) and its figures. */
+export function dashboardArea(deps: AppDependencies) {
+  const app = area();
+  const op = operationsOf(deps);
+  const tags = ['dashboard'];
+
+  app.openapi(
+    op(
+      createRoute({
+        method: 'get',
+        path: '/api/dashboard/colors',
+        operationId: 'listColors',
+        summary:
+          'Processed colors in the current, history, run or business-date view: filters, sort, pages, parents with their children or flat; ETag = data version',
+        tags,
+        request: { query: ColorsQuery },
+        responses: {
+          200: jsonResponse(ColorPage, 'A page of colors'),
+          304: { description: 'Not modified: If-None-Match names the current data version' },
+        },
+      }),
+    ),
+    async (c) => {
+      // Polling costs one small read while the data is unchanged: the rows are not read at all.
+      const current = dataTag(await readDataVersion(deps.store));
+      if (matchesTag(c.req.header('if-none-match'), current)) {
+        c.header('ETag', current);
+        return c.body(null, 304);
+      }
+      const q = c.req.valid('query') as z.infer<typeof ColorsQuery> &
+        Record<string, string | undefined>;
+      const view: ColorView =
+        q.view === 'run'
+          ? { view: 'run', run: required(q.run, 'run', 'view=run needs run=N') }
+          : q.view === 'date'
+            ? { view: 'date', date: required(q.date, 'date', 'view=date needs date=YYYY-MM-DD') }
+            : { view: q.view };
+      const filters: Partial<Record<ColorFilterColumn, string[]>> = {};
+      for (const column of COLOR_FILTER_COLUMNS) {
+        const value = q[column.toLowerCase()];
+        if (value)
+          filters[column] = value
+            .split(',')
+            .map((v) => v.trim())
+            .filter((v) => v !== '');
+      }
+      const page = await readDashboardColors(deps.store, view, {
+        filters,
+        ...(q.date_from ? { dateFrom: q.date_from } : {}),
+        ...(q.date_to ? { dateTo: q.date_to } : {}),
+        ...(q.sort ? { sort: q.sort } : {}),
+        order: q.order,
+        skip: q.skip,
+        limit: q.limit,
+        hierarchy: q.hierarchy === 'true',
+      });
+      c.header('ETag', dataTag(page.dataVersion));
+      return c.json(page, 200);
+    },
+  );
+
+  app.openapi(
+    op(
+      createRoute({
+        method: 'get',
+        path: '/api/dashboard/stats',
+        operationId: 'getDashboardStats',
+        summary:
+          "Monthly counts (12 months), today's count (business time zone), next run, output stats, available sectors, data version",
+        tags,
+        responses: { 200: jsonResponse(Stats, 'The figures') },
+      }),
+    ),
+    async (c) => {
+      // No data-version ETag: secondsToGo changes every second (the body's digest is the tag).
+      return c.json(await readDashboardStats(deps), 200);
+    },
+  );
+  return app;
+}
+
+function required<T>(value: T | undefined, field: string, message: string): T {
+  if (value === undefined)
+    throw new MarketPulseError('VALIDATION_ERROR', message, {
+      details: { field: `query.${field}` },
+    });
+  return value;
+}

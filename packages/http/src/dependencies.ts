@@ -1,0 +1,99 @@
+import type {
+  Clock,
+  ColorRecord,
+  IdSource,
+  ObjectStore,
+  ParseNotice,
+  Pipeline,
+  RowError,
+  SpreadsheetCodec,
+  SystemStatus,
+} from '@market-pulse/core';
+
+/**
+ * Who makes a request. Until accounts land (issue 13) every request is made by the one local
+ * principal {@link LOCAL_PRINCIPAL}; `authenticate` is where accounts attach.
+ */
+export interface Principal {
+  id: string;
+  kind: 'local' | 'user' | 'service';
+  /** How audit records and upload records name the actor. */
+  name: string;
+}
+
+/** The principal of every request while the app has no accounts: the operator of this machine. */
+export const LOCAL_PRINCIPAL: Principal = Object.freeze({
+  id: 'local',
+  kind: 'local',
+  name: 'local-operator',
+});
+
+/** An upload's bytes as the parser read them, with the content hash duplicates are refused by. */
+export interface ParsedUpload {
+  records: readonly ColorRecord[];
+  errors: readonly RowError[];
+  notices: readonly ParseNotice[];
+  contentHash: string;
+}
+
+/** The lines an access log needs (pino's `info`/`warn`/`error` fit). */
+export interface AccessLogger {
+  /** A request answered. */
+  info(fields: object, message: string): void;
+  /** Something to look at. */
+  warn(fields: object, message: string): void;
+  /** A request that failed with a 5xx (the error is in `fields.err`). */
+  error(fields: object, message: string): void;
+}
+
+/** Limits the app enforces on request bodies. */
+export interface BodyLimits {
+  /** JSON bodies (default 1 MiB). */
+  jsonBytes?: number;
+  /** Upload files (the configured upload limit, `MP_UPLOAD_MAX_BYTES`). */
+  uploadBytes: number;
+}
+
+/**
+ * What {@link createApp} needs: core's ports and services as a host wired them (see
+ * `appDependenciesOf` for a Node host), plus the HTTP layer's own settings.
+ */
+export interface AppDependencies {
+  store: ObjectStore;
+  clock: Clock;
+  ids: IdSource;
+  pipeline: Pipeline;
+  /** Writes xlsx/csv files (exports, templates). */
+  codec: SpreadsheetCodec;
+  businessTimeZone: string;
+  /** Reads an uploaded file's bytes with the configured upload limits and parse options. */
+  readUpload(fileName: string, bytes: Uint8Array): Promise<ParsedUpload>;
+  /** The upload template (SPEC §6.1) as a file. */
+  template(format: 'xlsx' | 'csv'): Promise<Uint8Array>;
+  /** The store's state (`/api/admin/system-status`, `/api/ready`). */
+  status(checkedBy: string): Promise<SystemStatus>;
+  /** The effective configuration, secrets already masked. */
+  configuration(): Record<string, unknown>;
+  /** The product version `/version` reports. */
+  version: string;
+  limits: BodyLimits;
+  /** Origins allowed to call the API from a browser; none by default. */
+  corsOrigins?: readonly string[];
+  /** Access and error logs (default: none). */
+  logger?: AccessLogger;
+  /** Who makes a request (default: {@link LOCAL_PRINCIPAL}). Accounts attach here. */
+  authenticate?(request: Request): Promise<Principal>;
+  /**
+   * Whether `principal` may perform the operation (its OpenAPI `operationId`); default: yes.
+   * The authorisation table attaches here.
+   */
+  authorize?(principal: Principal, operationId: string): Promise<boolean> | boolean;
+}
+
+/** The Hono environment of the app: the request's id and principal. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    principal: Principal;
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * Market Pulse over HTTP: {@link createApp} builds the Hono app of core's services (one more host
+ * of the same services as the CLI), with its OpenAPI 3.1 document at `/openapi.json` and a docs
+ * page at `/docs` whose assets the app serves itself.
+ *
+ * @module @market-pulse/http
+ */
+
+export { API_INFO, createApp } from './app.js';
+export {
+  type AccessLogger,
+  type AppDependencies,
+  type AppEnv,
+  type BodyLimits,
+  LOCAL_PRINCIPAL,
+  type ParsedUpload,
+  type Principal,
+} from './dependencies.js';
+export { lambdaApiHandler, lambdaScheduleHandler, type ScheduledCheck } from './lambda.js';
+export { appDependenciesOf, maskSecrets, type NodeAppOptions } from './node-app.js';
+export { listen, type RunningServer } from './node-server.js';
+export { type ErrorBody, STATUS_OF_CODE } from './problems.js';

@@ -10,12 +10,15 @@ import {
 } from '@market-pulse/core';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
+import { xlsxRowRenderer } from './xlsx-row-xml.js';
 
 /** Excel's limit is 1,048,576 rows including the header. */
 export const XLSX_MAX_DATA_ROWS = 1_048_575;
 
 const CSV_OPTIONS = { record_delimiter: '\r\n' } as const;
 const CSV_BATCH_ROWS = 1_000;
+/** Rendered rows handed to exceljs' sheet stream at a time. */
+const ROWS_PER_WRITE = 256;
 
 /**
  * The spreadsheet codec on exceljs (xlsx, streaming writer) and csv-stringify (CSV): core's
@@ -62,33 +65,37 @@ function xlsxBytes(
     useStyles: false,
     useSharedStrings: false,
   });
-  showDatesAsIso(workbook);
+  const dateStyleId = showDatesAsIso(workbook);
+  const render = xlsxRowRenderer(layout.columns.length, dateStyleId);
   const kinds = layout.columns.map((c) => layout.kinds.get(c));
   const write = async () => {
     for (const spec of sheets) {
       let part = 1;
       let inSheet = 0;
-      const open = (name: string) => {
-        const sheet = workbook.addWorksheet(name);
-        // Headers are cells too: a pass-through column may be named like a formula.
-        sheet.columns = layout.columns.map((header) => ({
-          header: neutralizeFormula(header),
-          key: header,
-        }));
-        return sheet;
-      };
-      let sheet = open(spec.name);
+      let chunk = '';
+      let sheet = openSheet(workbook, spec.name, layout.columns);
       for await (const row of spec.rows) {
         if (inSheet === limit) {
+          sheet.stream.write(chunk);
+          chunk = '';
           sheet.commit();
           part++;
-          sheet = open(`${spec.name} (${part})`);
+          sheet = openSheet(workbook, `${spec.name} (${part})`, layout.columns);
           inSheet = 0;
         }
         const values = row as Readonly<Record<string, unknown>>;
-        sheet.addRow(layout.columns.map((c, i) => xlsxValue(values[c], kinds[i]))).commit();
+        // Data rows follow the one header row.
+        chunk += render(
+          inSheet + 2,
+          layout.columns.map((c, i) => xlsxValue(values[c], kinds[i])),
+        );
         inSheet++;
+        if (inSheet % ROWS_PER_WRITE === 0) {
+          sheet.stream.write(chunk);
+          chunk = '';
+        }
       }
+      sheet.stream.write(chunk);
       sheet.commit();
     }
     await workbook.commit();
@@ -108,11 +115,39 @@ const CUSTOM_FORMAT_ID = 164;
  * (created on first use): declare that style with our own `yyyy-mm-dd` format first, so dates read
  * the same everywhere at no per-cell cost.
  */
-function showDatesAsIso(workbook: ExcelJS.stream.xlsx.WorkbookWriter): void {
+function showDatesAsIso(workbook: ExcelJS.stream.xlsx.WorkbookWriter): number {
   const styles = (workbook as unknown as { styles: StylesStandIn }).styles;
   styles.model.numFmts.push({ id: CUSTOM_FORMAT_ID, formatCode: DATE_FORMAT });
-  styles._dateStyleId = styles.model.styles.length;
+  const id = styles.model.styles.length;
+  styles._dateStyleId = id;
   styles.model.styles.push({ numFmtId: CUSTOM_FORMAT_ID });
+  return id;
+}
+
+/**
+ * A sheet with its header row written through exceljs (the `<cols>`, the opening of
+ * `<sheetData>`, the header cells), ready for data rows rendered by `xlsxRowRenderer` and written
+ * to its stream as exceljs' own `_writeRow` does; `commit()` then closes it as usual.
+ */
+function openSheet(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  name: string,
+  columns: readonly string[],
+): SheetStandIn {
+  const sheet = workbook.addWorksheet(name);
+  // Headers are cells too: a pass-through column may be named like a formula.
+  sheet.columns = columns.map((header) => ({ header: neutralizeFormula(header), key: header }));
+  sheet.lastRow?.commit();
+  const open = sheet as unknown as SheetStandIn;
+  if (!open.startedData) throw new Error(`exceljs did not open the data of sheet ${name}`);
+  return open;
+}
+
+/** The part of exceljs' `WorksheetWriter` that data rows are written through. */
+interface SheetStandIn {
+  stream: { write(xml: string): unknown };
+  startedData: boolean;
+  commit(): void;
 }
 
 /** The part of exceljs' stand-in styles table (`StylesXform.Mock`) the date format relies on. */

@@ -10,7 +10,7 @@ import {
 } from '@market-pulse/core';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { xlsxRowRenderer } from './xlsx-row-xml.js';
+import { type XlsxCell, xlsxRowRenderer } from './xlsx-row-xml.js';
 
 /** Excel's limit is 1,048,576 rows including the header. */
 export const XLSX_MAX_DATA_ROWS = 1_048_575;
@@ -67,7 +67,10 @@ function xlsxBytes(
   });
   const dateStyleId = showDatesAsIso(workbook);
   const render = xlsxRowRenderer(layout.columns.length, dateStyleId);
-  const kinds = layout.columns.map((c) => layout.kinds.get(c));
+  const { columns } = layout;
+  const kinds = columns.map((c) => layout.kinds.get(c));
+  // One array for every row's cells: the renderer is done with them before the next row.
+  const cells: XlsxCell[] = new Array(columns.length).fill(null);
   const write = async () => {
     for (const spec of sheets) {
       let part = 1;
@@ -84,11 +87,10 @@ function xlsxBytes(
           inSheet = 0;
         }
         const values = row as Readonly<Record<string, unknown>>;
+        for (let i = 0; i < columns.length; i++)
+          cells[i] = xlsxValue(values[columns[i] as string], kinds[i]);
         // Data rows follow the one header row.
-        chunk += render(
-          inSheet + 2,
-          layout.columns.map((c, i) => xlsxValue(values[c], kinds[i])),
-        );
+        chunk += render(inSheet + 2, cells);
         inSheet++;
         if (inSheet % ROWS_PER_WRITE === 0) {
           sheet.stream.write(chunk);

@@ -120,7 +120,7 @@ try {
     const cpu = cpuNow;
     const cpuStart = cpu();
     const start = performance.now();
-    const { record, exports } = await pipeline.run({
+    const { record, exports, warnings } = await pipeline.run({
       trigger: 'cli',
       source: fileColorSource(input, { limits: config.uploadLimits }),
       onStep: (step) => {
@@ -151,6 +151,8 @@ try {
       output: record.counts.output,
       excluded: record.counts.excluded,
       exportFiles: exports.length,
+      // A round whose exports failed measured less than a full run: say so.
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
   }
 

@@ -9,13 +9,29 @@ import {
   xlsxValue,
 } from '@market-pulse/core';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { type XlsxCell, xlsxRowRenderer } from './xlsx-row-xml.js';
+
+/**
+ * exceljs, loaded when a workbook is first written: a thread that writes only CSV files (the
+ * export worker with the default per-sector format) never loads it (~0.3 s of CPU).
+ */
+let exceljs: Promise<typeof ExcelJS> | undefined;
+const loadExcelJS = () => {
+  // A CommonJS module: its exports arrive as the default export.
+  exceljs ??= import('exceljs').then(
+    (module) => (module as unknown as { default: typeof ExcelJS }).default,
+  );
+  return exceljs;
+};
 
 /** Excel's limit is 1,048,576 rows including the header. */
 export const XLSX_MAX_DATA_ROWS = 1_048_575;
 
 const CSV_OPTIONS = { record_delimiter: '\r\n' } as const;
 const CSV_BATCH_ROWS = 1_000;
+/** Rendered rows handed to exceljs' sheet stream at a time. */
+const ROWS_PER_WRITE = 256;
 
 /**
  * The spreadsheet codec on exceljs (xlsx, streaming writer) and csv-stringify (CSV): core's
@@ -55,40 +71,47 @@ function xlsxBytes(
   limit: number,
 ): AsyncIterable<Uint8Array> {
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: out,
-    // Without a styles table exceljs still writes Date values as date cells; with one, it hashes a
-    // style per cell: ~2.4x slower (8.3 s vs 3.4 s per 100k rows).
-    useStyles: false,
-    useSharedStrings: false,
-  });
-  showDatesAsIso(workbook);
-  const kinds = layout.columns.map((c) => layout.kinds.get(c));
+  const { columns } = layout;
+  const kinds = columns.map((c) => layout.kinds.get(c));
+  // One array for every row's cells: the renderer is done with them before the next row.
+  const cells: XlsxCell[] = new Array(columns.length).fill(null);
   const write = async () => {
+    const { WorkbookWriter } = (await loadExcelJS()).stream.xlsx;
+    const workbook = new WorkbookWriter({
+      stream: out,
+      // Without a styles table exceljs still writes Date values as date cells; with one, it hashes
+      // a style per cell: ~2.4x slower (8.3 s vs 3.4 s per 100k rows).
+      useStyles: false,
+      useSharedStrings: false,
+    });
+    const dateStyleId = showDatesAsIso(workbook);
+    const render = xlsxRowRenderer(columns.length, dateStyleId);
     for (const spec of sheets) {
       let part = 1;
       let inSheet = 0;
-      const open = (name: string) => {
-        const sheet = workbook.addWorksheet(name);
-        // Headers are cells too: a pass-through column may be named like a formula.
-        sheet.columns = layout.columns.map((header) => ({
-          header: neutralizeFormula(header),
-          key: header,
-        }));
-        return sheet;
-      };
-      let sheet = open(spec.name);
+      let chunk = '';
+      let sheet = openSheet(workbook, spec.name, layout.columns);
       for await (const row of spec.rows) {
         if (inSheet === limit) {
+          sheet.stream.write(chunk);
+          chunk = '';
           sheet.commit();
           part++;
-          sheet = open(`${spec.name} (${part})`);
+          sheet = openSheet(workbook, `${spec.name} (${part})`, layout.columns);
           inSheet = 0;
         }
         const values = row as Readonly<Record<string, unknown>>;
-        sheet.addRow(layout.columns.map((c, i) => xlsxValue(values[c], kinds[i]))).commit();
+        for (let i = 0; i < columns.length; i++)
+          cells[i] = xlsxValue(values[columns[i] as string], kinds[i]);
+        // Data rows follow the one header row.
+        chunk += render(inSheet + 2, cells);
         inSheet++;
+        if (inSheet % ROWS_PER_WRITE === 0) {
+          sheet.stream.write(chunk);
+          chunk = '';
+        }
       }
+      sheet.stream.write(chunk);
       sheet.commit();
     }
     await workbook.commit();
@@ -108,11 +131,39 @@ const CUSTOM_FORMAT_ID = 164;
  * (created on first use): declare that style with our own `yyyy-mm-dd` format first, so dates read
  * the same everywhere at no per-cell cost.
  */
-function showDatesAsIso(workbook: ExcelJS.stream.xlsx.WorkbookWriter): void {
+function showDatesAsIso(workbook: ExcelJS.stream.xlsx.WorkbookWriter): number {
   const styles = (workbook as unknown as { styles: StylesStandIn }).styles;
   styles.model.numFmts.push({ id: CUSTOM_FORMAT_ID, formatCode: DATE_FORMAT });
-  styles._dateStyleId = styles.model.styles.length;
+  const id = styles.model.styles.length;
+  styles._dateStyleId = id;
   styles.model.styles.push({ numFmtId: CUSTOM_FORMAT_ID });
+  return id;
+}
+
+/**
+ * A sheet with its header row written through exceljs (the `<cols>`, the opening of
+ * `<sheetData>`, the header cells), ready for data rows rendered by `xlsxRowRenderer` and written
+ * to its stream as exceljs' own `_writeRow` does; `commit()` then closes it as usual.
+ */
+function openSheet(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  name: string,
+  columns: readonly string[],
+): SheetStandIn {
+  const sheet = workbook.addWorksheet(name);
+  // Headers are cells too: a pass-through column may be named like a formula.
+  sheet.columns = columns.map((header) => ({ header: neutralizeFormula(header), key: header }));
+  sheet.lastRow?.commit();
+  const open = sheet as unknown as SheetStandIn;
+  if (!open.startedData) throw new Error(`exceljs did not open the data of sheet ${name}`);
+  return open;
+}
+
+/** The part of exceljs' `WorksheetWriter` that data rows are written through. */
+interface SheetStandIn {
+  stream: { write(xml: string): unknown };
+  startedData: boolean;
+  commit(): void;
 }
 
 /** The part of exceljs' stand-in styles table (`StylesXform.Mock`) the date format relies on. */

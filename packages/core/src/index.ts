@@ -259,6 +259,12 @@ export {
 // here too, so a caller of the services needs no import from the store kit.
 export type { HeldLease, LeaseHolder, Leases } from './store/lease.js';
 export {
+  type Compress,
+  pureCompress,
+  ROW_FORMAT,
+  type RowFormat,
+} from './store/row-partition.js';
+export {
   addUpload,
   type CancelledUpload,
   cancelUpload,

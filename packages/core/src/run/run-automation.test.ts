@@ -6,6 +6,7 @@ import type { ProcessProbe } from '../ports/process-probe.js';
 import { generateColors } from '../sample/generate-colors.js';
 import { PIPELINE_LEASE, RULES_DOCUMENT, runKeys } from '../store/layout.js';
 import { createLeases } from '../store/lease.js';
+import { decodeRowPartition, ROW_FORMAT } from '../store/row-partition.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
 import { type RunDependencies, type RunInput, runAutomation } from './run-automation.js';
@@ -38,9 +39,9 @@ const upload = (id: string, records: ColorRecord[]): RunInput => ({
 async function rowsOf(store: RunDependencies['store'], runId: number, parts: number) {
   const rows: Record<string, unknown>[] = [];
   for (let p = 0; p < parts; p++) {
-    const body = await store.get(runKeys(runId).rowsPart(p));
-    for (const line of decoder.decode(body?.body).split('\n'))
-      if (line) rows.push(JSON.parse(line));
+    const key = runKeys(runId).rowsPart(p);
+    const body = (await store.get(key))?.body as Uint8Array;
+    for (const line of decodeRowPartition(key, body, ROW_FORMAT)) rows.push(JSON.parse(line));
   }
   return rows;
 }

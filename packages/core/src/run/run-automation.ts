@@ -15,6 +15,7 @@ import { allocateNumber } from '../store/counter.js';
 import { createDocument, readDocument, updateDocument } from '../store/json-document.js';
 import { RULES_DOCUMENT, RUN_ID_COUNTER, RUN_INDEX, runKeys } from '../store/layout.js';
 import { createLeases, type HeldLease, holderProcess } from '../store/lease.js';
+import { type Compress, encodeRowPartition, ROW_FORMAT } from '../store/row-partition.js';
 import { type RowLines, refreshCurrentView } from '../views/current-view.js';
 import { acquirePipelineLease } from './abandoned-run.js';
 import { checkGuards, type RunGuards } from './run-guards.js';
@@ -33,6 +34,8 @@ export interface RunDependencies {
   probe?: ProcessProbe;
   failpoints?: Failpoints;
   columns?: ColumnConfig;
+  /** Compresses row partitions (default: pure JS; a host may pass a native zlib). */
+  compress?: Compress;
   /** Pipeline lease TTL (default 60 s); the run renews its lease between steps. */
   leaseTtlMs?: number;
   /** A long-lived lease observer (a scheduler's), so expiry is judged across attempts; default: a new one. */
@@ -365,9 +368,9 @@ async function processRun(
       stored.lines.push(line);
       stored.cusips.push(row.CUSIP as string);
     }
-    const body = encoder.encode(`${lines.join('\n')}\n`);
+    const body = await encodeRowPartition(lines, ROW_FORMAT, deps.compress);
     rowParts.push(await digestOf(body, lines.length));
-    await store.put(keys.rowsPart(parts++), body, { ifNoneMatch: '*' });
+    await store.put(keys.rowsPart(parts++, ROW_FORMAT), body, { ifNoneMatch: '*' });
     await lease.renew();
   }
   await step('run.after-rows-written');
@@ -392,6 +395,7 @@ async function processRun(
     // Names as they were when the run ran: a rule renamed or removed later still reads right.
     ruleNames: Object.fromEntries(rules.rules.map((r) => [r.id, r.name])),
     rowParts: parts,
+    rowFormat: ROW_FORMAT,
     objects: {
       rowParts,
       excluded: await digestOf(excludedBody, excludedLines.length),

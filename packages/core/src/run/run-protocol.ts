@@ -8,6 +8,7 @@ import type { ObjectStore } from '../ports/object-store.js';
 import { damagedObject, parseStored, readCheckedLines } from '../store/damaged-object.js';
 import { encodeDocument, readDocument } from '../store/json-document.js';
 import { runKeys } from '../store/layout.js';
+import { type RowFormat, readRowPartition } from '../store/row-partition.js';
 import { type RunRecord, runningRecordSchema, runRecordSchema } from './run-record.js';
 
 /** An output row as stored with its run (JSON types). */
@@ -114,9 +115,14 @@ export async function readTextLines(store: ObjectStore, key: string): Promise<st
   return readCheckedLines(store, key);
 }
 
+/** How a committed run's row partitions are stored (runs before issue 15 name none: JSON lines). */
+export const rowFormatOf = (record: RunRecord): RowFormat => record.rowFormat ?? 'jsonl';
+
 /** The keys of a committed run's row partitions, in output order. */
 export const runPartKeys = (record: RunRecord): string[] =>
-  Array.from({ length: record.rowParts }, (_, p) => runKeys(record.id).rowsPart(p));
+  Array.from({ length: record.rowParts }, (_, p) =>
+    runKeys(record.id).rowsPart(p, rowFormatOf(record)),
+  );
 
 /** One row partition of a run, as its stored JSON lines. */
 export interface RunPartLines {
@@ -140,7 +146,7 @@ export async function readRunLines(store: ObjectStore, record: RunRecord): Promi
   const parts: RunPartLines[] = [];
   let total = 0;
   for (const [p, key] of keys.entries()) {
-    const lines = await readCheckedLines(store, key, digests?.[p]);
+    const lines = await readRowPartition(store, key, rowFormatOf(record), digests?.[p]);
     parts.push({ key, lines });
     total += lines.length;
   }

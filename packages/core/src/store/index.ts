@@ -67,3 +67,8 @@ export {
   type LeaseRecord,
   type Leases,
 } from './lease.js';
+export {
+  decodeRowPartition,
+  encodeRowPartition,
+  readRowPartition,
+} from './row-partition.js';

@@ -1,6 +1,7 @@
 // Every key Market Pulse keeps in the store, in one place (DESIGN §2): a newcomer reads here what
 // the store holds, and a change of layout is a change of this file. Keys are plain `[a-z0-9._/-]`
 // strings; numbers are zero-padded so that key order is numeric order.
+import { ROW_FORMAT, type RowFormat } from './row-partition.js';
 
 /** The RUN_ID counter: monotonic, never reused, even when a run fails (SPEC §4). */
 export const RUN_ID_COUNTER = 'counters/run-id.json';
@@ -34,8 +35,12 @@ export const afterRunKeys = (runId: number) => `${runDir(runId)}/~`;
 export const runKeys = (runId: number) => ({
   /** Written when the run starts; names its lease holder, so a dead run can be declared failed. */
   running: `${runDir(runId)}/running.json`,
-  /** One partition of the run's output rows (JSON lines), numbered from 0. */
-  rowsPart: (part: number) => `${runDir(runId)}/rows/${String(part).padStart(5, '0')}.jsonl`,
+  /**
+   * One partition of the run's output rows, numbered from 0, in the run's row format (the commit
+   * record names it): `.jsonl.zlib` (compressed JSON lines), `.jsonl` before issue 15.
+   */
+  rowsPart: (part: number, format: RowFormat = ROW_FORMAT) =>
+    `${runDir(runId)}/rows/${String(part).padStart(5, '0')}.${format}`,
   excluded: `${runDir(runId)}/excluded.jsonl`,
   rowErrors: `${runDir(runId)}/row-errors.json`,
   /** The run exists exactly when this exists (SPEC §4). */

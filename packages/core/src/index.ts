@@ -292,4 +292,6 @@ export {
   readCurrentView,
   readManifest,
   setRunHidden,
+  streamCurrentView,
 } from './views/current-view.js';
+export { VIEW_STEPS, type ViewStep } from './views/view-store.js';

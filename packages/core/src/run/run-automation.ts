@@ -267,6 +267,7 @@ async function afterCommit(
     const { rebuiltFrom } = await refreshCurrentView(store, clock, {
       upToRunId: runId,
       ...(rows ? { committed: { runId, rows } } : {}),
+      ...(deps.failpoints ? { failpoints: deps.failpoints } : {}),
     });
     if (rebuiltFrom)
       record = withWarning(
@@ -356,8 +357,8 @@ async function processRun(
 
   const partRows = request.partRows ?? 50_000;
   let parts = 0;
-  // The rows as stored, handed to the current view so that it need not read them back.
-  const stored: RowLines = { lines: [], cusips: [] };
+  // The rows' CUSIPs, handed to the current view so that it need not read the rows back.
+  const cusips: string[] = [];
   const rowParts: ObjectDigest[] = [];
   for (let from = 0; from < processed.length; from += partRows) {
     const lines: string[] = [];
@@ -365,8 +366,7 @@ async function processRun(
       const row = processed.rowAt(k);
       const line = JSON.stringify(row);
       lines.push(line);
-      stored.lines.push(line);
-      stored.cusips.push(row.CUSIP as string);
+      cusips.push(row.CUSIP as string);
     }
     const body = await encodeRowPartition(lines, ROW_FORMAT, deps.compress);
     rowParts.push(await digestOf(body, lines.length));
@@ -403,5 +403,5 @@ async function processRun(
     },
   };
   await commitRun(store, record);
-  return { record, rows: stored };
+  return { record, rows: { cusips } };
 }

@@ -131,11 +131,15 @@ export interface RunPartLines {
 }
 
 /**
- * A committed run's row partitions as stored lines, in output order, each checked against the
- * commit record: its SHA-256 and line count when the record carries them (`objects`), and in any
- * case the total against `counts.output`. A mismatch is a damaged-object error naming the key.
+ * A committed run's row partitions as stored lines, one at a time in output order, each checked
+ * against the commit record: its SHA-256 and line count when the record carries them (`objects`),
+ * and in any case the total against `counts.output`. A mismatch is a damaged-object error naming
+ * the key. Holds one partition in memory at a time.
  */
-export async function readRunLines(store: ObjectStore, record: RunRecord): Promise<RunPartLines[]> {
+export async function* runLineParts(
+  store: ObjectStore,
+  record: RunRecord,
+): AsyncGenerator<RunPartLines> {
   const keys = runPartKeys(record);
   const digests = record.objects?.rowParts;
   if (digests && digests.length !== keys.length)
@@ -143,12 +147,12 @@ export async function readRunLines(store: ObjectStore, record: RunRecord): Promi
       runKeys(record.id).commit,
       `it names ${keys.length} row partitions but has checksums for ${digests.length}`,
     );
-  const parts: RunPartLines[] = [];
   let total = 0;
   for (const [p, key] of keys.entries()) {
     const lines = await readRowPartition(store, key, rowFormatOf(record), digests?.[p]);
-    parts.push({ key, lines });
     total += lines.length;
+    if (total > record.counts.output) break;
+    yield { key, lines };
   }
   if (total !== record.counts.output) {
     // Only a record without checksums gets here: a single partition is the one that lost rows.
@@ -158,6 +162,15 @@ export async function readRunLines(store: ObjectStore, record: RunRecord): Promi
       `run ${record.id} has ${total} stored rows where its commit record says ${record.counts.output}`,
     );
   }
+}
+
+/**
+ * A committed run's row partitions as stored lines, in output order, each checked (see
+ * {@link runLineParts}).
+ */
+export async function readRunLines(store: ObjectStore, record: RunRecord): Promise<RunPartLines[]> {
+  const parts: RunPartLines[] = [];
+  for await (const part of runLineParts(store, record)) parts.push(part);
   return parts;
 }
 

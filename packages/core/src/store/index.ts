@@ -19,6 +19,7 @@ export {
   type RunPartLines,
   readRunLines,
   readTextLines,
+  runLineParts,
   runPartKeys,
   visibilitySchema,
 } from '../run/run-protocol.js';

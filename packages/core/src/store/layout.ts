@@ -62,16 +62,22 @@ export const uploadKeys = (id: string) => ({
 export const uploadHashKey = (contentHash: string) =>
   `${UPLOADS_PREFIX}by-hash/${contentHash}.json`;
 
-/** The current view's manifest: its data version and parts. */
+/** The current view's manifest: its data version and its index (or parts, before issue 15). */
 export const CURRENT_VIEW_MANIFEST = 'views/current.json';
-/** The parts of the current view, by version (a superseded version's parts are deleted). */
+/** The objects of the current view, by version (a superseded version's are deleted). */
 export const CURRENT_VIEW_PREFIX = 'views/current/';
 /** The view version a part's key belongs to (`views/current/v00000003/…` → 3). */
 export function viewVersionOfKey(key: string): number | undefined {
   const match = /^views\/current\/v(\d{8})\//.exec(key);
   return match ? Number(match[1]) : undefined;
 }
-/** One part of one version of the current view. */
+/**
+ * The index of one version of the current view: per visible run, the CUSIPs whose rows the view
+ * takes from it (compressed JSON lines). The rows stay in the runs' partitions.
+ */
+export const currentViewIndexKey = (version: number) =>
+  `${CURRENT_VIEW_PREFIX}v${String(version).padStart(8, '0')}/index.jsonl.zlib`;
+/** One part of one version of the current view, as stored before issue 15 (a copy of its rows). */
 export const currentViewPartKey = (version: number, part: number) =>
   `${CURRENT_VIEW_PREFIX}v${String(version).padStart(8, '0')}/${String(part).padStart(5, '0')}.jsonl`;
 

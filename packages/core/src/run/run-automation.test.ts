@@ -103,11 +103,12 @@ describe('runAutomation', () => {
     );
     expect(rows.find((r) => r.ORIGIN === 'upload:u1')?.PROCESSING_TYPE).toBe('MANUAL');
     expect(record.counts.parents).toBe(rows.filter((r) => r.IS_PARENT).length);
-    const excluded = decoder
-      .decode((await deps.store.get(runKeys(1).excluded))?.body)
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const excludedKey = runKeys(1).excludedRows();
+    const excluded = decodeRowPartition(
+      excludedKey,
+      (await deps.store.get(excludedKey))?.body as Uint8Array,
+      ROW_FORMAT,
+    ).map((l) => JSON.parse(l));
     expect(excluded[0]).toMatchObject({
       ROW_ID: '1-x1',
       EXCLUDED_BY: 'no-val',

@@ -378,8 +378,8 @@ async function processRun(
   const excludedLines: string[] = [];
   for (let n = 0; n < processed.counts.excluded; n++)
     excludedLines.push(JSON.stringify(processed.excludedRowAt(n)));
-  const excludedBody = encoder.encode(excludedLines.length ? `${excludedLines.join('\n')}\n` : '');
-  await store.put(keys.excluded, excludedBody, { ifNoneMatch: '*' });
+  const excludedBody = await encodeRowPartition(excludedLines, ROW_FORMAT, deps.compress);
+  await store.put(keys.excludedRows(ROW_FORMAT), excludedBody, { ifNoneMatch: '*' });
   await step('run.after-excluded-written');
   const errorsBody = encoder.encode(JSON.stringify(processed.rowErrors));
   await store.put(keys.rowErrors, errorsBody, { ifNoneMatch: '*' });

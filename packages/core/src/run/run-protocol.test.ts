@@ -74,7 +74,7 @@ describe('run rows are checked against the commit record', () => {
     }
     const errors = (await deps.store.get(runKeys(record.id).rowErrors))?.body as Uint8Array;
     expect(stored?.objects?.rowErrors.sha256).toBe(sha256HexPure(errors));
-    const excluded = (await deps.store.get(runKeys(record.id).excluded))?.body as Uint8Array;
+    const excluded = (await deps.store.get(runKeys(record.id).excludedRows()))?.body as Uint8Array;
     expect(stored?.objects?.excluded).toEqual({
       count: record.counts.excluded,
       sha256: sha256HexPure(excluded),

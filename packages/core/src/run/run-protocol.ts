@@ -174,6 +174,20 @@ export async function readRunLines(store: ObjectStore, record: RunRecord): Promi
   return parts;
 }
 
+/**
+ * A committed run's excluded rows as stored lines, checked against the commit record's digest
+ * (when it has one).
+ */
+export async function readExcludedLines(store: ObjectStore, record: RunRecord): Promise<string[]> {
+  const format = rowFormatOf(record);
+  return readRowPartition(
+    store,
+    runKeys(record.id).excludedRows(format),
+    format,
+    record.objects?.excluded,
+  );
+}
+
 /** A committed run's output rows, in output order, checked (see {@link readRunLines}). */
 export async function readRunRows(store: ObjectStore, record: RunRecord): Promise<StoredRow[]> {
   const rows: StoredRow[] = [];

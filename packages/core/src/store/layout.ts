@@ -41,7 +41,10 @@ export const runKeys = (runId: number) => ({
    */
   rowsPart: (part: number, format: RowFormat = ROW_FORMAT) =>
     `${runDir(runId)}/rows/${String(part).padStart(5, '0')}.${format}`,
+  /** The excluded rows as stored before issue 15 (plain JSON lines). */
   excluded: `${runDir(runId)}/excluded.jsonl`,
+  /** The run's excluded rows, in the run's row format (`excluded.jsonl.zlib`). */
+  excludedRows: (format: RowFormat = ROW_FORMAT) => `${runDir(runId)}/excluded.${format}`,
   rowErrors: `${runDir(runId)}/row-errors.json`,
   /** The run exists exactly when this exists (SPEC §4). */
   commit: `${runDir(runId)}/commit.json`,

@@ -14,7 +14,6 @@ import { readRunRecord } from './run-protocol.js';
 import { RUN_STEPS } from './run-steps.js';
 
 const BUSINESS_DATE = '2026-03-13';
-const decoder = new TextDecoder();
 
 function world() {
   const store = createMemoryStore();

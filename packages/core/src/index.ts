@@ -265,6 +265,14 @@ export {
   type RowFormat,
 } from './store/row-partition.js';
 export {
+  MIGRATE_STEPS,
+  type MigrateDependencies,
+  type MigrateStep,
+  type MigrationReport,
+  migrateStore,
+} from './store-format/migrate-store.js';
+export { readStoreFormat, STORE_FORMAT_VERSION } from './store-format/store-format.js';
+export {
   addUpload,
   type CancelledUpload,
   cancelUpload,

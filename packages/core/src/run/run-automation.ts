@@ -16,6 +16,7 @@ import { createDocument, readDocument, updateDocument } from '../store/json-docu
 import { RULES_DOCUMENT, RUN_ID_COUNTER, RUN_INDEX, runKeys } from '../store/layout.js';
 import { createLeases, type HeldLease, holderProcess } from '../store/lease.js';
 import { type Compress, encodeRowPartition, ROW_FORMAT } from '../store/row-partition.js';
+import { requireStoreFormat } from '../store-format/store-format.js';
 import { type RowLines, refreshCurrentView } from '../views/current-view.js';
 import { acquirePipelineLease } from './abandoned-run.js';
 import { checkGuards, type RunGuards } from './run-guards.js';
@@ -114,6 +115,8 @@ export async function runAutomation(
   const failpoints = deps.failpoints ?? NO_FAILPOINTS;
   const step = (name: RunStep) => failpoints.hit(name);
   const startedAt = deps.clock.now();
+  // Never write a run into a store of another format (format 1 is migrated first).
+  await requireStoreFormat(deps.store);
 
   const lease = deps.pipelineLease ?? (await acquirePipeline(deps));
   let record: RunRecord;

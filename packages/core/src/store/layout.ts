@@ -13,6 +13,13 @@ export const PIPELINE_LEASE = 'locks/pipeline.json';
 /** The standing-exports lease: one refresh at a time across every process on the store. */
 export const EXPORTS_LEASE = 'locks/exports.json';
 
+/**
+ * The store's format version (issue 15): absent in stores from before it (format 1: plain JSON
+ * lines, a view copying its rows), 2 since. Written by the first run of a new store and by
+ * `store migrate`; runs refuse a store in format 1 until it is migrated.
+ */
+export const STORE_FORMAT = 'store/format.json';
+
 /** The exclusion rules (one document, compare-and-swapped). */
 export const RULES_DOCUMENT = 'config/rules.json';
 /** Schedule settings shared by every job (dead-man deadline, overlap policy, …). */

@@ -55,6 +55,7 @@ async function oldObjects(store: ObjectStore) {
 describe('market-pulse store migrate', () => {
   it('--dry-run says what it would convert; runs are refused until the store is migrated', async () => {
     const cwd = await format1Folder();
+    expect((await cli(cwd, ['status'])).stdout).toMatch(/store format: 1 \(.*store migrate/);
     const refused = await cli(cwd, ['run', '--source', 'a.csv']);
     expect(refused.code).toBe(5);
     expect(refused.stderr).toContain('market-pulse store migrate');
@@ -67,6 +68,7 @@ describe('market-pulse store migrate', () => {
     expect(done.code, done.stderr).toBe(0);
     expect(JSON.parse(done.stdout)).toMatchObject({ from: 1, to: 2, runs: [1, 2] });
     expect((await cli(cwd, ['store', 'migrate'])).stdout).toContain('nothing to migrate');
+    expect((await cli(cwd, ['status'])).stdout).toContain('store format: 2\n');
     expect((await cli(cwd, ['run', '--source', 'a.csv'])).code).toBe(0);
   }, 120_000);
 

@@ -15,7 +15,7 @@ export const ROW_FORMAT: RowFormat = 'jsonl.zlib';
 
 /**
  * Compresses a partition's bytes to the zlib format (RFC 1950). Core's default is pure JS
- * ({@link pureCompress}); a host may pass a native one (Node's `zlib.deflateSync`, ~3× faster):
+ * ({@link pureCompress}); a host may pass a native one (Node's `zlib.deflateSync`, 1.5–3× faster here):
  * any conforming zlib stream reads back the same.
  */
 export type Compress = (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>;

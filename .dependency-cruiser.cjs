@@ -17,7 +17,7 @@
  *     Test files included: core's tests import no builtin today, they use the same stores and
  *     clocks as the code. (They do use Node globals such as `process` and `setImmediate`, which
  *     tsconfig.test.json allows; this rule is about imports.)
- *   - core-only-portable-packages: core imports only the npm packages listed here (zod, @noble/hashes,
+ *   - core-only-portable-packages: core imports only the npm packages listed here (zod, @noble/hashes, fflate,
  *     cron-parser, the common-password list of @zxcvbn-ts (plain data), jose (Web Crypto); vitest and fast-check from `testing/` and tests). A Node-only package (exceljs,
  *     pino, …) cannot slip in; adding a package means adding it here after checking that it runs
  *     in any JS runtime.
@@ -77,7 +77,7 @@ const upToRunProtocol = [...upToStoreKit, ...inCore(layers.runProtocol)];
 
 // npm packages core may import, and from where.
 // @noble/hashes: pure JavaScript (SHA-256 for sector file names), no Node APIs.
-const portablePackages = ['zod', 'cron-parser', '@noble/hashes', '@zxcvbn-ts/language-common', '@zxcvbn-ts/dictionary-compression', 'jose'];
+const portablePackages = ['zod', 'cron-parser', '@noble/hashes', 'fflate', '@zxcvbn-ts/language-common', '@zxcvbn-ts/dictionary-compression', 'jose'];
 const testOnlyPackages = ['vitest', 'fast-check'];
 const npmPath = (names) => names.map((name) => `(^|/)node_modules/${name}/`);
 

@@ -12,6 +12,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerSearch } from './commands/search.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
+import { registerStore } from './commands/store.js';
 import { registerTemplate } from './commands/template.js';
 import { registerUsers } from './commands/users.js';
 import { COMMON_OPTIONS_HELP } from './common-options.js';
@@ -48,6 +49,7 @@ export function buildProgram(io: CliIO, exit: (code: number) => void): Command {
     registerBuffer,
     registerRules,
     registerRuns,
+    registerStore,
     registerJobs,
     registerServe,
     registerExport,

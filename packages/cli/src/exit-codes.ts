@@ -56,6 +56,7 @@ export const EXIT_SITUATIONS: readonly { code: number; meaning: string; situatio
       'already in that state (hiding a hidden run, `jobs toggle --on` an active job)',
       'a failed or hidden run exported; the next fire already running (`--cancel-next`)',
       'an exports refresh that waited too long for another process',
+      'a data folder in an earlier store format: `market-pulse store migrate` converts it',
     ],
   },
 ];

@@ -65,21 +65,21 @@ describe('a data folder with damaged files', () => {
     expect((await cli(cwd, ['buffer', 'cancel', uploadId])).code).toBe(0);
   });
 
-  it('a truncated view part: search and export still answer from the committed runs, status says the view is damaged, export writes it anew', async () => {
+  it('a truncated view index: search and export still answer from the committed runs, status says the view is damaged, export writes it anew', async () => {
     const cwd = await workspace();
     await writeFile(join(cwd, 'a.csv'), csvOf(40, 4));
     expect((await cli(cwd, ['init'])).code).toBe(0);
     expect((await cli(cwd, ['run', '--source', 'a.csv'])).code).toBe(0);
     const cusip = generateColors({ rows: 40, seed: 4, businessDate: '2026-11-20' })[0]?.CUSIP;
     const before = await cli(cwd, ['search', cusip as string, '--json']);
-    await truncateKey(cwd, 'views', 'current', 'v00000001', '00000.jsonl~');
+    await truncateKey(cwd, 'views', 'current', 'v00000001', 'index.jsonl.zlib~');
 
     const search = await cli(cwd, ['search', cusip as string, '--json']);
     expect(search.code, search.stderr).toBe(0);
     expect(JSON.parse(search.stdout)).toEqual(JSON.parse(before.stdout));
     const status = await cli(cwd, ['status']);
     expect(status.stdout).toMatch(
-      /current view: DAMAGED \(views\/current\/v00000001\/00000\.jsonl: /,
+      /current view: DAMAGED \(views\/current\/v00000001\/index\.jsonl\.zlib: /,
     );
     expect(status.stdout).not.toMatch(/exports: up to date/);
     const exported = await cli(cwd, ['export']);

@@ -2,7 +2,8 @@
 // random SIGKILLs during a run that takes seconds, and two runs forced to overlap.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listRuns, listUploads, RUN_STEPS, readCurrentView } from '@market-pulse/core';
+import { inflateSync } from 'node:zlib';
+import { listRuns, listUploads, RUN_STEPS, readCurrentView, VIEW_STEPS } from '@market-pulse/core';
 import { colorsToTable, generateColors } from '@market-pulse/core/sample';
 import { createFileStore } from '@market-pulse/node';
 import { describe, expect, it } from 'vitest';
@@ -36,9 +37,10 @@ async function dataFolderWithInputs(rows: number) {
 async function checkStore(cwd: string) {
   const store = createFileStore({ dir: join(cwd, 'market-pulse-data', 'store') });
   for await (const item of store.list('')) {
-    const text = new TextDecoder().decode((await store.get(item.key))?.body);
+    const body = (await store.get(item.key))?.body as Uint8Array;
+    const text = new TextDecoder().decode(item.key.endsWith('.zlib') ? inflateSync(body) : body);
     if (item.key.endsWith('.json')) expect(() => JSON.parse(text), item.key).not.toThrow();
-    if (item.key.endsWith('.jsonl'))
+    if (item.key.endsWith('.jsonl') || item.key.endsWith('.jsonl.zlib'))
       for (const line of text.split('\n').filter(Boolean)) JSON.parse(line);
   }
   const runs = await listRuns(store);
@@ -81,6 +83,36 @@ describe('crash safety of market-pulse run', () => {
       expect(record.uploadsConsumed).toHaveLength(step === 'run.after-commit' ? 0 : 1);
     },
     180_000, // generous: real processes started with tsx, on a machine that may be busy
+  );
+
+  it.each(VIEW_STEPS)(
+    'killed at %s of the view update: the run stands, the view reads, the next run catches it up',
+    async (step) => {
+      const cwd = await dataFolderWithInputs(600);
+      const source = join(cwd, 'source.csv');
+      expect((await start(cwd, ['run', '--source', source]).done).code).toBe(0);
+      const killed = await start(cwd, ['run', '--source', source], {
+        MP_FAILPOINT: `${step}:kill`,
+      }).done;
+      expect(killed.signal).toBe('SIGKILL');
+      const { runs } = await checkStore(cwd);
+      const second = runs.find((r) => r.id === 2);
+      expect(second?.state === 'committed' && second.record.status).toBe('success');
+      const next = await start(cwd, ['run', '--source', source, '--json']).done;
+      expect(next.code, next.stderr).toBe(0);
+      const { store } = await checkStore(cwd);
+      const view = await readCurrentView(store);
+      // The same source every run: the newest run's rows, and the first run's upload rows only.
+      expect(view.manifest?.throughRunId).toBe(3);
+      expect(view.rows.filter((r) => r.RUN_ID === 3)).toHaveLength(
+        JSON.parse(next.stdout).counts.output,
+      );
+      const others = view.rows.filter((r) => r.RUN_ID !== 3);
+      expect(others.map((r) => `${r.RUN_ID} ${String(r.ORIGIN).slice(0, 7)}`)).toEqual(
+        others.map(() => '1 upload:'),
+      );
+    },
+    180_000,
   );
 
   it('survives 20 SIGKILLs at random moments of a run that takes seconds', async () => {

@@ -286,6 +286,20 @@ export {
 // here too, so a caller of the services needs no import from the store kit.
 export type { HeldLease, LeaseHolder, Leases } from './store/lease.js';
 export {
+  type Compress,
+  pureCompress,
+  ROW_FORMAT,
+  type RowFormat,
+} from './store/row-partition.js';
+export {
+  MIGRATE_STEPS,
+  type MigrateDependencies,
+  type MigrateStep,
+  type MigrationReport,
+  migrateStore,
+} from './store-format/migrate-store.js';
+export { readStoreFormat, STORE_FORMAT_VERSION } from './store-format/store-format.js';
+export {
   addUpload,
   type CancelledUpload,
   cancelUpload,
@@ -313,4 +327,6 @@ export {
   readCurrentView,
   readManifest,
   setRunHidden,
+  streamCurrentView,
 } from './views/current-view.js';
+export { VIEW_STEPS, type ViewStep } from './views/view-store.js';

@@ -4,7 +4,7 @@ import { type Failpoints, MarketPulseError, NO_FAILPOINTS } from '@market-pulse/
  * Failpoints from `MP_FAILPOINT` — a testing aid, off unless set (DESIGN §2):
  * `<step>:kill` makes the process SIGKILL itself at that step; `<step>:pause` writes
  * `failpoint <step> paused <pid>` to stderr and waits for SIGUSR2 (tests hold a run inside the
- * pipeline lease this way). Steps are core's `RUN_STEPS`.
+ * pipeline lease this way). Steps are core's `RUN_STEPS` and `VIEW_STEPS`.
  */
 export function failpointsFromEnv(
   spec: string | undefined,

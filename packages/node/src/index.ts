@@ -27,6 +27,7 @@ export { createFolderSink } from './exports/folder-sink.js';
 export { type WorkerLaneData, workerLanes } from './exports/worker-lanes.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
 export { assertReadableFile, checkedFileSource, unreadableFile } from './input-file.js';
+export { nativeCompress } from './native-compress.js';
 export {
   type NodeHost,
   type NodeHostOptions,

@@ -18,6 +18,7 @@ import { createFolderSink } from './exports/folder-sink.js';
 import { workerLanes } from './exports/worker-lanes.js';
 import { createFileStore } from './file-store.js';
 import { checkedFileSource } from './input-file.js';
+import { nativeCompress } from './native-compress.js';
 import { createProcessProbe } from './process-probe.js';
 import { type FileColorSource, fileColorSource } from './spreadsheets/file-color-source.js';
 import { spreadsheetCodec } from './spreadsheets/spreadsheet-codec.js';
@@ -111,6 +112,7 @@ export function openNodeHost(options: NodeHostOptions): NodeHost {
     // A job's own source: a file path now (S3 objects and queries are further kinds).
     sourceOf: (jobSource) => source(jobSource.path),
     ...(options.failpoints ? { failpoints: options.failpoints } : {}),
+    compress: nativeCompress,
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),
     ...(options.afterRun ? { afterRun: options.afterRun } : {}),
   });

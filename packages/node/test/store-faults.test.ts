@@ -64,7 +64,7 @@ function random(seed: number): () => number {
 
 /** The objects the fault test damages: every kind a read path depends on. */
 const TARGETS = [
-  /^runs\/\d+\/rows\/\d+\.jsonl$/,
+  /^runs\/\d+\/rows\/\d+\.jsonl(\.zlib)?$/,
   /^runs\/\d+\/(commit|running|visibility)\.json$/,
   /^uploads\/[^/]+\/(upload\.json|records\.jsonl|cancelled\.json)$/,
   /^uploads\/by-hash\//,

@@ -24,6 +24,7 @@ export function registerStatus(program: Command, io: CliIO, exit: (code: number)
       [
         `data folder: ${f.dir}`,
         `source: ${config.source ?? '(none: pass --source or set MP_SOURCE)'}; rank date: ${config.rankDateField}; business time zone: ${config.businessTimeZone}`,
+        `store format: ${state.storeFormat === 1 ? '1 (written by an earlier version: run `market-pulse store migrate` before the next run)' : (state.storeFormat ?? 'new')}`,
         `pipeline: ${holder ? `held by ${holder.purpose ?? holder.id} (pid ${holder.pid ?? '?'} on ${holder.host ?? '?'})` : 'free'}`,
         `current view: ${state.currentViewDamage ? `DAMAGED (${state.currentViewDamage.key}: ${state.currentViewDamage.reason}); reads rebuild it from the committed runs until the next run or \`market-pulse export\` writes it anew` : manifest ? `${manifest.rows} rows, version ${manifest.version}, through run ${manifest.throughRunId}` : 'empty'}`,
         `exports: ${describeExports(exports)}`,

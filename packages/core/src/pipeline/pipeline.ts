@@ -18,6 +18,7 @@ import { getJob } from '../schedule/job-store.js';
 import { localDateAt } from '../schedule/zoned-time.js';
 import { readColors } from '../sources/read-colors.js';
 import type { HeldLease } from '../store/lease.js';
+import type { Compress } from '../store/row-partition.js';
 import { pendingUploadInputs } from '../uploads/upload-buffer.js';
 
 /** How a desk runs its automation (from the host's configuration). */
@@ -41,6 +42,8 @@ export interface PipelineDependencies extends ExportDependencies {
   /** The color source a job names (a job's `source`); without it, such a job's run fails. */
   sourceOf?: (source: JobSource) => ColorSource;
   failpoints?: Failpoints;
+  /** Compresses run partitions (default: core's pure-JS zlib); see `Compress`. */
+  compress?: Compress;
   /** Parser notices and other remarks meant for a person. */
   onNotice?: (message: string) => void;
   /**
@@ -168,6 +171,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
         ids: deps.ids,
         ...(deps.probe ? { probe: deps.probe } : {}),
         ...(deps.failpoints ? { failpoints: deps.failpoints } : {}),
+        ...(deps.compress ? { compress: deps.compress } : {}),
         ...(request.pipelineLease ? { pipelineLease: request.pipelineLease } : {}),
         ...(settings.columns ? { columns: settings.columns } : {}),
         leaseTtlMs: settings.leaseTtlMs ?? 60_000,

@@ -5,7 +5,7 @@ import { MarketPulseError } from '../errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { InputRowError } from '../processing/process-colors.js';
 import { listRules } from '../rules/rule-store.js';
-import { readRunRecord, readRunRows, readTextLines } from '../run/run-protocol.js';
+import { readExcludedLines, readRunRecord, readRunRows } from '../run/run-protocol.js';
 import type { RunRecord } from '../run/run-record.js';
 import { runKeys } from '../store/layout.js';
 
@@ -112,7 +112,7 @@ async function readSet(
   const keys = runKeys(record.id);
   if (set === 'rows') return readRunRows(store, record);
   if (set === 'excluded')
-    return (await readTextLines(store, keys.excluded)).map((line) => {
+    return (await readExcludedLines(store, record)).map((line) => {
       const row = JSON.parse(line) as RunDetailRow;
       row.RULE_NAME = names[row.EXCLUDED_BY as string] ?? null;
       return row;

@@ -6,6 +6,7 @@ import type { ProcessProbe } from '../ports/process-probe.js';
 import { generateColors } from '../sample/generate-colors.js';
 import { PIPELINE_LEASE, RULES_DOCUMENT, runKeys } from '../store/layout.js';
 import { createLeases } from '../store/lease.js';
+import { decodeRowPartition, ROW_FORMAT } from '../store/row-partition.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
 import { type RunDependencies, type RunInput, runAutomation } from './run-automation.js';
@@ -13,7 +14,6 @@ import { readRunRecord } from './run-protocol.js';
 import { RUN_STEPS } from './run-steps.js';
 
 const BUSINESS_DATE = '2026-03-13';
-const decoder = new TextDecoder();
 
 function world() {
   const store = createMemoryStore();
@@ -38,9 +38,9 @@ const upload = (id: string, records: ColorRecord[]): RunInput => ({
 async function rowsOf(store: RunDependencies['store'], runId: number, parts: number) {
   const rows: Record<string, unknown>[] = [];
   for (let p = 0; p < parts; p++) {
-    const body = await store.get(runKeys(runId).rowsPart(p));
-    for (const line of decoder.decode(body?.body).split('\n'))
-      if (line) rows.push(JSON.parse(line));
+    const key = runKeys(runId).rowsPart(p);
+    const body = (await store.get(key))?.body as Uint8Array;
+    for (const line of decodeRowPartition(key, body, ROW_FORMAT)) rows.push(JSON.parse(line));
   }
   return rows;
 }
@@ -102,11 +102,12 @@ describe('runAutomation', () => {
     );
     expect(rows.find((r) => r.ORIGIN === 'upload:u1')?.PROCESSING_TYPE).toBe('MANUAL');
     expect(record.counts.parents).toBe(rows.filter((r) => r.IS_PARENT).length);
-    const excluded = decoder
-      .decode((await deps.store.get(runKeys(1).excluded))?.body)
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const excludedKey = runKeys(1).excludedRows();
+    const excluded = decodeRowPartition(
+      excludedKey,
+      (await deps.store.get(excludedKey))?.body as Uint8Array,
+      ROW_FORMAT,
+    ).map((l) => JSON.parse(l));
     expect(excluded[0]).toMatchObject({
       ROW_ID: '1-x1',
       EXCLUDED_BY: 'no-val',

@@ -15,6 +15,8 @@ import { allocateNumber } from '../store/counter.js';
 import { createDocument, readDocument, updateDocument } from '../store/json-document.js';
 import { RULES_DOCUMENT, RUN_ID_COUNTER, RUN_INDEX, runKeys } from '../store/layout.js';
 import { createLeases, type HeldLease, holderProcess } from '../store/lease.js';
+import { type Compress, encodeRowPartition, ROW_FORMAT } from '../store/row-partition.js';
+import { requireStoreFormat } from '../store-format/store-format.js';
 import { type RowLines, refreshCurrentView } from '../views/current-view.js';
 import { acquirePipelineLease } from './abandoned-run.js';
 import { checkGuards, type RunGuards } from './run-guards.js';
@@ -33,6 +35,8 @@ export interface RunDependencies {
   probe?: ProcessProbe;
   failpoints?: Failpoints;
   columns?: ColumnConfig;
+  /** Compresses row partitions (default: pure JS; a host may pass a native zlib). */
+  compress?: Compress;
   /** Pipeline lease TTL (default 60 s); the run renews its lease between steps. */
   leaseTtlMs?: number;
   /** A long-lived lease observer (a scheduler's), so expiry is judged across attempts; default: a new one. */
@@ -111,6 +115,8 @@ export async function runAutomation(
   const failpoints = deps.failpoints ?? NO_FAILPOINTS;
   const step = (name: RunStep) => failpoints.hit(name);
   const startedAt = deps.clock.now();
+  // Never write a run into a store of another format (format 1 is migrated first).
+  await requireStoreFormat(deps.store);
 
   const lease = deps.pipelineLease ?? (await acquirePipeline(deps));
   let record: RunRecord;
@@ -264,6 +270,7 @@ async function afterCommit(
     const { rebuiltFrom } = await refreshCurrentView(store, clock, {
       upToRunId: runId,
       ...(rows ? { committed: { runId, rows } } : {}),
+      ...(deps.failpoints ? { failpoints: deps.failpoints } : {}),
     });
     if (rebuiltFrom)
       record = withWarning(
@@ -353,8 +360,8 @@ async function processRun(
 
   const partRows = request.partRows ?? 50_000;
   let parts = 0;
-  // The rows as stored, handed to the current view so that it need not read them back.
-  const stored: RowLines = { lines: [], cusips: [] };
+  // The rows' CUSIPs, handed to the current view so that it need not read the rows back.
+  const cusips: string[] = [];
   const rowParts: ObjectDigest[] = [];
   for (let from = 0; from < processed.length; from += partRows) {
     const lines: string[] = [];
@@ -362,12 +369,11 @@ async function processRun(
       const row = processed.rowAt(k);
       const line = JSON.stringify(row);
       lines.push(line);
-      stored.lines.push(line);
-      stored.cusips.push(row.CUSIP as string);
+      cusips.push(row.CUSIP as string);
     }
-    const body = encoder.encode(`${lines.join('\n')}\n`);
+    const body = await encodeRowPartition(lines, ROW_FORMAT, deps.compress);
     rowParts.push(await digestOf(body, lines.length));
-    await store.put(keys.rowsPart(parts++), body, { ifNoneMatch: '*' });
+    await store.put(keys.rowsPart(parts++, ROW_FORMAT), body, { ifNoneMatch: '*' });
     await lease.renew();
   }
   await step('run.after-rows-written');
@@ -375,8 +381,8 @@ async function processRun(
   const excludedLines: string[] = [];
   for (let n = 0; n < processed.counts.excluded; n++)
     excludedLines.push(JSON.stringify(processed.excludedRowAt(n)));
-  const excludedBody = encoder.encode(excludedLines.length ? `${excludedLines.join('\n')}\n` : '');
-  await store.put(keys.excluded, excludedBody, { ifNoneMatch: '*' });
+  const excludedBody = await encodeRowPartition(excludedLines, ROW_FORMAT, deps.compress);
+  await store.put(keys.excludedRows(ROW_FORMAT), excludedBody, { ifNoneMatch: '*' });
   await step('run.after-excluded-written');
   const errorsBody = encoder.encode(JSON.stringify(processed.rowErrors));
   await store.put(keys.rowErrors, errorsBody, { ifNoneMatch: '*' });
@@ -392,6 +398,7 @@ async function processRun(
     // Names as they were when the run ran: a rule renamed or removed later still reads right.
     ruleNames: Object.fromEntries(rules.rules.map((r) => [r.id, r.name])),
     rowParts: parts,
+    rowFormat: ROW_FORMAT,
     objects: {
       rowParts,
       excluded: await digestOf(excludedBody, excludedLines.length),
@@ -399,5 +406,5 @@ async function processRun(
     },
   };
   await commitRun(store, record);
-  return { record, rows: stored };
+  return { record, rows: { cusips } };
 }

@@ -4,6 +4,7 @@ import { generateColors } from '../sample/generate-colors.js';
 import { sha256HexPure } from '../store/checksum.js';
 import { encodeDocument } from '../store/json-document.js';
 import { RUN_ID_COUNTER, runKeys } from '../store/layout.js';
+import { decodeRowPartition, encodeRowPartition } from '../store/row-partition.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
 import { runAutomation } from './run-automation.js';
@@ -48,6 +49,16 @@ async function edit(store: ObjectStore, key: string, change: (text: string) => s
   await store.put(key, encoder.encode(changed));
 }
 
+/** Rewrites a row partition's lines and stores them compressed again (a well-formed edit). */
+async function editRows(store: ObjectStore, key: string, change: (text: string) => string) {
+  const format = key.endsWith('.zlib') ? 'jsonl.zlib' : 'jsonl';
+  const lines = decodeRowPartition(key, (await store.get(key))?.body as Uint8Array, format);
+  const text = `${lines.join('\n')}\n`;
+  const changed = change(text);
+  expect(changed).not.toBe(text);
+  await store.put(key, await encodeRowPartition(changed.split('\n').filter(Boolean), format));
+}
+
 describe('run rows are checked against the commit record', () => {
   it('records the line count and SHA-256 of each partition, the excluded rows and the row errors', async () => {
     const deps = world();
@@ -57,13 +68,13 @@ describe('run rows are checked against the commit record', () => {
     for (const [p, digest] of (stored?.objects?.rowParts ?? []).entries()) {
       const body = (await deps.store.get(runKeys(record.id).rowsPart(p)))?.body as Uint8Array;
       expect(digest).toEqual({
-        count: decoder.decode(body).split('\n').filter(Boolean).length,
+        count: decodeRowPartition('part', body, 'jsonl.zlib').length,
         sha256: sha256HexPure(body),
       });
     }
     const errors = (await deps.store.get(runKeys(record.id).rowErrors))?.body as Uint8Array;
     expect(stored?.objects?.rowErrors.sha256).toBe(sha256HexPure(errors));
-    const excluded = (await deps.store.get(runKeys(record.id).excluded))?.body as Uint8Array;
+    const excluded = (await deps.store.get(runKeys(record.id).excludedRows()))?.body as Uint8Array;
     expect(stored?.objects?.excluded).toEqual({
       count: record.counts.excluded,
       sha256: sha256HexPure(excluded),
@@ -76,7 +87,7 @@ describe('run rows are checked against the commit record', () => {
     const record = await committedRun(deps);
     const key = runKeys(record.id).rowsPart(0);
     const px = String((await readRunRows(deps.store, record))[0]?.PX);
-    await edit(deps.store, key, (t) => t.replace(`"PX":${px}`, `"PX":1${px.slice(1)}`));
+    await editRows(deps.store, key, (t) => t.replace(`"PX":${px}`, `"PX":1${px.slice(1)}`));
     await expect(readRunRows(deps.store, record)).rejects.toMatchObject({
       code: 'INTERNAL',
       message: expect.stringContaining(`stored object ${key} is damaged`),
@@ -89,7 +100,9 @@ describe('run rows are checked against the commit record', () => {
     const record = await committedRun(deps);
     const key = runKeys(record.id).rowsPart(0);
     const original = (await deps.store.get(key))?.body as Uint8Array;
-    await edit(deps.store, key, (t) => t.split('\n').slice(1).join('\n'));
+    await editRows(deps.store, key, (t) => t.split('\n').slice(1).join('\n'));
+    await expect(readRunRows(deps.store, record)).rejects.toMatchObject({ details: { key } });
+    await deps.store.put(key, original.slice(0, 40));
     await expect(readRunRows(deps.store, record)).rejects.toMatchObject({ details: { key } });
     await deps.store.delete(key);
     await expect(readRunRows(deps.store, record)).rejects.toMatchObject({
@@ -99,14 +112,24 @@ describe('run rows are checked against the commit record', () => {
     expect(await readRunRows(deps.store, record)).toHaveLength(record.counts.output);
   });
 
-  it('still reads runs committed before checksums were recorded, and checks their row count', async () => {
+  it('still reads runs committed before checksums and compression, and checks their row count', async () => {
     const deps = world();
-    const { objects: _, ...legacy } = await committedRun(deps);
+    const { objects: _, rowFormat: __, ...legacy } = await committedRun(deps);
+    // A run as stored before issue 15: plain JSON lines, a commit record naming no format.
+    const rows = await readRunRows(deps.store, { ...legacy, rowFormat: 'jsonl.zlib' });
+    const key = runKeys(legacy.id).rowsPart(0, 'jsonl');
+    await deps.store.put(
+      key,
+      await encodeRowPartition(
+        rows.map((r) => JSON.stringify(r)),
+        'jsonl',
+      ),
+    );
+    await deps.store.delete(runKeys(legacy.id).rowsPart(0));
     await deps.store.put(runKeys(legacy.id).commit, encodeDocument(1, legacy));
     const record = await readRunRecord(deps.store, legacy.id);
     expect(record?.objects).toBeUndefined();
-    expect(await readRunRows(deps.store, legacy)).toHaveLength(legacy.counts.output);
-    const key = runKeys(legacy.id).rowsPart(0);
+    expect(await readRunRows(deps.store, legacy)).toEqual(rows);
     await edit(deps.store, key, (t) => t.split('\n').slice(1).join('\n'));
     await expect(readRunRows(deps.store, legacy)).rejects.toMatchObject({ details: { key } });
   });

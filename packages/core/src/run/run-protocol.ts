@@ -8,6 +8,7 @@ import type { ObjectStore } from '../ports/object-store.js';
 import { damagedObject, parseStored, readCheckedLines } from '../store/damaged-object.js';
 import { encodeDocument, readDocument } from '../store/json-document.js';
 import { runKeys } from '../store/layout.js';
+import { type RowFormat, readRowPartition } from '../store/row-partition.js';
 import { type RunRecord, runningRecordSchema, runRecordSchema } from './run-record.js';
 
 /** An output row as stored with its run (JSON types). */
@@ -114,9 +115,14 @@ export async function readTextLines(store: ObjectStore, key: string): Promise<st
   return readCheckedLines(store, key);
 }
 
+/** How a committed run's row partitions are stored (runs before issue 15 name none: JSON lines). */
+export const rowFormatOf = (record: RunRecord): RowFormat => record.rowFormat ?? 'jsonl';
+
 /** The keys of a committed run's row partitions, in output order. */
 export const runPartKeys = (record: RunRecord): string[] =>
-  Array.from({ length: record.rowParts }, (_, p) => runKeys(record.id).rowsPart(p));
+  Array.from({ length: record.rowParts }, (_, p) =>
+    runKeys(record.id).rowsPart(p, rowFormatOf(record)),
+  );
 
 /** One row partition of a run, as its stored JSON lines. */
 export interface RunPartLines {
@@ -125,11 +131,15 @@ export interface RunPartLines {
 }
 
 /**
- * A committed run's row partitions as stored lines, in output order, each checked against the
- * commit record: its SHA-256 and line count when the record carries them (`objects`), and in any
- * case the total against `counts.output`. A mismatch is a damaged-object error naming the key.
+ * A committed run's row partitions as stored lines, one at a time in output order, each checked
+ * against the commit record: its SHA-256 and line count when the record carries them (`objects`),
+ * and in any case the total against `counts.output`. A mismatch is a damaged-object error naming
+ * the key. Holds one partition in memory at a time.
  */
-export async function readRunLines(store: ObjectStore, record: RunRecord): Promise<RunPartLines[]> {
+export async function* runLineParts(
+  store: ObjectStore,
+  record: RunRecord,
+): AsyncGenerator<RunPartLines> {
   const keys = runPartKeys(record);
   const digests = record.objects?.rowParts;
   if (digests && digests.length !== keys.length)
@@ -137,12 +147,12 @@ export async function readRunLines(store: ObjectStore, record: RunRecord): Promi
       runKeys(record.id).commit,
       `it names ${keys.length} row partitions but has checksums for ${digests.length}`,
     );
-  const parts: RunPartLines[] = [];
   let total = 0;
   for (const [p, key] of keys.entries()) {
-    const lines = await readCheckedLines(store, key, digests?.[p]);
-    parts.push({ key, lines });
+    const lines = await readRowPartition(store, key, rowFormatOf(record), digests?.[p]);
     total += lines.length;
+    if (total > record.counts.output) break;
+    yield { key, lines };
   }
   if (total !== record.counts.output) {
     // Only a record without checksums gets here: a single partition is the one that lost rows.
@@ -152,7 +162,30 @@ export async function readRunLines(store: ObjectStore, record: RunRecord): Promi
       `run ${record.id} has ${total} stored rows where its commit record says ${record.counts.output}`,
     );
   }
+}
+
+/**
+ * A committed run's row partitions as stored lines, in output order, each checked (see
+ * {@link runLineParts}).
+ */
+export async function readRunLines(store: ObjectStore, record: RunRecord): Promise<RunPartLines[]> {
+  const parts: RunPartLines[] = [];
+  for await (const part of runLineParts(store, record)) parts.push(part);
   return parts;
+}
+
+/**
+ * A committed run's excluded rows as stored lines, checked against the commit record's digest
+ * (when it has one).
+ */
+export async function readExcludedLines(store: ObjectStore, record: RunRecord): Promise<string[]> {
+  const format = rowFormatOf(record);
+  return readRowPartition(
+    store,
+    runKeys(record.id).excludedRows(format),
+    format,
+    record.objects?.excluded,
+  );
 }
 
 /** A committed run's output rows, in output order, checked (see {@link readRunLines}). */

@@ -50,8 +50,10 @@ export const runRecordSchema = z.object({
   }),
   /** The names of the run's rules by id, as they were when it ran (absent in older runs). */
   ruleNames: z.record(z.string(), z.string()).optional(),
-  /** Row partitions written (`rows/00000.jsonl`, …). */
+  /** Row partitions written (`rows/00000.jsonl.zlib`, …). */
   rowParts: z.number().int().nonnegative(),
+  /** How the row partitions are stored; absent: plain JSON lines (runs before issue 15). */
+  rowFormat: z.enum(['jsonl', 'jsonl.zlib']).optional(),
   /**
    * The line count and SHA-256 of every object the run wrote, checked by every reader. Absent in
    * failed runs (they wrote nothing) and in runs committed before checksums were recorded: their

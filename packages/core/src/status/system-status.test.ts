@@ -48,7 +48,7 @@ describe('readSystemStatus over damaged documents', () => {
 
     await damage(store, runKeys(1).commit);
     await damage(store, uploadKeys(third.id).meta);
-    await damage(store, 'views/current/v00000002/00000.jsonl');
+    await damage(store, 'views/current/v00000002/index.jsonl.zlib');
     await damage(store, jobKey('1'));
 
     const status = await readSystemStatus({
@@ -70,7 +70,9 @@ describe('readSystemStatus over damaged documents', () => {
       { id: first.id, key: runKeys(1).commit, reason: expect.stringMatching(/cannot tell/) },
       { id: third.id, key: uploadKeys(third.id).meta, reason: expect.any(String) },
     ]);
-    expect(status.currentViewDamage).toMatchObject({ key: 'views/current/v00000002/00000.jsonl' });
+    expect(status.currentViewDamage).toMatchObject({
+      key: 'views/current/v00000002/index.jsonl.zlib',
+    });
     expect(status.exports).toMatchObject({ lagging: true, reason: 'view-damaged' });
     expect(status.schedule.unreadable).toMatchObject({ key: jobKey('1') });
     expect(status.schedule.nextRun).toBeNull();

@@ -11,6 +11,7 @@ import { readScheduleSettings } from '../schedule/settings.js';
 import { type DamageDetails, damageOf } from '../store/damaged-object.js';
 import { PIPELINE_LEASE } from '../store/layout.js';
 import { createLeases, type LeaseHolder } from '../store/lease.js';
+import { readStoreFormat } from '../store-format/store-format.js';
 import { listUploads } from '../uploads/upload-buffer.js';
 import { type CurrentViewManifest, checkCurrentView } from '../views/current-view.js';
 
@@ -34,11 +35,17 @@ export interface SystemStatus {
   pendingUploads: number;
   /** Uploads that cannot be read (any of them may be pending), with the key that failed. */
   unreadableUploads: { id: string; key: string; reason: string }[];
+  /**
+   * The store's format (`STORE_FORMAT_VERSION` now; 1: written by an earlier version, to be
+   * converted by `store migrate` before runs; null: a new store with no data; `unreadable`: its
+   * version document is damaged).
+   */
+  storeFormat: number | null | 'unreadable';
   /** The current view's manifest (null: no view yet, or a damaged manifest). */
   currentView: CurrentViewManifest | null;
   /**
-   * Set when the stored view cannot be read (its parts are checked against the manifest's
-   * checksums: status reads the view's bytes once). Readers rebuild it from the committed runs
+   * Set when the stored view cannot be read (its index is checked against the manifest's
+   * checksum, and the runs it references against their records). Readers rebuild it from the committed runs
    * meanwhile; the next run or `export` writes it anew.
    */
   currentViewDamage?: DamageDetails;
@@ -85,6 +92,7 @@ export async function readSystemStatus(
   const lastRuns = await listRuns(store, { limit: options.lastRuns ?? 5 });
   const uploads = await listUploads(store);
   const view = await checkCurrentView(store);
+  const format = await orDamage(() => readStoreFormat(store));
   const lag = await exportsLag(store, deps.sink, deps.sectorFormats);
   // Files written from a view that can no longer be read are not called up to date: a refresh
   // rewrites the view from the committed runs, then the files.
@@ -106,6 +114,7 @@ export async function readSystemStatus(
         ? [{ id: u.id, key: u.status.key, reason: u.status.reason }]
         : [],
     ),
+    storeFormat: 'value' in format ? format.value : 'unreadable',
     currentView: view.state === 'ok' ? view.manifest : null,
     ...(view.state === 'damaged'
       ? { currentViewDamage: { key: view.key, reason: view.reason } }

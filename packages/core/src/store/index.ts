@@ -19,6 +19,7 @@ export {
   type RunPartLines,
   readRunLines,
   readTextLines,
+  runLineParts,
   runPartKeys,
   visibilitySchema,
 } from '../run/run-protocol.js';
@@ -67,3 +68,8 @@ export {
   type LeaseRecord,
   type Leases,
 } from './lease.js';
+export {
+  decodeRowPartition,
+  encodeRowPartition,
+  readRowPartition,
+} from './row-partition.js';

@@ -1,6 +1,7 @@
 // Every key Market Pulse keeps in the store, in one place (DESIGN §2): a newcomer reads here what
 // the store holds, and a change of layout is a change of this file. Keys are plain `[a-z0-9._/-]`
 // strings; numbers are zero-padded so that key order is numeric order.
+import { ROW_FORMAT, type RowFormat } from './row-partition.js';
 
 /** The RUN_ID counter: monotonic, never reused, even when a run fails (SPEC §4). */
 export const RUN_ID_COUNTER = 'counters/run-id.json';
@@ -11,6 +12,13 @@ export const JOB_ID_COUNTER = 'counters/job-id.json';
 export const PIPELINE_LEASE = 'locks/pipeline.json';
 /** The standing-exports lease: one refresh at a time across every process on the store. */
 export const EXPORTS_LEASE = 'locks/exports.json';
+
+/**
+ * The store's format version (issue 15): absent in stores from before it (format 1: plain JSON
+ * lines, a view copying its rows), 2 since. Written by the first run of a new store and by
+ * `store migrate`; runs refuse a store in format 1 until it is migrated.
+ */
+export const STORE_FORMAT = 'store/format.json';
 
 /** The exclusion rules (one document, compare-and-swapped). */
 export const RULES_DOCUMENT = 'config/rules.json';
@@ -34,9 +42,16 @@ export const afterRunKeys = (runId: number) => `${runDir(runId)}/~`;
 export const runKeys = (runId: number) => ({
   /** Written when the run starts; names its lease holder, so a dead run can be declared failed. */
   running: `${runDir(runId)}/running.json`,
-  /** One partition of the run's output rows (JSON lines), numbered from 0. */
-  rowsPart: (part: number) => `${runDir(runId)}/rows/${String(part).padStart(5, '0')}.jsonl`,
+  /**
+   * One partition of the run's output rows, numbered from 0, in the run's row format (the commit
+   * record names it): `.jsonl.zlib` (compressed JSON lines), `.jsonl` before issue 15.
+   */
+  rowsPart: (part: number, format: RowFormat = ROW_FORMAT) =>
+    `${runDir(runId)}/rows/${String(part).padStart(5, '0')}.${format}`,
+  /** The excluded rows as stored before issue 15 (plain JSON lines). */
   excluded: `${runDir(runId)}/excluded.jsonl`,
+  /** The run's excluded rows, in the run's row format (`excluded.jsonl.zlib`). */
+  excludedRows: (format: RowFormat = ROW_FORMAT) => `${runDir(runId)}/excluded.${format}`,
   rowErrors: `${runDir(runId)}/row-errors.json`,
   /** The run exists exactly when this exists (SPEC §4). */
   commit: `${runDir(runId)}/commit.json`,
@@ -57,16 +72,22 @@ export const uploadKeys = (id: string) => ({
 export const uploadHashKey = (contentHash: string) =>
   `${UPLOADS_PREFIX}by-hash/${contentHash}.json`;
 
-/** The current view's manifest: its data version and parts. */
+/** The current view's manifest: its data version and its index (or parts, before issue 15). */
 export const CURRENT_VIEW_MANIFEST = 'views/current.json';
-/** The parts of the current view, by version (a superseded version's parts are deleted). */
+/** The objects of the current view, by version (a superseded version's are deleted). */
 export const CURRENT_VIEW_PREFIX = 'views/current/';
 /** The view version a part's key belongs to (`views/current/v00000003/…` → 3). */
 export function viewVersionOfKey(key: string): number | undefined {
   const match = /^views\/current\/v(\d{8})\//.exec(key);
   return match ? Number(match[1]) : undefined;
 }
-/** One part of one version of the current view. */
+/**
+ * The index of one version of the current view: per visible run, the CUSIPs whose rows the view
+ * takes from it (compressed JSON lines). The rows stay in the runs' partitions.
+ */
+export const currentViewIndexKey = (version: number) =>
+  `${CURRENT_VIEW_PREFIX}v${String(version).padStart(8, '0')}/index.jsonl.zlib`;
+/** One part of one version of the current view, as stored before issue 15 (a copy of its rows). */
 export const currentViewPartKey = (version: number, part: number) =>
   `${CURRENT_VIEW_PREFIX}v${String(version).padStart(8, '0')}/${String(part).padStart(5, '0')}.jsonl`;
 

@@ -11,6 +11,7 @@ export {
   generateColors,
   REALISTIC_RULES,
 } from '../sample/index.js';
+export { downgradeToFormat1 } from './format1-store.js';
 export { createManualClock, type ManualClock } from './manual-clock.js';
 export { createMemoryMailer, type MemoryMailer } from './memory-mailer.js';
 export { createMemorySink, type MemorySink } from './memory-sink.js';

@@ -1,9 +1,13 @@
+import fc from 'fast-check';
+import { unzlibSync, zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { ColorRecord } from '../parse/record.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { type RunInput, runAutomation } from '../run/run-automation.js';
+import { listRuns } from '../run/run-queries.js';
 import { generateColors } from '../sample/generate-colors.js';
 import { searchCurrentView } from '../search/search-view.js';
+import { encodeDocument } from '../store/json-document.js';
 import { runKeys } from '../store/layout.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
@@ -164,7 +168,7 @@ describe('current view after a failed run', () => {
     expect(manifest).toMatchObject({
       version: before.manifest?.version,
       throughRunId: failed.id,
-      parts: before.manifest?.parts,
+      index: (before.manifest as { index?: unknown }).index,
     });
     expect((await readCurrentView(deps.store)).rows).toEqual(before.rows);
   });
@@ -180,17 +184,26 @@ describe('a damaged current view', () => {
 
   it.each([
     [
-      'a truncated part',
-      'views/current/v00000002/00000.jsonl',
-      (t: string) => t.slice(0, t.length / 2),
+      'a truncated index',
+      'views/current/v00000002/index.jsonl.zlib',
+      (b: Uint8Array) => b.slice(0, b.length / 2),
     ],
     [
-      'a part with one changed digit',
-      'views/current/v00000002/00000.jsonl',
-      (t: string) =>
-        t.replace(/"PX":(\d)/, (_m: string, d: string) => `"PX":${(Number(d) + 1) % 10}`),
+      'an index with one changed byte',
+      'views/current/v00000002/index.jsonl.zlib',
+      (b: Uint8Array) => b.map((x, i) => (i === b.length - 5 ? x ^ 1 : x)),
     ],
-    ['a truncated manifest', 'views/current.json', (t: string) => t.slice(0, 30)],
+    [
+      'an index that names another run',
+      'views/current/v00000002/index.jsonl.zlib',
+      (b: Uint8Array) =>
+        zlibSync(
+          new TextEncoder().encode(
+            new TextDecoder().decode(unzlibSync(b)).replace('"run":2', '"run":7'),
+          ),
+        ),
+    ],
+    ['a truncated manifest', 'views/current.json', (b: Uint8Array) => b.slice(0, 30)],
   ])(
     '%s: reads rebuild it from the committed runs, the next run writes it anew and says so',
     async (_name, key, change) => {
@@ -198,7 +211,7 @@ describe('a damaged current view', () => {
       await run(deps, day1, 'h1');
       await run(deps, day2, 'h2');
       const good = await readCurrentView(deps.store);
-      await edit(deps.store, key, change);
+      await deps.store.put(key, change((await deps.store.get(key))?.body as Uint8Array));
 
       const read = await readCurrentView(deps.store);
       expect(read.rows).toEqual(good.rows);
@@ -232,5 +245,79 @@ describe('a damaged current view', () => {
       code: 'INTERNAL',
       details: { key: part },
     });
+  });
+});
+
+describe('the current view by reference', () => {
+  it('hide and restore in any order give the view a rebuild from scratch gives', async () => {
+    // Five runs over overlapping securities (each a different slice of one pool).
+    const pool = generateColors({ rows: 600, seed: 51 });
+    const deps = world();
+    for (let i = 0; i < 5; i++) await run(deps, pool.slice(i * 90, i * 90 + 200), `r${i}`);
+    const fromScratch = async () => {
+      const scratch = world(createMemoryStore());
+      for await (const { key } of deps.store.list(''))
+        if (!key.startsWith('views/'))
+          await scratch.store.put(key, (await deps.store.get(key))?.body as Uint8Array);
+      await rebuildCurrentView(scratch.store, scratch.clock);
+      return (await readCurrentView(scratch.store)).rows;
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 6 }), async (ids) => {
+        for (const id of ids) {
+          const hidden = (await listRuns(deps.store)).some(
+            (r) => r.id === id && r.state === 'committed' && r.hidden,
+          );
+          await setRunHidden(deps, id, !hidden);
+          expect((await readCurrentView(deps.store)).rows).toEqual(await fromScratch());
+        }
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('a small run after a big day writes about its own size, not the view', async () => {
+    const inner = createMemoryStore();
+    let written = 0;
+    const counting: ObjectStore = {
+      ...inner,
+      get: inner.get,
+      put: (key, body, cond) => {
+        written += body.length;
+        return inner.put(key, body, cond);
+      },
+      delete: inner.delete,
+      list: inner.list,
+    };
+    const deps = world(counting);
+    await run(deps, generateColors({ rows: 20_000, seed: 61 }), 'big');
+    const big = written;
+    written = 0;
+    const small = await run(deps, generateColors({ rows: 200, seed: 62 }), 'small');
+    expect(small.status).toBe('success');
+    expect((await readCurrentView(deps.store)).rows.length).toBeGreaterThan(20_000);
+    // The small run's partition and records, and the view's index (a few bytes per CUSIP).
+    expect(written).toBeLessThan(big / 10);
+  });
+
+  it('reads a view stored as a copy of its rows (before issue 15), and the next run replaces it by an index', async () => {
+    const deps = world();
+    await run(deps, generateColors({ rows: 300, seed: 71 }), 'a');
+    const { rows } = await readCurrentView(deps.store);
+    // The view as stored before issue 15: its rows copied into a part, a manifest naming parts.
+    const text = new TextEncoder().encode(rows.map((r) => JSON.stringify(r)).join('\n'));
+    await deps.store.put('views/current/v00000001/00000.jsonl', text);
+    await deps.store.delete('views/current/v00000001/index.jsonl.zlib');
+    await deps.store.put(
+      'views/current.json',
+      encodeDocument(5, { version: 1, throughRunId: 1, parts: 1, rows: rows.length, builtAt: 'x' }),
+    );
+    expect((await readCurrentView(deps.store)).rows).toEqual(rows);
+    await run(deps, generateColors({ rows: 100, seed: 72 }), 'b');
+    const after = await readCurrentView(deps.store);
+    expect(after.manifest).toMatchObject({ format: 2, version: 2, throughRunId: 2 });
+    expect(await deps.store.get('views/current/v00000001/00000.jsonl')).toBeNull();
+    await rebuildCurrentView(deps.store, deps.clock);
+    expect((await readCurrentView(deps.store)).rows).toEqual(after.rows);
   });
 });

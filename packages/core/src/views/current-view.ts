@@ -1,12 +1,13 @@
 import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
+import { type Failpoints, NO_FAILPOINTS } from '../ports/failpoints.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { lastRunId } from '../run/run-ids.js';
 import {
   declareFailed,
   isRunHidden,
-  readRunLines,
   readRunRecord,
+  runLineParts,
   type StoredRow,
   visibilitySchema,
 } from '../run/run-protocol.js';
@@ -18,44 +19,30 @@ import {
   parseStored,
 } from '../store/damaged-object.js';
 import { updateDocument } from '../store/json-document.js';
-import { CURRENT_VIEW_MANIFEST, runKeys } from '../store/layout.js';
+import { CURRENT_VIEW_MANIFEST, currentViewIndexKey, runKeys } from '../store/layout.js';
+import { cusipCounts, release, takeOver, type ViewIndex } from './view-index.js';
 import {
   type CurrentViewManifest,
+  isIndexed,
   manifestSchema,
   publishView,
   readManifest,
   readViewBase,
+  readViewIndex,
   readViewParts,
-  type ViewPart,
+  type ViewBase,
 } from './view-store.js';
 
 export type { CurrentViewManifest, StoredRow };
 export { readManifest };
 
 /**
- * Stored rows as their JSON lines, with the CUSIP the view merges on: the view is rebuilt from the
- * lines as stored, so its rows are never parsed and serialised again (most of a refresh's cost).
+ * A run's rows as the run service hands them to the view: the CUSIP of each output row, in
+ * output order (`lines`, when given, are not used: the view references the run's partitions).
  */
 export interface RowLines {
-  lines: string[];
-  cusips: string[];
-}
-
-/** The lines of stored parts with their CUSIPs; a line that does not parse names its part. */
-function rowLinesOf(parts: readonly ViewPart[]): RowLines {
-  const out: RowLines = { lines: [], cusips: [] };
-  for (const { key, lines } of parts) {
-    for (const line of lines) {
-      out.lines.push(line);
-      out.cusips.push(parseStored<StoredRow>(key, line).CUSIP);
-    }
-  }
-  return out;
-}
-
-/** A committed run's rows as stored lines, checked against its commit record. */
-async function runRowLines(store: ObjectStore, record: RunRecord): Promise<RowLines> {
-  return rowLinesOf(await readRunLines(store, record));
+  lines?: string[];
+  cusips: readonly string[];
 }
 
 /** A run's commit record (null: not committed), and whether its rows are visible. */
@@ -68,38 +55,121 @@ async function committedRun(
   return { record, visible: record.status === 'success' && !(await isRunHidden(store, runId)) };
 }
 
+/** The CUSIPs of a committed run's output rows, with their row counts (reads its partitions). */
+async function cusipsOfRun(store: ObjectStore, record: RunRecord): Promise<Map<string, number>> {
+  const cusips: string[] = [];
+  for await (const { key, lines } of runLineParts(store, record))
+    for (const line of lines) cusips.push(parseStored<StoredRow>(key, line).CUSIP);
+  return cusipCounts(cusips);
+}
+
+/**
+ * The rows an index names, run by run (newest first), each run's in output order, read from the
+ * runs' partitions (checked against their commit records) one partition at a time. An index that
+ * names a run without rows, or more or fewer rows than the run holds for its CUSIPs, is damaged.
+ */
+async function* indexedRows(
+  store: ObjectStore,
+  index: ViewIndex,
+  indexKey: string,
+): AsyncGenerator<StoredRow> {
+  for (const { run, cusips } of index.runs) {
+    const record = await readRunRecord(store, run);
+    if (record?.status !== 'success')
+      throw damagedObject(indexKey, `it names run ${run}, which has no committed rows`);
+    let expected = 0;
+    for (const n of cusips.values()) expected += n;
+    let found = 0;
+    for await (const { key, lines } of runLineParts(store, record)) {
+      for (const line of lines) {
+        const row = parseStored<StoredRow>(key, line);
+        if (!cusips.has(row.CUSIP)) continue;
+        found++;
+        yield row;
+      }
+    }
+    if (found !== expected)
+      throw damagedObject(indexKey, `it counts ${expected} rows of run ${run}, which has ${found}`);
+  }
+}
+
+/** The index of a view stored before issue 15 (a copy of its rows), from the rows' RUN_IDs. */
+async function indexOfCopiedView(
+  store: ObjectStore,
+  manifest: CurrentViewManifest,
+): Promise<ViewIndex> {
+  if (isIndexed(manifest)) return readViewIndex(store, manifest);
+  const byRun = new Map<number, string[]>();
+  for (const { key, lines } of await readViewParts(store, manifest))
+    for (const line of lines) {
+      const row = parseStored<StoredRow>(key, line);
+      byRun.set(row.RUN_ID, [...(byRun.get(row.RUN_ID) ?? []), row.CUSIP]);
+    }
+  const runs = [...byRun].map(([run, cusips]) => ({ run, cusips: cusipCounts(cusips) }));
+  return { runs: runs.sort((a, b) => b.run - a.run) };
+}
+
+/**
+ * The rows of the stored view a manifest names, one at a time, checked: from the runs its index
+ * references, or (a view stored before issue 15) from its own parts.
+ */
+async function* manifestRows(
+  store: ObjectStore,
+  manifest: CurrentViewManifest,
+): AsyncGenerator<StoredRow> {
+  if (isIndexed(manifest)) {
+    const index = await readViewIndex(store, manifest);
+    yield* indexedRows(store, index, currentViewIndexKey(manifest.version));
+    return;
+  }
+  for (const { key, lines } of await readViewParts(store, manifest))
+    for (const line of lines) yield parseStored<StoredRow>(key, line);
+}
+
 /** The current view as read (see {@link readCurrentView}). */
 export interface CurrentView {
   /** The stored view's manifest; null when there is no view yet, or when it could not be read. */
   manifest: CurrentViewManifest | null;
   rows: StoredRow[];
   /**
-   * Set when the stored view could not be read (a damaged manifest or part): `rows` were then
+   * Set when the stored view could not be read (a damaged manifest or index): `rows` were then
    * rebuilt from the committed runs, which are the truth. The next run or export writes it anew.
    */
   damaged?: DamageDetails;
 }
 
 /**
- * The rows of the current view (for each CUSIP, the rows of the latest visible run containing it).
- * Every part is checked against the manifest; a view that cannot be read is rebuilt from the
- * committed runs (in memory: a read path writes nothing) and says so in `damaged`. Throws an error
- * naming the key only when a committed run cannot be read either.
+ * The rows of the current view (for each CUSIP, the rows of the latest visible run containing it),
+ * read from the runs' partitions the view's index references, every object checked against the
+ * record that names it. A view that cannot be read is rebuilt from the committed runs (in memory:
+ * a read path writes nothing) and says so in `damaged`. Throws an error naming the key only when
+ * a committed run cannot be read either.
  */
 export async function readCurrentView(store: ObjectStore): Promise<CurrentView> {
   try {
     const manifest = await readManifest(store);
     if (!manifest) return { manifest, rows: [] };
     const rows: StoredRow[] = [];
-    for (const { key, lines } of await readViewParts(store, manifest))
-      for (const line of lines) rows.push(parseStored<StoredRow>(key, line));
+    for await (const row of manifestRows(store, manifest)) rows.push(row);
     return { manifest, rows };
   } catch (err) {
     const damaged = damageOf(err);
     if (!damaged) throw err;
-    const { lines } = await viewFromRuns(store);
-    return { manifest: null, rows: lines.map((l) => JSON.parse(l) as StoredRow), damaged };
+    const { index } = await indexFromRuns(store);
+    const rows: StoredRow[] = [];
+    for await (const row of indexedRows(store, index, CURRENT_VIEW_MANIFEST)) rows.push(row);
+    return { manifest: null, rows, damaged };
   }
+}
+
+/**
+ * The rows of the current view one at a time, in the order {@link readCurrentView} returns them,
+ * holding one run partition in memory at a time (for exports of a large view). A view that
+ * cannot be read is an error naming the key (no rebuild: see `readCurrentView`).
+ */
+export async function* streamCurrentView(store: ObjectStore): AsyncGenerator<StoredRow> {
+  const manifest = await readManifest(store);
+  if (manifest) yield* manifestRows(store, manifest);
 }
 
 /** Whether the stored view can be read: `ok` (or `empty`), or `damaged` with the key. */
@@ -109,14 +179,23 @@ export type CurrentViewHealth =
   | ({ state: 'damaged' } & DamageDetails);
 
 /**
- * Checks the stored view without parsing its rows: the manifest, and every part against the
- * checksum and line count the manifest records (for `status`; it reads the view's bytes once).
+ * Checks the stored view without reading its rows: the manifest, its index (checksum and counts)
+ * and that every run it references is committed — or, for a view stored before issue 15, every
+ * part against its checksum and line count (for `status`).
  */
 export async function checkCurrentView(store: ObjectStore): Promise<CurrentViewHealth> {
   try {
     const manifest = await readManifest(store);
     if (!manifest) return { state: 'empty' };
-    await readViewParts(store, manifest);
+    if (isIndexed(manifest)) {
+      const index = await readViewIndex(store, manifest);
+      for (const { run } of index.runs)
+        if ((await readRunRecord(store, run))?.status !== 'success')
+          throw damagedObject(
+            currentViewIndexKey(manifest.version),
+            `it names run ${run}, which has no committed rows`,
+          );
+    } else await readViewParts(store, manifest);
     return { state: 'ok', manifest };
   } catch (err) {
     const damaged = damageOf(err);
@@ -125,35 +204,19 @@ export async function checkCurrentView(store: ObjectStore): Promise<CurrentViewH
   }
 }
 
-/** Newest run first: a CUSIP keeps the rows of the first run that has it. */
-function merge(newestFirst: RowLines[]): string[] {
-  const taken = new Set<string>();
-  const out: string[] = [];
-  for (const { lines, cusips } of newestFirst) {
-    const here = new Set<string>();
-    for (let i = 0; i < lines.length; i++) {
-      const cusip = cusips[i] as string;
-      if (taken.has(cusip)) continue;
-      here.add(cusip);
-      out.push(lines[i] as string);
-    }
-    for (const cusip of here) taken.add(cusip);
-  }
-  return out;
-}
-
-/** The view's lines computed from every visible committed run: cost follows the history. */
-async function viewFromRuns(store: ObjectStore): Promise<{ lines: string[]; through: number }> {
+/** The view's index computed from every visible committed run: cost follows the history. */
+async function indexFromRuns(store: ObjectStore): Promise<{ index: ViewIndex; through: number }> {
   const last = await lastRunId(store);
-  const newestFirst: RowLines[] = [];
+  let index: ViewIndex = { runs: [] };
   let through = 0;
-  for (let runId = 1; runId <= last; runId++) {
+  // Newest first, so an older run only reads the rows of CUSIPs no newer run took.
+  for (let runId = last; runId >= 1; runId--) {
     const run = await committedRun(store, runId);
     if (!run) continue;
-    through = runId;
-    if (run.visible) newestFirst.unshift(await runRowLines(store, run.record));
+    through = Math.max(through, runId);
+    if (run.visible) index = takeOver(index, runId, await cusipsOfRun(store, run.record));
   }
-  return { lines: merge(newestFirst), through };
+  return { index, through };
 }
 
 /** What a refresh of the view did. */
@@ -171,15 +234,18 @@ export interface RefreshViewOptions {
    * of stopping the refresh.
    */
   upToRunId?: number;
-  /** The rows of a run this process just committed, exactly as stored, so they need not be read back. */
+  /** The CUSIPs of a run this process just committed, in output order, so they need not be read back. */
   committed?: { runId: number; rows: RowLines };
+  /** Named steps of the view update (`VIEW_STEPS`), for crash tests. */
+  failpoints?: Failpoints;
 }
 
 /**
  * Brings the current view up to date with the committed runs after it (normally just the run that
- * committed; more when a process died between its commit and this step). Reads the previous view
- * and the new runs only — never the history — unless the stored view cannot be read: then it is
- * rebuilt from every committed run, and `rebuiltFrom` says what was damaged.
+ * committed; more when a process died between its commit and this step). Reads the previous
+ * view's index and the new runs' CUSIPs only, and writes a new index — never rows, never the
+ * history — unless the stored view cannot be read: then it is rebuilt from every committed run,
+ * and `rebuiltFrom` says what was damaged.
  */
 export async function refreshCurrentView(
   store: ObjectStore,
@@ -192,14 +258,20 @@ export async function refreshCurrentView(
     const damaged = damageOf(err);
     // Only the view's own objects are rebuilt; a damaged run is an error naming it.
     if (!damaged?.key.startsWith('views/')) throw err;
-    return { manifest: await rebuildCurrentView(store, clock), rebuiltFrom: damaged };
+    return {
+      manifest: await rebuildCurrentView(store, clock, options.failpoints),
+      rebuiltFrom: damaged,
+    };
   }
 }
+
+const stepsOf = (failpoints: Failpoints | undefined) => (name: string) =>
+  (failpoints ?? NO_FAILPOINTS).hit(name);
 
 async function refreshFromPrevious(
   store: ObjectStore,
   clock: Clock,
-  { upToRunId, committed }: RefreshViewOptions,
+  { upToRunId, committed, failpoints }: RefreshViewOptions,
 ): Promise<CurrentViewManifest | null> {
   const base = await readViewBase(store);
   if (base.damaged) throw damagedObject(base.damaged.key, base.damaged.reason);
@@ -207,7 +279,7 @@ async function refreshFromPrevious(
   const last = upToRunId ?? (await lastRunId(store));
   const through = previous?.throughRunId ?? 0;
   if (last <= through) return previous;
-  const newer: RowLines[] = [];
+  const newer: { runId: number; cusips: () => Promise<Map<string, number>> }[] = [];
   let considered = through;
   for (let runId = through + 1; runId <= last; runId++) {
     const run = await committedRun(store, runId);
@@ -219,9 +291,13 @@ async function refreshFromPrevious(
     }
     considered = runId;
     if (run?.visible)
-      newer.unshift(
-        committed?.runId === runId ? committed.rows : await runRowLines(store, run.record),
-      );
+      newer.push({
+        runId,
+        cusips: async () =>
+          committed?.runId === runId
+            ? cusipCounts(committed.rows.cusips)
+            : cusipsOfRun(store, run.record),
+      });
   }
   if (considered === through) return previous;
   if (newer.length === 0 && previous) {
@@ -237,26 +313,59 @@ async function refreshFromPrevious(
     return outcome.value;
   }
   // `base` is what the publish compares against: a view changed since makes it refuse anyway.
-  const old = previous ? [rowLinesOf(await readViewParts(store, previous))] : [];
-  return publishView(store, clock, base, merge([...newer, ...old]), considered);
+  let index = previous ? await indexOfCopiedView(store, previous) : { runs: [] };
+  for (const { runId, cusips } of newer) index = takeOver(index, runId, await cusips());
+  return publishView(store, clock, base, index, considered, stepsOf(failpoints));
 }
 
 /**
- * Rebuilds the current view from every visible run (after a hide or restore, or when the stored
- * view is damaged): cost follows the history.
+ * Rebuilds the current view from every visible run (when the stored view is damaged, or by
+ * `store migrate`): reads every visible run's CUSIPs, so its cost follows the history.
  */
 export async function rebuildCurrentView(
   store: ObjectStore,
   clock: Clock,
+  failpoints?: Failpoints,
 ): Promise<CurrentViewManifest> {
   const base = await readViewBase(store);
-  const { lines, through } = await viewFromRuns(store);
-  return publishView(store, clock, base, lines, through);
+  const { index, through } = await indexFromRuns(store);
+  return publishView(store, clock, base, index, through, stepsOf(failpoints));
 }
 
 /**
- * Hides a run's rows from every read path, or restores them (SPEC §7), and rebuilds the current
- * view. Only committed successful runs can be hidden; CONFLICT when already in that state.
+ * The view after run `runId` is hidden or restored, changed in place when the stored view can be
+ * read: a restored run takes back its CUSIPs from older runs; a hidden run's CUSIPs go to the
+ * newest older visible run that has them (older runs are read only until all are placed).
+ */
+async function viewWithRun(
+  store: ObjectStore,
+  clock: Clock,
+  record: RunRecord,
+  hidden: boolean,
+): Promise<CurrentViewManifest> {
+  const base = await readViewBase(store);
+  if (base.damaged || !base.manifest) return rebuildCurrentView(store, clock);
+  let index = await indexOfCopiedView(store, base.manifest);
+  if (!hidden) index = takeOver(index, record.id, await cusipsOfRun(store, record));
+  else {
+    const released = release(index, record.id);
+    index = released.index;
+    const orphans = released.orphans;
+    for (let runId = record.id - 1; runId >= 1 && orphans.size > 0; runId--) {
+      const run = await committedRun(store, runId);
+      if (!run?.visible) continue;
+      const found = new Map<string, number>();
+      for (const [cusip, rows] of await cusipsOfRun(store, run.record))
+        if (orphans.delete(cusip)) found.set(cusip, rows);
+      if (found.size > 0) index = takeOver(index, runId, found);
+    }
+  }
+  return publishView(store, clock, base, index, base.manifest.throughRunId);
+}
+
+/**
+ * Hides a run's rows from every read path, or restores them (SPEC §7), and updates the current
+ * view's index. Only committed successful runs can be hidden; CONFLICT when already in that state.
  *
  * @example
  * ```ts
@@ -293,9 +402,14 @@ export async function setRunHidden(
       `run ${runId} is already ${hidden ? 'hidden' : 'visible'}`,
     );
   try {
-    return await rebuildCurrentView(deps.store, deps.clock);
+    return await viewWithRun(deps.store, deps.clock, record, hidden);
   } catch (err) {
-    if (isMarketPulseError(err, 'CONFLICT')) return rebuildCurrentView(deps.store, deps.clock);
+    if (isMarketPulseError(err, 'CONFLICT'))
+      return viewWithRun(deps.store, deps.clock, record, hidden);
+    // A view that cannot be read is rebuilt from the runs, which are the truth.
+    if (damageOf(err)?.key.startsWith('views/')) return rebuildCurrentView(deps.store, deps.clock);
     throw err;
   }
 }
+
+export type { ViewBase };

@@ -1,6 +1,9 @@
-// The current view as stored: a manifest (views/current.json) naming its version's parts, each
-// part's line count and SHA-256 recorded in the manifest. Reading checks them; writing a new
-// version replaces the manifest by compare-and-swap — also a damaged one, found by listing.
+// The current view as stored: a manifest (views/current.json) naming its version's index — per
+// visible run, the CUSIPs whose rows the view takes from it — with the index's SHA-256 in the
+// manifest; the rows themselves are read from the runs' partitions, checked against their commit
+// records. Views stored before issue 15 were a copy of their rows in parts; they are still read,
+// and the next refresh replaces them by an index. Writing a new version replaces the manifest by
+// compare-and-swap — also a damaged one, found by listing.
 import { z } from 'zod';
 import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
@@ -16,50 +19,94 @@ import { encodeDocument, readDocument } from '../store/json-document.js';
 import {
   CURRENT_VIEW_MANIFEST,
   CURRENT_VIEW_PREFIX,
+  currentViewIndexKey,
   currentViewPartKey,
   viewVersionOfKey,
 } from '../store/layout.js';
+import { encodeRowPartition, readRowPartition } from '../store/row-partition.js';
+import { indexFromLines, indexLines, indexRows, type ViewIndex } from './view-index.js';
 
-export const manifestSchema = z.object({
+const common = {
   /** Changes whenever visible data changes (SPEC §8 data-version tag). */
   version: z.number().int().nonnegative(),
   /** Every run up to this id has been considered. */
   throughRunId: z.number().int().nonnegative(),
-  parts: z.number().int().nonnegative(),
   rows: z.number().int().nonnegative(),
   builtAt: z.string(),
+};
+/** A view by reference (issue 15): no `parts`, so a reader from before refuses it loudly. */
+const indexedManifestSchema = z.object({
+  format: z.literal(2),
+  ...common,
+  /** The index object's run count (its lines) and SHA-256. */
+  index: objectDigestSchema,
+});
+/** A view stored as a copy of its rows (before issue 15). */
+const copiedManifestSchema = z.object({
+  ...common,
+  parts: z.number().int().nonnegative(),
   /** Line count and SHA-256 of each part; absent in views built before they were recorded. */
   partDigests: z.array(objectDigestSchema).optional(),
 });
+export const manifestSchema = z.union([indexedManifestSchema, copiedManifestSchema]);
 /**
- * The current view's manifest: its data version, the runs it has considered, its parts.
+ * The current view's manifest: its data version, the runs it has considered, its row count, and
+ * its index (`format: 2`) — or, for a view stored before issue 15, its parts.
  *
  * @useDeclaredType
  */
 export type CurrentViewManifest = z.infer<typeof manifestSchema>;
+type IndexedManifest = z.infer<typeof indexedManifestSchema>;
+type CopiedManifest = z.infer<typeof copiedManifestSchema>;
 
-const PART_ROWS = 50_000;
-const encoder = new TextEncoder();
+/** Whether a manifest is a view by reference (else a copy of its rows, from before issue 15). */
+export const isIndexed = (m: CurrentViewManifest): m is IndexedManifest =>
+  (m as IndexedManifest).format === 2;
 
 /** The manifest, or null before the first view; a damaged one is an error naming its key. */
 export async function readManifest(store: ObjectStore): Promise<CurrentViewManifest | null> {
   return (await readDocument(store, CURRENT_VIEW_MANIFEST, manifestSchema))?.value ?? null;
 }
 
-/** One stored part of the view, as its JSON lines. */
+/**
+ * The index a manifest names, checked against it (SHA-256 and run count) and against its row
+ * count; a missing or damaged index is an error naming its key.
+ */
+export async function readViewIndex(
+  store: ObjectStore,
+  manifest: IndexedManifest,
+): Promise<ViewIndex> {
+  const key = currentViewIndexKey(manifest.version);
+  const lines = await readRowPartition(store, key, 'jsonl.zlib', manifest.index);
+  let index: ViewIndex | undefined;
+  try {
+    index = indexFromLines(lines);
+  } catch (err) {
+    throw damagedObject(key, 'it is not valid JSON', err);
+  }
+  if (!index) throw damagedObject(key, 'it is not a view index');
+  if (indexRows(index) !== manifest.rows)
+    throw damagedObject(
+      key,
+      `it names ${indexRows(index)} rows where the manifest says ${manifest.rows}`,
+    );
+  return index;
+}
+
+/** One stored part of a view stored before issue 15, as its JSON lines. */
 export interface ViewPart {
   key: string;
   lines: string[];
 }
 
 /**
- * The parts of the view a manifest names, each checked against it (SHA-256 and line count; the
- * total against `rows` when the manifest predates part checksums). A missing or damaged part is
- * an error naming its key.
+ * The parts of a view stored before issue 15, each checked against its manifest (SHA-256 and line
+ * count; the total against `rows` when the manifest predates part checksums). A missing or
+ * damaged part is an error naming its key.
  */
 export async function readViewParts(
   store: ObjectStore,
-  manifest: CurrentViewManifest,
+  manifest: CopiedManifest,
 ): Promise<ViewPart[]> {
   const digests = manifest.partDigests;
   if (digests && digests.length !== manifest.parts)
@@ -88,7 +135,7 @@ export interface ViewBase {
   generation: number;
   /** The version the new one follows. */
   version: number;
-  /** Set when the manifest was damaged: every stored part not of the new version is removed. */
+  /** Set when the manifest was damaged: every stored object not of the new version is removed. */
   damaged?: DamageDetails;
 }
 
@@ -105,7 +152,7 @@ export async function readViewBase(store: ObjectStore): Promise<ViewBase> {
   } catch (err) {
     const damaged = damageOf(err);
     if (!damaged) throw err;
-    // Above every version whose parts are still stored, so no version number comes back.
+    // Above every version whose objects are still stored, so no version number comes back.
     let version = 0;
     for await (const { key } of store.list(CURRENT_VIEW_PREFIX))
       version = Math.max(version, viewVersionOfKey(key) ?? 0);
@@ -116,41 +163,42 @@ export async function readViewBase(store: ObjectStore): Promise<ViewBase> {
   }
 }
 
+/** The failpoints of a view update, in order (crash tests kill the process at each). */
+export const VIEW_STEPS = ['view.after-index-written', 'view.after-manifest-swapped'] as const;
+/** One step of a view update. */
+export type ViewStep = (typeof VIEW_STEPS)[number];
+
 /**
- * Writes `rows` (stored JSON lines) as the next version of the view and swaps the manifest to it
- * (compare-and-swap on `base`: CONFLICT when the view changed meanwhile), then removes the parts
- * it replaced.
+ * Writes `index` as the next version of the view and swaps the manifest to it (compare-and-swap
+ * on `base`: CONFLICT when the view changed meanwhile), then removes the objects it replaced.
+ * What it writes is the index — about the number of CUSIPs in view — never the rows.
  */
 export async function publishView(
   store: ObjectStore,
   clock: Clock,
   base: ViewBase,
-  rows: string[],
+  index: ViewIndex,
   throughRunId: number,
+  step: (name: ViewStep) => void | Promise<void> = () => undefined,
 ): Promise<CurrentViewManifest> {
   const version = base.version + 1;
-  let parts = 0;
-  const partDigests = [];
-  for (let from = 0; from < rows.length || parts === 0; from += PART_ROWS) {
-    const chunk = rows.slice(from, from + PART_ROWS);
-    const body = encoder.encode(chunk.join('\n'));
-    partDigests.push(await digestOf(body, chunk.length));
-    await store.put(currentViewPartKey(version, parts++), body);
-    if (rows.length === 0) break;
-  }
-  const manifest: CurrentViewManifest = {
+  const lines = indexLines(index);
+  const body = await encodeRowPartition(lines, 'jsonl.zlib');
+  await store.put(currentViewIndexKey(version), body);
+  await step('view.after-index-written');
+  const manifest: IndexedManifest = {
+    format: 2,
     version,
     throughRunId,
-    parts,
-    rows: rows.length,
+    rows: indexRows(index),
     builtAt: clock.now().toISOString(),
-    partDigests,
+    index: await digestOf(body, lines.length),
   };
-  const body = encodeDocument(base.generation + 1, manifestSchema.parse(manifest));
+  const doc = encodeDocument(base.generation + 1, indexedManifestSchema.parse(manifest));
   try {
     await store.put(
       CURRENT_VIEW_MANIFEST,
-      body,
+      doc,
       base.etag === null ? { ifNoneMatch: '*' } : { ifMatch: base.etag },
     );
   } catch (err) {
@@ -161,18 +209,19 @@ export async function publishView(
       );
     throw err;
   }
-  await removeReplacedParts(store, base, version);
+  await step('view.after-manifest-swapped');
+  await removeReplaced(store, base, version);
   return manifest;
 }
 
-async function removeReplacedParts(store: ObjectStore, base: ViewBase, version: number) {
+/** Removes the objects of the versions before `version` (all of them: a crash may have left some). */
+async function removeReplaced(store: ObjectStore, base: ViewBase, version: number) {
   const replaced: string[] = [];
-  if (base.damaged) {
-    for await (const { key } of store.list(CURRENT_VIEW_PREFIX))
-      if (viewVersionOfKey(key) !== version) replaced.push(key);
-  } else if (base.manifest) {
-    for (let p = 0; p < base.manifest.parts; p++)
-      replaced.push(currentViewPartKey(base.manifest.version, p));
+  if (base.damaged || base.manifest) {
+    for await (const { key } of store.list(CURRENT_VIEW_PREFIX)) {
+      const of = viewVersionOfKey(key);
+      if (of !== undefined && of < version) replaced.push(key);
+    }
   }
   for (const key of replaced) await store.delete(key).catch(() => undefined);
 }

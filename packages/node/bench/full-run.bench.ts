@@ -19,6 +19,7 @@ import {
   createFolderSink,
   fileColorSource,
   loadConfig,
+  nativeCompress,
   pipelineSettingsOf,
   randomIds,
   spreadsheetCodec,
@@ -114,6 +115,7 @@ try {
       codec: spreadsheetCodec,
       lanes: workerLanes(exportsDir, workerMinRows),
       settings: pipelineSettingsOf(config),
+      compress: nativeCompress,
     });
     const marks: Record<string, number> = {};
     const cpus: Record<string, number> = {};

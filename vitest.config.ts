@@ -29,6 +29,10 @@ export default defineConfig({
         replacement: source('./packages/node/src/file-store.ts'),
       },
       { find: /^@market-pulse\/node$/, replacement: source('./packages/node/src/index.ts') },
+      {
+        find: /^@market-pulse\/storage-s3$/,
+        replacement: source('./packages/storage-s3/src/index.ts'),
+      },
     ],
   },
   test: {

@@ -7,5 +7,6 @@
  */
 
 export { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+export { createS3Sink } from './s3-sink.js';
 export { createS3Store, type S3Store, type S3StoreOptions } from './s3-store.js';
 export { type ConditionalWriteCheck, checkConditionalWrites } from './self-test.js';

@@ -1,5 +1,5 @@
 // S3 clients and stores for tests, against the RGW of `rgw-server.ts`.
-import { S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createS3Store, type S3Store, type S3StoreOptions } from '../src/index.js';
 import type { RgwServer } from './rgw-server.js';
 
@@ -48,4 +48,23 @@ export async function storeOn(
     credentials: rgw.credentials,
     ...options,
   });
+}
+
+/** Every key in `bucket`, straight from the server (not through a store). */
+export async function bucketKeys(rgw: RgwServer, bucket: string): Promise<string[]> {
+  const client = testClient(rgw);
+  const keys: string[] = [];
+  let token: string | undefined;
+  try {
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }),
+      );
+      keys.push(...(page.Contents ?? []).map((c) => c.Key as string));
+      token = page.NextContinuationToken;
+    } while (token);
+  } finally {
+    client.destroy();
+  }
+  return keys;
 }

@@ -117,6 +117,11 @@ export {
   type RowFinding,
 } from './parse/record.js';
 export {
+  PERMISSIONS_FILE,
+  readPermissionsFile,
+  type UserPermissions,
+} from './permissions/permissions-file.js';
+export {
   createPipeline,
   type Pipeline,
   type PipelineDependencies,

@@ -4,7 +4,7 @@
 // the PIDs in its pid files.
 import { execFile as execFileCb } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,9 +94,26 @@ async function stopDaemons(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Stops the clusters of test processes that died without stopping them (a test killed on its
+ * timeout): the daemons detach, so nothing else would. Each folder names its owner's PID.
+ */
+async function sweepOrphans(): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith('mp-rgw-'))) {
+    const dir = join(tmpdir(), name);
+    const owner = Number((await readFile(join(dir, 'owner.pid'), 'utf8').catch(() => '')).trim());
+    if (!Number.isInteger(owner) || owner <= 0 || alive(owner)) continue;
+    await stopDaemons(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** Starts a one-node Ceph cluster and its RGW on free ports of 127.0.0.1 (~10–20 s). */
 export async function startRgw(): Promise<RgwServer> {
+  await sweepOrphans();
   const dir = await mkdtemp(join(tmpdir(), 'mp-rgw-'));
+  await writeFile(join(dir, 'owner.pid'), String(process.pid));
   try {
     const [monPort, rgwPort] = [await freePort(), await freePort()];
     const fsid = randomUUID();

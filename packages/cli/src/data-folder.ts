@@ -10,6 +10,7 @@ import {
   type NodeConfig,
   type NodeHost,
   openNodeHost,
+  openStorage,
   systemClock,
 } from '@market-pulse/node';
 import type { CliIO } from './io.js';
@@ -30,13 +31,19 @@ export function failpointsOf(io: CliIO) {
   return failpointsFromEnv(io.env.MP_FAILPOINT, { write: (t) => io.stderr(t) });
 }
 
-/** Opens the data folder; creates it only when asked (`init`, `demo`, a real `run`). */
+/**
+ * Opens the data folder — or the S3 store `MP_STORE` names — and creates a data folder only when
+ * asked (`init`, `demo`, a real `run`). An S3 server that ignores conditional writes is refused
+ * (UNAVAILABLE, saying what it got wrong): runs, uploads and the scheduler would have no locks
+ * there. `status` passes `allowUnsafeStore` to report it instead.
+ */
 export async function openDataFolder(
   io: CliIO,
-  options: { dataDir?: string; create: boolean },
+  options: { dataDir?: string; create: boolean; allowUnsafeStore?: boolean },
 ): Promise<DataFolder> {
   const config = configOf(io, options.dataDir);
   const dir = resolve(io.cwd, config.dataDir);
+  if (config.store.kind === 's3') return openS3Folder(io, config, dir, options.allowUnsafeStore);
   const exists = await stat(dir).then(
     (s) => s.isDirectory(),
     () => false,
@@ -58,6 +65,32 @@ export async function openDataFolder(
   return { ...host, config, dir };
 }
 
+async function openS3Folder(
+  io: CliIO,
+  config: NodeConfig,
+  dir: string,
+  allowUnsafeStore = false,
+): Promise<DataFolder> {
+  const storage = await openStorage(config.store, dir);
+  if (!storage.conditionalWrites.honoured && !allowUnsafeStore) {
+    storage.close();
+    throw new MarketPulseError(
+      'UNAVAILABLE',
+      `the S3 server of ${storage.storeLocation} ignores conditional writes (${storage.conditionalWrites.problems.join('; ')}): runs and schedules there would have no locks, so Market Pulse refuses to use it. Use AWS S3 or another server that honours If-None-Match and If-Match (Ceph RGW does), or MP_STORE=file://<folder>`,
+      { details: { store: storage.storeLocation, problems: storage.conditionalWrites.problems } },
+    );
+  }
+  const host = openNodeHost({
+    config,
+    dataDir: dir,
+    storage,
+    cwd: io.cwd,
+    failpoints: failpointsOf(io),
+    onNotice: (message) => io.stderr(`note: ${message}\n`),
+  });
+  return { ...host, config, dir };
+}
+
 /**
  * A color file named on the command line, relative to the working directory, read with the
  * configured upload limits and parse options; missing or unreadable, it is refused (exit 3) as
@@ -70,6 +103,13 @@ export function sourceFile(io: CliIO, path: string, config: NodeConfig): FileCol
     full,
     path,
   );
+}
+
+/** Where an export file is: a path in the exports folder, or its `s3://` URL. */
+export function exportPath(folder: { exportsDir: string }, name: string): string {
+  return folder.exportsDir.startsWith('s3://')
+    ? `${folder.exportsDir}/${name}`
+    : resolve(folder.exportsDir, name);
 }
 
 /** Today in the business time zone, as YYYY-MM-DD. */

@@ -96,3 +96,59 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('loadConfig: the store (MP_STORE)', () => {
+  it('is the file store in the data folder when unset or file://', () => {
+    expect(loadConfig({}).store).toEqual({ kind: 'file' });
+    const file = loadConfig({ MP_STORE: 'file:///srv/mp' });
+    expect(file.store).toEqual({ kind: 'file' });
+    expect(file.dataDir).toBe('/srv/mp');
+    // A --data-dir flag still wins; two variables naming different folders are refused.
+    expect(loadConfig({ MP_STORE: 'file:///srv/mp' }, { MP_DATA_DIR: './x' }).dataDir).toBe('./x');
+    expect(() => loadConfig({ MP_STORE: 'file:///srv/mp', MP_DATA_DIR: '/srv/other' })).toThrow(
+      /MP_STORE \(file:\/\/\/srv\/mp\) and MP_DATA_DIR \(\/srv\/other\) name different data folders/,
+    );
+  });
+
+  it('is a bucket and prefix with s3://, with the MP_S3_* variables and AWS_REGION', () => {
+    expect(
+      loadConfig({
+        MP_STORE: 's3://desk-data/market-pulse/prod/',
+        MP_S3_ENDPOINT: 'http://127.0.0.1:7480',
+        MP_S3_FORCE_PATH_STYLE: 'true',
+        AWS_REGION: 'eu-west-2',
+      } as Record<string, string>).store,
+    ).toEqual({
+      kind: 's3',
+      bucket: 'desk-data',
+      prefix: 'market-pulse/prod',
+      region: 'eu-west-2',
+      endpoint: 'http://127.0.0.1:7480',
+      forcePathStyle: true,
+    });
+    expect(loadConfig({ MP_STORE: 's3://desk-data', MP_S3_REGION: 'us-west-1' }).store).toEqual({
+      kind: 's3',
+      bucket: 'desk-data',
+      prefix: '',
+      region: 'us-west-1',
+      endpoint: undefined,
+      forcePathStyle: false,
+    });
+  });
+
+  it('refuses a store it cannot read, saying what it expects', () => {
+    for (const bad of [
+      's3://',
+      's3://Bad_Bucket/x',
+      'http://bucket',
+      '/srv/mp',
+      's3://ok-bucket/sp ace',
+    ])
+      expect(() => loadConfig({ MP_STORE: bad })).toThrow(
+        /MP_STORE=.*expected s3:\/\/<bucket>\/<prefix>/,
+      );
+    expect(() => loadConfig({ MP_STORE: 's3://b-1', MP_S3_ENDPOINT: 'localhost' })).toThrow(
+      /MP_S3_ENDPOINT="localhost": expected the S3 server URL/,
+    );
+  });
+});

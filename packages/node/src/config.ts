@@ -45,6 +45,18 @@ const flag = z
 /** Every environment variable Market Pulse reads, with its default (documented in the README). */
 const envSchema = z.object({
   MP_DATA_DIR: z.string().min(1).default('./market-pulse-data'),
+  MP_STORE: z
+    .string()
+    .regex(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9._/-]*)?|file:\/\/.+)$/, {
+      error:
+        'expected s3://<bucket>/<prefix> (a bucket name of 3-63 characters a-z 0-9 . -, a prefix of A-Z a-z 0-9 . _ - /) or file://<data folder>',
+    })
+    .optional(),
+  MP_S3_ENDPOINT: z
+    .url({ error: 'expected the S3 server URL, e.g. http://127.0.0.1:7480' })
+    .optional(),
+  MP_S3_REGION: z.string().min(1).optional(),
+  MP_S3_FORCE_PATH_STYLE: flag.default(false),
   MP_SOURCE: z.string().min(1).optional(),
   MP_RANK_DATE_FIELD: z.enum(['DATE_1', 'DATE']).default('DATE_1'),
   MP_BUSINESS_TZ: timeZoneSchema.default('America/New_York'),
@@ -85,9 +97,26 @@ const envSchema = z.object({
  */
 export type EnvironmentVariables = z.input<typeof envSchema>;
 
+/**
+ * Where the state lives: the embedded file store in the data folder, or an S3 bucket under a
+ * prefix (`MP_STORE=s3://bucket/prefix`), reached at `endpoint` (AWS when unset).
+ */
+export type StoreConfig =
+  | { kind: 'file' }
+  | {
+      kind: 's3';
+      bucket: string;
+      prefix: string;
+      region: string;
+      endpoint: string | undefined;
+      forcePathStyle: boolean;
+    };
+
 /** The effective configuration of a Node process. */
 export interface NodeConfig {
   dataDir: string;
+  /** The store (`MP_STORE`); the embedded file store when unset. */
+  store: StoreConfig;
   source: string | undefined;
   rankDateField: 'DATE_1' | 'DATE';
   businessTimeZone: string;
@@ -153,8 +182,22 @@ export function loadConfig(
       `invalid configuration: MP_HEARTBEAT_SECONDS (${e.MP_HEARTBEAT_SECONDS}) must be at most half of MP_LEASE_TTL_SECONDS (${e.MP_LEASE_TTL_SECONDS})`,
     );
   }
+  const fileDir = e.MP_STORE?.startsWith('file://')
+    ? e.MP_STORE.slice('file://'.length)
+    : undefined;
+  if (
+    fileDir &&
+    input.MP_DATA_DIR &&
+    overrides.MP_DATA_DIR === undefined &&
+    fileDir !== input.MP_DATA_DIR
+  )
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid configuration: MP_STORE (${e.MP_STORE}) and MP_DATA_DIR (${input.MP_DATA_DIR}) name different data folders: set one of them`,
+    );
   return {
-    dataDir: e.MP_DATA_DIR,
+    dataDir: overrides.MP_DATA_DIR ?? fileDir ?? e.MP_DATA_DIR,
+    store: storeConfigOf(e.MP_STORE, env, e),
     source: e.MP_SOURCE,
     rankDateField: e.MP_RANK_DATE_FIELD,
     businessTimeZone: e.MP_BUSINESS_TZ,
@@ -173,5 +216,24 @@ export function loadConfig(
     http: { port: e.MP_PORT, host: e.MP_HOST, corsOrigins: e.MP_CORS_ORIGINS },
     sectorExportFormats: e.MP_SECTOR_EXPORT_FORMATS,
     parse: { decimalSeparator: e.MP_DECIMAL_SEPARATOR, impreciseIds: e.MP_IMPRECISE_ID },
+  };
+}
+
+/** The store an `MP_STORE` value names (with the `MP_S3_*` variables); the file store when unset. */
+function storeConfigOf(
+  value: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  e: { MP_S3_ENDPOINT?: string; MP_S3_REGION?: string; MP_S3_FORCE_PATH_STYLE: boolean },
+): StoreConfig {
+  if (!value?.startsWith('s3://')) return { kind: 'file' };
+  const [bucket = '', ...rest] = value.slice('s3://'.length).split('/');
+  return {
+    kind: 's3',
+    bucket,
+    prefix: rest.filter(Boolean).join('/'),
+    // The AWS SDK's own variables, as its other tools read them, when MP_S3_REGION is unset.
+    region: e.MP_S3_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint: e.MP_S3_ENDPOINT,
+    forcePathStyle: e.MP_S3_FORCE_PATH_STYLE,
   };
 }

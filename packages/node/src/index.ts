@@ -16,7 +16,12 @@ export {
   systemRandom,
 } from './argon2-hasher.js';
 export { TEMP_FILE, writeFileAtomically } from './atomic-file.js';
-export { type EnvironmentVariables, loadConfig, type NodeConfig } from './config.js';
+export {
+  type EnvironmentVariables,
+  loadConfig,
+  type NodeConfig,
+  type StoreConfig,
+} from './config.js';
 export { failpointsFromEnv } from './env-failpoints.js';
 export {
   exportRunRowSetToFile,
@@ -37,5 +42,6 @@ export {
 } from './node-host.js';
 export { createProcessProbe, isProcessAlive } from './process-probe.js';
 export * from './spreadsheets/index.js';
+export { fileStorage, openStorage, type Storage } from './storage.js';
 export { systemClock } from './system-clock.js';
 export { systemTimers } from './system-timers.js';

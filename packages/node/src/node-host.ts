@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   createPipeline,
   type ExportDependencies,
@@ -14,14 +14,12 @@ import {
   type SystemStatus,
 } from '@market-pulse/core';
 import type { NodeConfig } from './config.js';
-import { createFolderSink } from './exports/folder-sink.js';
-import { workerLanes } from './exports/worker-lanes.js';
-import { createFileStore } from './file-store.js';
 import { checkedFileSource } from './input-file.js';
 import { nativeCompress } from './native-compress.js';
 import { createProcessProbe } from './process-probe.js';
 import { type FileColorSource, fileColorSource } from './spreadsheets/file-color-source.js';
 import { spreadsheetCodec } from './spreadsheets/spreadsheet-codec.js';
+import { fileStorage, type Storage } from './storage.js';
 import { systemClock } from './system-clock.js';
 import { systemTimers } from './system-timers.js';
 
@@ -42,8 +40,10 @@ export function pipelineSettingsOf(config: NodeConfig): PipelineSettings {
 /** Where a Node host keeps its data, and who it is. */
 export interface NodeHostOptions {
   config: NodeConfig;
-  /** The data folder: the store in `store/`, the exports in `exports/`. */
+  /** The data folder: the store in `store/`, the exports in `exports/` (unless `storage` is given). */
   dataDir: string;
+  /** The store and export sink (see `openStorage`); the data folder's file store by default. */
+  storage?: Storage;
   /** Relative source paths are resolved from here. */
   cwd: string;
   failpoints?: Failpoints;
@@ -58,7 +58,10 @@ export interface NodeHostOptions {
 /** Core's services wired to Node's adapters over one data folder. */
 export interface NodeHost {
   store: ObjectStore;
+  /** Where the exports land: a folder, or `s3://bucket/prefix/exports`. */
   exportsDir: string;
+  /** The store and export sink the host runs on. */
+  storage: Storage;
   probe: ProcessProbe;
   /** What the standing exports (and export refreshes) need. */
   exports: ExportDependencies;
@@ -84,8 +87,9 @@ export interface NodeHost {
  */
 export function openNodeHost(options: NodeHostOptions): NodeHost {
   const { config } = options;
-  const store = createFileStore({ dir: join(options.dataDir, 'store') });
-  const exportsDir = join(options.dataDir, 'exports');
+  const storage = options.storage ?? fileStorage(options.dataDir, options.workerMinRows);
+  const { store } = storage;
+  const exportsDir = storage.exportsLocation;
   const probe = createProcessProbe();
   const exports: ExportDependencies = {
     store,
@@ -93,9 +97,9 @@ export function openNodeHost(options: NodeHostOptions): NodeHost {
     ids: randomIds,
     timers: systemTimers,
     probe,
-    sink: createFolderSink(exportsDir),
+    sink: storage.sink,
     codec: spreadsheetCodec,
-    lanes: workerLanes(exportsDir, options.workerMinRows),
+    ...(storage.lanes ? { lanes: storage.lanes } : {}),
   };
   const source = (path: string): FileColorSource => {
     const full = resolve(options.cwd, path);
@@ -119,6 +123,7 @@ export function openNodeHost(options: NodeHostOptions): NodeHost {
   return {
     store,
     exportsDir,
+    storage,
     probe,
     exports,
     pipeline,

@@ -11,7 +11,7 @@ import { generateColors, latestBusinessDay, REALISTIC_RULES } from '@market-puls
 import { writeXlsxFile } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { withCommon } from '../common-options.js';
-import { businessDateNow, openDataFolder, sourceFile } from '../data-folder.js';
+import { businessDateNow, exportPath, openDataFolder, sourceFile } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 import { createProgress } from '../progress.js';
 import { describeRun } from '../summary.js';
@@ -59,7 +59,7 @@ export function registerDemo(program: Command, io: CliIO, exit: (code: number) =
       onStep: (step) => progress.step(step),
     });
     progress.done();
-    const workbook = join(folder.exportsDir, OUTPUT_WORKBOOK);
+    const workbook = exportPath(folder, OUTPUT_WORKBOOK);
     const { files, names, extra } = await runReport(folder, result);
     output(
       io,

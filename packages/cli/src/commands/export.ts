@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { type ExportSelection, isCalendarDate, MarketPulseError } from '@market-pulse/core';
 import { exportSelectionToFile } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { withCommon } from '../common-options.js';
-import { openDataFolder } from '../data-folder.js';
+import { exportPath, openDataFolder } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 import { outFile, runId } from '../option-values.js';
 import { UsageError } from '../usage.js';
@@ -68,7 +67,7 @@ export function registerExport(program: Command, io: CliIO, exit: (code: number)
         output(
           io,
           o.json,
-          { ...result, files: result.files.map((x: string) => join(f.exportsDir, x)) },
+          { ...result, files: result.files.map((x: string) => exportPath(f, x)) },
           () =>
             `wrote ${plural(result.files.length - failed.length, 'file')} (${plural(result.rows, 'row')}) to ${f.exportsDir}`,
         );

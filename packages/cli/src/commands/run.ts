@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   dryRun,
   isMarketPulseError,
@@ -13,6 +12,7 @@ import {
   businessDateNow,
   configOf,
   type DataFolder,
+  exportPath,
   openDataFolder,
   sourceFile,
 } from '../data-folder.js';
@@ -86,7 +86,7 @@ export async function runReport(
   folder: DataFolder,
   run: { record: RunRecord; exports: string[]; warnings: string[] },
 ): Promise<{ files: string[]; names: Record<string, string>; extra: string[] }> {
-  const files = run.exports.map((name) => resolve(folder.exportsDir, name));
+  const files = run.exports.map((name) => exportPath(folder, name));
   return {
     files,
     names: await ruleNamesOf(folder.store, run.record),

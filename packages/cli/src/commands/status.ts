@@ -14,15 +14,26 @@ export function registerStatus(program: Command, io: CliIO, exit: (code: number)
         'the effective configuration, the data folder, the last runs, pending uploads, who holds the pipeline, the next run and the schedulers',
       ),
   ).action(async (o: { dataDir?: string; json?: boolean }) => {
-    const f = await openDataFolder(io, { dataDir: o.dataDir, create: false });
+    const f = await openDataFolder(io, {
+      dataDir: o.dataDir,
+      create: false,
+      allowUnsafeStore: true,
+    });
     const { config } = f;
     const state = await f.status(`status:${process.pid}`);
-    const status = { dataDir: f.dir, config, ...state };
+    const store = {
+      location: f.storage.storeLocation,
+      exports: f.storage.exportsLocation,
+      conditionalWrites: f.storage.conditionalWrites,
+    };
+    const status = { dataDir: f.dir, store, config, ...state };
     const { lastRuns: runs, currentView: manifest, exports, schedule, pipeline } = state;
     const holder = pipeline === 'free' ? null : pipeline.heldBy;
     output(io, o.json, status, () =>
       [
-        `data folder: ${f.dir}`,
+        config.store.kind === 's3'
+          ? `store: ${store.location} (exports in ${store.exports}); conditional writes: ${store.conditionalWrites.honoured ? 'honoured' : `IGNORED by the server (${store.conditionalWrites.problems.join('; ')}): runs and the scheduler refuse to use it`}`
+          : `data folder: ${f.dir}`,
         `source: ${config.source ?? '(none: pass --source or set MP_SOURCE)'}; rank date: ${config.rankDateField}; business time zone: ${config.businessTimeZone}`,
         `store format: ${state.storeFormat === 1 ? '1 (written by an earlier version: run `market-pulse store migrate` before the next run)' : (state.storeFormat ?? 'new')}`,
         `pipeline: ${holder ? `held by ${holder.purpose ?? holder.id} (pid ${holder.pid ?? '?'} on ${holder.host ?? '?'})` : 'free'}`,

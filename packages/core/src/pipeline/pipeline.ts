@@ -17,7 +17,7 @@ import type { JobSource } from '../schedule/job.js';
 import { getJob } from '../schedule/job-store.js';
 import { localDateAt } from '../schedule/zoned-time.js';
 import { readColors } from '../sources/read-colors.js';
-import type { HeldLease } from '../store/lease.js';
+import { createLeases, type HeldLease } from '../store/lease.js';
 import type { Compress } from '../store/row-partition.js';
 import { pendingUploadInputs } from '../uploads/upload-buffer.js';
 
@@ -29,7 +29,7 @@ export interface PipelineSettings {
   guards?: RunGuards;
   /** The formats of the per-sector export files (default CSV only). */
   sectorFormats?: readonly SectorFormat[];
-  /** Pipeline lease TTL (default 60 s). */
+  /** Pipeline and exports lease TTL (default 60 s). */
   leaseTtlMs?: number;
   columns?: ColumnConfig;
 }
@@ -114,6 +114,15 @@ export interface Pipeline {
 export function createPipeline(deps: PipelineDependencies): Pipeline {
   const { store, clock, settings } = deps;
   const sectorFormats = settings.sectorFormats ?? DEFAULT_SECTOR_FORMATS;
+  // One lease observer for the pipeline's life: a holder that went silent (a run whose release was
+  // lost, on a live process or another host) is taken over once its lease has stood unchanged for
+  // the TTL across this pipeline's attempts; a new observer per run would never see it expire.
+  const leases = createLeases({
+    store,
+    clock,
+    ttlMs: settings.leaseTtlMs ?? 60_000,
+    ...(deps.probe ? { probe: deps.probe } : {}),
+  });
 
   async function gatherInputs(
     source: ColorSource | undefined,
@@ -175,6 +184,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
         ...(request.pipelineLease ? { pipelineLease: request.pipelineLease } : {}),
         ...(settings.columns ? { columns: settings.columns } : {}),
         leaseTtlMs: settings.leaseTtlMs ?? 60_000,
+        leases,
       },
       {
         trigger: request.trigger,
@@ -195,6 +205,9 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
     return refreshExports(deps, {
       sectorFormats,
       ...(settings.columns ? { config: settings.columns } : {}),
+      // The configured lease TTL holds for the exports lease too: a refresh cut short by a lost
+      // answer leaves its lease, which the next refresh takes over after this long.
+      ...(settings.leaseTtlMs ? { lease: { ttlMs: settings.leaseTtlMs } } : {}),
     });
   }
 

@@ -67,6 +67,8 @@ export const uploadKeys = (id: string) => ({
   original: `${UPLOADS_PREFIX}${id}/original`,
   records: `${UPLOADS_PREFIX}${id}/records.jsonl`,
   cancelled: `${UPLOADS_PREFIX}${id}/cancelled.json`,
+  /** Which run consumed it: a hint, always checked against that run's commit record. */
+  consumed: `${UPLOADS_PREFIX}${id}/consumed.json`,
 });
 /** The upload holding a content hash (duplicate uploads). */
 export const uploadHashKey = (contentHash: string) =>

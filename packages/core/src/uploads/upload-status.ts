@@ -1,10 +1,12 @@
 // The state of each upload, read from the store: which exist (claimed), which runs consumed them,
 // which were cancelled, and which cannot be read — listed with the key, never left out, and never
 // taken for pending when they might have been consumed (a quote must not be output twice).
+import { z } from 'zod';
 import type { ColorRecord } from '../parse/record.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { lastRunId } from '../run/run-ids.js';
 import { readRunRecord } from '../run/run-protocol.js';
+import type { RunRecord } from '../run/run-record.js';
 import {
   type DamageDetails,
   damagedObject,
@@ -12,7 +14,7 @@ import {
   parseStored,
   readCheckedLines,
 } from '../store/damaged-object.js';
-import { readDocument } from '../store/json-document.js';
+import { encodeDocument, readDocument } from '../store/json-document.js';
 import { UPLOADS_PREFIX, uploadHashKey, uploadKeys } from '../store/layout.js';
 import {
   cancelledSchema,
@@ -121,6 +123,49 @@ async function claimOf(
   return out;
 }
 
+const consumedHintSchema = z.object({ runId: z.number().int().positive() });
+
+/**
+ * The uploads whose consumption hint (`consumed.json`: the run that consumed it) the named run's
+ * commit record confirms — a successful run listing the upload in `uploadsConsumed`. The commit
+ * stays the truth: a hint that is missing, unreadable or not confirmed counts for nothing, and the
+ * upload is found by the scan of the runs instead. This keeps the scan to the runs since the
+ * oldest unsettled upload, rather than since the oldest upload ever.
+ */
+async function confirmedHints(
+  store: ObjectStore,
+  metas: readonly UploadMeta[],
+): Promise<Map<string, number>> {
+  const confirmed = new Map<string, number>();
+  const records = new Map<number, RunRecord | null>();
+  for (const meta of metas) {
+    try {
+      const hint = await readDocument(store, uploadKeys(meta.id).consumed, consumedHintSchema);
+      if (!hint) continue;
+      const { runId } = hint.value;
+      if (!records.has(runId)) records.set(runId, await readRunRecord(store, runId));
+      const record = records.get(runId);
+      if (record?.status === 'success' && record.uploadsConsumed.includes(meta.id))
+        confirmed.set(meta.id, runId);
+    } catch (err) {
+      if (!damageOf(err)) throw err; // a damaged hint or record: the scan decides
+    }
+  }
+  return confirmed;
+}
+
+/** Records the run that consumed each upload the scan found (best effort: only a hint). */
+async function writeHints(
+  store: ObjectStore,
+  found: ReadonlyMap<string, number>,
+  known: ReadonlyMap<string, number>,
+): Promise<void> {
+  for (const [id, runId] of found) {
+    if (known.get(id) === runId) continue;
+    await store.put(uploadKeys(id).consumed, encodeDocument(1, { runId })).catch(() => undefined);
+  }
+}
+
 /** Which committed runs consumed which uploads, and which run records cannot be read. */
 async function consumption(store: ObjectStore, fromRunId: number) {
   const consumedBy = new Map<string, number>();
@@ -151,11 +196,15 @@ export async function readUploadStates(store: ObjectStore, only?: string): Promi
   const exists = await claimOf(store, metas);
   const visible = metas.filter((m) => exists.get(m.id) !== false);
   const unknownAge = reads.some((r) => 'damage' in r);
-  const from = unknownAge ? 1 : Math.min(...visible.map((m) => m.afterRunId + 1));
+  const hinted = await confirmedHints(store, visible);
+  const unsettled = visible.filter((m) => !hinted.has(m.id));
+  const from = unknownAge ? 1 : Math.min(...unsettled.map((m) => m.afterRunId + 1));
   const runs =
-    visible.length > 0 || unknownAge
+    unsettled.length > 0 || unknownAge
       ? await consumption(store, from)
       : { consumedBy: new Map<string, number>(), damagedRuns: [] };
+  await writeHints(store, runs.consumedBy, hinted);
+  for (const [id, runId] of hinted) runs.consumedBy.set(id, runId);
 
   visible.sort((a, b) =>
     a.uploadedAt < b.uploadedAt ? -1 : a.uploadedAt > b.uploadedAt ? 1 : a.id < b.id ? -1 : 1,

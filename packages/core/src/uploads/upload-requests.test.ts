@@ -1,0 +1,151 @@
+// Request economy (issue 14): with history piling up, one more run, the upload listing and the
+// status read make no more store requests than they did early on. The upload that grows the cost
+// here is one consumed by the first run: before consumption hints, every later listing re-read
+// every run record since it (a run after 200 runs: 238 requests instead of 42).
+import { describe, expect, it } from 'vitest';
+import { createPipeline } from '../pipeline/pipeline.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import type { SpreadsheetCodec } from '../ports/spreadsheet-codec.js';
+import { colorsToTable, generateColors } from '../sample/index.js';
+import { readColors } from '../sources/read-colors.js';
+import { readSystemStatus } from '../status/system-status.js';
+import { uploadKeys } from '../store/layout.js';
+import { createManualClock } from '../testing/manual-clock.js';
+import { createMemorySink } from '../testing/memory-sink.js';
+import { createMemoryStore } from '../testing/memory-store.js';
+import { tableSource } from '../testing/table-source.js';
+import { addUpload, listUploads } from './upload-buffer.js';
+
+const timers = { setTimeout, clearTimeout };
+const codec: SpreadsheetCodec = { write: async function* () {} };
+
+/** The store with every call counted (a listing counts once per call, as one page). */
+function counting(store: ObjectStore) {
+  const counter = { requests: 0 };
+  const count = () => {
+    counter.requests++;
+  };
+  const counted: ObjectStore = {
+    get(key) {
+      count();
+      return store.get(key);
+    },
+    put(key, body, condition) {
+      count();
+      return store.put(key, body, condition);
+    },
+    delete(key, condition) {
+      count();
+      return store.delete(key, condition);
+    },
+    list(prefix, options) {
+      count();
+      return store.list(prefix, options);
+    },
+  };
+
+  return { counter, counted };
+}
+
+const source = (seed: number) => {
+  const t = colorsToTable(generateColors({ rows: 10, seed, businessDate: '2026-11-20' }));
+  return tableSource(`seed-${seed}`, [t.header, ...t.rows]);
+};
+
+describe('store requests do not grow with the history', () => {
+  it('after 200 runs, a run, the upload list and the status cost what they cost after 5', async () => {
+    const { counter, counted: store } = counting(createMemoryStore());
+    const clock = createManualClock('2026-11-20T14:00:00Z');
+    let n = 0;
+    const ids = { nextId: () => `id-${++n}` };
+    const sink = createMemorySink();
+    const pipeline = createPipeline({
+      store,
+      clock,
+      ids,
+      timers,
+      codec,
+      sink,
+      settings: { businessTimeZone: 'UTC' },
+    });
+    const parsed = await readColors(source(999));
+    const upload = await addUpload(
+      { store, clock, ids },
+      { fileName: 'desk.csv', bytes: new Uint8Array([1]), contentHash: 'c0ffee', parsed },
+    );
+    const cost = async (seed: number) => {
+      const costOf = async (work: () => Promise<unknown>) => {
+        const before = counter.requests;
+        await work();
+        return counter.requests - before;
+      };
+      return {
+        run: await costOf(() => pipeline.run({ trigger: 'cli', source: source(seed) })),
+        bufferList: await costOf(() => listUploads(store)),
+        status: await costOf(() =>
+          readSystemStatus({
+            store,
+            clock,
+            sink,
+            sectorFormats: ['csv'],
+            leaseTtlMs: 60_000,
+            checkedBy: 'test',
+          }),
+        ),
+      };
+    };
+    const runs = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        clock.advance(60_000);
+        await pipeline.run({ trigger: 'cli', source: source(i) });
+      }
+    };
+    await runs(5);
+    const early = await cost(1_000);
+    await runs(195);
+    const late = await cost(1_001);
+    expect(late.run).toBeLessThanOrEqual(early.run);
+    expect(late.bufferList).toBeLessThanOrEqual(early.bufferList);
+    expect(late.status).toBeLessThanOrEqual(early.status);
+    // The upload is still reported consumed by the first run, as its commit record says.
+    const [listed] = await listUploads(store);
+    expect(listed?.status).toEqual({ state: 'consumed', runId: 1 });
+    expect(upload.id).toBe(listed?.id);
+  }, 120_000);
+
+  it('never trusts a hint the commit records do not confirm', async () => {
+    const store = createMemoryStore();
+    const clock = createManualClock('2026-11-20T14:00:00Z');
+    let n = 0;
+    const ids = { nextId: () => `id-${++n}` };
+    const pipeline = createPipeline({
+      store,
+      clock,
+      ids,
+      timers,
+      codec,
+      sink: createMemorySink(),
+      settings: { businessTimeZone: 'UTC' },
+    });
+    const parsed = await readColors(source(7));
+    const upload = await addUpload(
+      { store, clock, ids },
+      { fileName: 'desk.csv', bytes: new Uint8Array([1]), contentHash: 'beef', parsed },
+    );
+    await pipeline.run({ trigger: 'cli', source: source(1), includePendingUploads: false });
+    // A hint naming a run that did not consume it (run 1 left the buffer alone): still pending.
+    await store.put(
+      uploadKeys(upload.id).consumed,
+      new TextEncoder().encode(JSON.stringify({ generation: 1, value: { runId: 1 } })),
+    );
+    expect((await listUploads(store))[0]?.status).toEqual({ state: 'pending' });
+    // A damaged hint is no hint either.
+    await store.put(uploadKeys(upload.id).consumed, new TextEncoder().encode('{not json'));
+    expect((await listUploads(store))[0]?.status).toEqual({ state: 'pending' });
+    const run = await pipeline.run({ trigger: 'cli', source: source(2) });
+    expect((await listUploads(store))[0]?.status).toEqual({
+      state: 'consumed',
+      runId: run.record.id,
+    });
+  });
+});

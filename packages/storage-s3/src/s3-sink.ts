@@ -1,0 +1,32 @@
+import type { ExportSink } from '@market-pulse/core';
+import type { S3Store } from './s3-store.js';
+
+/**
+ * An S3 prefix as core's `ExportSink`: each file is streamed into its object in parts (no whole
+ * workbook in memory); S3 replaces an object atomically, so a reader sees the old file or the new
+ * one. Names are the export paths (`processed_colors/MM-CLO/Processed_Colors_MM-CLO.csv`), under
+ * the store's prefix. Core's export refresh (records, lag, stale-file removal) is the same as on
+ * a folder.
+ *
+ * @example
+ * ```ts
+ * const sink = createS3Sink(createS3Store({ bucket: 'desk', prefix: 'market-pulse/exports', region }));
+ * await refreshExports({ store, sink, codec, clock, ids, timers });
+ * ```
+ */
+export function createS3Sink(store: S3Store): ExportSink {
+  return {
+    async write(name, bytes) {
+      await store.putStream(name, bytes);
+    },
+    async read(name) {
+      return (await store.get(name))?.body ?? null;
+    },
+    async *list() {
+      for await (const item of store.list('')) yield item.key;
+    },
+    async remove(name) {
+      await store.delete(name);
+    },
+  };
+}

@@ -47,10 +47,18 @@ function counting(store: ObjectStore) {
   return { counter, counted };
 }
 
-const source = (seed: number) => {
-  const t = colorsToTable(generateColors({ rows: 10, seed, businessDate: '2026-11-20' }));
-  return tableSource(`seed-${seed}`, [t.header, ...t.rows]);
-};
+// A desk's day: the same securities every run, at new prices. (The current view references the
+// runs that hold its CUSIPs, so its reads follow the view — not the history, which is what this
+// test is about; a view spread over N runs costs ~2 reads per run: see the core README.)
+const DESK = colorsToTable(generateColors({ rows: 10, seed: 7, businessDate: '2026-11-20' }));
+const PX = DESK.header.indexOf('PX');
+const source = (run: number) =>
+  tableSource(`run-${run}`, [
+    DESK.header,
+    ...DESK.rows.map((row, r) =>
+      row.map((cell, c) => (c === PX ? 90 + (run % 50) / 8 + r / 100 : cell)),
+    ),
+  ]);
 
 describe('store requests do not grow with the history', () => {
   it('after 200 runs, a run, the upload list and the status cost what they cost after 5', async () => {

@@ -13,15 +13,21 @@ afterAll(async () => {
 
 // A bucket per test (the contract wants an empty store), under a prefix so keys outside it prove
 // the prefix is applied.
-testObjectStore('S3 (Ceph RGW on 127.0.0.1)', async () => {
-  const bucket = await rgw.createBucket();
-  const store = createS3Store({
-    bucket,
-    prefix: 'market-pulse/test',
-    region: rgw.region,
-    endpoint: rgw.endpoint,
-    forcePathStyle: true,
-    credentials: rgw.credentials,
-  });
-  return { store, dispose: async () => store.destroy() };
-});
+testObjectStore(
+  'S3 (Ceph RGW on 127.0.0.1)',
+  async () => {
+    const bucket = await rgw.createBucket();
+    const store = createS3Store({
+      bucket,
+      prefix: 'market-pulse/test',
+      region: rgw.region,
+      endpoint: rgw.endpoint,
+      forcePathStyle: true,
+      credentials: rgw.credentials,
+    });
+    return { store, dispose: async () => store.destroy() };
+    // Under load RGW sometimes answers one racing conditional PUT with a server error: the adapter
+    // then reports UNAVAILABLE with an unknown outcome (never guesses) — still one winner per race.
+  },
+  { networked: true },
+);

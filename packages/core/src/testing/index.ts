@@ -16,7 +16,11 @@ export { createManualClock, type ManualClock } from './manual-clock.js';
 export { createMemoryMailer, type MemoryMailer } from './memory-mailer.js';
 export { createMemorySink, type MemorySink } from './memory-sink.js';
 export { createMemoryStore } from './memory-store.js';
-export { type StoreFactory, testObjectStore } from './object-store-contract.js';
+export {
+  type ContractOptions,
+  type StoreFactory,
+  testObjectStore,
+} from './object-store-contract.js';
 export {
   type SimulationOptions,
   type SimulationReport,

@@ -7,7 +7,7 @@ import type { ObjectStore } from '../ports/object-store.js';
 import type { RandomSource } from '../ports/random-source.js';
 import { createDocument, readDocument, updateDocument } from '../store/json-document.js';
 import { sessionKey } from '../store/layout.js';
-import { userSchema } from './user.js';
+import { type User, userSchema } from './user.js';
 import { findUser } from './user-store.js';
 
 /**
@@ -83,16 +83,16 @@ export async function openSession(
 }
 
 /** Why a stored session can no longer be used, or undefined. */
-async function sessionProblem(
-  deps: Pick<SessionDependencies, 'store' | 'clock'>,
+function sessionProblem(
+  deps: Pick<SessionDependencies, 'clock'>,
   session: Session,
-): Promise<string | undefined> {
+  user: User | null,
+): string | undefined {
   if (session.revokedAt !== null) return `revoked (${session.revokedReason})`;
   const now = deps.clock.now().getTime();
   if (now - Date.parse(session.refreshedAt) > SESSION_POLICY.idleHours * 3_600_000) return 'idle';
   if (now - Date.parse(session.createdAt) > SESSION_POLICY.absoluteDays * 86_400_000)
     return 'expired';
-  const user = await findUser(deps.store, session.userId);
   if (!user) return 'no account';
   if (user.disabled) return 'account disabled';
   if (Date.parse(session.createdAt) < Date.parse(user.sessionsValidFrom))
@@ -103,19 +103,20 @@ async function sessionProblem(
 /**
  * Whether a session may still be used (for every request with an access token): UNAUTHENTICATED
  * when it was revoked, timed out, or its account was disabled, removed or had its password changed
- * since the session opened.
+ * since the session opened. Returns the session with its account (read once, for the caller).
  */
 export async function checkSession(
   deps: Pick<SessionDependencies, 'store' | 'clock'>,
   sessionId: string,
-): Promise<Session> {
+): Promise<{ session: Session; user: User }> {
   const stored = /^[0-9a-f]{32}$/.test(sessionId)
     ? await readDocument(deps.store, sessionKey(sessionId), sessionSchema)
     : null;
   if (!stored) throw refused('unknown session');
-  const problem = await sessionProblem(deps, stored.value);
-  if (problem !== undefined) throw refused(problem);
-  return stored.value;
+  const user = await findUser(deps.store, stored.value.userId);
+  const problem = sessionProblem(deps, stored.value, user);
+  if (problem !== undefined || !user) throw refused(problem ?? 'no account');
+  return { session: stored.value, user };
 }
 
 /**
@@ -125,12 +126,12 @@ export async function checkSession(
 export async function refreshSession(
   deps: SessionDependencies,
   refreshToken: string,
-): Promise<{ session: Session; refreshToken: string }> {
+): Promise<{ session: Session; user: User; refreshToken: string }> {
   const match = TOKEN_FORMAT.exec(refreshToken.trim());
   if (!match) throw refused('malformed');
   const [, id, secret] = match as unknown as [string, string, string];
   const presented = hashOf(secret);
-  const session = await checkSession(deps, id);
+  const { session, user } = await checkSession(deps, id);
   if (session.retired.includes(presented)) {
     await revokeSession(deps, id, 'reuse');
     throw refused('reuse');
@@ -154,7 +155,7 @@ export async function refreshSession(
     };
   });
   if (reused) throw refused('reuse');
-  return { session: outcome.value as Session, refreshToken: `mpr_${id}_${next.secret}` };
+  return { session: outcome.value as Session, user, refreshToken: `mpr_${id}_${next.secret}` };
 }
 
 /** Ends a session (logout, or an admin's revocation); idempotent. */

@@ -15,7 +15,7 @@ import {
 } from './rate-limits.js';
 import { checkSession, openSession, refreshSession, revokeSession } from './sessions.js';
 import { normalizeEmail } from './user.js';
-import { findUser, verifyPassword } from './user-store.js';
+import { verifyPassword } from './user-store.js';
 
 /** What signing in and authenticating need (a host builds it once at start). */
 export interface AuthDependencies {
@@ -110,8 +110,7 @@ export async function refreshSignIn(
   const state = await consumeRateLimit(deps, RATE_LIMITS.refreshPerSource, source);
   if (!state.allowed) throw rateLimited(state, 'token refreshes');
   const rotated = await refreshSession(deps, refreshToken);
-  const user = await findUser(deps.store, rotated.session.userId);
-  if (!user) throw new MarketPulseError('UNAUTHENTICATED', 'sign in again: the session has ended');
+  const user = rotated.user;
   const access = await issueAccessToken(
     { userId: user.id, sessionId: rotated.session.id },
     deps.signingKey,
@@ -156,9 +155,9 @@ export async function authenticate(
     };
   }
   const claims = await verifyAccessToken(token, deps.signingKey, deps.clock);
-  const session = await checkSession(deps, claims.sessionId);
-  const user = await findUser(deps.store, claims.userId);
-  if (!user || session.userId !== user.id || user.disabled)
+  // One read of the session and one of its account: the account's state is checked there.
+  const { session, user } = await checkSession(deps, claims.sessionId);
+  if (session.userId !== claims.userId)
     throw new MarketPulseError('UNAUTHENTICATED', 'sign in again: the access token is not valid');
   return principalOfUser(user, session.id);
 }

@@ -64,9 +64,12 @@ function exportLimitProblems(
 ): string[] {
   const passThrough = slots.flatMap((s) => (s.kind === 'column' ? [] : [s.name]));
   const problems = [columnCountProblem(exportColumns(config, passThrough).length)];
-  const long = found.find((text) => cellTextProblem(text) !== undefined);
-  if (long !== undefined)
-    problems.push(`the header "${long.slice(0, 40)}…": ${cellTextProblem(long)}`);
+  for (const text of found) {
+    const problem = cellTextProblem(text);
+    if (problem === undefined) continue;
+    problems.push(`the header "${text.slice(0, 40)}…": ${problem}`);
+    break; // one is enough to say what to fix
+  }
   return problems.filter((p): p is string => p !== undefined);
 }
 

@@ -109,9 +109,45 @@ async function sweepOrphans(): Promise<void> {
   }
 }
 
-/** Starts a one-node Ceph cluster and its RGW on free ports of 127.0.0.1 (~10–20 s). */
+/**
+ * Waits until the monitor answers commands: `ceph-mon` returns once it has daemonised, before it
+ * serves, and a command sent too early fails ("problem getting command descriptions from mon").
+ */
+async function waitForMon(dir: string, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      await run(dir, 'ceph', ['--connect-timeout', '10', 'mon', 'stat']);
+      return;
+    } catch (err) {
+      const pid = await pidOf(dir, 'mon.a');
+      if (pid !== undefined && !alive(pid)) throw new Error(`ceph-mon exited: ${String(err)}`);
+      if (Date.now() > until) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/**
+ * Starts a one-node Ceph cluster and its RGW on free ports of 127.0.0.1 (~10–20 s). A start that
+ * fails (a port taken between choosing and binding it, a daemon slow on a loaded machine) is
+ * retried on new ports.
+ */
 export async function startRgw(): Promise<RgwServer> {
   await sweepOrphans();
+  const failures: string[] = [];
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    try {
+      return await startOnce();
+    } catch (err) {
+      if (String(err).includes(MISSING)) throw err;
+      failures.push(`attempt ${attempt}: ${String(err)}`);
+    }
+  }
+  throw new Error(`RGW did not start:\n${failures.join('\n')}`);
+}
+
+async function startOnce(): Promise<RgwServer> {
   const dir = await mkdtemp(join(tmpdir(), 'mp-rgw-'));
   await writeFile(join(dir, 'owner.pid'), String(process.pid));
   try {
@@ -164,6 +200,7 @@ admin_socket =
     }
     await run(dir, 'ceph-mon', ['--mkfs', '-i', 'a', '--monmap', monmap]);
     await run(dir, 'ceph-mon', ['-i', 'a']);
+    await waitForMon(dir, 120_000);
     const osdUuid = randomUUID();
     await run(dir, 'ceph', ['osd', 'create', osdUuid]);
     await run(dir, 'ceph-osd', ['-i', '0', '--mkfs', '--osd-uuid', osdUuid]);

@@ -5,28 +5,11 @@ import type {
   ObjectStore,
   ParseNotice,
   Pipeline,
+  Principal,
   RowError,
   SpreadsheetCodec,
   SystemStatus,
 } from '@market-pulse/core';
-
-/**
- * Who makes a request. Until accounts land (issue 13) every request is made by the one local
- * principal {@link LOCAL_PRINCIPAL}; `authenticate` is where accounts attach.
- */
-export interface Principal {
-  id: string;
-  kind: 'local' | 'user' | 'service';
-  /** How audit records and upload records name the actor. */
-  name: string;
-}
-
-/** The principal of every request while the app has no accounts: the operator of this machine. */
-export const LOCAL_PRINCIPAL: Principal = Object.freeze({
-  id: 'local',
-  kind: 'local',
-  name: 'local-operator',
-});
 
 /** An upload's bytes as the parser read them, with the content hash duplicates are refused by. */
 export interface ParsedUpload {
@@ -81,7 +64,7 @@ export interface AppDependencies {
   corsOrigins?: readonly string[];
   /** Access and error logs (default: none). */
   logger?: AccessLogger;
-  /** Who makes a request (default: {@link LOCAL_PRINCIPAL}). Accounts attach here. */
+  /** Who makes a request (default: core's `LOCAL_PRINCIPAL`). Accounts attach here. */
   authenticate?(request: Request): Promise<Principal>;
   /**
    * Whether `principal` may perform the operation (its OpenAPI `operationId`); default: yes.

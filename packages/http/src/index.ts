@@ -7,14 +7,12 @@
  */
 
 export { API_INFO, createApp } from './app.js';
-export {
-  type AccessLogger,
-  type AppDependencies,
-  type AppEnv,
-  type BodyLimits,
-  LOCAL_PRINCIPAL,
-  type ParsedUpload,
-  type Principal,
+export type {
+  AccessLogger,
+  AppDependencies,
+  AppEnv,
+  BodyLimits,
+  ParsedUpload,
 } from './dependencies.js';
 export { lambdaApiHandler, lambdaScheduleHandler, type ScheduledCheck } from './lambda.js';
 export { appDependenciesOf, maskSecrets, type NodeAppOptions } from './node-app.js';

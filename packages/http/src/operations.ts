@@ -1,7 +1,8 @@
 import { OpenAPIHono, type RouteConfig, type RouteHandler, z } from '@hono/zod-openapi';
+import { LOCAL_PRINCIPAL } from '@market-pulse/core';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { type AppDependencies, type AppEnv, LOCAL_PRINCIPAL } from './dependencies.js';
+import type { AppDependencies, AppEnv } from './dependencies.js';
 import { HttpProblem, requestProblem } from './problems.js';
 
 /** The `{"error":{…}}` body, as documented. */
@@ -87,7 +88,7 @@ function access(deps: AppDependencies, operationId: string): MiddlewareHandler<A
   return async (c, next) => {
     const principal = deps.authenticate ? await deps.authenticate(c.req.raw) : LOCAL_PRINCIPAL;
     if (deps.authorize && !(await deps.authorize(principal, operationId)))
-      throw new HttpProblem(403, 'FORBIDDEN', `${principal.name} may not ${operationId}`, {
+      throw new HttpProblem(403, 'FORBIDDEN', `${principal.actor} may not ${operationId}`, {
         operationId,
       });
     c.set('principal', principal);

@@ -1,3 +1,4 @@
+import { LOCAL_PRINCIPAL } from '@market-pulse/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { maskSecrets } from '../src/node-app.js';
@@ -111,12 +112,13 @@ describe('who calls', () => {
     const guarded = createApp({
       ...t.deps,
       authenticate: async (request) => ({
+        ...LOCAL_PRINCIPAL,
         id: 'u1',
         kind: 'user',
-        name: request.headers.get('x-test-user') ?? 'anonymous',
+        actor: request.headers.get('x-test-user') ?? 'anonymous',
       }),
       authorize: (principal, operationId) => {
-        asked.push(`${principal.name}:${operationId}`);
+        asked.push(`${principal.actor}:${operationId}`);
         return operationId !== 'createRule';
       },
     });

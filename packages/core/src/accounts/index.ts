@@ -42,7 +42,7 @@ export {
   requestPasswordReset,
   resetPassword,
 } from './password-reset.js';
-export type { Principal } from './principal.js';
+export { LOCAL_PRINCIPAL, type Principal } from './principal.js';
 export {
   consumeRateLimit,
   peekRateLimit,
@@ -53,6 +53,7 @@ export {
   rateLimited,
   resetRateLimit,
 } from './rate-limits.js';
+export { type ColumnScope, type ReadScope, UNRESTRICTED_READ_SCOPE } from './read-scope.js';
 export {
   checkSession,
   openSession,

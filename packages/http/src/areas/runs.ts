@@ -302,7 +302,7 @@ export function runsArea(deps: AppDependencies) {
           { store: deps.store, clock: deps.clock },
           id,
           hidden,
-          c.get('principal').name,
+          c.get('principal').actor,
         );
         await deps.pipeline.refreshExports();
         return c.json({ run: id, hidden, viewVersion: manifest.version }, 200);

@@ -122,7 +122,7 @@ export function systemArea(deps: AppDependencies) {
       }),
     ),
     async (c) => {
-      const status = await deps.status(c.get('principal').name);
+      const status = await deps.status(c.get('principal').actor);
       return c.json(
         {
           configuration: deps.configuration(),

@@ -111,7 +111,7 @@ export function uploadsArea(deps: AppDependencies) {
               parsed,
               acceptValidRows: partial === 'true',
               force: force === 'true',
-              actor: c.get('principal').name,
+              actor: c.get('principal').actor,
             });
             return { status: 201, body: upload };
           } catch (err) {
@@ -231,7 +231,7 @@ export function uploadsArea(deps: AppDependencies) {
       const upload = await cancelUpload(
         bufferDeps,
         c.req.valid('param').id,
-        c.get('principal').name,
+        c.get('principal').actor,
       );
       return c.json(upload, 200);
     },
@@ -256,7 +256,7 @@ export function uploadsArea(deps: AppDependencies) {
       }),
     ),
     async (c) =>
-      c.json({ cancelled: await clearUploads(bufferDeps, c.get('principal').name) }, 200),
+      c.json({ cancelled: await clearUploads(bufferDeps, c.get('principal').actor) }, 200),
   );
   return app;
 }

@@ -6,6 +6,7 @@ import type {
   ParseNotice,
   Pipeline,
   Principal,
+  ReadScope,
   RowError,
   SpreadsheetCodec,
   SystemStatus,
@@ -71,6 +72,11 @@ export interface AppDependencies {
    * The authorisation table attaches here.
    */
   authorize?(principal: Principal, operationId: string): Promise<boolean> | boolean;
+  /**
+   * What `principal` may see (rows by asset class, columns by CLO); every read handler applies
+   * it. Default: everything (core's `UNRESTRICTED_READ_SCOPE`, the local operator's scope).
+   */
+  scopeOf?(principal: Principal): Promise<ReadScope>;
 }
 
 /** The Hono environment of the app: the request's id and principal. */
@@ -78,5 +84,7 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     principal: Principal;
+    /** What the principal may see; read handlers pass it to core's read services. */
+    scope: ReadScope;
   };
 }

@@ -1,5 +1,5 @@
 import { OpenAPIHono, type RouteConfig, type RouteHandler, z } from '@hono/zod-openapi';
-import { LOCAL_PRINCIPAL } from '@market-pulse/core';
+import { LOCAL_PRINCIPAL, UNRESTRICTED_READ_SCOPE } from '@market-pulse/core';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDependencies, AppEnv } from './dependencies.js';
@@ -83,7 +83,10 @@ function contentTypeCheck(accepted: readonly string[]): MiddlewareHandler<AppEnv
   };
 }
 
-/** Who calls, and whether they may (accounts and the authorisation table attach here). */
+/**
+ * Who calls, whether they may (accounts and the authorisation table attach here) and what they
+ * may see.
+ */
 function access(deps: AppDependencies, operationId: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const principal = deps.authenticate ? await deps.authenticate(c.req.raw) : LOCAL_PRINCIPAL;
@@ -92,6 +95,7 @@ function access(deps: AppDependencies, operationId: string): MiddlewareHandler<A
         operationId,
       });
     c.set('principal', principal);
+    c.set('scope', deps.scopeOf ? await deps.scopeOf(principal) : UNRESTRICTED_READ_SCOPE);
     await next();
   };
 }

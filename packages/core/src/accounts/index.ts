@@ -17,6 +17,23 @@ export {
   verifyApiKey,
 } from './api-keys.js';
 export {
+  ALL_COLUMNS,
+  ALWAYS_VISIBLE_COLUMNS,
+  type CloMappings,
+  type CloMappingsInput,
+  type CloType,
+  cloMappingsInputSchema,
+  cloMappingsProblems,
+  cloMappingsSchema,
+  cloTypeSchema,
+  columnsOfClo,
+  DEFAULT_CLO_MAPPINGS,
+  mappableColumns,
+  readCloMappings,
+  replaceCloMappings,
+  resetCloMappings,
+} from './clo-mappings.js';
+export {
   type Entitled,
   type Entitlements,
   entitlementsSchema,
@@ -53,7 +70,15 @@ export {
   rateLimited,
   resetRateLimit,
 } from './rate-limits.js';
-export { type ColumnScope, type ReadScope, UNRESTRICTED_READ_SCOPE } from './read-scope.js';
+export {
+  type ColumnScope,
+  columnScope,
+  type ReadScope,
+  readScopeFor,
+  readScopeOf,
+  UNRESTRICTED_READ_SCOPE,
+} from './read-scope.js';
+export { projectRow, scopeRows, visibleColumns } from './scope-rows.js';
 export {
   checkSession,
   openSession,

@@ -1,3 +1,5 @@
+import { type ReadScope, UNRESTRICTED_READ_SCOPE } from '../accounts/read-scope.js';
+import { scopeRows } from '../accounts/scope-rows.js';
 import type { ColumnConfig } from '../columns/column-config.js';
 import { defaultColumnConfig } from '../columns/default-columns.js';
 import { MarketPulseError } from '../errors.js';
@@ -67,7 +69,8 @@ export interface SelectionExport {
 
 /**
  * Exports a selection as an xlsx workbook, a CSV file or JSON lines (SPEC §8), as bytes to stream
- * to a file or a response.
+ * to a file or a response. With `scope` (a user's export), the file holds only the rows and
+ * columns its reader may see; the standing exports (the desk's files) are not scoped.
  *
  * @example
  * ```ts
@@ -78,13 +81,15 @@ export async function exportSelection(
   deps: { store: ObjectStore; codec: SpreadsheetCodec },
   selection: ExportSelection,
   format: RowsFormat,
-  options: { config?: ColumnConfig } = {},
+  options: { config?: ColumnConfig; scope?: ReadScope } = {},
 ): Promise<SelectionExport> {
   const config = options.config ?? defaultColumnConfig;
-  const rows = await selectionRows(deps.store, selection);
+  const scope = options.scope ?? UNRESTRICTED_READ_SCOPE;
+  const all = await selectionRows(deps.store, selection);
+  const rows = scope === UNRESTRICTED_READ_SCOPE ? all : scopeRows(all, scope);
   return {
     rows: rows.length,
     format,
-    bytes: encodeRows(deps.codec, 'output', format, rows, config),
+    bytes: encodeRows(deps.codec, 'output', format, rows, config, scope.columns),
   };
 }

@@ -1,3 +1,5 @@
+import type { ColumnScope } from '../accounts/read-scope.js';
+import { visibleColumns } from '../accounts/scope-rows.js';
 import type { ColumnConfig } from '../columns/column-config.js';
 import { defaultColumnConfig } from '../columns/default-columns.js';
 import { columnKinds } from '../export/cell-values.js';
@@ -39,11 +41,19 @@ export function rowsColumns(kind: RowsKind, rows: Iterable<Row>, config: ColumnC
 
 const encoder = new TextEncoder();
 
+/** The columns of a kind that are not data columns: kept whatever the reader's CLO. */
+const OWN_COLUMNS: Record<RowsKind, ReadonlySet<string>> = {
+  output: new Set(),
+  excluded: new Set(['EXCLUDED_BY', 'RULE_NAME']),
+  errors: new Set(ERROR_COLUMNS),
+};
+
 /**
  * Rows as file bytes. `xlsx`: output rows as the Colors and Parents sheets, excluded rows as
  * "Excluded", row errors as "Errors"; `csv`: every row; `jsonl`: one JSON object per row in
  * column order, JSON types kept (a witness stays structured). In a spreadsheet a witness is
- * written in words ({@link witnessText}).
+ * written in words ({@link witnessText}). With `scope` (a reader's columns), the file has only the
+ * columns it allows — headers included; an excluded row's WITNESS only with every column.
  *
  * @example
  * ```ts
@@ -56,8 +66,10 @@ export function encodeRows(
   format: RowsFormat,
   rows: readonly Row[],
   config: ColumnConfig = defaultColumnConfig,
+  scope?: ColumnScope,
 ): AsyncIterable<Uint8Array> {
-  const columns = rowsColumns(kind, rows, config);
+  const all = rowsColumns(kind, rows, config);
+  const columns = scope ? visibleColumns(all, scope, OWN_COLUMNS[kind]) : all;
   if (format === 'jsonl') return jsonLines(rows, columns);
   const flat =
     kind === 'excluded' ? rows.map((r) => ({ ...r, WITNESS: witnessText(r.WITNESS) })) : rows;

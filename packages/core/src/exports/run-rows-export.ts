@@ -1,3 +1,4 @@
+import { type ReadScope, UNRESTRICTED_READ_SCOPE } from '../accounts/read-scope.js';
 import type { ColumnConfig } from '../columns/column-config.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { SpreadsheetCodec } from '../ports/spreadsheet-codec.js';
@@ -12,7 +13,7 @@ const KIND: Record<RunRowSet, RowsKind> = {
 
 /**
  * One row set of a committed run (output rows, excluded rows or row errors), filtered, as file
- * bytes in `format` (see `encodeRows`).
+ * bytes in `format` (see `encodeRows`): only the rows and columns `scope` lets its reader see.
  *
  * @example
  * ```ts
@@ -24,11 +25,12 @@ export async function exportRunRowSet(
   runId: number,
   set: RunRowSet,
   format: RowsFormat,
-  options: { filter?: RunRowFilter; config?: ColumnConfig } = {},
+  options: { filter?: RunRowFilter; config?: ColumnConfig; scope?: ReadScope } = {},
 ): Promise<{ rows: number; bytes: AsyncIterable<Uint8Array> }> {
-  const { rows } = await readRunRowSet(deps.store, runId, set, options.filter);
+  const scope = options.scope ?? UNRESTRICTED_READ_SCOPE;
+  const { rows } = await readRunRowSet(deps.store, runId, set, options.filter, scope);
   return {
     rows: rows.length,
-    bytes: encodeRows(deps.codec, KIND[set], format, rows, options.config),
+    bytes: encodeRows(deps.codec, KIND[set], format, rows, options.config, scope.columns),
   };
 }

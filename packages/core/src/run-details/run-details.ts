@@ -1,6 +1,8 @@
 // What a committed run kept besides its output rows (SPEC §3, §4): the rows its rules excluded,
 // each with the rule credited and the witness, and the rows its inputs could not read. Read with
 // the filters every run reader offers.
+import { type ReadScope, UNRESTRICTED_READ_SCOPE } from '../accounts/read-scope.js';
+import { projectRow } from '../accounts/scope-rows.js';
 import { MarketPulseError } from '../errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { InputRowError } from '../processing/process-colors.js';
@@ -69,9 +71,36 @@ function matcher(set: RunRowSet, filter: RunRowFilter, names: Record<string, str
   return (row: RunDetailRow) => tests.every((t) => t(row));
 }
 
+/** What an excluded row adds to the data columns: always shown with the row. */
+const EXCLUSION_FIELDS: ReadonlySet<string> = new Set(['EXCLUDED_BY', 'RULE_NAME']);
+/** A row error's own fields: its VALUE is a cell of COLUMN, shown only when COLUMN is visible. */
+const ERROR_FIELDS: ReadonlySet<string> = new Set(['ORIGIN', 'ROW', 'COLUMN', 'REASON']);
+
+/**
+ * A row of a set as `scope` lets its reader see it, or `null` when they may not see it (SPEC §10).
+ * Output and excluded rows go by their own SECTOR and show the visible columns; an excluded row's
+ * WITNESS quotes any column's values, so only a reader of every column sees it. A row error has no
+ * SECTOR (the row could not be read), so only readers of every sector see row errors; their VALUE
+ * is hidden when its column is.
+ */
+export function scopeDetailRow(
+  set: RunRowSet,
+  row: RunDetailRow,
+  scope: ReadScope,
+): RunDetailRow | null {
+  if (set === 'errors') {
+    if (!scope.rows.all) return null;
+    if (scope.columns.all || scope.columns.allows(String(row.COLUMN))) return row;
+    return { ...projectRow(row, scope.columns, ERROR_FIELDS), VALUE: null };
+  }
+  if (!scope.rows.allows(row.SECTOR)) return null;
+  return projectRow(row, scope.columns, set === 'excluded' ? EXCLUSION_FIELDS : undefined);
+}
+
 /**
  * One row set of a committed run, filtered, in stored order (output order; excluded rows and
- * errors in input order). NOT_FOUND when the run has not committed; a failed run has none.
+ * errors in input order), as `scope` lets its reader see it ({@link scopeDetailRow}; everything
+ * by default). NOT_FOUND when the run has not committed; a failed run has none.
  *
  * @example
  * ```ts
@@ -83,6 +112,7 @@ export async function readRunRowSet(
   runId: number,
   set: RunRowSet,
   filter: RunRowFilter = {},
+  scope: ReadScope = UNRESTRICTED_READ_SCOPE,
 ): Promise<{ record: RunRecord; rows: RunDetailRow[]; ruleNames: Record<string, string> }> {
   const record = await readRunRecord(store, runId);
   if (!record)
@@ -98,7 +128,9 @@ export async function readRunRowSet(
   const rows: RunDetailRow[] = [];
   for (const row of all) {
     if (filter.limit !== undefined && rows.length >= filter.limit) break;
-    if (matches(row)) rows.push(row);
+    if (!matches(row)) continue;
+    const seen = scopeDetailRow(set, row, scope);
+    if (seen) rows.push(seen);
   }
   return { record, rows, ruleNames };
 }

@@ -138,6 +138,8 @@ export const API_KEYS_PREFIX = 'accounts/api-keys/';
 export const apiKeyKey = (keyId: string) => `${API_KEYS_PREFIX}${keyId}.json`;
 /** Which sectors each asset class holds (compare-and-swapped, one document). */
 export const ENTITLEMENTS_DOCUMENT = 'accounts/entitlements.json';
+/** Which columns each CLO type sees (compare-and-swapped, one document; absent: the defaults). */
+export const CLO_MAPPINGS_DOCUMENT = 'accounts/clo-mappings.json';
 /** Sign-in sessions: one refresh-token family each (the tokens stored hashed). */
 export const SESSIONS_PREFIX = 'accounts/sessions/';
 /** One session. */

@@ -1,0 +1,130 @@
+// Every core read path other than the dashboard, read by a scoped reader: only their sectors'
+// rows, only their columns — in rows, exports (headers too) and search.
+import { describe, expect, it } from 'vitest';
+import { exportSelection } from '../exports/export-selection.js';
+import { exportRunRowSet } from '../exports/run-rows-export.js';
+import type { SpreadsheetCodec } from '../ports/spreadsheet-codec.js';
+import { createRule } from '../rules/rule-store.js';
+import { runAutomation } from '../run/run-automation.js';
+import { readRunRowSet } from '../run-details/run-details.js';
+import { generateColors } from '../sample/generate-colors.js';
+import { searchCurrentView } from '../search/search-view.js';
+import { createManualClock } from '../testing/manual-clock.js';
+import { createMemoryStore } from '../testing/memory-store.js';
+import { ALWAYS_VISIBLE_COLUMNS } from './clo-mappings.js';
+import { readScopeOf, UNRESTRICTED_READ_SCOPE } from './read-scope.js';
+
+const records = generateColors({ rows: 300, seed: 7, businessDate: '2026-11-23' });
+const sectors = [...new Set(records.map((r) => r.SECTOR.toUpperCase()))];
+const mine = sectors.slice(0, 2);
+const scope = readScopeOf(
+  { kind: 'user', assetClasses: ['MINE'], clo: 'CLO_MEZZ' },
+  { assetClasses: { MINE: mine.map((s) => s.toLowerCase()) } },
+  { defaultColumns: '*', types: { CLO: { columns: ['PX', 'BIAS'] }, CLO_MEZZ: { parent: 'CLO' } } },
+);
+const allowed = new Set<string>([...ALWAYS_VISIBLE_COLUMNS, 'PX', 'BIAS']);
+
+async function world() {
+  const store = createMemoryStore();
+  const clock = createManualClock('2026-11-23T22:00:00Z');
+  let n = 0;
+  const ids = { nextId: () => `id-${++n}` };
+  await createRule(
+    { store, clock, ids },
+    { name: 'No offers', active: true, when: { field: 'BIAS', op: 'eq', value: 'OFFER' } },
+  );
+  await runAutomation(
+    { store, clock, ids },
+    {
+      trigger: 'cli',
+      businessDate: '2026-11-23',
+      inputs: [
+        {
+          origin: 'source',
+          processingType: 'AUTOMATED',
+          records,
+          rowErrors: [{ row: 7, column: 'PX', value: '1x', reason: '"1x" is not a number' }],
+        },
+      ],
+    },
+  );
+  return store;
+}
+
+const inScope = (rows: readonly Record<string, unknown>[], extra: readonly string[] = []) => {
+  expect(rows.length).toBeGreaterThan(0);
+  for (const row of rows) {
+    expect(mine).toContain(String(row.SECTOR).toUpperCase());
+    for (const key of Object.keys(row)) expect([...allowed, ...extra]).toContain(key);
+  }
+};
+
+const jsonLines = async (bytes: AsyncIterable<Uint8Array>) => {
+  let text = '';
+  for await (const chunk of bytes) text += new TextDecoder().decode(chunk);
+  return text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+};
+const noCodec = {} as SpreadsheetCodec;
+
+describe('scoped reads', () => {
+  it("a run's rows and excluded rows: the reader's sectors and columns only (no witness); row errors only for every sector", async () => {
+    const store = await world();
+    const all = await readRunRowSet(store, 1, 'rows');
+    const rows = (await readRunRowSet(store, 1, 'rows', {}, scope)).rows;
+    inScope(rows);
+    expect(rows).toHaveLength(
+      all.rows.filter((r) => mine.includes(String(r.SECTOR).toUpperCase())).length,
+    );
+    inScope((await readRunRowSet(store, 1, 'excluded', {}, scope)).rows, [
+      'EXCLUDED_BY',
+      'RULE_NAME',
+    ]);
+    expect((await readRunRowSet(store, 1, 'errors', {}, scope)).rows).toEqual([]);
+    const everySector = { ...scope, rows: UNRESTRICTED_READ_SCOPE.rows };
+    expect((await readRunRowSet(store, 1, 'errors', {}, everySector)).rows).toEqual([
+      { ORIGIN: 'source', ROW: 7, COLUMN: 'PX', VALUE: '1x', REASON: '"1x" is not a number' },
+    ]);
+    const noPx = readScopeOf(
+      { kind: 'user', assetClasses: ['*'], clo: null },
+      { assetClasses: {} },
+      { defaultColumns: ['BIAS'], types: {} },
+    );
+    expect((await readRunRowSet(store, 1, 'errors', {}, noPx)).rows).toEqual([
+      { ORIGIN: 'source', ROW: 7, COLUMN: 'PX', VALUE: null, REASON: '"1x" is not a number' },
+    ]);
+  });
+
+  it('exports of a run row set and of a selection hold only the visible rows and columns', async () => {
+    const store = await world();
+    const deps = { store, codec: noCodec };
+    for (const set of ['rows', 'excluded'] as const) {
+      const exported = await exportRunRowSet(deps, 1, set, 'jsonl', { scope });
+      const lines = await jsonLines(exported.bytes);
+      expect(lines).toHaveLength(exported.rows);
+      inScope(lines, set === 'excluded' ? ['EXCLUDED_BY', 'RULE_NAME'] : []);
+    }
+    for (const selection of [{ run: 1 }, { date: '2026-11-23' }]) {
+      const exported = await exportSelection(deps, selection, 'jsonl', { scope });
+      inScope(await jsonLines(exported.bytes));
+    }
+    const whole = await exportSelection(deps, { run: 1 }, 'jsonl');
+    expect((await jsonLines(whole.bytes))[0]).toHaveProperty('TICKER');
+  });
+
+  it("search finds only the reader's rows, by visible columns only", async () => {
+    const store = await world();
+    const everywhere = await searchCurrentView(store, records[0]?.TICKER?.slice(0, 3) ?? 'A');
+    expect(everywhere.rows.some((r) => !mine.includes(r.SECTOR.toUpperCase()))).toBe(true);
+    const other = everywhere.rows.find((r) => !mine.includes(r.SECTOR.toUpperCase()));
+    expect((await searchCurrentView(store, other?.CUSIP ?? '', scope)).rows).toEqual([]);
+    const own = everywhere.rows.find((r) => mine.includes(r.SECTOR.toUpperCase()));
+    const found = await searchCurrentView(store, own?.CUSIP ?? '', scope);
+    inScope(found.rows);
+    // TICKER is hidden from this reader: a ticker search finds nothing.
+    expect((await searchCurrentView(store, String(own?.TICKER), scope)).rows).toEqual([]);
+  });
+});

@@ -319,6 +319,7 @@ export {
   type UploadView,
   uploadOriginal,
 } from './uploads/upload-buffer.js';
+export { scopeUpload, type UploadReader } from './uploads/upload-scope.js';
 export {
   type CurrentView,
   type CurrentViewHealth,

@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { accessLog } from './access-log.js';
+import { cloMappingsArea } from './areas/clo-mappings.js';
 import { columnsArea } from './areas/columns.js';
 import { dashboardArea } from './areas/dashboard.js';
 import { jobsArea } from './areas/jobs.js';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   app.route('/', uploadsArea(deps));
   app.route('/', dashboardArea(deps));
   app.route('/', columnsArea(deps));
+  app.route('/', cloMappingsArea(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

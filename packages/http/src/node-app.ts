@@ -6,6 +6,7 @@ import {
   isMarketPulseError,
   MarketPulseError,
   readColors,
+  readScopeFor,
 } from '@market-pulse/core';
 import {
   fileColorSource,
@@ -65,7 +66,8 @@ export interface NodeAppOptions {
 
 /**
  * The app's dependencies over a Node host (`openNodeHost`): uploads are read with the configured
- * limits and parse options (through a private temporary file, as the CLI reads files).
+ * limits and parse options (through a private temporary file, as the CLI reads files); each
+ * request sees what its principal may (`readScopeFor`: asset classes and CLO mappings).
  *
  * @example
  * ```ts
@@ -115,6 +117,8 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
             return new Uint8Array(await readFile(path));
           }),
     status: (checkedBy) => host.status(checkedBy),
+    // Two small documents read per request: an admin's change applies to the next request.
+    scopeOf: (principal) => readScopeFor(host.store, principal),
     configuration: () => maskSecrets(config) as Record<string, unknown>,
   };
 }

@@ -135,6 +135,19 @@ const CASES: Record<string, Case> = {
   },
   getDashboardStats: { valid: () => ({}), invalid: () => unknownQuery },
   getColumns: { valid: () => ({}), invalid: () => unknownQuery },
+  getCloMappings: { valid: () => ({}), invalid: () => unknownQuery },
+  replaceCloMappings: {
+    valid: () => ({
+      init: json('PUT', { defaultColumns: '*', types: { CLO: { columns: ['PX'] } } }),
+    }),
+    invalid: () => ({
+      init: json('PUT', { defaultColumns: '*', types: { CLO: { columns: ['NOPE'] } } }),
+    }),
+  },
+  resetCloMappings: {
+    valid: () => ({ init: post }),
+    invalid: () => ({ query: '?type=NO_SUCH_TYPE', init: post }),
+  },
 
   listRules: { valid: () => ({}), invalid: () => ({ query: '?skip=-5' }) },
   listActiveRules: { valid: () => ({}), invalid: () => ({ query: '?limit=100000' }) },

@@ -12,6 +12,7 @@ import { encodeDocument } from '../store/json-document.js';
 import { uploadKeys } from '../store/layout.js';
 import { claimContent, refuseKnownDuplicate } from './upload-claim.js';
 import type { UploadMeta } from './upload-meta.js';
+import { scopeUpload, type UploadReader } from './upload-scope.js';
 import {
   isUploadView,
   readUploadStates,
@@ -152,24 +153,33 @@ export async function addUpload(deps: UploadDependencies, upload: NewUpload): Pr
 /**
  * Every upload with its status, oldest first. An upload whose record cannot be read is listed
  * too, last, with the key that failed (`status.state: 'unreadable'`); so is one whose records,
- * cancellation or consuming run cannot be read — one damaged document hides nothing else.
+ * cancellation or consuming run cannot be read — one damaged document hides nothing else. With
+ * `reader`, each as that reader may see it (see `scopeUpload`).
  */
-export async function listUploads(store: ObjectStore): Promise<UploadListing[]> {
-  return (await readUploadStates(store)).map((s) => s.listing);
+export async function listUploads(
+  store: ObjectStore,
+  reader?: UploadReader,
+): Promise<UploadListing[]> {
+  const listings = (await readUploadStates(store)).map((s) => s.listing);
+  return reader ? listings.map((listing) => scopeUpload(listing, reader)) : listings;
 }
 
 /**
  * One upload with its status; NOT_FOUND when there is none with this id, and a damaged-object
- * error (naming the key) when its record cannot be read.
+ * error (naming the key) when its record cannot be read. With `reader`, as that reader may see it.
  */
-export async function getUpload(store: ObjectStore, id: string): Promise<UploadView> {
+export async function getUpload(
+  store: ObjectStore,
+  id: string,
+  reader?: UploadReader,
+): Promise<UploadView> {
   if (!/^[A-Za-z0-9._-]+$/.test(id))
     throw new MarketPulseError('VALIDATION_ERROR', `invalid upload id "${id}"`);
   const [state] = await readUploadStates(store, id);
   if (!state) throw new MarketPulseError('NOT_FOUND', `no upload ${id}`, { details: { id } });
   const { listing } = state;
   if (!isUploadView(listing)) throw damagedObject(listing.status.key, listing.status.reason);
-  return listing;
+  return reader ? scopeUpload(listing, reader) : listing;
 }
 
 /**

@@ -169,7 +169,7 @@ export function runsArea(deps: AppDependencies) {
           skip: number;
           limit: number;
         } & RunRowFilter;
-        const { rows } = await readRunRowSet(deps.store, id, set, filter);
+        const { rows } = await readRunRowSet(deps.store, id, set, filter, c.get('scope'));
         return c.json(pageOf(rows, { skip, limit }), 200);
       },
     );
@@ -193,6 +193,7 @@ export function runsArea(deps: AppDependencies) {
           id,
           set,
           format,
+          { scope: c.get('scope') },
         );
         return download(c, exported, format, `run-${id}-${set}`);
       },
@@ -254,6 +255,7 @@ export function runsArea(deps: AppDependencies) {
         { store: deps.store, codec: deps.codec },
         selection,
         q.format,
+        { scope: c.get('scope') },
       );
       const name =
         'run' in selection

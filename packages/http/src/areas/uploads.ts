@@ -8,7 +8,8 @@ import {
   listUploads,
   MarketPulseError,
 } from '@market-pulse/core';
-import type { AppDependencies } from '../dependencies.js';
+import type { Context } from 'hono';
+import type { AppDependencies, AppEnv } from '../dependencies.js';
 import { IdempotencyHeaders, PageQuery, pageOf, pageSchema } from '../http-conventions.js';
 import { idempotent } from '../idempotency.js';
 import { area, jsonResponse, operationsOf, withLegacyPaths } from '../operations.js';
@@ -40,6 +41,12 @@ const MIME = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   csv: 'text/csv; charset=utf-8',
 } as const;
+
+/** Who reads an upload: their scope, and their name (an uploader sees their own file's errors). */
+const readerOf = (c: Context<AppEnv>) => ({
+  scope: c.get('scope'),
+  actor: c.get('principal').actor,
+});
 
 /** The upload buffer: upload, list with statuses, show with its report, cancel, clear, templates. */
 export function uploadsArea(deps: AppDependencies) {
@@ -160,7 +167,7 @@ export function uploadsArea(deps: AppDependencies) {
     ),
     async (c) => {
       const q = c.req.valid('query');
-      const all = await listUploads(deps.store);
+      const all = await listUploads(deps.store, readerOf(c));
       return c.json(
         pageOf(q.status ? all.filter((u) => u.status.state === q.status) : all, q),
         200,
@@ -212,7 +219,7 @@ export function uploadsArea(deps: AppDependencies) {
         responses: { 200: jsonResponse(Upload, 'The upload') },
       }),
     ),
-    async (c) => c.json(await getUpload(deps.store, c.req.valid('param').id), 200),
+    async (c) => c.json(await getUpload(deps.store, c.req.valid('param').id, readerOf(c)), 200),
   );
 
   app.openapi(

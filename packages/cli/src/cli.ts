@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerApiKeys } from './commands/apikeys.js';
 import { registerBuffer } from './commands/buffer.js';
+import { registerClo } from './commands/clo.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEntitlements } from './commands/entitlements.js';
 import { registerExport } from './commands/export.js';
@@ -59,6 +60,7 @@ export function buildProgram(io: CliIO, exit: (code: number) => void): Command {
     registerUsers,
     registerApiKeys,
     registerEntitlements,
+    registerClo,
   ])
     register(program, io, exit);
   return program;

@@ -266,6 +266,7 @@ export {
   type RunRowSet,
   readRunRowSet,
   ruleNamesOf,
+  scopeDetailRow,
 } from './run-details/run-details.js';
 export * from './schedule/index.js';
 export { type SearchResult, searchCurrentView } from './search/search-view.js';

@@ -117,7 +117,10 @@ describe('scoped reads', () => {
 
   it("search finds only the reader's rows, by visible columns only", async () => {
     const store = await world();
-    const everywhere = await searchCurrentView(store, records[0]?.TICKER?.slice(0, 3) ?? 'A');
+    const everywhere = await searchCurrentView(
+      store,
+      String(records[0]?.TICKER ?? 'A').slice(0, 3),
+    );
     expect(everywhere.rows.some((r) => !mine.includes(r.SECTOR.toUpperCase()))).toBe(true);
     const other = everywhere.rows.find((r) => !mine.includes(r.SECTOR.toUpperCase()));
     expect((await searchCurrentView(store, other?.CUSIP ?? '', scope)).rows).toEqual([]);

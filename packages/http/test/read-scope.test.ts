@@ -178,7 +178,7 @@ beforeAll(async () => {
   const job = await t.json('POST', '/api/jobs', { name: 'scope job', cron: '0 6 * * *' });
   ids.job = ((await job.json()) as { id: string }).id;
   doc = (await (await t.request('/openapi.json')).json()) as typeof doc;
-});
+}, 120_000);
 afterAll(() => t.close());
 
 /** The rows of a file answer, as header → cell objects (every sheet of a workbook). */
@@ -290,7 +290,9 @@ describe('scoping on every read path', () => {
     );
   });
 
-  it("each user sees only their sectors' rows and their CLO's columns, in JSON, CSV and xlsx", async () => {
+  it("each user sees only their sectors' rows and their CLO's columns, in JSON, CSV and xlsx", {
+    timeout: 120_000,
+  }, async () => {
     for (const [operationId, paths] of Object.entries({ ...ROW_READS, ...NO_ROWS, ...TEMPLATES })) {
       let seen = 0;
       for (const path of paths)

@@ -74,6 +74,7 @@ export {
   signOut,
 } from './sign-in.js';
 export { tokenSigningKey } from './signing-key.js';
+export { type AccountsUpkeepReport, accountsUpkeep } from './upkeep.js';
 export {
   ALL_ASSET_CLASSES,
   type NewUser,

@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { accessOf, reaches } from './access-table.js';
 import type { AppDependencies, AppEnv } from './dependencies.js';
+import { expensiveActionLimit } from './expensive-actions.js';
 import { HttpProblem, requestProblem } from './problems.js';
 
 /** The `{"error":{…}}` body, as documented. */
@@ -166,6 +167,7 @@ export function operationsOf(deps: AppDependencies) {
       responses: { ...ERROR_RESPONSES, ...route.responses },
       middleware: [
         access(deps, route.operationId),
+        ...expensiveActionLimit(deps, route.operationId),
         contentTypeCheck(types),
         ...(types.length ? [limit] : []),
       ],

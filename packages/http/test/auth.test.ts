@@ -1,7 +1,7 @@
 import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
 import { createManualClock, createMemoryMailer } from '@market-pulse/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openTestApp, TEST_PASSWORD } from './app-fixture.js';
+import { colorsCsv, openTestApp, TEST_PASSWORD } from './app-fixture.js';
 
 type TestApp = Awaited<ReturnType<typeof openTestApp>>;
 let t: TestApp;
@@ -354,5 +354,53 @@ describe('administration', () => {
         })
       ).status,
     ).toBe(401);
+  });
+});
+
+describe('expensive actions', () => {
+  it('are limited per principal with Retry-After (exports 60, run now 10 per 10 minutes), kept in the store', async () => {
+    const user = await t.signInAs('user');
+    const viewer = await t.signInAs('viewer');
+    const as = (token: string, path: string, method = 'GET') =>
+      t.app.request(path, { method, headers: { authorization: `Bearer ${token}` } });
+    for (let i = 0; i < 60; i++)
+      expect((await as(user.accessToken, '/api/runs/999/rows/export')).status).toBe(404);
+    const limited = await as(user.accessToken, '/api/runs/999/rows/export');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await body(limited)).error.code).toBe('RATE_LIMITED');
+    // Another principal has its own count.
+    expect((await as(viewer.accessToken, '/api/runs/999/rows/export')).status).toBe(404);
+    for (let i = 0; i < 10; i++)
+      expect((await as(user.accessToken, '/api/jobs/nope/run-now', 'POST')).status).toBe(400); // a malformed job id: refused, and counted
+    expect((await as(user.accessToken, '/api/cron/jobs/nope/run-now', 'POST')).status).toBe(429);
+    clock.advance((Number(limited.headers.get('retry-after')) + 1) * 1000);
+    const fresh = await t.signInAs('user'); // the first access token expired meanwhile
+    expect((await as(fresh.accessToken, '/api/runs/999/rows/export')).status).toBe(404);
+  });
+});
+
+describe('the actor of a change', () => {
+  it('is the authenticated principal; body fields naming another actor are ignored', async () => {
+    const user = await t.signInAs('user');
+    const form = new FormData();
+    form.append('file', new File([colorsCsv(5, 21)], 'colors.csv', { type: 'text/csv' }));
+    for (const field of ['actor', 'by', 'updatedBy']) form.append(field, 'mallory');
+    const res = await t.app.request('/api/uploads', {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${user.accessToken}` },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const upload = await body<{ id: string; actor: string }>(res);
+    expect(upload.actor).toBe('user:user@test.example.com');
+    const cancelled = await t.app.request(`/api/uploads/${upload.id}/cancel`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.accessToken}` },
+    });
+    expect(JSON.stringify(await body(cancelled))).not.toContain('mallory');
+    expect(JSON.stringify(await body(await t.request(`/api/uploads/${upload.id}`)))).toContain(
+      'user:user@test.example.com',
+    );
   });
 });

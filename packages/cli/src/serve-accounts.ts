@@ -69,8 +69,11 @@ export function startAccountsUpkeep(options: {
       const p = report.permissions;
       if (p && (p.updated.length > 0 || p.refused.length > 0))
         log.info({ permissions: p }, 'permissions file synced');
-      if (report.rateLimitsPruned > 0)
-        log.info({ removed: report.rateLimitsPruned }, 'rate-limit counters pruned');
+      if (report.rateLimitsPruned > 0 || report.sessionsPruned > 0)
+        log.info(
+          { rateLimits: report.rateLimitsPruned, sessions: report.sessionsPruned },
+          'pruned passed rate-limit counters and ended sessions',
+        );
     } catch (err) {
       log.warn({ err }, `account upkeep failed (${(err as Error).message}); retrying next round`);
     }

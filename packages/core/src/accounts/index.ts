@@ -57,6 +57,7 @@ export { type ColumnScope, type ReadScope, UNRESTRICTED_READ_SCOPE } from './rea
 export {
   checkSession,
   openSession,
+  pruneSessions,
   refreshSession,
   revokeSession,
   SESSION_POLICY,

@@ -9,9 +9,17 @@ describe('accountsUpkeep', () => {
   it('without a permissions file: prunes passed rate-limit counters only', async () => {
     const deps = { store: createMemoryStore(), clock: createManualClock('2026-03-13T09:00:00Z') };
     await consumeRateLimit(deps, RATE_LIMITS.loginPerSource, '10.0.0.1');
-    expect(await accountsUpkeep(deps, 'serve')).toEqual({ permissions: null, rateLimitsPruned: 0 });
+    expect(await accountsUpkeep(deps, 'serve')).toEqual({
+      permissions: null,
+      rateLimitsPruned: 0,
+      sessionsPruned: 0,
+    });
     deps.clock.advance(2 * RATE_LIMITS.loginPerSource.windowSeconds * 1000 + 1000);
-    expect(await accountsUpkeep(deps, 'serve')).toEqual({ permissions: null, rateLimitsPruned: 1 });
+    expect(await accountsUpkeep(deps, 'serve')).toEqual({
+      permissions: null,
+      rateLimitsPruned: 1,
+      sessionsPruned: 0,
+    });
   });
 
   it("follows the permissions file's asset classes for existing accounts", async () => {

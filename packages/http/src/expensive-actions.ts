@@ -1,4 +1,10 @@
-import { consumeRateLimit, RATE_LIMITS, type RateLimit, rateLimited } from '@market-pulse/core';
+import {
+  consumeRateLimit,
+  peekRateLimit,
+  RATE_LIMITS,
+  type RateLimit,
+  rateLimited,
+} from '@market-pulse/core';
 import type { MiddlewareHandler } from 'hono';
 import type { AppDependencies, AppEnv } from './dependencies.js';
 
@@ -19,7 +25,10 @@ export const EXPENSIVE_ACTIONS: Readonly<Record<string, { rule: RateLimit; what:
 
 /**
  * The rate limit of an expensive operation (none for the others): 429 with `Retry-After` past it.
- * The local operator of a host without accounts is not limited.
+ * Only answered requests count (status < 400): a malformed or refused one did no expensive work
+ * and writes nothing. Requests in flight together may pass the limit by their number (each is
+ * checked before and counted after its work). The local operator of a host without accounts is
+ * not limited.
  */
 export function expensiveActionLimit(
   deps: AppDependencies,
@@ -30,15 +39,12 @@ export function expensiveActionLimit(
   return [
     async (c, next) => {
       const principal = c.get('principal');
-      if (principal.kind !== 'local') {
-        const state = await consumeRateLimit(
-          deps,
-          action.rule,
-          `${principal.kind}:${principal.id}`,
-        );
-        if (!state.allowed) throw rateLimited(state, action.what);
-      }
+      if (principal.kind === 'local') return next();
+      const subject = `${principal.kind}:${principal.id}`;
+      const state = await peekRateLimit(deps, action.rule, subject);
+      if (!state.allowed) throw rateLimited(state, action.what);
       await next();
+      if (c.res.status < 400) await consumeRateLimit(deps, action.rule, subject);
     },
   ];
 }

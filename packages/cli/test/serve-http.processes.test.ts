@@ -7,6 +7,7 @@ import { colorsToTable, generateColors } from '@market-pulse/core/sample';
 import { describe, expect, it } from 'vitest';
 import { cli, useWorkspaces } from './helpers.js';
 import { start, stopChildren } from './processes.js';
+import { adminAuthorization, adminEnv } from './serve-admin.js';
 
 const workspace = useWorkspaces('mp-serve-http-', stopChildren);
 
@@ -18,7 +19,7 @@ describe('market-pulse serve (HTTP)', () => {
       join(dir, 'source.csv'),
       [table.header.join(','), ...table.rows.map((r) => r.join(','))].join('\n'),
     );
-    const env = { MP_SOURCE: join(dir, 'source.csv'), MP_PORT: '0' };
+    const env = { MP_SOURCE: join(dir, 'source.csv'), MP_PORT: '0', ...(await adminEnv(dir)) };
     expect((await cli(dir, ['init'], { MP_DATA_DIR: join(dir, 'market-pulse-data') })).code).toBe(
       0,
     );
@@ -29,13 +30,20 @@ describe('market-pulse serve (HTTP)', () => {
     const health = await fetch(`${url}api/health`, { headers: { 'X-Request-Id': 'probe-1' } });
     expect(await health.json()).toEqual({ status: 'ok' });
     await serve.stderrIncludes('"requestId":"probe-1"');
+    expect(serve.stderr()).toMatch(/created the first admin/);
+    // Every non-public operation needs a token; the first admin's works.
+    const signedOut = await fetch(`${url}api/rules`);
+    expect(signedOut.status).toBe(401);
+    expect(signedOut.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const headers = await adminAuthorization(url);
+    expect((await fetch(`${url}api/rules`, { headers })).status).toBe(200);
 
     const port = new URL(url).port;
     const second = await start(dir, ['serve'], { ...env, MP_PORT: port }).done;
     expect(second.code).not.toBe(0);
     expect(second.stderr).toMatch(/address is in use.*--port/);
 
-    const runNow = fetch(`${url}api/runs`, { method: 'POST' });
+    const runNow = fetch(`${url}api/runs`, { method: 'POST', headers });
     await serve.stderrIncludes('failpoint run.after-running-record paused');
     serve.child.kill('SIGTERM');
     await serve.stderrIncludes('stopping: draining the requests and the run in progress');

@@ -6,6 +6,7 @@ import { colorsToTable, generateColors } from '@market-pulse/core/sample';
 import { describe, expect, it } from 'vitest';
 import { cli, useWorkspaces } from './helpers.js';
 import { start, stopChildren } from './processes.js';
+import { adminAuthorization, adminEnv } from './serve-admin.js';
 
 const workspace = useWorkspaces('mp-serve-two-', stopChildren);
 
@@ -17,26 +18,31 @@ describe('two serve processes on one data folder', () => {
       join(dir, 'source.csv'),
       [table.header.join(','), ...table.rows.map((r) => r.join(','))].join('\n'),
     );
-    const env = { MP_SOURCE: join(dir, 'source.csv'), MP_PORT: '0' };
+    const env = { MP_SOURCE: join(dir, 'source.csv'), MP_PORT: '0', ...(await adminEnv(dir)) };
     expect((await cli(dir, ['init'], { MP_DATA_DIR: join(dir, 'market-pulse-data') })).code).toBe(
       0,
     );
     const servers = [start(dir, ['serve'], env), start(dir, ['serve'], env)];
     await Promise.all(servers.map((s) => s.stderrIncludes('serving: scheduler started')));
     const [a, b] = servers.map((s) => /"url":"(http:\/\/[^"]+)"/.exec(s.stderr())?.[1] as string);
+    // Signed in at one replica, the token works at the other (one signing key in the store).
+    const headers = await adminAuthorization(a as string);
 
-    const before = await fetch(`${b}api/dashboard/colors?limit=5`);
+    const before = await fetch(`${b}api/dashboard/colors?limit=5`, { headers });
     const tag = before.headers.get('etag') as string;
     expect(((await before.json()) as { total: number; dataVersion: number }).total).toBe(0);
     expect(
-      (await fetch(`${b}api/dashboard/colors?limit=5`, { headers: { 'If-None-Match': tag } }))
-        .status,
+      (
+        await fetch(`${b}api/dashboard/colors?limit=5`, {
+          headers: { ...headers, 'If-None-Match': tag },
+        })
+      ).status,
     ).toBe(304);
 
-    const run = await fetch(`${a}api/runs`, { method: 'POST' });
+    const run = await fetch(`${a}api/runs`, { method: 'POST', headers });
     expect(run.status).toBe(201);
     const after = await fetch(`${b}api/dashboard/colors?limit=5`, {
-      headers: { 'If-None-Match': tag },
+      headers: { ...headers, 'If-None-Match': tag },
     });
     expect(after.status).toBe(200);
     expect(after.headers.get('etag')).not.toBe(tag);

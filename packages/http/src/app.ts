@@ -6,6 +6,8 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { accessLog } from './access-log.js';
+import { adminAccountsArea } from './areas/admin-accounts.js';
+import { authArea } from './areas/auth.js';
 import { cloMappingsArea } from './areas/clo-mappings.js';
 import { columnsArea } from './areas/columns.js';
 import { dashboardArea } from './areas/dashboard.js';
@@ -72,6 +74,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
       cors({
         origin: (origin) => (origins.has(origin) ? origin : null),
         allowHeaders: [
+          'Authorization',
           'Content-Type',
           'If-Match',
           'If-None-Match',
@@ -86,6 +89,8 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   app.use(etag());
 
   app.route('/', systemArea(deps));
+  app.route('/', authArea(deps));
+  app.route('/', adminAccountsArea(deps));
   app.route('/', runsArea(deps));
   app.route('/', rulesArea(deps));
   app.route('/', jobsArea(deps));
@@ -109,6 +114,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   app.onError((err, c) => {
     if (err instanceof HTTPException && !(err instanceof HttpProblem)) {
       const status = err.status;
+      if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="market-pulse"');
       return c.json<ErrorBody>(
         {
           error: {
@@ -120,6 +126,11 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
       );
     }
     const { status, body } = problemOf(err);
+    if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="market-pulse"');
+    const retryAfter = (body.error.details as { retryAfterSeconds?: unknown } | undefined)
+      ?.retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number')
+      c.header('Retry-After', String(retryAfter));
     if (status >= 500) deps.logger?.error({ err, requestId: c.get('requestId') }, 'request failed');
     return c.json(body, status);
   });

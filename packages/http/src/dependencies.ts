@@ -11,6 +11,7 @@ import type {
   SpreadsheetCodec,
   SystemStatus,
 } from '@market-pulse/core';
+import type { AccountServices } from './account-services.js';
 
 /** An upload's bytes as the parser read them, with the content hash duplicates are refused by. */
 export interface ParsedUpload {
@@ -65,11 +66,21 @@ export interface AppDependencies {
   corsOrigins?: readonly string[];
   /** Access and error logs (default: none). */
   logger?: AccessLogger;
-  /** Who makes a request (default: core's `LOCAL_PRINCIPAL`). Accounts attach here. */
-  authenticate?(request: Request): Promise<Principal>;
   /**
-   * Whether `principal` may perform the operation (its OpenAPI `operationId`); default: yes.
-   * The authorisation table attaches here.
+   * Who makes a request: `undefined` when it carries no credentials (401 on every non-public
+   * operation), UNAUTHENTICATED for credentials that are not valid. Without it every request is
+   * core's `LOCAL_PRINCIPAL` (an embedding program, tests); the Node host wiring always sets it
+   * (`bearerAuthentication`).
+   */
+  authenticate?(request: Request): Promise<Principal | undefined>;
+  /**
+   * Accounts (`/api/auth/*`, `/api/admin/users|api-keys|entitlements`): without them those
+   * operations answer 503 UNAVAILABLE.
+   */
+  accounts?: AccountServices;
+  /**
+   * Whether `principal` may perform the operation (its OpenAPI `operationId`); default: the
+   * access table (`ACCESS_TABLE`: the principal's role reaches the operation's).
    */
   authorize?(principal: Principal, operationId: string): Promise<boolean> | boolean;
   /**

@@ -6,6 +6,14 @@
  * @module @market-pulse/http
  */
 
+export { ACCESS_TABLE, type Access, accessOf, PUBLIC_PAGES, reaches } from './access-table.js';
+export {
+  type AccountHost,
+  type AccountServices,
+  accountServicesOf,
+  bearerAuthentication,
+  sourceOf,
+} from './account-services.js';
 export { API_INFO, createApp } from './app.js';
 export type {
   AccessLogger,
@@ -14,7 +22,9 @@ export type {
   BodyLimits,
   ParsedUpload,
 } from './dependencies.js';
+export { EXPENSIVE_ACTIONS } from './expensive-actions.js';
 export { lambdaApiHandler, lambdaScheduleHandler, type ScheduledCheck } from './lambda.js';
 export { appDependenciesOf, maskSecrets, type NodeAppOptions } from './node-app.js';
 export { listen, type RunningServer } from './node-server.js';
+export { ANONYMOUS_PRINCIPAL } from './operations.js';
 export { type ErrorBody, STATUS_OF_CODE } from './problems.js';

@@ -2,22 +2,29 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type Clock,
   defaultColumnConfig,
   isMarketPulseError,
+  type Mailer,
   MarketPulseError,
+  type PasswordHasher,
+  type RandomSource,
   readColors,
   readScopeFor,
 } from '@market-pulse/core';
 import {
+  argon2Hasher,
   fileColorSource,
   type NodeConfig,
   type NodeHost,
   randomIds,
   spreadsheetCodec,
   systemClock,
+  systemRandom,
   templateCsv,
   writeTemplateXlsx,
 } from '@market-pulse/node';
+import { accountServicesOf, bearerAuthentication } from './account-services.js';
 import type { AccessLogger, AppDependencies, ParsedUpload } from './dependencies.js';
 
 /** Configuration keys whose values are never shown (`/api/admin/system-status`). */
@@ -62,12 +69,19 @@ export interface NodeAppOptions {
   /** Origins allowed to call from a browser (`MP_CORS_ORIGINS`). */
   corsOrigins?: readonly string[];
   logger?: AccessLogger;
+  /** Where password reset mails go (none yet: the SMTP adapter comes with notifications). */
+  mailer?: Mailer;
+  /** Test seams: the clock, password hasher and random source (default: system, Argon2id, crypto). */
+  clock?: Clock;
+  hasher?: PasswordHasher;
+  random?: RandomSource;
 }
 
 /**
- * The app's dependencies over a Node host (`openNodeHost`): uploads are read with the configured
- * limits and parse options (through a private temporary file, as the CLI reads files); each
- * request sees what its principal may (`readScopeFor`: asset classes and CLO mappings).
+ * The app's dependencies over a Node host (`openNodeHost`): every non-public operation needs a
+ * bearer token (accounts over the host's store, Argon2id passwords); uploads are read with the
+ * configured limits and parse options (through a private temporary file, as the CLI reads files);
+ * each request sees what its principal may (`readScopeFor`: asset classes and CLO mappings).
  *
  * @example
  * ```ts
@@ -76,9 +90,28 @@ export interface NodeAppOptions {
  */
 export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
   const { host, config } = options;
+  const clock = options.clock ?? systemClock;
+  const publicUrl = config.accounts.publicUrl;
+  const accounts = accountServicesOf({
+    store: host.store,
+    clock,
+    hasher: options.hasher ?? argon2Hasher(),
+    random: options.random ?? systemRandom,
+    ...(options.mailer ? { mailer: options.mailer } : {}),
+    ...(config.accounts.tokenSigningKey ? { signingKey: config.accounts.tokenSigningKey } : {}),
+    ...(publicUrl
+      ? {
+          resetLink: (token: string) =>
+            new URL(`reset-password?token=${encodeURIComponent(token)}`, publicUrl).href,
+        }
+      : {}),
+    trustProxy: config.http.trustProxy,
+  });
   return {
     store: host.store,
-    clock: systemClock,
+    clock,
+    accounts,
+    authenticate: bearerAuthentication(accounts),
     ids: randomIds,
     pipeline: host.pipeline,
     codec: spreadsheetCodec,

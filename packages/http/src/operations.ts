@@ -1,8 +1,10 @@
 import { OpenAPIHono, type RouteConfig, type RouteHandler, z } from '@hono/zod-openapi';
-import { LOCAL_PRINCIPAL, UNRESTRICTED_READ_SCOPE } from '@market-pulse/core';
+import { LOCAL_PRINCIPAL, type Principal, UNRESTRICTED_READ_SCOPE } from '@market-pulse/core';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { accessOf, reaches } from './access-table.js';
 import type { AppDependencies, AppEnv } from './dependencies.js';
+import { expensiveActionLimit } from './expensive-actions.js';
 import { HttpProblem, requestProblem } from './problems.js';
 
 /** The `{"error":{…}}` body, as documented. */
@@ -43,6 +45,7 @@ const ERROR_RESPONSES = {
   413: errorResponse('The body is larger than the limit'),
   415: errorResponse('The body is not of a content type the operation accepts'),
   422: errorResponse('Well-formed but semantically invalid'),
+  429: errorResponse('Too many requests: wait the seconds Retry-After names'),
   500: errorResponse('Internal error (no internals; the request id names it in the log)'),
 } as const;
 
@@ -83,17 +86,47 @@ function contentTypeCheck(accepted: readonly string[]): MiddlewareHandler<AppEnv
   };
 }
 
+/** The principal of a public operation's request: no credentials are read there. */
+export const ANONYMOUS_PRINCIPAL: Principal = Object.freeze({
+  kind: 'local',
+  id: 'anonymous',
+  actor: 'anonymous',
+  role: 'viewer',
+  assetClasses: Object.freeze([]),
+  clo: null,
+});
+
+/** 401 for a request without credentials (the onError hook adds `WWW-Authenticate`). */
+const notSignedIn = () =>
+  new HttpProblem(
+    401,
+    'UNAUTHENTICATED',
+    'sign in: send Authorization: Bearer <access token from POST /api/auth/login, or an API key mpk_…>',
+  );
+
 /**
- * Who calls, whether they may (accounts and the authorisation table attach here) and what they
- * may see.
+ * Who calls, whether they may (the access table, or `deps.authorize`) and what they may see.
+ * Public operations read no credentials; the others need a principal (401 without one, 403 when
+ * the role does not reach the operation). Throws at build for an unclassified operation.
  */
 function access(deps: AppDependencies, operationId: string): MiddlewareHandler<AppEnv> {
+  const required = accessOf(operationId);
+  const authorize = deps.authorize ?? ((principal: Principal) => reaches(principal, required));
   return async (c, next) => {
+    if (required === 'public') {
+      c.set('principal', deps.authenticate ? ANONYMOUS_PRINCIPAL : LOCAL_PRINCIPAL);
+      c.set('scope', UNRESTRICTED_READ_SCOPE);
+      return next();
+    }
     const principal = deps.authenticate ? await deps.authenticate(c.req.raw) : LOCAL_PRINCIPAL;
-    if (deps.authorize && !(await deps.authorize(principal, operationId)))
-      throw new HttpProblem(403, 'FORBIDDEN', `${principal.actor} may not ${operationId}`, {
-        operationId,
-      });
+    if (!principal) throw notSignedIn();
+    if (!(await authorize(principal, operationId)))
+      throw new HttpProblem(
+        403,
+        'FORBIDDEN',
+        `${principal.actor} (role ${principal.role}) may not ${operationId}: it needs the ${required} role`,
+        { operationId, required },
+      );
     c.set('principal', principal);
     c.set('scope', deps.scopeOf ? await deps.scopeOf(principal) : UNRESTRICTED_READ_SCOPE);
     await next();
@@ -134,6 +167,7 @@ export function operationsOf(deps: AppDependencies) {
       responses: { ...ERROR_RESPONSES, ...route.responses },
       middleware: [
         access(deps, route.operationId),
+        ...expensiveActionLimit(deps, route.operationId),
         contentTypeCheck(types),
         ...(types.length ? [limit] : []),
       ],
@@ -158,7 +192,12 @@ export function withLegacyPaths<R extends Operation>(
   handler: RouteHandler<R, AppEnv>,
 ): void {
   app.openapi(route, handler);
-  for (const { path, operationId } of legacy)
+  for (const { path, operationId } of legacy) {
+    // The alias runs the new operation's checks, so the table must classify it alike.
+    if (accessOf(operationId) !== accessOf(route.operationId))
+      throw new Error(
+        `${operationId} answers as ${route.operationId}: classify it alike in the access table`,
+      );
     app.openapi(
       {
         ...route,
@@ -170,4 +209,5 @@ export function withLegacyPaths<R extends Operation>(
       } as R,
       handler,
     );
+  }
 }

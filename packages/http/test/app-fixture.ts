@@ -1,8 +1,16 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { initializeStore } from '@market-pulse/core';
+import {
+  addUser,
+  type Clock,
+  initializeStore,
+  type Mailer,
+  type Role,
+  signIn,
+} from '@market-pulse/core';
 import { colorsToTable, generateColors, REALISTIC_RULES } from '@market-pulse/core/sample';
+import { createSeededRandom, createTestHasher } from '@market-pulse/core/testing';
 import { loadConfig, openNodeHost } from '@market-pulse/node';
 import { createApp } from '../src/app.js';
 import type { AccessLogger } from '../src/dependencies.js';
@@ -23,9 +31,22 @@ export interface LogLine {
   message: string;
 }
 
-/** An app over a fresh data folder with the realistic rules and a source of 200 colors. */
+/** The password of every account {@link openTestApp} creates. */
+export const TEST_PASSWORD = 'correct horse battery staple 42';
+
+/**
+ * An app over a fresh data folder with the realistic rules and a source of 200 colors, wired as
+ * `serve` wires it (every non-public operation needs a bearer token). `request` and `json` send
+ * the test admin's access token unless the request names its own `authorization` header.
+ */
 export async function openTestApp(
-  options: { env?: Record<string, string>; corsOrigins?: string[]; rows?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    corsOrigins?: string[];
+    rows?: number;
+    clock?: Clock;
+    mailer?: Mailer;
+  } = {},
 ) {
   const dir = await mkdtemp(join(tmpdir(), 'mp-http-test-'));
   const source = join(dir, 'colors.csv');
@@ -49,10 +70,35 @@ export async function openTestApp(
     config,
     version: '0.0.0-test',
     logger,
+    hasher: createTestHasher(),
+    random: createSeededRandom(11),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.mailer ? { mailer: options.mailer } : {}),
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
   });
   const app = createApp(deps);
-  const request = (path: string, init?: RequestInit) => app.request(path, init);
+  const auth = await (deps.accounts as NonNullable<typeof deps.accounts>).auth();
+  /** An account of `role` (created once, `<role>@test.example.com`) and a fresh access token. */
+  const signInAs = async (role: Role, assetClasses: string[] = ['*']) => {
+    const email = `${role}@test.example.com`;
+    await addUser(
+      auth,
+      { email, name: `Test ${role}`, role, assetClasses, password: TEST_PASSWORD },
+      'test-setup',
+    ).catch((err: { code?: string }) => {
+      if (err.code !== 'CONFLICT') throw err;
+    });
+    return signIn(auth, { email, password: TEST_PASSWORD }, `setup-${role}`);
+  };
+  const admin = await signInAs('admin');
+  const bearer = (token: string) => `Bearer ${token}`;
+  const withAdmin = (headers?: RequestInit['headers']) => {
+    const out = new Headers(headers);
+    if (!out.has('authorization')) out.set('authorization', bearer(admin.accessToken));
+    return out;
+  };
+  const request = (path: string, init?: RequestInit) =>
+    app.request(path, { ...init, headers: withAdmin(init?.headers) });
   const json = (
     method: string,
     path: string,
@@ -61,10 +107,14 @@ export async function openTestApp(
   ) =>
     app.request(path, {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: withAdmin({ 'content-type': 'application/json', ...headers }),
       body: JSON.stringify(body),
     });
   return {
+    auth,
+    admin,
+    adminAuthorization: bearer(admin.accessToken),
+    signInAs,
     app,
     deps,
     dir,

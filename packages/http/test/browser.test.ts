@@ -86,14 +86,19 @@ describe('in a real browser', () => {
     const call = async (origin: string) => {
       const page = await browser.newPage();
       await page.goto(origin);
-      const outcome = await page.evaluate(async (url) => {
-        try {
-          const res = await fetch(url, { headers: { 'If-None-Match': '"none"' } });
-          return { status: res.status, etag: res.headers.get('etag') };
-        } catch (err) {
-          return { error: String(err) };
-        }
-      }, `${api.url}api/rules?limit=1`);
+      const outcome = await page.evaluate(
+        async ([url, authorization]) => {
+          try {
+            const res = await fetch(url, {
+              headers: { 'If-None-Match': '"none"', Authorization: authorization },
+            });
+            return { status: res.status, etag: res.headers.get('etag') };
+          } catch (err) {
+            return { error: String(err) };
+          }
+        },
+        [`${api.url}api/rules?limit=1`, t.adminAuthorization] as const,
+      );
       await page.close();
       return outcome;
     };

@@ -28,6 +28,9 @@ describe('AWS Lambda', () => {
       await readFile(new URL('./events/api-gateway-v2-get-rules.json', import.meta.url), 'utf8'),
     );
     const handler = lambdaApiHandler(t.app);
+    const signedOut = (await handler(event)) as { statusCode: number };
+    expect(signedOut.statusCode).toBe(401);
+    event.headers.authorization = t.adminAuthorization;
     const result = (await handler(event)) as {
       statusCode: number;
       headers: Record<string, string>;

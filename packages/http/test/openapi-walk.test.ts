@@ -1,6 +1,7 @@
+import { createMemoryMailer } from '@market-pulse/core/testing';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { colorsCsv, openTestApp } from './app-fixture.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { colorsCsv, openTestApp, TEST_PASSWORD } from './app-fixture.js';
 
 /**
  * The acceptance walk of issue 12: every operation of /openapi.json is called once with a valid
@@ -60,6 +61,37 @@ const newRule = () =>
     name: `walk rule ${names++}`,
     when: { field: 'SOURCE', op: 'equal_to', value: 'X' },
   });
+/** A new account with a password (for the operations that end its sessions). */
+const newAccount = async () => {
+  const email = `walker${names++}@test.example.com`;
+  await created('/api/admin/users', {
+    email,
+    name: 'Walker',
+    role: 'viewer',
+    password: TEST_PASSWORD,
+  });
+  const res = await t.request('/api/auth/login', json('POST', { email, password: TEST_PASSWORD }));
+  const tokens = (await res.json()) as { accessToken: string; refreshToken: string };
+  return { email, ...tokens, authorization: `Bearer ${tokens.accessToken}` };
+};
+const mailer = createMemoryMailer();
+/** A reset token, as mailed for a new account. */
+const resetToken = async () => {
+  const { email } = await newAccount();
+  await t.request('/api/auth/forgot-password', json('POST', { email }));
+  let token = '';
+  await vi.waitFor(
+    () => {
+      const mail = mailer.sent.find((m) => m.to.includes(email));
+      token = decodeURIComponent(/token=(\S+)/.exec(mail?.text ?? '')?.[1] ?? '');
+      expect(token).not.toBe('');
+    },
+    { timeout: 10_000 },
+  );
+  return token;
+};
+const newApiKey = () =>
+  created('/api/admin/api-keys', { name: `walk key ${names++}`, role: 'viewer' });
 const newJob = () => created('/api/jobs', { name: `walk job ${names++}`, cron: '0 6 * * *' });
 const newUpload = async () => {
   const res = await t.request('/api/uploads', uploadForm());
@@ -94,6 +126,107 @@ const CASES: Record<string, Case> = {
   getHealth: { valid: () => ({}), invalid: () => unknownQuery },
   getReady: { valid: () => ({}), invalid: () => unknownQuery },
   getVersion: { valid: () => ({}), invalid: () => unknownQuery },
+
+  login: {
+    valid: () => ({
+      init: json('POST', { email: 'admin@test.example.com', password: TEST_PASSWORD }),
+    }),
+    invalid: () => ({ init: json('POST', { email: 5 }) }),
+  },
+  refreshToken: {
+    valid: async () => ({
+      init: json('POST', { refreshToken: (await newAccount()).refreshToken }),
+    }),
+    invalid: () => ({ init: json('POST', { refreshToken: 'mpr_forged' }) }),
+  },
+  logout: {
+    valid: async () => ({
+      init: { method: 'POST', headers: { authorization: (await newAccount()).authorization } },
+    }),
+    invalid: () => ({ ...unknownQuery, init: post }),
+  },
+  getMe: { valid: () => ({}), invalid: () => unknownQuery },
+  changePassword: {
+    valid: async () => ({
+      init: json(
+        'PUT',
+        { currentPassword: TEST_PASSWORD, newPassword: `${TEST_PASSWORD} changed` },
+        { authorization: (await newAccount()).authorization },
+      ),
+    }),
+    invalid: () => ({ init: json('PUT', { currentPassword: 'x' }) }),
+  },
+  forgotPassword: {
+    valid: () => ({ init: json('POST', { email: 'nobody@test.example.com' }) }),
+    invalid: () => ({ init: json('POST', {}) }),
+  },
+  resetPassword: {
+    valid: async () => ({
+      init: json('POST', { token: await resetToken(), newPassword: `${TEST_PASSWORD} reset` }),
+    }),
+    invalid: () => ({ init: json('POST', { token: 'mprt_forged', newPassword: 'x' }) }),
+  },
+  register: {
+    valid: () => ({
+      init: json('POST', { email: `reg${names++}@test.example.com`, name: 'R', role: 'viewer' }),
+    }),
+    invalid: () => ({ init: json('POST', { email: 'reg@test.example.com' }) }),
+  },
+  listUsers: { valid: () => ({}), invalid: () => ({ query: '?skip=-1' }) },
+  getUser: {
+    valid: () => ({ id: 'admin@test.example.com' }),
+    invalid: () => ({ id: 'nobody@test.example.com' }),
+  },
+  createUser: {
+    valid: () => ({
+      init: json('POST', { email: `new${names++}@test.example.com`, name: 'N', role: 'user' }),
+    }),
+    invalid: () => ({
+      init: json('POST', { email: 'n@test.example.com', name: 'N', role: 'god' }),
+    }),
+  },
+  updateUser: {
+    valid: async () => ({
+      id: (await newAccount()).email,
+      init: json('PATCH', { name: 'Renamed' }),
+    }),
+    invalid: async () => ({
+      id: (await newAccount()).email,
+      init: json('PATCH', { name: 'Renamed' }, { 'if-match': '"v99"' }),
+    }),
+  },
+  setUserPassword: {
+    valid: async () => ({
+      id: (await newAccount()).email,
+      init: json('PUT', { password: `${TEST_PASSWORD} set` }),
+    }),
+    invalid: async () => ({
+      id: (await newAccount()).email,
+      init: json('PUT', { password: 'short' }),
+    }),
+  },
+  deleteUser: {
+    valid: async () => ({ id: (await newAccount()).email, init: { method: 'DELETE' } }),
+    invalid: () => ({ id: 'nobody@test.example.com', init: { method: 'DELETE' } }),
+  },
+  listApiKeys: { valid: () => ({}), invalid: () => ({ query: '?limit=0' }) },
+  createApiKey: {
+    valid: () => ({ init: json('POST', { name: 'walk', role: 'viewer' }) }),
+    invalid: () => ({ init: json('POST', { name: 'walk', role: 'god' }) }),
+  },
+  revokeApiKey: {
+    valid: async () => ({ id: (await newApiKey()).id, init: { method: 'DELETE' } }),
+    invalid: () => ({ id: 'not-a-key', init: { method: 'DELETE' } }),
+  },
+  listEntitlements: { valid: () => ({}), invalid: () => unknownQuery },
+  setEntitlement: {
+    valid: () => ({ id: 'CLO', init: json('PUT', { sectors: ['CLO Mezz'] }) }),
+    invalid: () => ({ id: 'CLO', init: json('PUT', { sectors: [] }) }),
+  },
+  deleteEntitlement: {
+    valid: () => ({ id: 'CLO', init: { method: 'DELETE' } }),
+    invalid: () => ({ id: '*', init: { method: 'DELETE' } }),
+  },
   getSystemStatus: { valid: () => ({}), invalid: () => unknownQuery },
 
   listRuns: { valid: () => ({ query: '?limit=10' }), invalid: () => ({ query: '?limit=0' }) },
@@ -309,7 +442,7 @@ let doc: { openapi: string; paths: Record<string, Record<string, Operation>> };
 const operations: { method: string; path: string; op: Operation }[] = [];
 
 beforeAll(async () => {
-  t = await openTestApp();
+  t = await openTestApp({ mailer });
   expect((await t.request('/api/runs', post)).status).toBe(201); // run 1
   doc = (await (await t.request('/openapi.json')).json()) as typeof doc;
   for (const [path, methods] of Object.entries(doc.paths))
@@ -355,7 +488,7 @@ describe('/openapi.json', () => {
 
 describe('every operation', () => {
   const call = async (method: string, template: string, c: Call) => {
-    const path = template.replace('{id}', String(c.id ?? ''));
+    const path = template.replace(/\{\w+\}/, encodeURIComponent(String(c.id ?? '')));
     return t.request(`${path}${c.query ?? ''}`, { method: method.toUpperCase(), ...c.init });
   };
 

@@ -34,7 +34,7 @@ describe('upload buffer', () => {
     expect(added).toMatchObject({
       rows: 20,
       status: { state: 'pending' },
-      actor: 'local-operator',
+      actor: 'user:admin@test.example.com',
     });
     const replay = await upload(csv, 'colors.csv', '', { 'Idempotency-Key': 'u1' });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');

@@ -26,12 +26,35 @@ describe('loadConfig', () => {
       port: 8080,
       host: '0.0.0.0',
       corsOrigins: ['https://desk.example.com', 'http://127.0.0.1:5173'],
+      trustProxy: false,
     });
+    expect(loadConfig({ MP_TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
     expect(() => loadConfig({ MP_PORT: '70000' })).toThrow(/MP_PORT/);
     expect(() => loadConfig({ MP_CORS_ORIGINS: 'https://desk.example.com/' })).toThrow(
       /MP_CORS_ORIGINS.*must be an origin/,
     );
     expect(() => loadConfig({ MP_CORS_ORIGINS: '*' })).toThrow(/MP_CORS_ORIGINS/);
+  });
+
+  it('reads the account settings; the token signing key is never required', () => {
+    expect(loadConfig({}).accounts).toEqual({
+      tokenSigningKey: undefined,
+      adminEmail: undefined,
+      adminPasswordFile: undefined,
+      publicUrl: undefined,
+      maintenanceSeconds: 300,
+    });
+    const config = loadConfig({
+      MP_ADMIN_EMAIL: 'ops@desk.example.com',
+      MP_ADMIN_PASSWORD_FILE: '/run/secrets/admin',
+      MP_PUBLIC_URL: 'https://pulse.desk.example.com/',
+    });
+    expect(config.accounts).toMatchObject({
+      adminEmail: 'ops@desk.example.com',
+      adminPasswordFile: '/run/secrets/admin',
+      publicUrl: 'https://pulse.desk.example.com/',
+    });
+    expect(() => loadConfig({ MP_PUBLIC_URL: 'not a url' })).toThrow(/MP_PUBLIC_URL/);
   });
 
   it('reads what to do with imprecise MESSAGE_IDs: keep (default) or reject', () => {

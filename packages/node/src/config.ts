@@ -87,6 +87,15 @@ const envSchema = z.object({
   MP_PORT: z.coerce.number().int().min(0).max(65_535).default(3334),
   MP_HOST: z.string().min(1).default('127.0.0.1'),
   MP_CORS_ORIGINS: origins.default([]),
+  MP_TRUST_PROXY: flag.default(false),
+  MP_TOKEN_SIGNING_KEY: z.string().min(1).optional(),
+  MP_ADMIN_EMAIL: z.string().min(3).optional(),
+  MP_ADMIN_PASSWORD_FILE: z.string().min(1).optional(),
+  MP_PUBLIC_URL: z
+    .string()
+    .refine((u) => URL.canParse(u), 'a URL like https://pulse.desk.example.com/')
+    .optional(),
+  MP_ACCOUNTS_MAINTENANCE_SECONDS: positiveInt.default(300),
 });
 
 /**
@@ -132,8 +141,24 @@ export interface NodeConfig {
     maxQuoteAgeDays: number | undefined;
   };
   lease: { ttlSeconds: number; heartbeatSeconds: number };
-  /** Where `serve` listens, and the browser origins allowed to call the API (none by default). */
-  http: { port: number; host: string; corsOrigins: readonly string[] };
+  /**
+   * Where `serve` listens, the browser origins allowed to call the API (none by default), and
+   * whether `X-Forwarded-For` names the client (`MP_TRUST_PROXY`: only behind a proxy that sets it).
+   */
+  http: { port: number; host: string; corsOrigins: readonly string[]; trustProxy: boolean };
+  /** Accounts: the token signing key, the first admin, the reset links' base, maintenance period. */
+  accounts: {
+    /** 64+ hex digits (`MP_TOKEN_SIGNING_KEY`); unset: generated once and kept in the store. */
+    tokenSigningKey: string | undefined;
+    /** The first admin, created at the first start of `serve` (`MP_ADMIN_EMAIL`). */
+    adminEmail: string | undefined;
+    /** A file holding the first admin's password (`MP_ADMIN_PASSWORD_FILE`). */
+    adminPasswordFile: string | undefined;
+    /** Where users open the product (`MP_PUBLIC_URL`), for the links in reset mails. */
+    publicUrl: string | undefined;
+    /** Seconds between permission syncs and store clean-ups (`MP_ACCOUNTS_MAINTENANCE_SECONDS`). */
+    maintenanceSeconds: number;
+  };
   /** The formats of the per-sector export files. */
   sectorExportFormats: readonly SectorFormat[];
   /** How color files are read (SPEC §1.2). */
@@ -213,7 +238,19 @@ export function loadConfig(
       maxQuoteAgeDays: e.MP_GUARD_MAX_QUOTE_AGE_DAYS,
     },
     lease: { ttlSeconds: e.MP_LEASE_TTL_SECONDS, heartbeatSeconds: e.MP_HEARTBEAT_SECONDS },
-    http: { port: e.MP_PORT, host: e.MP_HOST, corsOrigins: e.MP_CORS_ORIGINS },
+    http: {
+      port: e.MP_PORT,
+      host: e.MP_HOST,
+      corsOrigins: e.MP_CORS_ORIGINS,
+      trustProxy: e.MP_TRUST_PROXY,
+    },
+    accounts: {
+      tokenSigningKey: e.MP_TOKEN_SIGNING_KEY,
+      adminEmail: e.MP_ADMIN_EMAIL,
+      adminPasswordFile: e.MP_ADMIN_PASSWORD_FILE,
+      publicUrl: e.MP_PUBLIC_URL,
+      maintenanceSeconds: e.MP_ACCOUNTS_MAINTENANCE_SECONDS,
+    },
     sectorExportFormats: e.MP_SECTOR_EXPORT_FORMATS,
     parse: { decimalSeparator: e.MP_DECIMAL_SEPARATOR, impreciseIds: e.MP_IMPRECISE_ID },
   };

@@ -1,11 +1,12 @@
 import { createScheduler, type Pipeline, type SchedulerEvent } from '@market-pulse/core';
 import { appDependenciesOf, createApp, listen } from '@market-pulse/http';
-import { loadConfig, randomIds, systemClock, systemTimers } from '@market-pulse/node';
+import { argon2Hasher, loadConfig, randomIds, systemClock, systemTimers } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { type Logger, pino } from 'pino';
 import { DATA_DIR_HELP } from '../common-options.js';
 import { failpointsOf, openDataFolder } from '../data-folder.js';
 import type { CliIO } from '../io.js';
+import { createConfiguredAdmin, startAccountsUpkeep } from '../serve-accounts.js';
 import { VERSION } from '../version.js';
 
 /** Resolves on the stop signal, or on SIGINT/SIGTERM (handlers only while serving). */
@@ -111,6 +112,13 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
         onEvent,
       });
       await rebuildLaggingExports(pipeline, log);
+      const hasher = argon2Hasher();
+      await createConfiguredAdmin(
+        { store: folder.store, clock: systemClock, hasher },
+        folder.config.accounts,
+        io.cwd,
+        log,
+      );
       const app = createApp(
         appDependenciesOf({
           host: folder,
@@ -118,10 +126,18 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
           version: VERSION,
           corsOrigins: http.corsOrigins,
           logger: log,
+          hasher,
         }),
       );
       const server = await listen(app, { port: http.port, host: http.host });
       scheduler.start();
+      const upkeep = startAccountsUpkeep({
+        store: folder.store,
+        clock: systemClock,
+        timers: systemTimers,
+        seconds: folder.config.accounts.maintenanceSeconds,
+        log,
+      });
       log.info(
         { dataDir: folder.dir, instanceId: scheduler.instanceId, url: server.url },
         `serving: scheduler started; API at ${server.url} (docs at ${server.url}docs)`,
@@ -133,6 +149,7 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
         { reason, requestsInFlight: server.inFlight(), runInProgress: scheduler.busy() },
         draining ? 'stopping: draining the requests and the run in progress' : 'stopping',
       );
+      upkeep.stop();
       await Promise.all([server.close(), scheduler.stop()]);
       log.info('stopped');
       exit(0);

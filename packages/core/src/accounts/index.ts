@@ -82,6 +82,7 @@ export { projectRow, scopeRows, visibleColumns } from './scope-rows.js';
 export {
   checkSession,
   openSession,
+  pruneSessions,
   refreshSession,
   revokeSession,
   SESSION_POLICY,
@@ -99,6 +100,7 @@ export {
   signOut,
 } from './sign-in.js';
 export { tokenSigningKey } from './signing-key.js';
+export { type AccountsUpkeepReport, accountsUpkeep } from './upkeep.js';
 export {
   ALL_ASSET_CLASSES,
   type NewUser,

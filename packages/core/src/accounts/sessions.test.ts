@@ -6,6 +6,7 @@ import { createSeededRandom, createTestHasher } from '../testing/test-secrets.js
 import {
   checkSession,
   openSession,
+  pruneSessions,
   refreshSession,
   revokeSession,
   SESSION_POLICY,
@@ -115,5 +116,25 @@ describe('sessions and refresh tokens', () => {
     await expect(tokenSigningKey(deps.store, deps.random, 'abc')).rejects.toThrow(
       /at least 32 bytes/,
     );
+  });
+});
+
+describe('pruneSessions', () => {
+  it('removes revoked, idle and expired sessions and keeps the usable ones', async () => {
+    const { deps, bob } = await setup();
+    const userId = bob.id;
+    const revoked = await openSession(deps, userId);
+    await revokeSession(deps, revoked.sessionId, 'logout');
+    const idle = await openSession(deps, userId);
+    deps.clock.advance((SESSION_POLICY.idleHours - 1) * 3_600_000);
+    const live = await openSession(deps, userId);
+    expect(await pruneSessions(deps)).toBe(1);
+    deps.clock.advance(2 * 3_600_000); // `idle` now idle past the limit, `live` not
+    expect(await pruneSessions(deps)).toBe(1);
+    await expect(checkSession(deps, idle.sessionId)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    await expect(checkSession(deps, live.sessionId)).resolves.toBeDefined();
+    expect(await pruneSessions(deps)).toBe(0);
   });
 });

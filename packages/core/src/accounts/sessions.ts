@@ -6,7 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { RandomSource } from '../ports/random-source.js';
 import { createDocument, readDocument, updateDocument } from '../store/json-document.js';
-import { sessionKey } from '../store/layout.js';
+import { SESSIONS_PREFIX, sessionKey } from '../store/layout.js';
 import { type User, userSchema } from './user.js';
 import { findUser } from './user-store.js';
 
@@ -180,4 +180,37 @@ export async function revokeSession(
 /** The session a refresh token names (for logout with the refresh token), if it is well-formed. */
 export function sessionIdOfRefreshToken(refreshToken: string): string | undefined {
   return TOKEN_FORMAT.exec(refreshToken.trim())?.[1];
+}
+
+/**
+ * Removes the sessions that can no longer be used — revoked, idle past
+ * {@link SESSION_POLICY}.idleHours or older than its absolute lifetime — so the store does not
+ * keep every sign-in forever. A removed session refuses its tokens exactly as a revoked one does
+ * (an unknown session is refused). Returns how many were removed; a session refreshed meanwhile
+ * is kept (the delete is conditional on the version read).
+ */
+export async function pruneSessions(
+  deps: Pick<SessionDependencies, 'store' | 'clock'>,
+): Promise<number> {
+  const now = deps.clock.now().getTime();
+  let removed = 0;
+  for await (const { key } of deps.store.list(SESSIONS_PREFIX)) {
+    if (!key.endsWith('.json')) continue;
+    const stored = await readDocument(deps.store, key, sessionSchema).catch(() => null);
+    if (!stored) continue;
+    const session = stored.value;
+    const usable =
+      session.revokedAt === null &&
+      now - Date.parse(session.refreshedAt) <= SESSION_POLICY.idleHours * 3_600_000 &&
+      now - Date.parse(session.createdAt) <= SESSION_POLICY.absoluteDays * 86_400_000;
+    if (usable) continue;
+    try {
+      await deps.store.delete(key, { ifMatch: stored.etag });
+      removed++;
+    } catch (err) {
+      if (!isMarketPulseError(err, 'NOT_FOUND') && !isMarketPulseError(err, 'PRECONDITION_FAILED'))
+        throw err;
+    }
+  }
+  return removed;
 }

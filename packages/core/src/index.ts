@@ -24,7 +24,7 @@ export {
   DEFAULT_COLUMNS,
   defaultColumnConfig,
 } from './columns/default-columns.js';
-export { cusipCheckDigit, isValidCusip } from './cusip.js';
+export { cusipCheckDigit, cusipOfIsin, isinOfCusip, isValidCusip } from './cusip.js';
 export {
   COLOR_FILTER_COLUMNS,
   type ColorFilterColumn,
@@ -268,7 +268,13 @@ export {
   ruleNamesOf,
 } from './run-details/run-details.js';
 export * from './schedule/index.js';
-export { type SearchResult, searchCurrentView } from './search/search-view.js';
+export {
+  SEARCH_KINDS,
+  type SearchKind,
+  type SearchOptions,
+  type SearchResult,
+  searchCurrentView,
+} from './search/search-view.js';
 export { type ColorFile, type ReadColorsOptions, readColors } from './sources/read-colors.js';
 export {
   readSystemStatus,

@@ -11,6 +11,7 @@ import { dashboardArea } from './areas/dashboard.js';
 import { jobsArea } from './areas/jobs.js';
 import { rulesArea } from './areas/rules.js';
 import { runsArea } from './areas/runs.js';
+import { searchArea } from './areas/search.js';
 import { systemArea } from './areas/system.js';
 import { uploadsArea } from './areas/uploads.js';
 import type { AppDependencies, AppEnv } from './dependencies.js';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   app.route('/', uploadsArea(deps));
   app.route('/', dashboardArea(deps));
   app.route('/', columnsArea(deps));
+  app.route('/', searchArea(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -273,6 +273,14 @@ const CASES: Record<string, Case> = {
     valid: async () => ({ id: (await newUpload()).id, init: post }),
     invalid: () => ({ id: 'no-such-upload', init: post }),
   },
+  searchColors: {
+    valid: () => ({ query: '?identifier=WDMNT&limit=5' }),
+    invalid: () => ({ query: '?identifier=US0378331006&kind=isin' }),
+  },
+  exportSearch: {
+    valid: () => ({ query: '?identifier=WDMNT&format=csv' }),
+    invalid: () => ({ query: '?identifier=X&format=pdf' }),
+  },
   clearUploads: { valid: () => ({ init: post }), invalid: () => ({ ...unknownQuery, init: post }) },
 };
 
@@ -290,6 +298,7 @@ const LEGACY: Record<string, string> = {
   legacyUploadExcel: 'addUpload',
   legacyClearManualColors: 'clearUploads',
   legacyManualColorsTemplate: 'getUploadTemplate',
+  legacySearchByIdentifier: 'searchColors',
 };
 
 let doc: { openapi: string; paths: Record<string, Record<string, Operation>> };

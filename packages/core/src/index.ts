@@ -39,7 +39,18 @@ export {
   readDashboardStats,
   readDataVersion,
 } from './dashboard/dashboard.js';
-export { type DryRunRequest, type DryRunResult, dryRun } from './dry-run/dry-run.js';
+export {
+  type DryRunRequest,
+  type DryRunResult,
+  type DryRunSettings,
+  dryRun,
+  processDryRun,
+} from './dry-run/dry-run.js';
+export {
+  dryRunStoredRun,
+  type StoredRunDryRunRequest,
+  type StoredRunDryRunResult,
+} from './dry-run/dry-run-stored.js';
 export { type RuleTestResult, testRules } from './dry-run/test-rules.js';
 export { type ErrorCode, isMarketPulseError, MarketPulseError } from './errors.js';
 export { columnKinds, csvValue, xlsxValue } from './export/cell-values.js';

@@ -193,6 +193,11 @@ const CASES: Record<string, Case> = {
     invalid: () => ({ init: json('POST', { rows: [] }) }),
   },
 
+  dryRunRulesOnRun: {
+    valid: () => ({ id: 1, init: json('POST', { samples: 2 }) }),
+    invalid: () => ({ id: 999, init: json('POST', {}) }),
+  },
+
   listJobs: { valid: () => ({}), invalid: () => ({ query: '?limit=x' }) },
   getJob: {
     valid: async () => ({ id: (await newJob()).id }),

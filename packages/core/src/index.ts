@@ -6,7 +6,16 @@
  * @module @market-pulse/core
  */
 export * from './accounts/index.js';
-
+export {
+  type ColumnChange,
+  type ColumnDocument,
+  type ColumnStoreDependencies,
+  readColumnConfig,
+  readColumnDocument,
+  resetColumnConfig,
+  rulesBrokenBy,
+  saveColumnConfig,
+} from './column-store/column-store.js';
 export {
   CORE_COLUMN_TYPES,
   type ColumnConfig,

@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  defaultColumnConfig,
   isMarketPulseError,
   MarketPulseError,
   readColors,
+  readColumnConfig,
 } from '@market-pulse/core';
 import {
   fileColorSource,
@@ -99,21 +99,25 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
         await writeFile(path, bytes);
         const source = fileColorSource(path, { limits: config.uploadLimits, parse: config.parse });
         try {
-          const parsed = await readColors(source);
+          const parsed = await readColors(source, {
+            columns: await readColumnConfig(host.store),
+          });
           return { ...parsed, contentHash: await source.contentHash() };
         } catch (err) {
           throw withoutPath(err, path, fileName);
         }
       });
     },
-    template: async (format) =>
-      format === 'csv'
-        ? new TextEncoder().encode(templateCsv(defaultColumnConfig))
+    template: async (format) => {
+      const columns = await readColumnConfig(host.store);
+      return format === 'csv'
+        ? new TextEncoder().encode(templateCsv(columns))
         : inTempDir(async (dir) => {
             const path = join(dir, 'template.xlsx');
-            await writeTemplateXlsx(path, defaultColumnConfig);
+            await writeTemplateXlsx(path, columns);
             return new Uint8Array(await readFile(path));
-          }),
+          });
+    },
     status: (checkedBy) => host.status(checkedBy),
     configuration: () => maskSecrets(config) as Record<string, unknown>,
   };

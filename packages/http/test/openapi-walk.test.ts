@@ -81,6 +81,13 @@ const dryRunRow = {
   RANK: 1,
 };
 
+const walkColumn = {
+  displayName: 'Walk note',
+  type: 'text',
+  headerRequired: false,
+  allowEmpty: true,
+};
+
 const rowSet: Case = {
   valid: () => ({ id: 1, query: '?limit=5' }),
   invalid: () => ({ id: 1, query: '?limit=-1' }),
@@ -135,6 +142,36 @@ const CASES: Record<string, Case> = {
   },
   getDashboardStats: { valid: () => ({}), invalid: () => unknownQuery },
   getColumns: { valid: () => ({}), invalid: () => unknownQuery },
+  replaceColumns: {
+    valid: async () => {
+      const res = await t.request('/api/columns');
+      const { columns } = (await res.json()) as { columns: unknown[] };
+      return { init: json('PUT', { columns }, { 'If-Match': res.headers.get('etag') as string }) };
+    },
+    invalid: () => ({ init: json('PUT', { columns: [] }) }),
+  },
+  putColumn: {
+    valid: () => ({ id: 'WALK_NOTE', init: json('PUT', walkColumn) }),
+    invalid: () => ({ id: 'PX', init: json('PUT', walkColumn) }),
+  },
+  deleteColumn: {
+    valid: async () => {
+      expect(
+        (
+          await t.request(
+            '/api/columns/WALK_GONE',
+            json('PUT', { ...walkColumn, displayName: 'Walk gone' }),
+          )
+        ).status,
+      ).toBe(200);
+      return { id: 'WALK_GONE', init: { method: 'DELETE' } };
+    },
+    invalid: () => ({ id: 'CUSIP', init: { method: 'DELETE' } }),
+  },
+  resetColumns: {
+    valid: () => ({ init: post }),
+    invalid: () => ({ init: { method: 'POST', headers: { 'If-Match': '"v999"' } } }),
+  },
 
   listRules: { valid: () => ({}), invalid: () => ({ query: '?skip=-5' }) },
   listActiveRules: { valid: () => ({}), invalid: () => ({ query: '?limit=100000' }) },

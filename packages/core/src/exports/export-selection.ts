@@ -1,5 +1,5 @@
+import { readColumnConfig } from '../column-store/column-store.js';
 import type { ColumnConfig } from '../columns/column-config.js';
-import { defaultColumnConfig } from '../columns/default-columns.js';
 import { MarketPulseError } from '../errors.js';
 import { isCalendarDate } from '../parse/calendar-date.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -80,7 +80,7 @@ export async function exportSelection(
   format: RowsFormat,
   options: { config?: ColumnConfig } = {},
 ): Promise<SelectionExport> {
-  const config = options.config ?? defaultColumnConfig;
+  const config = options.config ?? (await readColumnConfig(deps.store));
   const rows = await selectionRows(deps.store, selection);
   return {
     rows: rows.length,

@@ -1,3 +1,4 @@
+import { readColumnConfig } from '../column-store/column-store.js';
 import type { ColumnConfig } from '../columns/column-config.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { SpreadsheetCodec } from '../ports/spreadsheet-codec.js';
@@ -29,6 +30,12 @@ export async function exportRunRowSet(
   const { rows } = await readRunRowSet(deps.store, runId, set, options.filter);
   return {
     rows: rows.length,
-    bytes: encodeRows(deps.codec, KIND[set], format, rows, options.config),
+    bytes: encodeRows(
+      deps.codec,
+      KIND[set],
+      format,
+      rows,
+      options.config ?? (await readColumnConfig(deps.store)),
+    ),
   };
 }

@@ -11,6 +11,7 @@ import {
   OPERATORS,
   parseRecords,
   type RuleFields,
+  readColumnConfig,
   rulesOfFile,
   setRuleActive,
   testRules,
@@ -382,15 +383,20 @@ export function rulesArea(deps: AppDependencies) {
     ),
     async (c) => {
       const body = c.req.valid('json');
+      const columns = await readColumnConfig(deps.store);
       const header = [...new Set(body.rows.flatMap((r) => Object.keys(r)))];
-      const parsed = parseRecords({
-        header,
-        rows: body.rows.map((r) => header.map((h) => (r[h] ?? null) as Cell)),
-      });
+      const parsed = parseRecords(
+        {
+          header,
+          rows: body.rows.map((r) => header.map((h) => (r[h] ?? null) as Cell)),
+        },
+        { columns },
+      );
       const rules = body.rules ?? { rules: (await listRules(deps.store)).filter((r) => r.active) };
       const result = testRules(rules, parsed.records, {
         businessDate: localDateAt(deps.businessTimeZone, deps.clock.now().getTime()),
         samples: body.samples,
+        columns,
       });
       return c.json({ ...result, rowErrors: parsed.errors }, 200);
     },
@@ -416,9 +422,13 @@ export function rulesArea(deps: AppDependencies) {
     async (c) => {
       const body = c.req.valid('json');
       const candidates = body.rules !== undefined;
+      const columns = await readColumnConfig(deps.store);
       const result = await dryRunStoredRun(deps.store, {
         runId: c.req.valid('param').id,
-        rules: candidates ? rulesOfFile(body.rules) : await listRules(deps.store),
+        rules: candidates
+          ? rulesOfFile(body.rules, { columns })
+          : await listRules(deps.store, columns),
+        columns,
         use: candidates ? 'all' : 'active',
         processedAt: deps.clock.now().toISOString(),
         samples: body.samples,

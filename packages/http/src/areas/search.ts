@@ -1,5 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { encodeRows, SEARCH_KINDS, type SearchKind, searchCurrentView } from '@market-pulse/core';
+import {
+  encodeRows,
+  readColumnConfig,
+  SEARCH_KINDS,
+  type SearchKind,
+  searchCurrentView,
+} from '@market-pulse/core';
 import type { AppDependencies } from '../dependencies.js';
 import { download, Format, fileResponse } from '../downloads.js';
 import { PageQuery } from '../http-conventions.js';
@@ -99,7 +105,8 @@ export function searchArea(deps: AppDependencies) {
     async (c) => {
       const q = c.req.valid('query');
       const result = await search(q, c.get('scope'));
-      const bytes = encodeRows(deps.codec, 'output', q.format, result.rows);
+      const config = await readColumnConfig(deps.store);
+      const bytes = encodeRows(deps.codec, 'output', q.format, result.rows, config);
       return download(c, { bytes, rows: result.rows.length }, q.format, 'search');
     },
   );

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { colorsToTable, generateColors } from '@market-pulse/core/sample';
 import { describe, expect, it } from 'vitest';
 import { cli, useWorkspaces } from './helpers.js';
 
@@ -21,6 +22,7 @@ describe('market-pulse columns', () => {
       type: 'text',
       headerRequired: false,
       allowEmpty: true,
+      aliases: ['ISIN code'],
     });
     await writeFile(join(cwd, 'columns.json'), JSON.stringify(file));
     const set = await cli(cwd, ['columns', 'set', 'columns.json', '--if-version', '0']);
@@ -43,6 +45,24 @@ describe('market-pulse columns', () => {
     const bad = await cli(cwd, ['columns', 'set', 'bad.json']);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/write the columns as \{"columns"/);
+    // The upload buffer reads files with the stored columns: "ISIN code" is the ISIN column.
+    const table = colorsToTable(generateColors({ rows: 5, seed: 8 }));
+    const csv = [
+      [...table.header, 'ISIN code'].join(','),
+      ...table.rows.map((r, i) => [...r.map((c) => String(c ?? '')), `XS${i}`].join(',')),
+    ].join('\n');
+    await writeFile(join(cwd, 'upload.csv'), csv);
+    const added = await cli(cwd, ['buffer', 'add', 'upload.csv']);
+    expect(added.code, added.stderr).toBe(0);
+    const run = await cli(cwd, ['run', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const rows = await cli(cwd, ['runs', 'excluded', '1', '--json']);
+    const excluded = rows.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { ISIN?: string; RULE_NAME?: string });
+    expect(excluded.filter((r) => r.RULE_NAME === 'No XS').map((r) => r.ISIN)).toHaveLength(5);
+
     const human = await cli(cwd, ['columns', 'show']);
     expect(human.stdout).toMatch(/^ISIN\s+text\s+optional/m);
     expect(human.stdout).toMatch(/version 1 \(changed by /);

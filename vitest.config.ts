@@ -30,6 +30,7 @@ export default defineConfig({
       },
       { find: /^@market-pulse\/node$/, replacement: source('./packages/node/src/index.ts') },
       { find: /^@market-pulse\/http$/, replacement: source('./packages/http/src/index.ts') },
+      { find: /^@market-pulse\/cli$/, replacement: source('./packages/cli/src/index.ts') },
       {
         find: /^@market-pulse\/storage-s3$/,
         replacement: source('./packages/storage-s3/src/index.ts'),

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerApiKeys } from './commands/apikeys.js';
 import { registerBuffer } from './commands/buffer.js';
 import { registerClo } from './commands/clo.js';
+import { registerColumns } from './commands/columns.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEntitlements } from './commands/entitlements.js';
 import { registerExport } from './commands/export.js';
@@ -49,6 +50,7 @@ export function buildProgram(io: CliIO, exit: (code: number) => void): Command {
     registerRun,
     registerBuffer,
     registerRules,
+    registerColumns,
     registerRuns,
     registerStore,
     registerJobs,

@@ -1,4 +1,5 @@
 import {
+  type ColumnConfig,
   isMarketPulseError,
   MarketPulseError,
   type Rule,
@@ -24,9 +25,9 @@ export async function readRuleFile(io: CliIO, path: string): Promise<Rule[]> {
   return rulesIn(path, await readRuleJson(io, path));
 }
 
-function rulesIn(path: string, file: unknown): Rule[] {
+function rulesIn(path: string, file: unknown, columns?: ColumnConfig): Rule[] {
   try {
-    return rulesOfFile(file);
+    return rulesOfFile(file, { columns });
   } catch (err) {
     if (!isMarketPulseError(err, 'VALIDATION_ERROR')) throw err;
     throw new MarketPulseError('VALIDATION_ERROR', `${path}: ${err.message}`, {
@@ -35,11 +36,15 @@ function rulesIn(path: string, file: unknown): Rule[] {
   }
 }
 
-/** The one rule of a rule file, as fields to save (the store gives id, version and timestamps). */
+/**
+ * The one rule of a rule file, as fields to save (the store gives id, version and timestamps),
+ * checked against `columns` (the store's: `readColumnConfig`; default the standard columns).
+ */
 export async function readOneRule(
   io: CliIO,
   path: string,
   command: 'add' | 'edit',
+  columns?: ColumnConfig,
 ): Promise<RuleFields> {
   const file = await readRuleJson(io, path);
   const count = ruleFileEntries(file).length;
@@ -51,7 +56,7 @@ export async function readOneRule(
         : `${path} holds ${count} rules; rules ${command} takes one${command === 'add' ? ` (to add them all: market-pulse rules import ${path})` : ''}`,
       { details: { reason: 'rule-count', count } },
     );
-  const [rule] = rulesIn(path, file) as [Rule];
+  const [rule] = rulesIn(path, file, columns) as [Rule];
   const { id: _id, version: _v, createdAt: _c, updatedAt: _u, ...fields } = rule;
   return fields;
 }

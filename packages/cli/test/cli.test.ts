@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultColumnConfig, exportColumns, setRunHidden } from '@market-pulse/core';
+import { defaultColumnConfig, exportColumns, isinOfCusip, setRunHidden } from '@market-pulse/core';
 import { colorsToTable, generateColors } from '@market-pulse/core/sample';
 import { createFileStore, readColorFile, systemClock } from '@market-pulse/node';
 import ExcelJS from 'exceljs';
@@ -138,6 +138,16 @@ describe('MESSAGE_ID 17734228894978519', () => {
     expect(
       JSON.parse(search.stdout).rows.map((r: { MESSAGE_ID: string }) => r.MESSAGE_ID),
     ).toContain(ID);
+    // The same row by the ISIN of its CUSIP; a kind the search does not know is a usage error.
+    const cusip = JSON.parse(search.stdout).rows.find(
+      (r: { MESSAGE_ID: string }) => r.MESSAGE_ID === ID,
+    ).CUSIP as string;
+    const byIsin = await cli(cwd, ['search', isinOfCusip(cusip), '--kind', 'isin', '--json']);
+    expect(byIsin.code).toBe(0);
+    expect(JSON.parse(byIsin.stdout).cusips).toEqual([cusip]);
+    const badKind = await cli(cwd, ['search', cusip, '--kind', 'figi']);
+    expect(badKind.code).toBe(2);
+    expect(badKind.stderr).toMatch(/--kind.*any, cusip, isin, message_id, ticker/s);
   });
 });
 

@@ -25,3 +25,47 @@ export function cusipCheckDigit(first8: string): string | undefined {
 export function isValidCusip(cusip: string): boolean {
   return cusip.length === 9 && cusipCheckDigit(cusip.slice(0, 8)) === cusip[8];
 }
+
+/**
+ * The CUSIP inside an ISIN (SPEC §8: an ISIN is searched as its CUSIP): the nine characters after
+ * the two-letter country code, when `isin` is twelve ISIN characters with a right check digit;
+ * otherwise `undefined` (a twelve-character ticker text is not mistaken for an ISIN).
+ *
+ * @example
+ * ```ts
+ * cusipOfIsin('US0378331005'); // '037833100'
+ * ```
+ */
+export function cusipOfIsin(isin: string): string | undefined {
+  const upper = isin.trim().toUpperCase();
+  if (!/^[A-Z]{2}[A-Z0-9]{9}[0-9]$/.test(upper)) return undefined;
+  return isinCheckDigit(upper.slice(0, 11)) === upper[11] ? upper.slice(2, 11) : undefined;
+}
+
+/**
+ * The ISIN of a CUSIP in a country (default `US`): the country code, the CUSIP and the ISIN
+ * check digit.
+ *
+ * @example
+ * ```ts
+ * isinOfCusip('037833100'); // 'US0378331005'
+ * ```
+ */
+export function isinOfCusip(cusip: string, country = 'US'): string {
+  const body = `${country}${cusip}`.toUpperCase();
+  return `${body}${isinCheckDigit(body)}`;
+}
+
+/** ISO 6166: letters count 10–35; the digits of the expansion take the Luhn check. */
+function isinCheckDigit(first11: string): string {
+  const digits = [...first11]
+    .map((ch) => (ch >= 'A' ? String(ch.charCodeAt(0) - 55) : ch))
+    .join('');
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let v = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 0) v *= 2;
+    sum += Math.floor(v / 10) + (v % 10);
+  }
+  return String((10 - (sum % 10)) % 10);
+}

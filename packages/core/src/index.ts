@@ -6,7 +6,16 @@
  * @module @market-pulse/core
  */
 export * from './accounts/index.js';
-
+export {
+  type ColumnChange,
+  type ColumnDocument,
+  type ColumnStoreDependencies,
+  readColumnConfig,
+  readColumnDocument,
+  resetColumnConfig,
+  rulesBrokenBy,
+  saveColumnConfig,
+} from './column-store/column-store.js';
 export {
   CORE_COLUMN_TYPES,
   type ColumnConfig,
@@ -24,7 +33,7 @@ export {
   DEFAULT_COLUMNS,
   defaultColumnConfig,
 } from './columns/default-columns.js';
-export { cusipCheckDigit, isValidCusip } from './cusip.js';
+export { cusipCheckDigit, cusipOfIsin, isinOfCusip, isValidCusip } from './cusip.js';
 export {
   COLOR_FILTER_COLUMNS,
   type ColorFilterColumn,
@@ -39,7 +48,18 @@ export {
   readDashboardStats,
   readDataVersion,
 } from './dashboard/dashboard.js';
-export { type DryRunRequest, type DryRunResult, dryRun } from './dry-run/dry-run.js';
+export {
+  type DryRunRequest,
+  type DryRunResult,
+  type DryRunSettings,
+  dryRun,
+  processDryRun,
+} from './dry-run/dry-run.js';
+export {
+  dryRunStoredRun,
+  type StoredRunDryRunRequest,
+  type StoredRunDryRunResult,
+} from './dry-run/dry-run-stored.js';
 export { type RuleTestResult, testRules } from './dry-run/test-rules.js';
 export { type ErrorCode, isMarketPulseError, MarketPulseError } from './errors.js';
 export { columnKinds, csvValue, xlsxValue } from './export/cell-values.js';
@@ -269,7 +289,13 @@ export {
   scopeDetailRow,
 } from './run-details/run-details.js';
 export * from './schedule/index.js';
-export { type SearchResult, searchCurrentView } from './search/search-view.js';
+export {
+  SEARCH_KINDS,
+  type SearchKind,
+  type SearchOptions,
+  type SearchResult,
+  searchCurrentView,
+} from './search/search-view.js';
 export { type ColorFile, type ReadColorsOptions, readColors } from './sources/read-colors.js';
 export {
   readSystemStatus,

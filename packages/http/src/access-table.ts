@@ -22,6 +22,14 @@ export const ACCESS_TABLE = {
   getVersion: 'public',
   getSystemStatus: 'admin',
   getColumns: 'viewer',
+  replaceColumns: 'admin',
+  putColumn: 'admin',
+  deleteColumn: 'admin',
+  resetColumns: 'admin',
+  // search (SPEC §10: viewers read and search)
+  searchColors: 'viewer',
+  legacySearchByIdentifier: 'viewer',
+  exportSearch: 'viewer',
   // accounts: the sign-in paths are public, the rest needs a signed-in principal
   login: 'public',
   refreshToken: 'public',
@@ -82,6 +90,7 @@ export const ACCESS_TABLE = {
   exportRules: 'viewer',
   getRule: 'viewer',
   dryRunRules: 'user',
+  dryRunRulesOnRun: 'user',
   createRule: 'admin',
   updateRule: 'admin',
   deleteRule: 'admin',

@@ -14,6 +14,7 @@ import { dashboardArea } from './areas/dashboard.js';
 import { jobsArea } from './areas/jobs.js';
 import { rulesArea } from './areas/rules.js';
 import { runsArea } from './areas/runs.js';
+import { searchArea } from './areas/search.js';
 import { systemArea } from './areas/system.js';
 import { uploadsArea } from './areas/uploads.js';
 import type { AppDependencies, AppEnv } from './dependencies.js';
@@ -98,6 +99,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   app.route('/', dashboardArea(deps));
   app.route('/', columnsArea(deps));
   app.route('/', cloMappingsArea(deps));
+  app.route('/', searchArea(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

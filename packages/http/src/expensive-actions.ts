@@ -21,6 +21,8 @@ export const EXPENSIVE_ACTIONS: Readonly<Record<string, { rule: RateLimit; what:
   exportRunRows: { rule: RATE_LIMITS.exportsPerPrincipal, what: 'exports' },
   exportRunExcluded: { rule: RATE_LIMITS.exportsPerPrincipal, what: 'exports' },
   exportRunErrors: { rule: RATE_LIMITS.exportsPerPrincipal, what: 'exports' },
+  exportSearch: { rule: RATE_LIMITS.exportsPerPrincipal, what: 'exports' },
+  dryRunRulesOnRun: { rule: RATE_LIMITS.exportsPerPrincipal, what: 'dry runs over a stored run' },
 };
 
 /**

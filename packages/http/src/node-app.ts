@@ -10,6 +10,7 @@ import {
   type PasswordHasher,
   type RandomSource,
   readColors,
+  readColumnConfig,
   readScopeFor,
 } from '@market-pulse/core';
 import {
@@ -134,21 +135,25 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
         await writeFile(path, bytes);
         const source = fileColorSource(path, { limits: config.uploadLimits, parse: config.parse });
         try {
-          const parsed = await readColors(source);
+          const parsed = await readColors(source, {
+            columns: await readColumnConfig(host.store),
+          });
           return { ...parsed, contentHash: await source.contentHash() };
         } catch (err) {
           throw withoutPath(err, path, fileName);
         }
       });
     },
-    template: async (format) =>
-      format === 'csv'
-        ? new TextEncoder().encode(templateCsv(defaultColumnConfig))
+    template: async (format) => {
+      const columns = await readColumnConfig(host.store);
+      return format === 'csv'
+        ? new TextEncoder().encode(templateCsv(columns))
         : inTempDir(async (dir) => {
             const path = join(dir, 'template.xlsx');
-            await writeTemplateXlsx(path, defaultColumnConfig);
+            await writeTemplateXlsx(path, columns);
             return new Uint8Array(await readFile(path));
-          }),
+          });
+    },
     status: (checkedBy) => host.status(checkedBy),
     // Two small documents read per request: an admin's change applies to the next request.
     scopeOf: (principal) => readScopeFor(host.store, principal),

@@ -90,6 +90,8 @@ const FREE_TEXT = new Set([
   'bias',
   'processing_type',
   'run_id',
+  // search: any text is an identifier to look for
+  'identifier',
 ]);
 const anyJsonButObject = fc.oneof(
   fc.array(fc.jsonValue(), { maxLength: 5 }),

@@ -113,6 +113,13 @@ const dryRunRow = {
   RANK: 1,
 };
 
+const walkColumn = {
+  displayName: 'Walk note',
+  type: 'text',
+  headerRequired: false,
+  allowEmpty: true,
+};
+
 const rowSet: Case = {
   valid: () => ({ id: 1, query: '?limit=5' }),
   invalid: () => ({ id: 1, query: '?limit=-1' }),
@@ -281,6 +288,36 @@ const CASES: Record<string, Case> = {
     valid: () => ({ init: post }),
     invalid: () => ({ query: '?type=NO_SUCH_TYPE', init: post }),
   },
+  replaceColumns: {
+    valid: async () => {
+      const res = await t.request('/api/columns');
+      const { columns } = (await res.json()) as { columns: unknown[] };
+      return { init: json('PUT', { columns }, { 'If-Match': res.headers.get('etag') as string }) };
+    },
+    invalid: () => ({ init: json('PUT', { columns: [] }) }),
+  },
+  putColumn: {
+    valid: () => ({ id: 'WALK_NOTE', init: json('PUT', walkColumn) }),
+    invalid: () => ({ id: 'PX', init: json('PUT', walkColumn) }),
+  },
+  deleteColumn: {
+    valid: async () => {
+      expect(
+        (
+          await t.request(
+            '/api/columns/WALK_GONE',
+            json('PUT', { ...walkColumn, displayName: 'Walk gone' }),
+          )
+        ).status,
+      ).toBe(200);
+      return { id: 'WALK_GONE', init: { method: 'DELETE' } };
+    },
+    invalid: () => ({ id: 'CUSIP', init: { method: 'DELETE' } }),
+  },
+  resetColumns: {
+    valid: () => ({ init: post }),
+    invalid: () => ({ init: { method: 'POST', headers: { 'If-Match': '"v999"' } } }),
+  },
 
   listRules: { valid: () => ({}), invalid: () => ({ query: '?skip=-5' }) },
   listActiveRules: { valid: () => ({}), invalid: () => ({ query: '?limit=100000' }) },
@@ -337,6 +374,11 @@ const CASES: Record<string, Case> = {
   dryRunRules: {
     valid: () => ({ init: json('POST', { rows: [dryRunRow] }) }),
     invalid: () => ({ init: json('POST', { rows: [] }) }),
+  },
+
+  dryRunRulesOnRun: {
+    valid: () => ({ id: 1, init: json('POST', { samples: 2 }) }),
+    invalid: () => ({ id: 999, init: json('POST', {}) }),
   },
 
   listJobs: { valid: () => ({}), invalid: () => ({ query: '?limit=x' }) },
@@ -419,6 +461,14 @@ const CASES: Record<string, Case> = {
     valid: async () => ({ id: (await newUpload()).id, init: post }),
     invalid: () => ({ id: 'no-such-upload', init: post }),
   },
+  searchColors: {
+    valid: () => ({ query: '?identifier=WDMNT&limit=5' }),
+    invalid: () => ({ query: '?identifier=US0378331006&kind=isin' }),
+  },
+  exportSearch: {
+    valid: () => ({ query: '?identifier=WDMNT&format=csv' }),
+    invalid: () => ({ query: '?identifier=X&format=pdf' }),
+  },
   clearUploads: { valid: () => ({ init: post }), invalid: () => ({ ...unknownQuery, init: post }) },
 };
 
@@ -436,6 +486,7 @@ const LEGACY: Record<string, string> = {
   legacyUploadExcel: 'addUpload',
   legacyClearManualColors: 'clearUploads',
   legacyManualColorsTemplate: 'getUploadTemplate',
+  legacySearchByIdentifier: 'searchColors',
 };
 
 let doc: { openapi: string; paths: Record<string, Record<string, Operation>> };

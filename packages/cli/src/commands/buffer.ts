@@ -8,6 +8,7 @@ import {
   isUploadView,
   listUploads,
   readColors,
+  readColumnConfig,
   type UploadStatus,
   type UploadView,
 } from '@market-pulse/core';
@@ -55,8 +56,8 @@ export function registerBuffer(program: Command, io: CliIO, exit: (code: number)
       const path = await inputPath(io, file);
       const f = await folder(options.dataDir);
       const source = sourceFile(io, file, f.config);
-      // Parsed first: the safety checks run before anything else reads the file.
-      const parsed = await readColors(source);
+      // Parsed first (with the store's columns): the safety checks run before anything else reads the file.
+      const parsed = await readColors(source, { columns: await readColumnConfig(f.store) });
       for (const notice of parsed.notices) io.stderr(`note: ${notice.message}\n`);
       const [bytes, contentHash] = await Promise.all([readFile(path), source.contentHash()]);
       const upload = await addUpload(

@@ -7,6 +7,7 @@ import {
   listRules,
   type Rule,
   readColors,
+  readColumnConfig,
   setRuleActive,
   testRules,
   updateRule,
@@ -55,8 +56,9 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
       )
       .argument('<file>', RULE_FILE_HELP),
   ).action(async (file: string, o: { dataDir?: string; json?: boolean }) => {
-    const fields = await readOneRule(io, file, 'add');
-    const rule = await createRule(await deps(o.dataDir), fields);
+    const d = await deps(o.dataDir);
+    const fields = await readOneRule(io, file, 'add', await readColumnConfig(d.store));
+    const rule = await createRule(d, fields);
     output(io, o.json, rule, () => `added ${line(rule)}`);
     exit(0);
   });
@@ -79,8 +81,9 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
       file: string,
       o: { ifVersion?: string; dataDir?: string; json?: boolean },
     ) => {
-      const fields = await readOneRule(io, file, 'edit');
-      const rule = await updateRule(await deps(o.dataDir), id, fields, ifVersion(o.ifVersion));
+      const d = await deps(o.dataDir);
+      const fields = await readOneRule(io, file, 'edit', await readColumnConfig(d.store));
+      const rule = await updateRule(d, id, fields, ifVersion(o.ifVersion));
       output(io, o.json, rule, () => `updated ${line(rule)}`);
       exit(0);
     },

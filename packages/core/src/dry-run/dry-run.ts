@@ -2,14 +2,18 @@ import type { ColumnConfig } from '../columns/column-config.js';
 import type { CalendarDate } from '../parse/calendar-date.js';
 import type { ParseNotice } from '../parse/record.js';
 import type { ColorSource } from '../ports/color-source.js';
-import { type InputRowError, processColors } from '../processing/process-colors.js';
+import {
+  type InputRowError,
+  type ProcessedColors,
+  processColors,
+  type RunInput,
+} from '../processing/process-colors.js';
 import { compileRules } from '../rules/compile-rules.js';
 import type { RunRecord } from '../run/run-record.js';
 import { readColors } from '../sources/read-colors.js';
 
-/** A run that stores nothing: a source, the rules to apply and the run's settings. */
-export interface DryRunRequest {
-  source: ColorSource;
+/** How a dry run processes: the rules, the business date and the run's settings. */
+export interface DryRunSettings {
   /** Rule documents (saved rules, or candidates from a rule file). */
   rules: readonly unknown[];
   /** The business date relative rule dates resolve against. */
@@ -18,6 +22,13 @@ export interface DryRunRequest {
   processedAt: string;
   rankDateField?: 'DATE_1' | 'DATE';
   columns?: ColumnConfig;
+  /** Which rules apply: the active ones (as a run, default) or all (candidates being tried). */
+  use?: 'active' | 'all';
+}
+
+/** A run that stores nothing: a source, the rules to apply and the run's settings. */
+export interface DryRunRequest extends DryRunSettings {
+  source: ColorSource;
 }
 
 /** What the run would have produced, with the same counts a real run records. */
@@ -29,6 +40,27 @@ export interface DryRunResult {
   rows: Record<string, unknown>[];
   /** The names of the rules applied, by id (counts are by id). */
   ruleNames: Record<string, string>;
+}
+
+/**
+ * Processes parsed inputs as a run does — the same rules and `processColors` — without a RUN_ID
+ * or storing anything: the one processing every dry run shares, so its counts are a run's.
+ */
+export function processDryRun(
+  inputs: readonly RunInput[],
+  settings: DryRunSettings,
+): { processed: ProcessedColors; ruleNames: Record<string, string> } {
+  const rules = compileRules(settings.rules, {
+    columns: settings.columns,
+    businessDate: settings.businessDate,
+    use: settings.use ?? 'active',
+  });
+  const processed = processColors(inputs, rules, {
+    runId: null,
+    processedAt: settings.processedAt,
+    rankDateField: settings.rankDateField ?? 'DATE_1',
+  });
+  return { processed, ruleNames: Object.fromEntries(rules.rules.map((r) => [r.id, r.name])) };
 }
 
 /**
@@ -47,11 +79,7 @@ export async function dryRun(request: DryRunRequest): Promise<DryRunResult> {
     request.source,
     request.columns ? { columns: request.columns } : {},
   );
-  const rules = compileRules(request.rules, {
-    columns: request.columns,
-    businessDate: request.businessDate,
-  });
-  const processed = processColors(
+  const { processed, ruleNames } = processDryRun(
     [
       {
         origin: 'source',
@@ -60,12 +88,7 @@ export async function dryRun(request: DryRunRequest): Promise<DryRunResult> {
         rowErrors: parsed.errors,
       },
     ],
-    rules,
-    {
-      runId: null,
-      processedAt: request.processedAt,
-      rankDateField: request.rankDateField ?? 'DATE_1',
-    },
+    request,
   );
   const rows: Record<string, unknown>[] = [];
   for (let k = 0; k < processed.length; k++) rows.push(processed.rowAt(k));
@@ -74,6 +97,6 @@ export async function dryRun(request: DryRunRequest): Promise<DryRunResult> {
     rowErrors: processed.rowErrors,
     notices: parsed.notices,
     rows,
-    ruleNames: Object.fromEntries(rules.rules.map((r) => [r.id, r.name])),
+    ruleNames,
   };
 }

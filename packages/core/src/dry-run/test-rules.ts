@@ -34,7 +34,7 @@ export function testRules(
   records: readonly ColorRecord[],
   options: { businessDate: CalendarDate; columns?: ColumnConfig; samples?: number },
 ): RuleTestResult {
-  const candidates = rulesOfFile(ruleFile);
+  const candidates = rulesOfFile(ruleFile, { columns: options.columns });
   const compiled = compileRules(candidates, {
     columns: options.columns,
     businessDate: options.businessDate,

@@ -1,7 +1,7 @@
 import { type ReadScope, UNRESTRICTED_READ_SCOPE } from '../accounts/read-scope.js';
 import { scopeRows } from '../accounts/scope-rows.js';
+import { readColumnConfig } from '../column-store/column-store.js';
 import type { ColumnConfig } from '../columns/column-config.js';
-import { defaultColumnConfig } from '../columns/default-columns.js';
 import { MarketPulseError } from '../errors.js';
 import { isCalendarDate } from '../parse/calendar-date.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -83,7 +83,7 @@ export async function exportSelection(
   format: RowsFormat,
   options: { config?: ColumnConfig; scope?: ReadScope } = {},
 ): Promise<SelectionExport> {
-  const config = options.config ?? defaultColumnConfig;
+  const config = options.config ?? (await readColumnConfig(deps.store));
   const scope = options.scope ?? UNRESTRICTED_READ_SCOPE;
   const all = await selectionRows(deps.store, selection);
   const rows = scope === UNRESTRICTED_READ_SCOPE ? all : scopeRows(all, scope);

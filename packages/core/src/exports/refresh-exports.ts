@@ -1,5 +1,5 @@
+import { readColumnConfig } from '../column-store/column-store.js';
 import type { ColumnConfig } from '../columns/column-config.js';
-import { defaultColumnConfig } from '../columns/default-columns.js';
 import { columnKinds } from '../export/cell-values.js';
 import { exportColumnsOf } from '../export/export-columns.js';
 import type { ExportSink } from '../ports/export-sink.js';
@@ -129,7 +129,7 @@ async function writeStandingSet(
   rows: StoredRow[],
   options: RefreshExportsOptions,
 ): Promise<{ files: string[]; failed: FailedExport[] }> {
-  const config = options.config ?? defaultColumnConfig;
+  const config = options.config ?? (await readColumnConfig(deps.store));
   const job: StandingSetJob = {
     rows,
     layout: { columns: exportColumnsOf(config, rows), kinds: columnKinds(config) },

@@ -1,4 +1,5 @@
 import { type ReadScope, UNRESTRICTED_READ_SCOPE } from '../accounts/read-scope.js';
+import { readColumnConfig } from '../column-store/column-store.js';
 import type { ColumnConfig } from '../columns/column-config.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { SpreadsheetCodec } from '../ports/spreadsheet-codec.js';
@@ -31,6 +32,13 @@ export async function exportRunRowSet(
   const { rows } = await readRunRowSet(deps.store, runId, set, options.filter, scope);
   return {
     rows: rows.length,
-    bytes: encodeRows(deps.codec, KIND[set], format, rows, options.config, scope.columns),
+    bytes: encodeRows(
+      deps.codec,
+      KIND[set],
+      format,
+      rows,
+      options.config ?? (await readColumnConfig(deps.store)),
+      scope.columns,
+    ),
   };
 }

@@ -1,3 +1,4 @@
+import { readColumnConfig } from '../column-store/column-store.js';
 import type { ColumnConfig } from '../columns/column-config.js';
 import { MarketPulseError } from '../errors.js';
 import { type ExportsLag, exportsLag } from '../exports/exports-state.js';
@@ -127,11 +128,12 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
   async function gatherInputs(
     source: ColorSource | undefined,
     includePendingUploads: boolean,
+    columns: ColumnConfig,
   ): Promise<RunInput[]> {
     const inputs: RunInput[] = [];
     if (source) {
       const [parsed, contentHash] = await Promise.all([
-        readColors(source, settings.columns ? { columns: settings.columns } : {}),
+        readColors(source, { columns }),
         source.contentHash?.(),
       ]);
       for (const notice of parsed.notices) deps.onNotice?.(notice.message);
@@ -171,7 +173,9 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
   /** Reads the inputs and runs them; the parsed inputs are garbage once it returns. */
   async function readAndRun(request: PipelineRunRequest): Promise<RunRecord> {
     const { source, ruleIds } = await choicesOf(request);
-    const inputs = await gatherInputs(source, request.includePendingUploads ?? true);
+    // One column configuration for the whole run: the configured one, else the store's.
+    const columns = settings.columns ?? (await readColumnConfig(store));
+    const inputs = await gatherInputs(source, request.includePendingUploads ?? true, columns);
     request.onStep?.('processing');
     return runAutomation(
       {
@@ -182,7 +186,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
         ...(deps.failpoints ? { failpoints: deps.failpoints } : {}),
         ...(deps.compress ? { compress: deps.compress } : {}),
         ...(request.pipelineLease ? { pipelineLease: request.pipelineLease } : {}),
-        ...(settings.columns ? { columns: settings.columns } : {}),
+        columns,
         leaseTtlMs: settings.leaseTtlMs ?? 60_000,
         leases,
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readColumnConfig } from '../column-store/column-store.js';
 import type { ColumnConfig } from '../columns/column-config.js';
 import { MarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
@@ -19,7 +20,7 @@ export interface RuleStoreDependencies {
   store: ObjectStore;
   clock: Clock;
   ids: IdSource;
-  /** The column configuration rules are validated against (default: the standard columns). */
+  /** The column configuration rules are validated against (default: the store's, see `readColumnConfig`). */
   columns?: ColumnConfig;
 }
 
@@ -29,7 +30,9 @@ export type RuleFields = Omit<RuleInput, 'id' | 'version' | 'createdAt' | 'updat
 /** The stored rules, in their stored order. */
 export async function listRules(store: ObjectStore, columns?: ColumnConfig): Promise<Rule[]> {
   const doc = await readDocument(store, RULES_DOCUMENT, rulesDocumentSchema);
-  return doc ? validateRules(doc.value.rules, { columns }) : [];
+  return doc
+    ? validateRules(doc.value.rules, { columns: columns ?? (await readColumnConfig(store)) })
+    : [];
 }
 
 /** One stored rule; NOT_FOUND when there is none with this id. */
@@ -49,9 +52,10 @@ async function changeRules(
   change: (rules: Rule[]) => Rule[],
 ): Promise<Rule[]> {
   let result: Rule[] = [];
+  const columns = deps.columns ?? (await readColumnConfig(deps.store));
   await updateDocument(deps.store, RULES_DOCUMENT, rulesDocumentSchema, (current) => {
-    const rules = current ? validateRules(current.rules, { columns: deps.columns }) : [];
-    result = validateRules(change(rules), { columns: deps.columns });
+    const rules = current ? validateRules(current.rules, { columns }) : [];
+    result = validateRules(change(rules), { columns });
     return { rules: result };
   });
   return result;
@@ -149,10 +153,11 @@ export async function importRuleFile(
 ): Promise<RuleImport> {
   const now = deps.clock.now().toISOString();
   let outcome: RuleImport = { rules: [], report: [] };
-  await changeRules(deps, (existing) => {
+  const columns = deps.columns ?? (await readColumnConfig(deps.store));
+  await changeRules({ ...deps, columns }, (existing) => {
     outcome = importRules(file, {
       existing,
-      columns: deps.columns,
+      columns,
       newId: () => deps.ids.nextId(),
     });
     const added = outcome.rules.map((r) => ({

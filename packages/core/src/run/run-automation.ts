@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readColumnConfig } from '../column-store/column-store.js';
 import type { ColumnConfig } from '../columns/column-config.js';
 import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { CalendarDate } from '../parse/calendar-date.js';
@@ -346,7 +347,8 @@ async function processRun(
 
   const rulesDoc = await readDocument(store, RULES_DOCUMENT, rulesDocumentSchema);
   const rules = compileRules(rulesInUse(rulesDoc?.value.rules ?? [], request.ruleIds), {
-    columns: deps.columns,
+    // The stored column configuration unless the host fixed one (the rules were saved against it).
+    columns: deps.columns ?? (await readColumnConfig(store)),
     businessDate: request.businessDate,
   });
 

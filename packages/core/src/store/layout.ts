@@ -22,6 +22,11 @@ export const STORE_FORMAT = 'store/format.json';
 
 /** The exclusion rules (one document, compare-and-swapped). */
 export const RULES_DOCUMENT = 'config/rules.json';
+/**
+ * The column configuration (SPEC §1.1), versioned; absent in a store that never changed it, which
+ * then uses the default columns (no migration).
+ */
+export const COLUMN_CONFIG = 'config/columns.json';
 /** Schedule settings shared by every job (dead-man deadline, overlap policy, …). */
 export const SCHEDULE_SETTINGS = 'config/schedule.json';
 

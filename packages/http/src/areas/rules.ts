@@ -3,6 +3,7 @@ import {
   type Cell,
   createRule,
   deleteRule,
+  dryRunStoredRun,
   getRule,
   importRuleFile,
   listRules,
@@ -10,6 +11,8 @@ import {
   OPERATORS,
   parseRecords,
   type RuleFields,
+  readColumnConfig,
+  rulesOfFile,
   setRuleActive,
   testRules,
   updateRule,
@@ -109,6 +112,43 @@ const DryRunResult = z
     rowErrors: z.array(z.unknown()),
   })
   .openapi('DryRunResult');
+
+const RunId = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(9_999_999_999)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 1, description: 'The RUN_ID' }),
+});
+const StoredRunDryRunRequest = z
+  .object({
+    rules: RuleFile.optional().openapi({
+      description:
+        'The rules to try, active or not (default: the stored rules as a run applies them, the active ones)',
+    }),
+    samples: z.number().int().min(0).max(100).default(5),
+  })
+  .strict()
+  .openapi('StoredRunDryRunRequest');
+const Counts = z.looseObject({
+  input: z.number().int(),
+  invalid: z.number().int(),
+  excluded: z.number().int(),
+  excludedByRule: z.record(z.string(), z.number()),
+  output: z.number().int(),
+});
+const StoredRunDryRunResult = z
+  .object({
+    runId: z.number().int(),
+    businessDate: z.string(),
+    counts: Counts.openapi({ description: "What these rules give on the run's inputs" }),
+    recorded: Counts.openapi({ description: 'What the run recorded, for comparison' }),
+    ruleNames: z.record(z.string(), z.string()),
+    excludedSamples: z.array(z.record(z.string(), z.unknown())),
+    keptSamples: z.array(z.record(z.string(), z.unknown())),
+  })
+  .openapi('StoredRunDryRunResult');
 
 /** Rules: CRUD, toggle, active, operators, dry run, import, export. */
 export function rulesArea(deps: AppDependencies) {
@@ -343,17 +383,58 @@ export function rulesArea(deps: AppDependencies) {
     ),
     async (c) => {
       const body = c.req.valid('json');
+      const columns = await readColumnConfig(deps.store);
       const header = [...new Set(body.rows.flatMap((r) => Object.keys(r)))];
-      const parsed = parseRecords({
-        header,
-        rows: body.rows.map((r) => header.map((h) => (r[h] ?? null) as Cell)),
-      });
+      const parsed = parseRecords(
+        {
+          header,
+          rows: body.rows.map((r) => header.map((h) => (r[h] ?? null) as Cell)),
+        },
+        { columns },
+      );
       const rules = body.rules ?? { rules: (await listRules(deps.store)).filter((r) => r.active) };
       const result = testRules(rules, parsed.records, {
         businessDate: localDateAt(deps.businessTimeZone, deps.clock.now().getTime()),
         samples: body.samples,
+        columns,
       });
       return c.json({ ...result, rowErrors: parsed.errors }, 200);
+    },
+  );
+  app.openapi(
+    op(
+      createRoute({
+        method: 'post',
+        path: '/api/rules/dry-run/runs/{id}',
+        operationId: 'dryRunRulesOnRun',
+        summary:
+          "What rules would exclude from a stored run's inputs, processed as the run was: counts next to the run's, explained samples; stores nothing",
+        tags,
+        request: {
+          params: RunId,
+          ...jsonBody(StoredRunDryRunRequest, 'The rules to try ({} for the stored active rules)'),
+        },
+        responses: {
+          200: jsonResponse(StoredRunDryRunResult, "Counts, the run's own counts and samples"),
+        },
+      }),
+    ),
+    async (c) => {
+      const body = c.req.valid('json');
+      const candidates = body.rules !== undefined;
+      const columns = await readColumnConfig(deps.store);
+      const result = await dryRunStoredRun(deps.store, {
+        runId: c.req.valid('param').id,
+        rules: candidates
+          ? rulesOfFile(body.rules, { columns })
+          : await listRules(deps.store, columns),
+        columns,
+        use: candidates ? 'all' : 'active',
+        processedAt: deps.clock.now().toISOString(),
+        samples: body.samples,
+        scope: c.get('scope'),
+      });
+      return c.json(result, 200);
     },
   );
   return app;

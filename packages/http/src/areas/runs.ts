@@ -12,12 +12,11 @@ import {
   ruleNamesOf,
   setRunHidden,
 } from '@market-pulse/core';
-import type { Context } from 'hono';
-import type { AppDependencies, AppEnv } from '../dependencies.js';
+import type { AppDependencies } from '../dependencies.js';
+import { download, Format, fileResponse } from '../downloads.js';
 import { IdempotencyHeaders, PageQuery, pageOf, pageSchema } from '../http-conventions.js';
 import { idempotent } from '../idempotency.js';
 import { area, jsonResponse, operationsOf, withLegacyPaths } from '../operations.js';
-import { bytesOf } from '../streams.js';
 
 const RunId = z.object({
   id: z.coerce
@@ -46,7 +45,6 @@ const RunDetail = RunRecord.extend({ ruleNames: z.record(z.string(), z.string())
   'RunDetail',
 );
 const Row = z.record(z.string(), z.unknown()).openapi('Row');
-const Format = z.enum(['xlsx', 'csv']).default('xlsx');
 
 const RowFilterQuery = PageQuery.extend({
   cusip: z
@@ -71,34 +69,6 @@ const SUMMARY: Record<RunRowSet, string> = {
   excluded: "The rows a run's rules excluded, each with the rule and its witness",
   errors: "The rows a run's inputs could not read: input, row, column, value, reason",
 };
-
-const MIME = {
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  csv: 'text/csv; charset=utf-8',
-} as const;
-const fileResponse = (description: string) => ({
-  description,
-  content: {
-    [MIME.xlsx]: { schema: z.string().openapi({ format: 'binary' }) },
-    'text/csv': { schema: z.string() },
-  },
-});
-
-/** An export as a download. */
-async function download(
-  c: Context<AppEnv>,
-  exported: { bytes: AsyncIterable<Uint8Array>; rows: number },
-  format: 'xlsx' | 'csv',
-  name: string,
-) {
-  // Encoded whole before the first byte is sent: a failure is an error response, never a cut file.
-  const bytes = await bytesOf(exported.bytes);
-  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
-    'Content-Type': MIME[format],
-    'Content-Disposition': `attachment; filename="${name}.${format}"`,
-    'X-Row-Count': String(exported.rows),
-  });
-}
 
 /** Runs: list, show, row sets, exports, hide/restore, run now. */
 export function runsArea(deps: AppDependencies) {

@@ -1,0 +1,61 @@
+// The examples of examples/ run here against temporary data folders, so they cannot rot: each is
+// called through its entry function as its README shows it.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHandlers } from '../../../examples/aws-lambda/handlers.js';
+import { nightlyChore } from '../../../examples/cli-script/cli-script.js';
+import { embedCore } from '../../../examples/embed-core/embed-core.js';
+import { startServer } from '../../../examples/node-server/node-server.js';
+
+const folders: string[] = [];
+const tempFolder = async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mp-example-'));
+  folders.push(dir);
+  return dir;
+};
+afterEach(async () => {
+  for (const dir of folders.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+describe('examples', () => {
+  it('embed-core: runs the core in process over a data folder; its dry run counts what the run did', async () => {
+    const outcome = await embedCore(await tempFolder());
+    expect(outcome).toEqual({ runId: 1, excluded: 1, output: 2, found: 2, dryRunExcluded: 1 });
+  });
+
+  it('node-server: the existing server keeps its routes and serves the API under /market-pulse', async () => {
+    const running = await startServer(await tempFolder());
+    try {
+      expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const hello = await fetch(`${running.url}/hello`);
+      expect(await hello.text()).toMatch(/existing server/);
+      const health = await fetch(`${running.url}/market-pulse/api/health`);
+      expect(health.status).toBe(200);
+      const columns = await fetch(`${running.url}/market-pulse/api/columns`);
+      expect(((await columns.json()) as { version: number }).version).toBe(0);
+      expect((await fetch(`${running.url}/elsewhere`)).status).toBe(404);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('cli-script: drives the command line and checks its exit codes', async () => {
+    const outcome = await nightlyChore(await tempFolder());
+    expect(outcome.runs).toBe(1);
+    expect(outcome.found).toBeGreaterThan(0);
+    expect(outcome.refused.message).toMatch(/not an ISIN/);
+    expect(outcome.refused.code).toBe(3);
+  });
+
+  it('aws-lambda: the API handler answers a recorded API Gateway v2 event; the scheduled one ticks', async () => {
+    const handlers = await createHandlers({ MP_DATA_DIR: await tempFolder() });
+    const event = JSON.parse(
+      await readFile(new URL('./events/api-gateway-v2-get-rules.json', import.meta.url), 'utf8'),
+    );
+    const answer = (await handlers.api(event)) as { statusCode: number };
+    expect(answer.statusCode).toBe(200);
+    expect(await handlers.tick()).toEqual({ instanceId: 'lambda-scheduler', ranFire: false });
+  });
+});

@@ -39,6 +39,13 @@ export {
   readDashboardStats,
   readDataVersion,
 } from './dashboard/dashboard.js';
+export {
+  createDashboardReader,
+  type DashboardIndexFigures,
+  type DashboardReader,
+  type DashboardReaderOptions,
+} from './dashboard/dashboard-reader.js';
+export { queryScopedColors } from './dashboard/scoped-colors.js';
 export { type DryRunRequest, type DryRunResult, dryRun } from './dry-run/dry-run.js';
 export { type RuleTestResult, testRules } from './dry-run/test-rules.js';
 export { type ErrorCode, isMarketPulseError, MarketPulseError } from './errors.js';

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  createDashboardReader,
   defaultColumnConfig,
   isMarketPulseError,
   MarketPulseError,
@@ -81,6 +82,14 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
     pipeline: host.pipeline,
     codec: spreadsheetCodec,
     businessTimeZone: config.businessTimeZone,
+    // One resident index per process, refreshed by data version (see the http README).
+    dashboard: createDashboardReader({
+      store: host.store,
+      clock: systemClock,
+      businessTimeZone: config.businessTimeZone,
+      freshnessMs: config.dashboard.freshnessMs,
+      maxRows: config.dashboard.maxRows,
+    }),
     version: options.version,
     limits: { uploadBytes: config.uploadLimits.maxBytes },
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),

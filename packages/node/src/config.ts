@@ -87,6 +87,8 @@ const envSchema = z.object({
   MP_PORT: z.coerce.number().int().min(0).max(65_535).default(3334),
   MP_HOST: z.string().min(1).default('127.0.0.1'),
   MP_CORS_ORIGINS: origins.default([]),
+  MP_DASHBOARD_FRESHNESS_MS: z.coerce.number().int().nonnegative().default(1000),
+  MP_DASHBOARD_MAX_ROWS: positiveInt.default(5_000_000),
 });
 
 /**
@@ -134,6 +136,11 @@ export interface NodeConfig {
   lease: { ttlSeconds: number; heartbeatSeconds: number };
   /** Where `serve` listens, and the browser origins allowed to call the API (none by default). */
   http: { port: number; host: string; corsOrigins: readonly string[] };
+  /**
+   * The dashboard's resident index: how long a data version read from the store is trusted (ms;
+   * 0 reads it on every request) and the most rows it holds.
+   */
+  dashboard: { freshnessMs: number; maxRows: number };
   /** The formats of the per-sector export files. */
   sectorExportFormats: readonly SectorFormat[];
   /** How color files are read (SPEC §1.2). */
@@ -214,6 +221,7 @@ export function loadConfig(
     },
     lease: { ttlSeconds: e.MP_LEASE_TTL_SECONDS, heartbeatSeconds: e.MP_HEARTBEAT_SECONDS },
     http: { port: e.MP_PORT, host: e.MP_HOST, corsOrigins: e.MP_CORS_ORIGINS },
+    dashboard: { freshnessMs: e.MP_DASHBOARD_FRESHNESS_MS, maxRows: e.MP_DASHBOARD_MAX_ROWS },
     sectorExportFormats: e.MP_SECTOR_EXPORT_FORMATS,
     parse: { decimalSeparator: e.MP_DECIMAL_SEPARATOR, impreciseIds: e.MP_IMPRECISE_ID },
   };

@@ -78,6 +78,11 @@ export interface DashboardReader {
   stats(scope?: ReadScope): Promise<DashboardStats>;
   /** What the index holds. */
   figures(): DashboardIndexFigures | null;
+  /**
+   * Forgets when the data version was last read, so the next read checks it (a host calls it
+   * after a change made in its own process: its own users see it at once).
+   */
+  invalidate(): void;
 }
 
 interface Snapshot {
@@ -275,6 +280,9 @@ export function createDashboardReader(options: DashboardReaderOptions): Dashboar
       };
     },
     figures: () => snapshot?.figures ?? null,
+    invalidate() {
+      checkedAt = Number.NEGATIVE_INFINITY;
+    },
   };
 }
 

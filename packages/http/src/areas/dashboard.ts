@@ -3,10 +3,8 @@ import {
   COLOR_FILTER_COLUMNS,
   type ColorFilterColumn,
   type ColorView,
+  createDashboardReader,
   MarketPulseError,
-  readDashboardColors,
-  readDashboardStats,
-  readDataVersion,
 } from '@market-pulse/core';
 import type { AppDependencies } from '../dependencies.js';
 import { PageQuery, pageSchema } from '../http-conventions.js';
@@ -67,6 +65,15 @@ export function dashboardArea(deps: AppDependencies) {
   const app = area();
   const op = operationsOf(deps);
   const tags = ['dashboard'];
+  // The resident index the host owns (createApp always passes one); a bare area makes its own.
+  const dashboard =
+    deps.dashboard ??
+    createDashboardReader({
+      store: deps.store,
+      clock: deps.clock,
+      businessTimeZone: deps.businessTimeZone,
+      freshnessMs: 0,
+    });
 
   app.openapi(
     op(
@@ -85,8 +92,8 @@ export function dashboardArea(deps: AppDependencies) {
       }),
     ),
     async (c) => {
-      // Polling costs one small read while the data is unchanged: the rows are not read at all.
-      const current = dataTag(await readDataVersion(deps.store));
+      // Polling costs at most one small read (none within the freshness window).
+      const current = dataTag(await dashboard.dataVersion());
       if (matchesTag(c.req.header('if-none-match'), current)) {
         c.header('ETag', current);
         return c.body(null, 304);
@@ -108,16 +115,20 @@ export function dashboardArea(deps: AppDependencies) {
             .map((v) => v.trim())
             .filter((v) => v !== '');
       }
-      const page = await readDashboardColors(deps.store, view, {
-        filters,
-        ...(q.date_from ? { dateFrom: q.date_from } : {}),
-        ...(q.date_to ? { dateTo: q.date_to } : {}),
-        ...(q.sort ? { sort: q.sort } : {}),
-        order: q.order,
-        skip: q.skip,
-        limit: q.limit,
-        hierarchy: q.hierarchy === 'true',
-      });
+      const page = await dashboard.colors(
+        view,
+        {
+          filters,
+          ...(q.date_from ? { dateFrom: q.date_from } : {}),
+          ...(q.date_to ? { dateTo: q.date_to } : {}),
+          ...(q.sort ? { sort: q.sort } : {}),
+          order: q.order,
+          skip: q.skip,
+          limit: q.limit,
+          hierarchy: q.hierarchy === 'true',
+        },
+        c.get('scope'),
+      );
       c.header('ETag', dataTag(page.dataVersion));
       return c.json(page, 200);
     },
@@ -137,7 +148,8 @@ export function dashboardArea(deps: AppDependencies) {
     ),
     async (c) => {
       // No data-version ETag: secondsToGo changes every second (the body's digest is the tag).
-      return c.json(await readDashboardStats(deps), 200);
+      // Counts and sectors of the reader's own rows only.
+      return c.json(await dashboard.stats(c.get('scope')), 200);
     },
   );
   return app;

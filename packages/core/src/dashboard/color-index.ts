@@ -9,7 +9,7 @@ import type { ReadScope } from '../accounts/read-scope.js';
 import { MarketPulseError } from '../errors.js';
 import type { StoredRow } from '../run/run-protocol.js';
 import type { ColorPage, ColorQuery } from './color-query.js';
-import { ABSENT, type ColorTable, type ColumnDictionaries, rowOf } from './color-table.js';
+import { ABSENT, type ColorTable, type ColumnDictionaries } from './color-table.js';
 import type { ColorView } from './dashboard.js';
 import { refuseHiddenColumns } from './scoped-colors.js';
 
@@ -77,6 +77,11 @@ export class ColorIndex {
   private readonly postings = new Map<string, Postings>();
   private readonly orders = new Map<string, Int32Array>();
   private readonly pages = new Map<string, Int32Array>();
+  /** Per row shape: its columns with their codes and values, to rebuild rows without lookups. */
+  private readonly decoders = new Map<
+    number,
+    { names: string[]; codes: Int32Array[]; values: unknown[][] }
+  >();
   private pagesHeld = 0;
 
   constructor(source: ColorIndexSource) {
@@ -177,12 +182,12 @@ export class ColorIndex {
       items = this.sorted(this.matches(view, filters, query, scope), keys, direction);
       this.remember(cacheKey, items);
     }
-    const keep = (column: string) => scope.columns.allows(column);
+    const keep = scope.columns.all ? null : (column: string) => scope.columns.allows(column);
     const page: ColorPage['items'] = [];
     const end = Math.min(items.length, query.skip + query.limit);
     for (let i = query.skip; i < end; i++) {
       const r = items[i] as number;
-      const row: StoredRow & { children?: StoredRow[] } = rowOf(this.dicts, this.table, r, keep);
+      const row: StoredRow & { children?: StoredRow[] } = this.rowAt(r, keep);
       if (query.hierarchy) row.children = this.childrenOf(r, scope, keep);
       page.push(row);
     }
@@ -201,13 +206,36 @@ export class ColorIndex {
     }
   }
 
-  private childrenOf(parent: number, scope: ReadScope, keep: (c: string) => boolean) {
+  /** Row `r` as stored (same keys, same order), without the columns `keep` refuses. */
+  private rowAt(r: number, keep: ((column: string) => boolean) | null): StoredRow {
+    const shape = this.table.shapeOf[r] as number;
+    let decoder = this.decoders.get(shape);
+    if (!decoder) {
+      const names = this.dicts.shapes[shape] ?? [];
+      decoder = {
+        names,
+        codes: names.map((n) => this.table.codes.get(n) as Int32Array),
+        values: names.map((n) => this.dicts.columns.get(n)?.values ?? []),
+      };
+      this.decoders.set(shape, decoder);
+    }
+    const out: Record<string, unknown> = {};
+    const { names, codes, values } = decoder;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      if (keep && !keep(name)) continue;
+      out[name] = (values[i] as unknown[])[(codes[i] as Int32Array)[r] as number];
+    }
+    return out as StoredRow;
+  }
+
+  private childrenOf(parent: number, scope: ReadScope, keep: ((c: string) => boolean) | null) {
     const slot = this.parentSlot[parent] as number;
     const allowed = this.sectorFilter(scope);
     const children: StoredRow[] = [];
     for (let i = this.childStart[slot] as number; i < (this.childStart[slot + 1] as number); i++) {
       const r = this.childRows[i] as number;
-      if (allowed(r)) children.push(rowOf(this.dicts, this.table, r, keep));
+      if (allowed(r)) children.push(this.rowAt(r, keep));
     }
     return children;
   }

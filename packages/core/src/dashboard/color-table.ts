@@ -125,30 +125,3 @@ export function concatTables(slices: readonly TableSlice[]): ColorTable {
   }
   return { length, codes, shapeOf };
 }
-
-/** The value of `column` in row `row` (undefined when the row does not have it). */
-export function cellOf(
-  dicts: ColumnDictionaries,
-  table: ColorTable,
-  column: string,
-  row: number,
-): unknown {
-  const code = table.codes.get(column)?.[row] ?? ABSENT;
-  return code === ABSENT ? undefined : dicts.columns.get(column)?.values[code];
-}
-
-/** Row `row` rebuilt as stored (same keys, same order), keeping only the columns `keep` allows. */
-export function rowOf(
-  dicts: ColumnDictionaries,
-  table: ColorTable,
-  row: number,
-  keep: (column: string) => boolean = () => true,
-): StoredRow {
-  const out: Record<string, unknown> = {};
-  for (const name of dicts.shapes[table.shapeOf[row] as number] ?? []) {
-    if (!keep(name)) continue;
-    const code = (table.codes.get(name) as Int32Array)[row] as number;
-    out[name] = (dicts.columns.get(name) as ColumnDictionary).values[code];
-  }
-  return out as StoredRow;
-}

@@ -100,13 +100,17 @@ export class ColorIndex {
     this.parentOf = new Int32Array(n).fill(-1);
     this.parentSlot = new Int32Array(n).fill(-1);
     const childCount: number[] = [];
+    // The current view's run per CUSIP code, resolved once per CUSIP rather than per row.
+    const ownerOfCode = new Int32Array(cusips.length).fill(-1);
+    for (let c = 0; c < cusips.length; c++)
+      ownerOfCode[c] = currentOwner.get(cusips[c] as string) ?? -1;
     for (const { run, start, count } of runs) {
       // Groups are (run, CUSIP): every run ranks on its own.
       // The group's parent is its last IS_PARENT row, as in `queryColors`.
       const parentByCusip = new Map<number, number>();
       for (let r = start; r < start + count; r++) {
         const code = cusipCodes[r] as number;
-        if (currentOwner.get(cusips[code] as string) === run) this.inCurrent[r] = 1;
+        if (code !== ABSENT && ownerOfCode[code] === run) this.inCurrent[r] = 1;
         const flag = parentFlags ? (parentFlags[r] as number) : ABSENT;
         if (flag !== ABSENT && parentValues[flag] === true) {
           this.isParent[r] = 1;

@@ -79,19 +79,40 @@ export function encodeRows(dicts: ColumnDictionaries, rows: readonly StoredRow[]
     }
     return array;
   };
+  // Rows of a run nearly all have one shape: its columns are resolved once, not per cell.
+  let last: { keys: string[]; id: number; dicts: ColumnDictionary[]; arrays: Int32Array[] } | null =
+    null;
   for (const [r, row] of rows.entries()) {
     const keys = Object.keys(row);
-    const shapeKey = keys.join('\u0000');
-    let shape = dicts.shapeIds.get(shapeKey);
-    if (shape === undefined) {
-      shape = dicts.shapes.length;
-      dicts.shapes.push(keys);
-      dicts.shapeIds.set(shapeKey, shape);
+    if (!last || !sameKeys(last.keys, keys)) {
+      const shapeKey = keys.join('\u0000');
+      let id = dicts.shapeIds.get(shapeKey);
+      if (id === undefined) {
+        id = dicts.shapes.length;
+        dicts.shapes.push(keys);
+        dicts.shapeIds.set(shapeKey, id);
+      }
+      last = {
+        keys,
+        id,
+        dicts: keys.map((k) => dictionaryOf(dicts, k)),
+        arrays: keys.map((k) => column(k)),
+      };
     }
-    shapeOf[r] = shape;
-    for (const key of keys) column(key)[r] = codeOf(dictionaryOf(dicts, key), row[key]);
+    shapeOf[r] = last.id;
+    for (let k = 0; k < keys.length; k++)
+      (last.arrays[k] as Int32Array)[r] = codeOf(
+        last.dicts[k] as ColumnDictionary,
+        row[keys[k] as string],
+      );
   }
   return { length: rows.length, codes, shapeOf };
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** One table of {@link concatTables}, or a range of one. */

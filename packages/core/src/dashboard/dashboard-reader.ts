@@ -8,7 +8,7 @@ import { UNRESTRICTED_READ_SCOPE } from '../accounts/read-scope.js';
 import { isMarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
-import { readRunRows, runLineParts, type StoredRow } from '../run/run-protocol.js';
+import { runLineParts, type StoredRow } from '../run/run-protocol.js';
 import { listRuns } from '../run/run-queries.js';
 import type { RunRecord } from '../run/run-record.js';
 import { nextRun } from '../schedule/projections.js';
@@ -154,7 +154,7 @@ export function createDashboardReader(options: DashboardReaderOptions): Dashboar
       if (!wanted) continue;
       let slice = previous?.slices.get(record.id);
       if (!slice) {
-        const table: ColorTable = encodeRows(dicts, await readRunRows(store, record));
+        const table = await encodeRun(record);
         slice = { table, from: 0, to: table.length };
         runsRead++;
       }
@@ -198,6 +198,23 @@ export function createDashboardReader(options: DashboardReaderOptions): Dashboar
         lastBuildRunsRead: runsRead,
       },
     };
+  }
+
+  /**
+   * A run's rows as a table, coded one partition at a time: only one partition's row objects are
+   * alive at once (a 1,000,000-row run held as objects first: 96 s and 1.1 GB RSS to build; by
+   * partition: 51 s and 655 MB — both at load average ~20 on 2 cores).
+   */
+  async function encodeRun(record: RunRecord): Promise<ColorTable> {
+    const parts: TableSlice[] = [];
+    for await (const { key, lines } of runLineParts(store, record)) {
+      const table = encodeRows(
+        dicts,
+        lines.map((line) => parseStored<StoredRow>(key, line)),
+      );
+      parts.push({ table, from: 0, to: table.length });
+    }
+    return parts.length === 1 ? (parts[0] as TableSlice).table : concatTables(parts);
   }
 
   async function current(): Promise<Snapshot> {

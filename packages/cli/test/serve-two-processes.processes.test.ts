@@ -1,5 +1,7 @@
 // Two `market-pulse serve` processes on one data folder: a run committed through one is visible
-// in the other's dashboard at its next request, with a new data version and ETag.
+// in the other's dashboard at its next request, with a new data version and ETag — with the
+// dashboard's freshness window at 0 (MP_DASHBOARD_FRESHNESS_MS; by default a change made by
+// another process shows within 1 s; core's dashboard-reader test covers the window).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { colorsToTable, generateColors } from '@market-pulse/core/sample';
@@ -18,7 +20,12 @@ describe('two serve processes on one data folder', () => {
       join(dir, 'source.csv'),
       [table.header.join(','), ...table.rows.map((r) => r.join(','))].join('\n'),
     );
-    const env = { MP_SOURCE: join(dir, 'source.csv'), MP_PORT: '0', ...(await adminEnv(dir)) };
+    const env = {
+      MP_SOURCE: join(dir, 'source.csv'),
+      MP_PORT: '0',
+      MP_DASHBOARD_FRESHNESS_MS: '0',
+      ...(await adminEnv(dir)),
+    };
     expect((await cli(dir, ['init'], { MP_DATA_DIR: join(dir, 'market-pulse-data') })).code).toBe(
       0,
     );

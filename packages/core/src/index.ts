@@ -49,6 +49,13 @@ export {
   readDataVersion,
 } from './dashboard/dashboard.js';
 export {
+  createDashboardReader,
+  type DashboardIndexFigures,
+  type DashboardReader,
+  type DashboardReaderOptions,
+} from './dashboard/dashboard-reader.js';
+export { queryScopedColors } from './dashboard/scoped-colors.js';
+export {
   type DryRunRequest,
   type DryRunResult,
   type DryRunSettings,

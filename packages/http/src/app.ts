@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { createDashboardReader, type DashboardReader } from '@market-pulse/core';
 import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
@@ -48,7 +49,19 @@ export const API_INFO = {
  * serve({ fetch: app.fetch, port: 3334, hostname: '127.0.0.1' });
  * ```
  */
-export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
+export function createApp(options: AppDependencies): OpenAPIHono<AppEnv> {
+  const deps: AppDependencies = {
+    ...options,
+    dashboard:
+      options.dashboard ??
+      createDashboardReader({
+        store: options.store,
+        clock: options.clock,
+        businessTimeZone: options.businessTimeZone,
+        freshnessMs: 0,
+      }),
+  };
+  const dashboard = deps.dashboard as DashboardReader;
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw requestProblem(result.target, result.error.issues);
@@ -86,6 +99,11 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
         maxAge: 600,
       }),
     );
+  // A change made through this app shows on its dashboard at once, whatever the freshness window.
+  app.use(async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') dashboard.invalidate();
+  });
   app.use(compress());
   app.use(etag());
 

@@ -1,6 +1,7 @@
 import type {
   Clock,
   ColorRecord,
+  DashboardReader,
   IdSource,
   ObjectStore,
   ParseNotice,
@@ -64,6 +65,11 @@ export interface AppDependencies {
   limits: BodyLimits;
   /** Origins allowed to call the API from a browser; none by default. */
   corsOrigins?: readonly string[];
+  /**
+   * The dashboard's reads over its resident index, created and owned by the host (one per
+   * process). Default: one created by `createApp` that checks the data version on every request.
+   */
+  dashboard?: DashboardReader;
   /** Access and error logs (default: none). */
   logger?: AccessLogger;
   /**

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type Clock,
+  createDashboardReader,
   defaultColumnConfig,
   isMarketPulseError,
   type Mailer,
@@ -117,6 +118,14 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
     pipeline: host.pipeline,
     codec: spreadsheetCodec,
     businessTimeZone: config.businessTimeZone,
+    // One resident index per process, refreshed by data version (see the http README).
+    dashboard: createDashboardReader({
+      store: host.store,
+      clock: systemClock,
+      businessTimeZone: config.businessTimeZone,
+      freshnessMs: config.dashboard.freshnessMs,
+      maxRows: config.dashboard.maxRows,
+    }),
     version: options.version,
     limits: { uploadBytes: config.uploadLimits.maxBytes },
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),

@@ -38,6 +38,12 @@ const ROW_READS: Record<string, string[]> = {
     '/api/exports?date=2026-03-13&format=csv',
     '/api/exports?from=2026-03-01&to=2026-03-31&format=xlsx',
   ],
+  searchColors: ['/api/search?identifier=a&kind=ticker&limit=1000'],
+  legacySearchByIdentifier: ['/api/search/by-identifier?identifier=a&kind=ticker&limit=1000'],
+  exportSearch: [
+    '/api/search/export?identifier=a&kind=ticker&format=csv',
+    '/api/search/export?identifier=a&kind=ticker&format=xlsx',
+  ],
   listUploads: ['/api/uploads'],
   getUpload: ['/api/uploads/{upload}'],
 };
@@ -79,9 +85,13 @@ const TEMPLATES: Record<string, string[]> = {
   getUploadTemplate: ['/api/uploads/template?format=csv'],
   legacyManualColorsTemplate: ['/api/manual-colors/sample-template?format=csv'],
 };
+/** POSTs that answer with stored rows (samples of a stored run's dry run): scoped. */
+const POST_ROW_READS: Record<string, string> = {
+  dryRunRulesOnRun: '/api/rules/dry-run/runs/1',
+};
 /** POSTs that answer with rows: only the caller's own (the body's), never stored ones. */
 const ECHO_READS = new Set(['dryRunRules']);
-/** The dashboard's reads: scoped by the dashboard's own work (issue 13), checked here too. */
+/** The dashboard's reads: scoped by its resident index, checked in their own case below. */
 const SCOPED_ELSEWHERE: Record<string, string[]> = {
   listColors: ['/api/dashboard/colors?view=history&limit=1000', '/api/dashboard/colors?limit=1000'],
   getDashboardStats: ['/api/dashboard/stats'],
@@ -210,7 +220,9 @@ async function fileRows(body: Uint8Array, format: 'csv' | 'xlsx') {
 function rowsIn(value: unknown, into: Record<string, unknown>[] = []) {
   if (Array.isArray(value)) for (const v of value) rowsIn(v, into);
   else if (value && typeof value === 'object') {
-    const object = value as Record<string, unknown>;
+    const { children, ...object } = value as Record<string, unknown>;
+    // A hierarchy's parent carries its children: each is a row of its own.
+    if (Array.isArray(children)) rowsIn(children, into);
     if ('SECTOR' in object || 'CUSIP' in object) into.push(object);
     else for (const v of Object.values(object)) rowsIn(v, into);
   }
@@ -255,9 +267,17 @@ async function checkAnswer(
     );
     for (const column of Object.keys(row))
       expect(
-        who.columns.has(column) || EXCLUSION.includes(column),
+        who.columns.has(column) || EXCLUSION.includes(column) || column === 'WITNESS',
         `${path}: column ${column} is hidden from ${who.principal.actor}`,
       ).toBe(true);
+    // A witness quotes the row's values of its rule's leaves: only leaves of visible columns.
+    if (row.WITNESS !== undefined) {
+      expect(Array.isArray(row.WITNESS), `${path}: a witness shown as text quotes any column`).toBe(
+        true,
+      );
+      for (const leaf of row.WITNESS as { field: string }[])
+        expect(who.columns.has(leaf.field), `${path}: witness of ${leaf.field}`).toBe(true);
+    }
   }
   return rows.length;
 }
@@ -271,6 +291,7 @@ describe('scoping on every read path', () => {
       ...Object.keys(NO_ROWS),
       ...Object.keys(TEMPLATES),
       ...Object.keys(SCOPED_ELSEWHERE),
+      ...Object.keys(POST_ROW_READS),
       ...ECHO_READS,
     ]);
     const reads = Object.values(doc.paths).flatMap((methods) =>
@@ -359,15 +380,24 @@ describe('scoping on every read path', () => {
       expect(text.includes(cusip)).toBe(false);
   });
 
-  it('the dashboard (scoped by its own work) leaks no row once it applies the scope', async (ctx) => {
-    const probe = (await (
-      await as(ann, '/api/dashboard/colors?view=history&limit=1000')
-    ).json()) as {
-      items?: Record<string, unknown>[];
-    };
-    // Until the dashboard applies the read scope this check would only restate that it does not.
-    if ((probe.items ?? []).some((r) => !ann.sectors.has(String(r.SECTOR).toUpperCase())))
-      ctx.skip('the dashboard does not apply the read scope yet');
+  it("a stored run's dry run shows samples of the reader's rows and columns only", async () => {
+    for (const path of Object.values(POST_ROW_READS)) {
+      let seen = 0;
+      for (const who of [ann, bob])
+        seen += await checkAnswer(
+          who,
+          path,
+          await as(who, path, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{}',
+          }),
+        );
+      expect(seen, `${path} answered no rows at all`).toBeGreaterThan(0);
+    }
+  });
+
+  it('the dashboard leaks no row of another sector nor a hidden column', async () => {
     for (const paths of Object.values(SCOPED_ELSEWHERE))
       for (const path of paths)
         for (const who of [ann, bob]) await checkAnswer(who, path, await as(who, path));

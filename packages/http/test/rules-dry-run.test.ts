@@ -27,7 +27,7 @@ afterAll(() => t.close());
 const dryRun = async (body: unknown, app = t.app, id: string | number = 1) =>
   app.request(`/api/rules/dry-run/runs/${id}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: t.adminAuthorization },
     body: JSON.stringify(body),
   });
 

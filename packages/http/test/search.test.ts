@@ -31,7 +31,9 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const search = async (query: string, app = t.app) => {
-  const res = await app.request(`/api/search?${query}`);
+  const res = await app.request(`/api/search?${query}`, {
+    headers: { authorization: t.adminAuthorization },
+  });
   expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as Page;
 };

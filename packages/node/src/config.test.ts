@@ -13,7 +13,18 @@ describe('loadConfig', () => {
       sectorExportFormats: ['csv'],
       parse: { decimalSeparator: '.', impreciseIds: 'keep' },
       http: { port: 3334, host: '127.0.0.1', corsOrigins: [] },
+      dashboard: { freshnessMs: 1000, maxRows: 5_000_000 },
     });
+  });
+
+  it("reads the dashboard index's freshness window and row budget", () => {
+    expect(
+      loadConfig({ MP_DASHBOARD_FRESHNESS_MS: '0', MP_DASHBOARD_MAX_ROWS: '200000' }).dashboard,
+    ).toEqual({ freshnessMs: 0, maxRows: 200_000 });
+    expect(() => loadConfig({ MP_DASHBOARD_MAX_ROWS: '0' })).toThrow(/MP_DASHBOARD_MAX_ROWS/);
+    expect(() => loadConfig({ MP_DASHBOARD_FRESHNESS_MS: '-1' })).toThrow(
+      /MP_DASHBOARD_FRESHNESS_MS/,
+    );
   });
 
   it('reads where serve listens and the allowed browser origins', () => {

@@ -96,6 +96,8 @@ const envSchema = z.object({
     .refine((u) => URL.canParse(u), 'a URL like https://pulse.desk.example.com/')
     .optional(),
   MP_ACCOUNTS_MAINTENANCE_SECONDS: positiveInt.default(300),
+  MP_DASHBOARD_FRESHNESS_MS: z.coerce.number().int().nonnegative().default(1000),
+  MP_DASHBOARD_MAX_ROWS: positiveInt.default(5_000_000),
 });
 
 /**
@@ -159,6 +161,11 @@ export interface NodeConfig {
     /** Seconds between permission syncs and store clean-ups (`MP_ACCOUNTS_MAINTENANCE_SECONDS`). */
     maintenanceSeconds: number;
   };
+  /**
+   * The dashboard's resident index: how long a data version read from the store is trusted (ms;
+   * 0 reads it on every request) and the most rows it holds.
+   */
+  dashboard: { freshnessMs: number; maxRows: number };
   /** The formats of the per-sector export files. */
   sectorExportFormats: readonly SectorFormat[];
   /** How color files are read (SPEC §1.2). */
@@ -251,6 +258,7 @@ export function loadConfig(
       publicUrl: e.MP_PUBLIC_URL,
       maintenanceSeconds: e.MP_ACCOUNTS_MAINTENANCE_SECONDS,
     },
+    dashboard: { freshnessMs: e.MP_DASHBOARD_FRESHNESS_MS, maxRows: e.MP_DASHBOARD_MAX_ROWS },
     sectorExportFormats: e.MP_SECTOR_EXPORT_FORMATS,
     parse: { decimalSeparator: e.MP_DECIMAL_SEPARATOR, impreciseIds: e.MP_IMPRECISE_ID },
   };

@@ -28,7 +28,8 @@ export async function readDataVersion(store: ObjectStore): Promise<number> {
   return (await readManifest(store))?.version ?? 0;
 }
 
-async function rowsOf(store: ObjectStore, view: ColorView): Promise<StoredRow[]> {
+/** Every row of a view, read from the store (the runs' partitions). */
+export async function rowsOfView(store: ObjectStore, view: ColorView): Promise<StoredRow[]> {
   switch (view.view) {
     case 'current':
       return (await readCurrentView(store)).rows;
@@ -58,7 +59,7 @@ export async function readDashboardColors(
   query: ColorQuery,
 ): Promise<ColorPage & { dataVersion: number }> {
   const dataVersion = await readDataVersion(store);
-  return { ...queryColors(await rowsOf(store, view), query), dataVersion };
+  return { ...queryColors(await rowsOfView(store, view), query), dataVersion };
 }
 
 /** The dashboard's figures (SPEC §8). */
@@ -76,7 +77,7 @@ export interface DashboardStats {
 }
 
 /** The 12 months ending with `date`'s, oldest first (`YYYY-MM`). */
-function lastTwelveMonths(date: string): string[] {
+export function lastTwelveMonths(date: string): string[] {
   const year = Number(date.slice(0, 4));
   const month = Number(date.slice(5, 7));
   return Array.from({ length: 12 }, (_, i) => {

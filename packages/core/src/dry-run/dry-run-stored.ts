@@ -1,4 +1,5 @@
 import type { ReadScope } from '../accounts/read-scope.js';
+import { projectRow } from '../accounts/scope-rows.js';
 import { type ColumnConfig, OUTPUT_ONLY_COLUMNS } from '../columns/column-config.js';
 import { MarketPulseError } from '../errors.js';
 import type { ColorRecord, RowError } from '../parse/record.js';
@@ -43,6 +44,7 @@ export interface StoredRunDryRunResult {
 }
 
 // What a run adds to an input row; stripped to get the row as it was read.
+const EXCLUSION_COLUMNS = new Set(['EXCLUDED_BY', 'WITNESS', 'RULE_NAME']);
 const RUN_COLUMNS = new Set<string>([
   ...OUTPUT_ONLY_COLUMNS,
   'EXCLUDED_BY',
@@ -119,9 +121,9 @@ export async function dryRunStoredRun(
   const shown = (row: Record<string, unknown>) => {
     const scope = request.scope;
     if (!scope || scope.columns.all) return row;
-    const out = Object.fromEntries(
-      Object.entries(row).filter(([name]) => scope.columns.allows(name) || RUN_COLUMNS.has(name)),
-    );
+    // Output columns are data like any other (a hidden PROCESSED_AT stays hidden); an exclusion's
+    // rule and witness are the dry run's own answer.
+    const out: Record<string, unknown> = projectRow(row, scope.columns, EXCLUSION_COLUMNS);
     // A witness carries the row's values of its leaves: a hidden column's leaf is left out.
     if (Array.isArray(out.WITNESS))
       out.WITNESS = (out.WITNESS as WitnessLeaf[]).filter((leaf) =>

@@ -3,11 +3,10 @@ import {
   COLOR_FILTER_COLUMNS,
   type ColorFilterColumn,
   type ColorView,
+  createDashboardReader,
   MarketPulseError,
-  readDashboardColors,
-  readDashboardStats,
-  readDataVersion,
 } from '@market-pulse/core';
+import { AnswerCache, scopeKeyOf } from '../answer-cache.js';
 import type { AppDependencies } from '../dependencies.js';
 import { PageQuery, pageSchema } from '../http-conventions.js';
 import { area, jsonResponse, operationsOf } from '../operations.js';
@@ -67,6 +66,17 @@ export function dashboardArea(deps: AppDependencies) {
   const app = area();
   const op = operationsOf(deps);
   const tags = ['dashboard'];
+  // The resident index the host owns (createApp always passes one); a bare area makes its own.
+  const dashboard =
+    deps.dashboard ??
+    createDashboardReader({
+      store: deps.store,
+      clock: deps.clock,
+      businessTimeZone: deps.businessTimeZone,
+      freshnessMs: 0,
+    });
+  // A page asked again at the same data version, by a reader of the same scope, is sent as built.
+  const answers = new AnswerCache(64 * 1024 * 1024);
 
   app.openapi(
     op(
@@ -85,12 +95,17 @@ export function dashboardArea(deps: AppDependencies) {
       }),
     ),
     async (c) => {
-      // Polling costs one small read while the data is unchanged: the rows are not read at all.
-      const current = dataTag(await readDataVersion(deps.store));
+      // Polling costs at most one small read (none within the freshness window).
+      const current = dataTag(await dashboard.dataVersion());
       if (matchesTag(c.req.header('if-none-match'), current)) {
         c.header('ETag', current);
         return c.body(null, 304);
       }
+      const scope = c.get('scope');
+      const key = `${current}\u0000${scopeKeyOf(scope)}\u0000${new URL(c.req.url).search}`;
+      const known = answers.get(key);
+      if (known !== undefined)
+        return c.body(known, 200, { 'Content-Type': 'application/json', ETag: current }) as never;
       const q = c.req.valid('query') as z.infer<typeof ColorsQuery> &
         Record<string, string | undefined>;
       const view: ColorView =
@@ -108,18 +123,24 @@ export function dashboardArea(deps: AppDependencies) {
             .map((v) => v.trim())
             .filter((v) => v !== '');
       }
-      const page = await readDashboardColors(deps.store, view, {
-        filters,
-        ...(q.date_from ? { dateFrom: q.date_from } : {}),
-        ...(q.date_to ? { dateTo: q.date_to } : {}),
-        ...(q.sort ? { sort: q.sort } : {}),
-        order: q.order,
-        skip: q.skip,
-        limit: q.limit,
-        hierarchy: q.hierarchy === 'true',
-      });
-      c.header('ETag', dataTag(page.dataVersion));
-      return c.json(page, 200);
+      const page = await dashboard.colors(
+        view,
+        {
+          filters,
+          ...(q.date_from ? { dateFrom: q.date_from } : {}),
+          ...(q.date_to ? { dateTo: q.date_to } : {}),
+          ...(q.sort ? { sort: q.sort } : {}),
+          order: q.order,
+          skip: q.skip,
+          limit: q.limit,
+          hierarchy: q.hierarchy === 'true',
+        },
+        scope,
+      );
+      const tag = dataTag(page.dataVersion);
+      const body = JSON.stringify(page);
+      answers.set(`${tag}\u0000${scopeKeyOf(scope)}\u0000${new URL(c.req.url).search}`, body);
+      return c.body(body, 200, { 'Content-Type': 'application/json', ETag: tag }) as never;
     },
   );
 
@@ -137,7 +158,8 @@ export function dashboardArea(deps: AppDependencies) {
     ),
     async (c) => {
       // No data-version ETag: secondsToGo changes every second (the body's digest is the tag).
-      return c.json(await readDashboardStats(deps), 200);
+      // Counts and sectors of the reader's own rows only.
+      return c.json(await dashboard.stats(c.get('scope')), 200);
     },
   );
   return app;

@@ -106,7 +106,14 @@ export function searchArea(deps: AppDependencies) {
       const q = c.req.valid('query');
       const result = await search(q, c.get('scope'));
       const config = await readColumnConfig(deps.store);
-      const bytes = encodeRows(deps.codec, 'output', q.format, result.rows, config);
+      const bytes = encodeRows(
+        deps.codec,
+        'output',
+        q.format,
+        result.rows,
+        config,
+        c.get('scope').columns,
+      );
       return download(c, { bytes, rows: result.rows.length }, q.format, 'search');
     },
   );

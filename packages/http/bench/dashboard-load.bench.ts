@@ -1,0 +1,209 @@
+/**
+ * The dashboard under load (issue 12): a data folder with one business day of N processed rows
+ * (core's sample generator; built once and kept under the temp folder, keyed by its parameters),
+ * the `serve` app over it on 127.0.0.1 (port 0), and autocannon in its own process against fixed
+ * scenarios at 10 and 50 connections. Prints one JSON object per figure: the index build (time,
+ * heap, RSS), each scenario's p50/p99/req/s, the first (uncached) answer of each scenario, and
+ * the time from a new run's commit to its rows being served. Records the load average with each.
+ *
+ *   pnpm build && TSX_TSCONFIG_PATH=tsconfig.build.json node --max-old-space-size=6144 --expose-gc \
+ *     --import tsx bench/dashboard-load.bench.ts [--rows 1000000,100000] [--duration 10] [--connections 10,50]
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createPipeline,
+  initializeStore,
+  type ObjectStore,
+  type SpreadsheetCodec,
+} from '@market-pulse/core';
+import { colorsToTable, generateColors } from '@market-pulse/core/sample';
+import { createMemorySink, tableSource } from '@market-pulse/core/testing';
+import { loadConfig, openNodeHost, randomIds } from '@market-pulse/node';
+import { appDependenciesOf, createApp, listen } from '../src/index.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) =>
+  args.includes(name) ? (args[args.indexOf(name) + 1] ?? fallback) : fallback;
+const sizes = option('--rows', '1000000,100000').split(',').map(Number);
+const durationS = Number(option('--duration', '10'));
+const connectionCounts = option('--connections', '10,50').split(',').map(Number);
+const BUSINESS_DATE = '2026-03-13';
+const FORMAT = 'v1';
+const here = dirname(fileURLToPath(import.meta.url));
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const load = () => loadavg().map((n) => Number(n.toFixed(2)));
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const print = (figure: object) => console.log(JSON.stringify({ ...figure, loadavg: load() }));
+
+/** A pipeline that writes runs into `store` (exports go nowhere: only the rows matter here). */
+function pipelineOver(store: ObjectStore) {
+  const codec: SpreadsheetCodec = { write: async function* () {} };
+  return createPipeline({
+    store,
+    clock: { now: () => new Date(`${BUSINESS_DATE}T22:30:00Z`) },
+    ids: randomIds,
+    timers: { setTimeout, clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout) },
+    codec,
+    sink: createMemorySink(),
+    settings: { businessTimeZone: 'America/New_York' },
+  });
+}
+
+async function commitSample(store: ObjectStore, rows: number, seed: number) {
+  const table = colorsToTable(generateColors({ rows, seed, businessDate: BUSINESS_DATE }));
+  const source = tableSource(`sample-${seed}`, [table.header, ...table.rows]);
+  return (await pipelineOver(store).run({ trigger: 'cli', source, businessDate: BUSINESS_DATE }))
+    .record;
+}
+
+/** The data folder of `rows` rows, built on first use and kept (keyed by its parameters). */
+async function dataFolder(rows: number): Promise<string> {
+  const dir = join(tmpdir(), `mp-dashboard-bench-${FORMAT}-${rows}`);
+  if (existsSync(join(dir, 'ready'))) return dir;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, 'exports'), { recursive: true });
+  const started = performance.now();
+  const host = openNodeHost({ config: loadConfig({ MP_DATA_DIR: dir }), dataDir: dir, cwd: dir });
+  await initializeStore(host.store, { rules: [] });
+  const record = await commitSample(host.store, rows, 1);
+  await writeFile(join(dir, 'ready'), JSON.stringify({ rows: record.counts.output }));
+  print({ figure: 'data folder built', rows, ms: Math.round(performance.now() - started) });
+  return dir;
+}
+
+/** Runs autocannon in its own process against `paths` of `url`. */
+function loadTest(url: string, paths: string[], connections: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(here, 'load-client.mjs'),
+        JSON.stringify({ url, paths, connections, durationS, seed: 12345 }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load client exited ${code}`)),
+    );
+  });
+}
+
+async function measure(rows: number) {
+  // A copy: the commit-to-served measure adds a run, and the cached folder must stay as built.
+  const dir = await mkdtemp(join(tmpdir(), 'mp-dashboard-bench-run-'));
+  try {
+    await cp(await dataFolder(rows), dir, { recursive: true });
+    const stored = JSON.parse(await readFile(join(dir, 'ready'), 'utf8')) as { rows: number };
+    gc();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const config = loadConfig({ MP_DATA_DIR: dir });
+    const host = openNodeHost({ config, dataDir: dir, cwd: dir });
+    const deps = appDependenciesOf({ host, config, version: 'bench' });
+    const server = await listen(createApp(deps), { port: 0, host: '127.0.0.1' });
+    const url = server.url.replace(/\/$/, '');
+    try {
+      // Start-up: the first answer builds the index from the stored runs.
+      let started = performance.now();
+      const first = await fetch(`${url}/api/dashboard/colors?limit=50`);
+      const firstBody = (await first.json()) as {
+        total: number;
+        items: { CUSIP: string; MESSAGE_ID: string }[];
+      };
+      const firstMs = performance.now() - started;
+      gc();
+      const figures = deps.dashboard?.figures();
+      print({
+        figure: 'index build (first request after start)',
+        rows: stored.rows,
+        firstRequestMs: Math.round(firstMs),
+        buildMs: figures?.lastBuildMs,
+        heapMb: mb(process.memoryUsage().heapUsed - heapBefore),
+        heapBytesPerRow: Math.round((process.memoryUsage().heapUsed - heapBefore) / stored.rows),
+        rssMb: mb(process.memoryUsage().rss),
+      });
+      // Identifiers to filter by, from the data itself.
+      const all = (await (
+        await fetch(`${url}/api/dashboard/colors?hierarchy=false&limit=1000&view=history`)
+      ).json()) as { items: { CUSIP: string; MESSAGE_ID: string }[] };
+      const cusips = [...new Set(all.items.map((r) => r.CUSIP))].slice(0, 500);
+      const sectors = (
+        (await (await fetch(`${url}/api/dashboard/stats`)).json()) as {
+          sectors: string[];
+        }
+      ).sectors;
+      const page = '/api/dashboard/colors?limit=50';
+      const scenarios: Record<string, string[]> = {
+        'first page (current, hierarchy)': [page],
+        'filtered by sector': sectors.map((s) => `${page}&sector=${encodeURIComponent(s)}`),
+        'filtered by CUSIP (500 different)': cusips.map((c) => `${page}&cusip=${c}`),
+        'sorted by PX ascending': [`${page}&sort=PX&order=asc`],
+        'deep page': [`${page}&skip=${Math.max(0, Math.floor(firstBody.total / 2))}`],
+        'history, flat': [`${page}&view=history&hierarchy=false`],
+        'mix (issue 12: page of 50, one filter, default sort; current and history; hierarchy)': [
+          page,
+          `${page}&view=history`,
+          ...sectors.map((s) => `${page}&sector=${encodeURIComponent(s)}`),
+          ...sectors.map((s) => `${page}&view=history&sector=${encodeURIComponent(s)}`),
+          ...cusips.slice(0, 50).map((c) => `${page}&cusip=${c}`),
+        ],
+      };
+      for (const [scenario, paths] of Object.entries(scenarios)) {
+        // The first answer of a query shape builds its sort order and posting lists.
+        started = performance.now();
+        const res = await fetch(`${url}${paths[0]}`);
+        if (res.status !== 200) throw new Error(`${paths[0]} answered ${res.status}`);
+        await res.arrayBuffer();
+        const firstAnswerMs = Math.round(performance.now() - started);
+        for (const connections of connectionCounts)
+          print({
+            figure: 'load',
+            rows: stored.rows,
+            scenario,
+            connections,
+            durationS,
+            firstAnswerMs,
+            ...((await loadTest(url, paths, connections)) as object),
+          });
+      }
+      // A new run committed (as by another process): how long until its rows are served.
+      const before = firstBody as unknown as { total: number };
+      const versionOf = async () =>
+        (
+          (await (await fetch(`${url}/api/dashboard/colors?limit=1`)).json()) as {
+            dataVersion: number;
+          }
+        ).dataVersion;
+      const oldVersion = await versionOf();
+      await commitSample(host.store, 10_000, 2);
+      started = performance.now();
+      while ((await versionOf()) === oldVersion)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      print({
+        figure: 'commit to served (a 10,000-row run, another writer)',
+        rows: stored.rows,
+        freshnessMs: config.dashboard.freshnessMs,
+        ms: Math.round(performance.now() - started),
+        buildMs: deps.dashboard?.figures()?.lastBuildMs,
+        runsRead: deps.dashboard?.figures()?.lastBuildRunsRead,
+        previousTotal: before.total,
+        rssMb: mb(process.memoryUsage().rss),
+      });
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+for (const rows of sizes) await measure(rows);

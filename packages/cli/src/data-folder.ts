@@ -71,7 +71,7 @@ async function openS3Folder(
   dir: string,
   allowUnsafeStore = false,
 ): Promise<DataFolder> {
-  const storage = await openStorage(config.store, dir);
+  const storage = await openStorage(config.store, dir, { exports: config.exports });
   if (!storage.conditionalWrites.honoured && !allowUnsafeStore) {
     storage.close();
     throw new MarketPulseError(

@@ -59,6 +59,25 @@ const envSchema = z.object({
         'expected s3://<bucket>/<prefix> (the prefix may be empty: the exports then land at the bucket root)',
     })
     .optional(),
+  MP_JOB_S3_SOURCES: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/([A-Za-z0-9._/-]*\/)?$/,
+            'each entry must be s3://<bucket>/ or s3://<bucket>/<prefix>/ (ending in /)',
+          ),
+      ),
+    )
+    .default([]),
   MP_S3_ENDPOINT: z
     .url({ error: 'expected the S3 server URL, e.g. http://127.0.0.1:7480' })
     .optional(),
@@ -140,7 +159,15 @@ export interface NodeConfig {
    * look); with the file store, the data folder's `exports/`.
    */
   exports: ExportsConfig | undefined;
+  /** The color source (`MP_SOURCE`): a file path, or an `s3://bucket/key` object. */
   source: string | undefined;
+  /**
+   * The S3 prefixes (`s3://bucket/prefix/`) a job's own source may name (`MP_JOB_S3_SOURCES`):
+   * fires read with the server's credentials, so a job cannot name any object they can read.
+   */
+  jobS3Sources: readonly string[];
+  /** How S3 is reached — the store, the exports, `s3://` sources (`MP_S3_*`, AWS_REGION). */
+  s3: { region: string; endpoint: string | undefined; forcePathStyle: boolean };
   rankDateField: 'DATE_1' | 'DATE';
   businessTimeZone: string;
   uploadLimits: {
@@ -228,6 +255,12 @@ export function loadConfig(
     store: storeConfigOf(e.MP_STORE, env, e),
     exports: e.MP_EXPORTS ? bucketAndPrefix(e.MP_EXPORTS) : undefined,
     source: e.MP_SOURCE,
+    jobS3Sources: e.MP_JOB_S3_SOURCES,
+    s3: {
+      region: regionOf(env, e),
+      endpoint: e.MP_S3_ENDPOINT,
+      forcePathStyle: e.MP_S3_FORCE_PATH_STYLE,
+    },
     rankDateField: e.MP_RANK_DATE_FIELD,
     businessTimeZone: e.MP_BUSINESS_TZ,
     uploadLimits: {
@@ -258,8 +291,7 @@ function storeConfigOf(
   return {
     kind: 's3',
     ...bucketAndPrefix(value),
-    // The AWS SDK's own variables, as its other tools read them, when MP_S3_REGION is unset.
-    region: e.MP_S3_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region: regionOf(env, e),
     endpoint: e.MP_S3_ENDPOINT,
     forcePathStyle: e.MP_S3_FORCE_PATH_STYLE,
   };
@@ -269,4 +301,12 @@ function storeConfigOf(
 function bucketAndPrefix(url: string): { bucket: string; prefix: string } {
   const [bucket = '', ...rest] = url.slice('s3://'.length).split('/');
   return { bucket, prefix: rest.filter(Boolean).join('/') };
+}
+
+/** The region: `MP_S3_REGION`, else the AWS SDK's own variables, as its other tools read them. */
+function regionOf(
+  env: Readonly<Record<string, string | undefined>>,
+  e: { MP_S3_REGION?: string },
+): string {
+  return e.MP_S3_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }

@@ -15,6 +15,11 @@ export type {
   ParsedUpload,
 } from './dependencies.js';
 export { lambdaApiHandler, lambdaScheduleHandler, type ScheduledCheck } from './lambda.js';
+export {
+  createLambdaHandlers,
+  type LambdaHandlers,
+  type LambdaHandlersOptions,
+} from './lambda-host.js';
 export { appDependenciesOf, maskSecrets, type NodeAppOptions } from './node-app.js';
 export { listen, type RunningServer } from './node-server.js';
 export { type ErrorBody, STATUS_OF_CODE } from './problems.js';

@@ -1,21 +1,14 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { defaultColumnConfig, MarketPulseError, readColors } from '@market-pulse/core';
 import {
-  defaultColumnConfig,
-  isMarketPulseError,
-  MarketPulseError,
-  readColors,
-} from '@market-pulse/core';
-import {
-  fileColorSource,
+  bytesInput,
   type NodeConfig,
   type NodeHost,
   randomIds,
   spreadsheetCodec,
+  spreadsheetColorSource,
   systemClock,
   templateCsv,
-  writeTemplateXlsx,
+  templateXlsx,
 } from '@market-pulse/node';
 import type { AccessLogger, AppDependencies, ParsedUpload } from './dependencies.js';
 
@@ -34,25 +27,6 @@ export function maskSecrets(value: unknown): unknown {
   );
 }
 
-/** `err` with the temporary file's path replaced by the upload's name: no server path in answers. */
-function withoutPath(err: unknown, path: string, fileName: string): unknown {
-  if (!isMarketPulseError(err)) return err;
-  const clean = (text: string) => text.replaceAll(path, fileName);
-  const details =
-    err.details === undefined ? undefined : JSON.parse(clean(JSON.stringify(err.details)));
-  return new MarketPulseError(err.code, clean(err.message), { cause: err, details });
-}
-
-/** Runs `work` with a private temporary folder, removed afterwards. */
-async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'market-pulse-http-'));
-  try {
-    return await work(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 /** How a Node process serves the app: its host, configuration, version and logs. */
 export interface NodeAppOptions {
   host: NodeHost;
@@ -65,7 +39,8 @@ export interface NodeAppOptions {
 
 /**
  * The app's dependencies over a Node host (`openNodeHost`): uploads are read with the configured
- * limits and parse options (through a private temporary file, as the CLI reads files).
+ * limits and parse options from the request's bytes in memory, and templates made in memory —
+ * nothing touches the local disk (a Lambda's or a replica's disk is neither shared nor kept).
  *
  * @example
  * ```ts
@@ -85,7 +60,7 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
     limits: { uploadBytes: config.uploadLimits.maxBytes },
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
-    readUpload: (fileName, bytes) => {
+    readUpload: async (fileName, bytes) => {
       const format = /\.(xlsx|csv)$/i.exec(fileName)?.[1]?.toLowerCase();
       if (!format)
         throw new MarketPulseError(
@@ -93,27 +68,20 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
           `${fileName}: upload an .xlsx or .csv file (the name's extension says which)`,
           { details: { fileName } },
         );
-      return inTempDir(async (dir): Promise<ParsedUpload> => {
-        // A fixed name: the upload's own name may hold anything (paths, NUL, 400 characters).
-        const path = join(dir, `upload.${format}`);
-        await writeFile(path, bytes);
-        const source = fileColorSource(path, { limits: config.uploadLimits, parse: config.parse });
-        try {
-          const parsed = await readColors(source);
-          return { ...parsed, contentHash: await source.contentHash() };
-        } catch (err) {
-          throw withoutPath(err, path, fileName);
-        }
+      // Named by its format only: the upload's own name may hold anything (paths, NUL, 400
+      // characters), and messages name the upload by the name the caller gave.
+      const source = spreadsheetColorSource(bytesInput(fileName, bytes), {
+        format: format as 'xlsx' | 'csv',
+        limits: config.uploadLimits,
+        parse: config.parse,
       });
+      const parsed = await readColors(source);
+      return { ...parsed, contentHash: await source.contentHash() } satisfies ParsedUpload;
     },
     template: async (format) =>
       format === 'csv'
         ? new TextEncoder().encode(templateCsv(defaultColumnConfig))
-        : inTempDir(async (dir) => {
-            const path = join(dir, 'template.xlsx');
-            await writeTemplateXlsx(path, defaultColumnConfig);
-            return new Uint8Array(await readFile(path));
-          }),
+        : templateXlsx(defaultColumnConfig),
     status: (checkedBy) => host.status(checkedBy),
     configuration: () => maskSecrets(config) as Record<string, unknown>,
   };

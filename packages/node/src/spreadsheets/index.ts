@@ -21,9 +21,9 @@ export {
   XLSX_MAX_DATA_ROWS,
 } from './spreadsheet-codec.js';
 export { writeCsvFile, writeSpreadsheetFile, writeXlsxFile } from './spreadsheet-files.js';
-export { fileInput, type SpreadsheetInput } from './spreadsheet-input.js';
+export { bytesInput, fileInput, type SpreadsheetInput } from './spreadsheet-input.js';
 export type { SheetRow, SheetRows } from './spreadsheet-rows.js';
-export { templateCsv, writeTemplateCsv, writeTemplateXlsx } from './template.js';
+export { templateCsv, templateXlsx, writeTemplateCsv, writeTemplateXlsx } from './template.js';
 export {
   checkSpreadsheetFile,
   DEFAULT_SPREADSHEET_LIMITS,

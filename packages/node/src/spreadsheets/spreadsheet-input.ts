@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 
 /**
@@ -26,6 +26,24 @@ export function fileInput(path: string): SpreadsheetInput {
     path,
     size: async () => (await stat(path)).size,
     stream: (range) => createReadStream(path, range ?? {}),
+  };
+}
+
+/**
+ * Bytes already in memory (an HTTP upload's body) as a {@link SpreadsheetInput} named `name`:
+ * read where they are, never written to disk.
+ */
+export function bytesInput(name: string, bytes: Uint8Array): SpreadsheetInput {
+  return {
+    name,
+    size: async () => bytes.length,
+    stream: (range) =>
+      Readable.from([
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).subarray(
+          range?.start ?? 0,
+          range ? range.end + 1 : bytes.length,
+        ),
+      ]),
   };
 }
 

@@ -2,10 +2,9 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { localDateAt, MarketPulseError } from '@market-pulse/core';
 import {
-  checkedFileSource,
+  colorSourceAt,
   type FileColorSource,
   failpointsFromEnv,
-  fileColorSource,
   loadConfig,
   type NodeConfig,
   type NodeHost,
@@ -71,7 +70,7 @@ async function openS3Folder(
   dir: string,
   allowUnsafeStore = false,
 ): Promise<DataFolder> {
-  const storage = await openStorage(config.store, dir);
+  const storage = await openStorage(config.store, dir, { exports: config.exports });
   if (!storage.conditionalWrites.honoured && !allowUnsafeStore) {
     storage.close();
     throw new MarketPulseError(
@@ -92,17 +91,13 @@ async function openS3Folder(
 }
 
 /**
- * A color file named on the command line, relative to the working directory, read with the
+ * A color file named on the command line, relative to the working directory (or an
+ * `s3://bucket/key` object), read with the
  * configured upload limits and parse options; missing or unreadable, it is refused (exit 3) as
  * `cannot read FILE: no such file` when read.
  */
 export function sourceFile(io: CliIO, path: string, config: NodeConfig): FileColorSource {
-  const full = resolve(io.cwd, path);
-  return checkedFileSource(
-    fileColorSource(full, { limits: config.uploadLimits, parse: config.parse }),
-    full,
-    path,
-  );
+  return colorSourceAt(path, io.cwd, config);
 }
 
 /** Where an export file is: a path in the exports folder, or its `s3://` URL. */

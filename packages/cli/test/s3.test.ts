@@ -58,20 +58,24 @@ describe('market-pulse on S3 (MP_STORE=s3://bucket/prefix)', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { exports: string[] };
-    expect(report.exports).toContain(`s3://${bucket}/desk/exports/Processed_Colors_Output.xlsx`);
+    expect(report.exports).toContain(`s3://${bucket}/Processed_Colors_Output.xlsx`);
 
+    // The exports are at the top of the bucket (SPEC §12), whatever the store's prefix.
     const keys = await bucketKeys(rgw, bucket);
-    const exported = keys.filter((k) => k.startsWith('desk/exports/'));
-    expect(exported).toContain('desk/exports/Processed_Colors_Output.xlsx');
-    const sectorFiles = exported.filter((k) => k.startsWith('desk/exports/processed_colors/'));
+    expect(keys).toContain('Processed_Colors_Output.xlsx');
+    const sectorFiles = keys.filter((k) => k.startsWith('processed_colors/'));
     expect(sectorFiles.length).toBeGreaterThan(1);
     for (const key of sectorFiles)
-      expect(key).toMatch(
-        /^desk\/exports\/processed_colors\/([^/]+)\/Processed_Colors_\1\.(csv|xlsx)$/,
-      );
+      expect(key).toMatch(/^processed_colors\/([^/]+)\/Processed_Colors_\1\.(csv|xlsx)$/);
     expect(keys.some((k) => /^desk\/runs\//.test(k))).toBe(true);
-    // The self-test's probe is gone; nothing is outside the prefix; no data folder was made.
-    expect(keys.filter((k) => !k.startsWith('desk/') || k.includes('_selftest'))).toEqual([]);
+    // The self-test's probe is gone; only exports are outside the prefix; no data folder was made.
+    const exported = (k: string) =>
+      k.startsWith('processed_colors/') ||
+      k === 'Processed_Colors_Output.xlsx' ||
+      k === '.market-pulse-exports.json';
+    expect(
+      keys.filter((k) => !(k.startsWith('desk/') || exported(k)) || k.includes('_selftest')),
+    ).toEqual([]);
     expect(await snapshot(join(cwd, 'market-pulse-data'))).toEqual([]);
 
     const afterRun = await cli(cwd, ['buffer', 'list', '--json'], env);
@@ -80,7 +84,7 @@ describe('market-pulse on S3 (MP_STORE=s3://bucket/prefix)', () => {
     const status = await cli(cwd, ['status'], env);
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(
-      `store: s3://${bucket}/desk (exports in s3://${bucket}/desk/exports); conditional writes: honoured`,
+      `store: s3://${bucket}/desk (exports in s3://${bucket}); conditional writes: honoured`,
     );
   });
 

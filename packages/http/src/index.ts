@@ -24,6 +24,11 @@ export type {
 } from './dependencies.js';
 export { EXPENSIVE_ACTIONS } from './expensive-actions.js';
 export { lambdaApiHandler, lambdaScheduleHandler, type ScheduledCheck } from './lambda.js';
+export {
+  createLambdaHandlers,
+  type LambdaHandlers,
+  type LambdaHandlersOptions,
+} from './lambda-host.js';
 export { appDependenciesOf, maskSecrets, type NodeAppOptions } from './node-app.js';
 export { listen, type RunningServer } from './node-server.js';
 export { ANONYMOUS_PRINCIPAL } from './operations.js';

@@ -1,11 +1,6 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   type Clock,
   createDashboardReader,
-  defaultColumnConfig,
-  isMarketPulseError,
   type Mailer,
   MarketPulseError,
   type PasswordHasher,
@@ -16,15 +11,16 @@ import {
 } from '@market-pulse/core';
 import {
   argon2Hasher,
-  fileColorSource,
+  bytesInput,
   type NodeConfig,
   type NodeHost,
   randomIds,
   spreadsheetCodec,
+  spreadsheetColorSource,
   systemClock,
   systemRandom,
   templateCsv,
-  writeTemplateXlsx,
+  templateXlsx,
 } from '@market-pulse/node';
 import { accountServicesOf, bearerAuthentication } from './account-services.js';
 import type { AccessLogger, AppDependencies, ParsedUpload } from './dependencies.js';
@@ -42,25 +38,6 @@ export function maskSecrets(value: unknown): unknown {
       SECRET.test(k) && v !== undefined ? '***' : maskSecrets(v),
     ]),
   );
-}
-
-/** `err` with the temporary file's path replaced by the upload's name: no server path in answers. */
-function withoutPath(err: unknown, path: string, fileName: string): unknown {
-  if (!isMarketPulseError(err)) return err;
-  const clean = (text: string) => text.replaceAll(path, fileName);
-  const details =
-    err.details === undefined ? undefined : JSON.parse(clean(JSON.stringify(err.details)));
-  return new MarketPulseError(err.code, clean(err.message), { cause: err, details });
-}
-
-/** Runs `work` with a private temporary folder, removed afterwards. */
-async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'market-pulse-http-'));
-  try {
-    return await work(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 /** How a Node process serves the app: its host, configuration, version and logs. */
@@ -82,8 +59,9 @@ export interface NodeAppOptions {
 /**
  * The app's dependencies over a Node host (`openNodeHost`): every non-public operation needs a
  * bearer token (accounts over the host's store, Argon2id passwords); uploads are read with the
- * configured limits and parse options (through a private temporary file, as the CLI reads files);
- * each request sees what its principal may (`readScopeFor`: asset classes and CLO mappings).
+ * configured limits and parse options from the request's bytes in memory, and templates made in
+ * memory — nothing touches the local disk (a Lambda's or a replica's disk is neither shared nor
+ * kept); each request sees what its principal may (`readScopeFor`: asset classes and CLO mappings).
  *
  * @example
  * ```ts
@@ -130,7 +108,7 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
     limits: { uploadBytes: config.uploadLimits.maxBytes },
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
-    readUpload: (fileName, bytes) => {
+    readUpload: async (fileName, bytes) => {
       const format = /\.(xlsx|csv)$/i.exec(fileName)?.[1]?.toLowerCase();
       if (!format)
         throw new MarketPulseError(
@@ -138,30 +116,21 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
           `${fileName}: upload an .xlsx or .csv file (the name's extension says which)`,
           { details: { fileName } },
         );
-      return inTempDir(async (dir): Promise<ParsedUpload> => {
-        // A fixed name: the upload's own name may hold anything (paths, NUL, 400 characters).
-        const path = join(dir, `upload.${format}`);
-        await writeFile(path, bytes);
-        const source = fileColorSource(path, { limits: config.uploadLimits, parse: config.parse });
-        try {
-          const parsed = await readColors(source, {
-            columns: await readColumnConfig(host.store),
-          });
-          return { ...parsed, contentHash: await source.contentHash() };
-        } catch (err) {
-          throw withoutPath(err, path, fileName);
-        }
+      // Named by its format only: the upload's own name may hold anything (paths, NUL, 400
+      // characters), and messages name the upload by the name the caller gave.
+      const source = spreadsheetColorSource(bytesInput(fileName, bytes), {
+        format: format as 'xlsx' | 'csv',
+        limits: config.uploadLimits,
+        parse: config.parse,
       });
+      const parsed = await readColors(source, { columns: await readColumnConfig(host.store) });
+      return { ...parsed, contentHash: await source.contentHash() } satisfies ParsedUpload;
     },
     template: async (format) => {
       const columns = await readColumnConfig(host.store);
       return format === 'csv'
         ? new TextEncoder().encode(templateCsv(columns))
-        : inTempDir(async (dir) => {
-            const path = join(dir, 'template.xlsx');
-            await writeTemplateXlsx(path, columns);
-            return new Uint8Array(await readFile(path));
-          });
+        : templateXlsx(columns);
     },
     status: (checkedBy) => host.status(checkedBy),
     // Two small documents read per request: an admin's change applies to the next request.

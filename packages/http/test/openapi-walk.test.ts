@@ -457,6 +457,10 @@ const CASES: Record<string, Case> = {
     valid: async () => ({ id: (await newUpload()).id }),
     invalid: () => ({ id: '%00' }),
   },
+  getUploadOriginal: {
+    valid: async () => ({ id: (await newUpload()).id }),
+    invalid: () => ({ id: 'no-such-upload' }),
+  },
   cancelUpload: {
     valid: async () => ({ id: (await newUpload()).id, init: post }),
     invalid: () => ({ id: 'no-such-upload', init: post }),

@@ -21,6 +21,20 @@ const upload = (
 };
 
 describe('upload buffer', () => {
+  it("serves an upload's original file from the store, its name percent-encoded", async () => {
+    const csv = colorsCsv(5, 31);
+    const added = await body<{ id: string }>(await upload(csv, 'desk "close" 📈.csv'));
+    const res = await t.request(`/api/uploads/${added.id}/original`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename*=UTF-8''${encodeURIComponent('desk "close" 📈.csv')}`,
+    );
+    expect(await res.text()).toBe(csv);
+    expect((await t.request('/api/uploads/no-such-upload/original')).status).toBe(404);
+    await t.request(`/api/uploads/${added.id}/cancel`, { method: 'POST' }); // the next test counts pending ones
+  });
+
   it('uploads once per Idempotency-Key, refuses the same content again, lists, shows, cancels', async () => {
     const csv = colorsCsv(20, 11);
     const res = await upload(csv, 'colors.csv', '', { 'Idempotency-Key': 'u1' });

@@ -186,3 +186,25 @@ describe('loadConfig: the store (MP_STORE)', () => {
     );
   });
 });
+
+describe('loadConfig: where the exports land (MP_EXPORTS)', () => {
+  it('is unset by default (the S3 store puts them at its bucket root) and reads s3://bucket/prefix', () => {
+    expect(loadConfig({ MP_STORE: 's3://desk-data/mp' }).exports).toBeUndefined();
+    expect(
+      loadConfig({ MP_STORE: 's3://desk-data/mp', MP_EXPORTS: 's3://desk-exports/' }).exports,
+    ).toEqual({ bucket: 'desk-exports', prefix: '' });
+    expect(
+      loadConfig({ MP_STORE: 's3://desk-data/mp', MP_EXPORTS: 's3://desk-data/feeds/colors' })
+        .exports,
+    ).toEqual({ bucket: 'desk-data', prefix: 'feeds/colors' });
+  });
+
+  it('refuses a value that is not s3://bucket/prefix, and S3 exports beside a file store', () => {
+    expect(() => loadConfig({ MP_STORE: 's3://desk-data', MP_EXPORTS: '/srv/exports' })).toThrow(
+      /MP_EXPORTS="\/srv\/exports": expected s3:\/\/<bucket>\/<prefix>/,
+    );
+    expect(() => loadConfig({ MP_EXPORTS: 's3://desk-exports' })).toThrow(
+      /MP_EXPORTS \(s3:\/\/desk-exports\) needs an S3 store \(MP_STORE=s3:\/\/<bucket>\/<prefix>\)/,
+    );
+  });
+});

@@ -52,6 +52,32 @@ const envSchema = z.object({
         'expected s3://<bucket>/<prefix> (a bucket name of 3-63 characters a-z 0-9 . -, a prefix of A-Z a-z 0-9 . _ - /) or file://<data folder>',
     })
     .optional(),
+  MP_EXPORTS: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9._/-]*)?$/, {
+      error:
+        'expected s3://<bucket>/<prefix> (the prefix may be empty: the exports then land at the bucket root)',
+    })
+    .optional(),
+  MP_JOB_S3_SOURCES: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/([A-Za-z0-9._/-]*\/)?$/,
+            'each entry must be s3://<bucket>/ or s3://<bucket>/<prefix>/ (ending in /)',
+          ),
+      ),
+    )
+    .default([]),
   MP_S3_ENDPOINT: z
     .url({ error: 'expected the S3 server URL, e.g. http://127.0.0.1:7480' })
     .optional(),
@@ -123,12 +149,36 @@ export type StoreConfig =
       forcePathStyle: boolean;
     };
 
+/**
+ * Where the standing exports land on S3 (`MP_EXPORTS=s3://bucket/prefix`): the output workbook
+ * at `<prefix>/`, the per-sector files at `<prefix>/processed_colors/<SECTOR>/…`.
+ */
+export interface ExportsConfig {
+  bucket: string;
+  /** `''` for the bucket's root. */
+  prefix: string;
+}
+
 /** The effective configuration of a Node process. */
 export interface NodeConfig {
   dataDir: string;
   /** The store (`MP_STORE`); the embedded file store when unset. */
   store: StoreConfig;
+  /**
+   * Where the exports land on S3 (`MP_EXPORTS`, with an S3 store only). Unset: the root of the
+   * store's bucket (so `processed_colors/` is at the top of the bucket, where downstream readers
+   * look); with the file store, the data folder's `exports/`.
+   */
+  exports: ExportsConfig | undefined;
+  /** The color source (`MP_SOURCE`): a file path, or an `s3://bucket/key` object. */
   source: string | undefined;
+  /**
+   * The S3 prefixes (`s3://bucket/prefix/`) a job's own source may name (`MP_JOB_S3_SOURCES`):
+   * fires read with the server's credentials, so a job cannot name any object they can read.
+   */
+  jobS3Sources: readonly string[];
+  /** How S3 is reached — the store, the exports, `s3://` sources (`MP_S3_*`, AWS_REGION). */
+  s3: { region: string; endpoint: string | undefined; forcePathStyle: boolean };
   rankDateField: 'DATE_1' | 'DATE';
   businessTimeZone: string;
   uploadLimits: {
@@ -227,10 +277,22 @@ export function loadConfig(
       'VALIDATION_ERROR',
       `invalid configuration: MP_STORE (${e.MP_STORE}) and MP_DATA_DIR (${input.MP_DATA_DIR}) name different data folders: set one of them`,
     );
+  if (e.MP_EXPORTS && !e.MP_STORE?.startsWith('s3://'))
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `invalid configuration: MP_EXPORTS (${e.MP_EXPORTS}) needs an S3 store (MP_STORE=s3://<bucket>/<prefix>); the file store writes its exports into the data folder's exports/`,
+    );
   return {
     dataDir: overrides.MP_DATA_DIR ?? fileDir ?? e.MP_DATA_DIR,
     store: storeConfigOf(e.MP_STORE, env, e),
+    exports: e.MP_EXPORTS ? bucketAndPrefix(e.MP_EXPORTS) : undefined,
     source: e.MP_SOURCE,
+    jobS3Sources: e.MP_JOB_S3_SOURCES,
+    s3: {
+      region: regionOf(env, e),
+      endpoint: e.MP_S3_ENDPOINT,
+      forcePathStyle: e.MP_S3_FORCE_PATH_STYLE,
+    },
     rankDateField: e.MP_RANK_DATE_FIELD,
     businessTimeZone: e.MP_BUSINESS_TZ,
     uploadLimits: {
@@ -271,14 +333,25 @@ function storeConfigOf(
   e: { MP_S3_ENDPOINT?: string; MP_S3_REGION?: string; MP_S3_FORCE_PATH_STYLE: boolean },
 ): StoreConfig {
   if (!value?.startsWith('s3://')) return { kind: 'file' };
-  const [bucket = '', ...rest] = value.slice('s3://'.length).split('/');
   return {
     kind: 's3',
-    bucket,
-    prefix: rest.filter(Boolean).join('/'),
-    // The AWS SDK's own variables, as its other tools read them, when MP_S3_REGION is unset.
-    region: e.MP_S3_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...bucketAndPrefix(value),
+    region: regionOf(env, e),
     endpoint: e.MP_S3_ENDPOINT,
     forcePathStyle: e.MP_S3_FORCE_PATH_STYLE,
   };
+}
+
+/** The bucket and prefix of an `s3://bucket/prefix` URL (validated by the schema). */
+function bucketAndPrefix(url: string): { bucket: string; prefix: string } {
+  const [bucket = '', ...rest] = url.slice('s3://'.length).split('/');
+  return { bucket, prefix: rest.filter(Boolean).join('/') };
+}
+
+/** The region: `MP_S3_REGION`, else the AWS SDK's own variables, as its other tools read them. */
+function regionOf(
+  env: Readonly<Record<string, string | undefined>>,
+  e: { MP_S3_REGION?: string },
+): string {
+  return e.MP_S3_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }

@@ -16,8 +16,10 @@ export {
   systemRandom,
 } from './argon2-hasher.js';
 export { TEMP_FILE, writeFileAtomically } from './atomic-file.js';
+export { assertJobS3Source, colorSourceAt, isS3Url } from './color-source-at.js';
 export {
   type EnvironmentVariables,
+  type ExportsConfig,
   loadConfig,
   type NodeConfig,
   type StoreConfig,
@@ -42,6 +44,6 @@ export {
 } from './node-host.js';
 export { createProcessProbe, isProcessAlive } from './process-probe.js';
 export * from './spreadsheets/index.js';
-export { fileStorage, openStorage, type Storage } from './storage.js';
+export { fileStorage, type OpenStorageOptions, openStorage, type Storage } from './storage.js';
 export { systemClock } from './system-clock.js';
 export { systemTimers } from './system-timers.js';

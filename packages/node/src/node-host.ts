@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import {
   createPipeline,
   type ExportDependencies,
@@ -13,11 +12,11 @@ import {
   readSystemStatus,
   type SystemStatus,
 } from '@market-pulse/core';
+import { assertJobS3Source, colorSourceAt } from './color-source-at.js';
 import type { NodeConfig } from './config.js';
-import { checkedFileSource } from './input-file.js';
 import { nativeCompress } from './native-compress.js';
 import { createProcessProbe } from './process-probe.js';
-import { type FileColorSource, fileColorSource } from './spreadsheets/file-color-source.js';
+import type { FileColorSource } from './spreadsheets/file-color-source.js';
 import { spreadsheetCodec } from './spreadsheets/spreadsheet-codec.js';
 import { fileStorage, type Storage } from './storage.js';
 import { systemClock } from './system-clock.js';
@@ -67,8 +66,9 @@ export interface NodeHost {
   exports: ExportDependencies;
   pipeline: Pipeline;
   /**
-   * A color file (xlsx or CSV), relative to `cwd`, with the configured upload limits; a missing
-   * or unreadable file is refused as `cannot read PATH: no such file` when it is read.
+   * A color file (xlsx or CSV), relative to `cwd`, or an `s3://bucket/key` object, with the
+   * configured upload limits; a missing or unreadable one is refused as `cannot read PATH: no
+   * such file` (or object) when it is read.
    */
   source(path: string): FileColorSource;
   /** The store's state (`status`): `checkedBy` names who may raise the dead-man alert. */
@@ -101,20 +101,17 @@ export function openNodeHost(options: NodeHostOptions): NodeHost {
     codec: spreadsheetCodec,
     ...(storage.lanes ? { lanes: storage.lanes } : {}),
   };
-  const source = (path: string): FileColorSource => {
-    const full = resolve(options.cwd, path);
-    return checkedFileSource(
-      fileColorSource(full, { limits: config.uploadLimits, parse: config.parse }),
-      full,
-      path,
-    );
-  };
+  const source = (location: string): FileColorSource =>
+    colorSourceAt(location, options.cwd, config);
   const pipeline = createPipeline({
     ...exports,
     settings: pipelineSettingsOf(config),
     ...(config.source ? { source: source(config.source) } : {}),
-    // A job's own source: a file path now (S3 objects and queries are further kinds).
-    sourceOf: (jobSource) => source(jobSource.path),
+    // A job's own source: a file path, or an S3 object under an allowed prefix (queries later).
+    sourceOf: (jobSource) => {
+      assertJobS3Source(jobSource.path, config.jobS3Sources);
+      return source(jobSource.path);
+    },
     ...(options.failpoints ? { failpoints: options.failpoints } : {}),
     compress: nativeCompress,
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),

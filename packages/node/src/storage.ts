@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ExportDependencies, ExportSink, ObjectStore } from '@market-pulse/core';
-import type { StoreConfig } from './config.js';
+import type { ExportsConfig, StoreConfig } from './config.js';
 import { createFolderSink } from './exports/folder-sink.js';
 import { workerLanes } from './exports/worker-lanes.js';
 import { createFileStore } from './file-store.js';
@@ -11,7 +11,7 @@ export interface Storage {
   sink: ExportSink;
   /** Where the store is: its folder, or `s3://bucket/prefix`. */
   storeLocation: string;
-  /** Where the exports land: a folder, or `s3://bucket/prefix/exports`. */
+  /** Where the exports land: a folder, or `s3://bucket[/prefix]`. */
   exportsLocation: string;
   /** Extra export lanes (worker threads writing into the exports folder; none on S3). */
   lanes?: ExportDependencies['lanes'];
@@ -38,35 +38,52 @@ export function fileStorage(dataDir: string, workerMinRows?: number): Storage {
   };
 }
 
+/** How {@link openStorage} opens the storage. */
+export interface OpenStorageOptions {
+  /**
+   * Where the exports land on S3 (`MP_EXPORTS`, with an S3 store only). Default: the root of
+   * the store's bucket.
+   */
+  exports?: ExportsConfig | undefined;
+  /** Views of at least this many rows share their exports with a worker thread (folders only). */
+  workerMinRows?: number;
+  signal?: AbortSignal;
+}
+
 /**
- * The storage `MP_STORE` names: the data folder's file store, or an S3 bucket — the state under
- * the prefix, the exports under `<prefix>/exports/` (the data folder's layout) — with the
- * conditional-write self-test run once. `@market-pulse/storage-s3` (and the AWS SDK) is loaded
- * only here, only for an S3 store.
+ * The storage `MP_STORE` names — the data folder's file store and its `exports/` folder, or an
+ * S3 bucket under a prefix, with the conditional-write self-test run once, and the exports where
+ * `MP_EXPORTS` says: by default at the root of the store's bucket, so the per-sector
+ * files are at `s3://bucket/processed_colors/<SECTOR>/…` (SPEC §12) whatever the store's prefix.
+ * `@market-pulse/storage-s3` (and the AWS SDK) is loaded only when S3 is configured.
  *
  * @example
  * ```ts
- * const storage = await openStorage(loadConfig(process.env).store, './market-pulse-data');
+ * const config = loadConfig(process.env);
+ * const storage = await openStorage(config.store, './market-pulse-data', { exports: config.exports });
  * if (!storage.conditionalWrites.honoured) throw new Error(storage.conditionalWrites.problems.join('; '));
  * ```
  */
 export async function openStorage(
   config: StoreConfig,
   dataDir: string,
-  options: { workerMinRows?: number; signal?: AbortSignal } = {},
+  options: OpenStorageOptions = {},
 ): Promise<Storage> {
   if (config.kind === 'file') return fileStorage(dataDir, options.workerMinRows);
   const s3 = await import('@market-pulse/storage-s3');
-  const base = {
-    bucket: config.bucket,
+  const connection = {
     region: config.region,
     forcePathStyle: config.forcePathStyle,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  const store = s3.createS3Store({ ...base, prefix: config.prefix });
-  const exportsPrefix = config.prefix ? `${config.prefix}/exports` : 'exports';
-  const exportsStore = s3.createS3Store({ ...base, prefix: exportsPrefix });
+  const exportsStore = s3.createS3Store({
+    ...connection,
+    ...(options.exports
+      ? { ...options.exports, setting: 'MP_EXPORTS' }
+      : { bucket: config.bucket, prefix: '' }),
+  });
+  const store = s3.createS3Store({ ...connection, bucket: config.bucket, prefix: config.prefix });
   try {
     const check = await s3.checkConditionalWrites(store);
     exportsStore.setConditionalDelete(check.conditionalDelete);

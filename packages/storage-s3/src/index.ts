@@ -7,6 +7,7 @@
  */
 
 export { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+export { openS3Object, parseS3Url, type S3Object, type S3ObjectOptions } from './s3-object.js';
 export { createS3Sink } from './s3-sink.js';
 export { createS3Store, type S3Store, type S3StoreOptions } from './s3-store.js';
 export { type ConditionalWriteCheck, checkConditionalWrites } from './self-test.js';

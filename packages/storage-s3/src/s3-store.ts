@@ -49,6 +49,8 @@ export interface S3StoreOptions {
   client?: S3Client;
   /** The random source of backoff jitter (tests). */
   random?: () => number;
+  /** The setting that names this bucket, for messages about it (default `MP_STORE`). */
+  setting?: string;
 }
 
 /** An {@link ObjectStore} on S3, with what only S3 has. */
@@ -149,7 +151,7 @@ export function createS3Store(options: S3StoreOptions): S3Store {
       case 'no-bucket':
         return new MarketPulseError(
           'UNAVAILABLE',
-          `the bucket ${bucket} does not exist: create it, or fix MP_STORE (${location})`,
+          `the bucket ${bucket} does not exist: create it, or fix ${options.setting ?? 'MP_STORE'} (${location})`,
           { details, cause: err },
         );
       case 'denied':

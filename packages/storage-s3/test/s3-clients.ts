@@ -1,5 +1,5 @@
 // S3 clients and stores for tests, against the RGW of `rgw-server.ts`.
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createS3Store, type S3Store, type S3StoreOptions } from '../src/index.js';
 import type { RgwServer } from './rgw-server.js';
 
@@ -67,4 +67,19 @@ export async function bucketKeys(rgw: RgwServer, bucket: string): Promise<string
     client.destroy();
   }
   return keys;
+}
+
+/** Puts an object into `bucket` directly (a file a desk drops there). */
+export async function putObject(
+  rgw: RgwServer,
+  bucket: string,
+  key: string,
+  body: string | Uint8Array,
+): Promise<void> {
+  const client = testClient(rgw);
+  try {
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  } finally {
+    client.destroy();
+  }
 }

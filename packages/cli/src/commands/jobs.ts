@@ -26,7 +26,7 @@ import {
   updateScheduleSettings,
   WEEK,
 } from '@market-pulse/core';
-import { assertReadableFile, systemClock } from '@market-pulse/node';
+import { assertJobS3Source, assertReadableFile, isS3Url, systemClock } from '@market-pulse/node';
 import type { Command } from 'commander';
 import { DATA_DIR_HELP, JSON_HELP, withCommon } from '../common-options.js';
 import { configOf, type DataFolder, openDataFolder, sourceFile } from '../data-folder.js';
@@ -91,7 +91,10 @@ function inputOf(io: CliIO, o: JobOptions): JobInput {
       .filter(Boolean);
   // Stored absolute: a scheduler started elsewhere reads the same file.
   if (typeof o.source === 'string')
-    input.source = { kind: 'file', path: resolve(io.cwd, o.source) };
+    input.source = {
+      kind: 'file',
+      path: isS3Url(o.source) ? o.source : resolve(io.cwd, o.source),
+    };
   if (o.source === false) input.source = undefined;
   if (o.rules !== undefined && o.allRules)
     throw new UsageError(
@@ -118,7 +121,13 @@ async function jobWarnings(io: CliIO, folder: DataFolder, job: Job): Promise<str
     warnings.push(
       `job ${job.id} has no source (--source FILE) and MP_SOURCE is not set: its fires process pending uploads only, and fail when there are none`,
     );
-  else
+  else if (isS3Url(path)) {
+    try {
+      assertJobS3Source(path, folder.config.jobS3Sources);
+    } catch (err) {
+      warnings.push(`${(err as Error).message}: job ${job.id}'s fires fail until it is allowed`);
+    }
+  } else
     await assertReadableFile(resolve(io.cwd, path), path).catch((err: Error) =>
       warnings.push(`${err.message} now: job ${job.id}'s fires fail until it can be read`),
     );

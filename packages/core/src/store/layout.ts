@@ -74,6 +74,11 @@ export const uploadKeys = (id: string) => ({
   cancelled: `${UPLOADS_PREFIX}${id}/cancelled.json`,
   /** Which run consumed it: a hint, always checked against that run's commit record. */
   consumed: `${UPLOADS_PREFIX}${id}/consumed.json`,
+  /**
+   * How far the commit records were read without finding a run that consumed it (a cancelled
+   * upload): the next scan for it starts after that run.
+   */
+  unconsumed: `${UPLOADS_PREFIX}${id}/unconsumed.json`,
 });
 /** The upload holding a content hash (duplicate uploads). */
 export const uploadHashKey = (contentHash: string) =>

@@ -14,7 +14,7 @@ import { createManualClock } from '../testing/manual-clock.js';
 import { createMemorySink } from '../testing/memory-sink.js';
 import { createMemoryStore } from '../testing/memory-store.js';
 import { tableSource } from '../testing/table-source.js';
-import { addUpload, listUploads } from './upload-buffer.js';
+import { addUpload, cancelUpload, listUploads } from './upload-buffer.js';
 
 const timers = { setTimeout, clearTimeout };
 const codec: SpreadsheetCodec = { write: async function* () {} };
@@ -60,65 +60,86 @@ const source = (run: number) =>
     ),
   ]);
 
+/**
+ * The store requests of a run, the upload listing and the status after 5 runs and after 200, with
+ * one upload added before the runs (and `afterUpload` done to it), and the upload's final status.
+ */
+async function costsWithHistory(
+  afterUpload: (deps: Parameters<typeof cancelUpload>[0], id: string) => Promise<unknown>,
+) {
+  const { counter, counted: store } = counting(createMemoryStore());
+  const clock = createManualClock('2026-11-20T14:00:00Z');
+  let n = 0;
+  const ids = { nextId: () => `id-${++n}` };
+  const sink = createMemorySink();
+  const pipeline = createPipeline({
+    store,
+    clock,
+    ids,
+    timers,
+    codec,
+    sink,
+    settings: { businessTimeZone: 'UTC' },
+  });
+  const parsed = await readColors(source(999));
+  const upload = await addUpload(
+    { store, clock, ids },
+    { fileName: 'desk.csv', bytes: new Uint8Array([1]), contentHash: 'c0ffee', parsed },
+  );
+  await afterUpload({ store, clock }, upload.id);
+  const cost = async (seed: number) => {
+    const costOf = async (work: () => Promise<unknown>) => {
+      const before = counter.requests;
+      await work();
+      return counter.requests - before;
+    };
+    return {
+      run: await costOf(() => pipeline.run({ trigger: 'cli', source: source(seed) })),
+      bufferList: await costOf(() => listUploads(store)),
+      status: await costOf(() =>
+        readSystemStatus({
+          store,
+          clock,
+          sink,
+          sectorFormats: ['csv'],
+          leaseTtlMs: 60_000,
+          checkedBy: 'test',
+        }),
+      ),
+    };
+  };
+  const runs = async (count: number) => {
+    for (let i = 0; i < count; i++) {
+      clock.advance(60_000);
+      await pipeline.run({ trigger: 'cli', source: source(i) });
+    }
+  };
+  await runs(5);
+  const early = await cost(1_000);
+  await runs(195);
+  const late = await cost(1_001);
+  const [listed] = await listUploads(store);
+  expect(listed?.id).toBe(upload.id);
+  return { early, late, status: listed?.status };
+}
+
 describe('store requests do not grow with the history', () => {
   it('after 200 runs, a run, the upload list and the status cost what they cost after 5', async () => {
-    const { counter, counted: store } = counting(createMemoryStore());
-    const clock = createManualClock('2026-11-20T14:00:00Z');
-    let n = 0;
-    const ids = { nextId: () => `id-${++n}` };
-    const sink = createMemorySink();
-    const pipeline = createPipeline({
-      store,
-      clock,
-      ids,
-      timers,
-      codec,
-      sink,
-      settings: { businessTimeZone: 'UTC' },
-    });
-    const parsed = await readColors(source(999));
-    const upload = await addUpload(
-      { store, clock, ids },
-      { fileName: 'desk.csv', bytes: new Uint8Array([1]), contentHash: 'c0ffee', parsed },
-    );
-    const cost = async (seed: number) => {
-      const costOf = async (work: () => Promise<unknown>) => {
-        const before = counter.requests;
-        await work();
-        return counter.requests - before;
-      };
-      return {
-        run: await costOf(() => pipeline.run({ trigger: 'cli', source: source(seed) })),
-        bufferList: await costOf(() => listUploads(store)),
-        status: await costOf(() =>
-          readSystemStatus({
-            store,
-            clock,
-            sink,
-            sectorFormats: ['csv'],
-            leaseTtlMs: 60_000,
-            checkedBy: 'test',
-          }),
-        ),
-      };
-    };
-    const runs = async (count: number) => {
-      for (let i = 0; i < count; i++) {
-        clock.advance(60_000);
-        await pipeline.run({ trigger: 'cli', source: source(i) });
-      }
-    };
-    await runs(5);
-    const early = await cost(1_000);
-    await runs(195);
-    const late = await cost(1_001);
+    const { early, late, status } = await costsWithHistory(async () => undefined);
     expect(late.run).toBeLessThanOrEqual(early.run);
     expect(late.bufferList).toBeLessThanOrEqual(early.bufferList);
     expect(late.status).toBeLessThanOrEqual(early.status);
     // The upload is still reported consumed by the first run, as its commit record says.
-    const [listed] = await listUploads(store);
-    expect(listed?.status).toEqual({ state: 'consumed', runId: 1 });
-    expect(upload.id).toBe(listed?.id);
+    expect(status).toEqual({ state: 'consumed', runId: 1 });
+  }, 120_000);
+
+  it('a cancelled upload is not looked for again in every run since it arrived', async () => {
+    const { early, late, status } = await costsWithHistory((deps, id) => cancelUpload(deps, id));
+    // Before unconsumed.json, each of these re-read every run record since the upload (200+).
+    expect(late.run).toBeLessThanOrEqual(early.run);
+    expect(late.bufferList).toBeLessThanOrEqual(early.bufferList);
+    expect(late.status).toBeLessThanOrEqual(early.status);
+    expect(status).toMatchObject({ state: 'cancelled' });
   }, 120_000);
 
   it('never trusts a hint the commit records do not confirm', async () => {

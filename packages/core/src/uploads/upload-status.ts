@@ -166,18 +166,69 @@ async function writeHints(
   }
 }
 
-/** Which committed runs consumed which uploads, and which run records cannot be read. */
+const unconsumedSchema = z.object({ throughRunId: z.number().int().nonnegative() });
+
+/**
+ * Where the scan for each upload may start: after the run it arrived behind, or — for a cancelled
+ * upload — after the last run its `unconsumed.json` says was read without finding it consumed.
+ * That hint only ever moves the start of a cancelled upload's scan, and a cancelled upload is no
+ * run's input whatever the scan finds: a wrong hint could mislabel it (cancelled rather than
+ * consumed), never make a run take or drop a quote.
+ */
+async function scanStarts(
+  store: ObjectStore,
+  metas: readonly UploadMeta[],
+): Promise<Map<string, number>> {
+  const starts = new Map<string, number>();
+  for (const meta of metas) {
+    let after = meta.afterRunId;
+    try {
+      const hint = await readDocument(store, uploadKeys(meta.id).unconsumed, unconsumedSchema);
+      if (hint) after = Math.max(after, hint.value.throughRunId);
+    } catch (err) {
+      if (!damageOf(err)) throw err; // a damaged hint counts for nothing
+    }
+    starts.set(meta.id, after + 1);
+  }
+  return starts;
+}
+
+/**
+ * Which committed runs consumed which uploads, which run records cannot be read, and
+ * `settledThrough`: the last run up to which every record from `fromRunId` on was read (a run
+ * still in progress has none yet, and may still commit).
+ */
 async function consumption(store: ObjectStore, fromRunId: number) {
   const consumedBy = new Map<string, number>();
   const damagedRuns: { runId: number; damage: Damage }[] = [];
   const last = await lastRunId(store);
+  let settledThrough: number | undefined;
   for (let runId = fromRunId; runId <= last; runId++) {
     const record = await readOr(() => readRunRecord(store, runId));
+    if ((record instanceof Damage || record === null) && settledThrough === undefined)
+      settledThrough = runId - 1;
     if (record instanceof Damage) damagedRuns.push({ runId, damage: record });
     else if (record?.status === 'success')
       for (const id of record.uploadsConsumed) if (!consumedBy.has(id)) consumedBy.set(id, runId);
   }
-  return { consumedBy, damagedRuns };
+  return { consumedBy, damagedRuns, settledThrough: settledThrough ?? last };
+}
+
+/** Records how far the scan read without finding each cancelled upload consumed (best effort). */
+async function writeUnconsumed(
+  store: ObjectStore,
+  states: readonly UploadState[],
+  starts: ReadonlyMap<string, number>,
+  settledThrough: number,
+): Promise<void> {
+  for (const { listing } of states) {
+    if (listing.status.state !== 'cancelled') continue;
+    const start = starts.get(listing.id);
+    if (start === undefined || settledThrough < start) continue; // nothing new was read
+    await store
+      .put(uploadKeys(listing.id).unconsumed, encodeDocument(1, { throughRunId: settledThrough }))
+      .catch(() => undefined);
+  }
 }
 
 /** The records of an upload, checked against its digest (or its row count, for old uploads). */
@@ -198,11 +249,12 @@ export async function readUploadStates(store: ObjectStore, only?: string): Promi
   const unknownAge = reads.some((r) => 'damage' in r);
   const hinted = await confirmedHints(store, visible);
   const unsettled = visible.filter((m) => !hinted.has(m.id));
-  const from = unknownAge ? 1 : Math.min(...unsettled.map((m) => m.afterRunId + 1));
+  const starts = await scanStarts(store, unsettled);
+  const from = unknownAge ? 1 : Math.min(...starts.values());
   const runs =
     unsettled.length > 0 || unknownAge
       ? await consumption(store, from)
-      : { consumedBy: new Map<string, number>(), damagedRuns: [] };
+      : { consumedBy: new Map<string, number>(), damagedRuns: [], settledThrough: 0 };
   await writeHints(store, runs.consumedBy, hinted);
   for (const [id, runId] of hinted) runs.consumedBy.set(id, runId);
 
@@ -222,6 +274,7 @@ export async function readUploadStates(store: ObjectStore, only?: string): Promi
       });
     } else states.push(state);
   }
+  if (unsettled.length > 0) await writeUnconsumed(store, states, starts, runs.settledThrough);
   for (const read of reads) {
     if (!('damage' in read)) continue;
     const known = runs.consumedBy.has(read.id) || (await isCancelled(store, read.id)) === true;

@@ -7,6 +7,7 @@ import {
   isMarketPulseError,
   listUploads,
   MarketPulseError,
+  uploadOriginal,
 } from '@market-pulse/core';
 import type { Context } from 'hono';
 import type { AppDependencies, AppEnv } from '../dependencies.js';
@@ -220,6 +221,39 @@ export function uploadsArea(deps: AppDependencies) {
       }),
     ),
     async (c) => c.json(await getUpload(deps.store, c.req.valid('param').id, readerOf(c)), 200),
+  );
+
+  app.openapi(
+    op(
+      createRoute({
+        method: 'get',
+        path: '/api/uploads/{id}/original',
+        operationId: 'getUploadOriginal',
+        summary: 'The file as it was uploaded (kept in the store)',
+        tags,
+        request: { params: UploadId },
+        responses: {
+          200: {
+            description: 'The uploaded file',
+            content: {
+              [MIME.xlsx]: { schema: z.string().openapi({ format: 'binary' }) },
+              'text/csv': { schema: z.string() },
+            },
+          },
+        },
+      }),
+    ),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const upload = await getUpload(deps.store, id);
+      const bytes = await uploadOriginal(deps.store, id);
+      const csv = upload.fileName.toLowerCase().endsWith('.csv');
+      return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+        'Content-Type': csv ? MIME.csv : MIME.xlsx,
+        // The name as uploaded may hold anything: percent-encoded (RFC 6266), never raw.
+        'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(upload.fileName)}`,
+      });
+    },
   );
 
   app.openapi(

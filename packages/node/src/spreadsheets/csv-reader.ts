@@ -1,8 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { MarketPulseError } from '@market-pulse/core';
 import { CsvError, parse } from 'csv-parse';
 import { refuseWideEncoding, utf8Checked } from './csv-encoding.js';
+import { inputOf, type SpreadsheetInput } from './spreadsheet-input.js';
 import type { SheetRow } from './spreadsheet-rows.js';
 
 const DELIMITERS = [',', ';', '\t'] as const;
@@ -23,9 +23,9 @@ export function sniffDelimiter(firstLine: string): string {
 
 const HEAD_BYTES = 64 * 1024;
 
-async function head(path: string): Promise<Buffer> {
+async function head(input: SpreadsheetInput): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of createReadStream(path, { start: 0, end: HEAD_BYTES - 1 }))
+  for await (const chunk of input.stream({ start: 0, end: HEAD_BYTES - 1 }))
     chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
@@ -50,11 +50,12 @@ export interface CsvTable {
  * reaches it. Cells arrive as text; `number` is the 1-based record number (header = 1). A
  * malformed file (e.g. a stray quote) is a VALIDATION_ERROR naming the line.
  */
-export async function openCsvTable(path: string): Promise<CsvTable> {
-  const first = await head(path);
-  refuseWideEncoding(path, first);
+export async function openCsvTable(file: string | SpreadsheetInput): Promise<CsvTable> {
+  const input = inputOf(file);
+  const first = await head(input);
+  refuseWideEncoding(input.name, first);
   const delimiter = sniffDelimiter(firstLine(first));
-  return { delimiter, rows: csvRows(path, delimiter) };
+  return { delimiter, rows: csvRows(input, delimiter) };
 }
 
 /** Streams the records of a CSV file (its delimiter sniffed from the header line). */
@@ -62,8 +63,8 @@ export async function* readCsvRows(path: string): AsyncGenerator<SheetRow> {
   yield* (await openCsvTable(path)).rows;
 }
 
-async function* csvRows(path: string, delimiter: string): AsyncGenerator<SheetRow> {
-  const bytes = Readable.from(utf8Checked(path, createReadStream(path)));
+async function* csvRows(input: SpreadsheetInput, delimiter: string): AsyncGenerator<SheetRow> {
+  const bytes = Readable.from(utf8Checked(input.name, input.stream()));
   const parser = bytes.pipe(
     parse({
       delimiter,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import {
   type ColorFile,
   type ColorSource,
@@ -9,6 +8,7 @@ import {
   type SourceTable,
 } from '@market-pulse/core';
 import { openCsvTable } from './csv-reader.js';
+import { fileInput, type SpreadsheetInput } from './spreadsheet-input.js';
 import { inBatches } from './spreadsheet-rows.js';
 import {
   checkSpreadsheetFile,
@@ -56,23 +56,40 @@ export function fileColorSource(
   path: string,
   options: FileColorSourceOptions = {},
 ): FileColorSource {
+  return spreadsheetColorSource(fileInput(path), options);
+}
+
+/**
+ * A spreadsheet or CSV file wherever its bytes are (a local file, an S3 object) as a color source:
+ * the same safety checks and reading as {@link fileColorSource}, the bytes read by ranges — a CSV
+ * file streamed, a workbook's zip directory and then each part it needs.
+ *
+ * @example
+ * ```ts
+ * const { records } = await readColors(spreadsheetColorSource(fileInput('colors.csv')));
+ * ```
+ */
+export function spreadsheetColorSource(
+  input: SpreadsheetInput,
+  options: FileColorSourceOptions = {},
+): FileColorSource {
   return {
-    name: path,
+    name: input.name,
     ...(options.parse ? { parseOptions: options.parse } : {}),
     async *tables(): AsyncGenerator<SourceTable> {
-      const format = options.format ?? formatOf(path);
-      await checkSpreadsheetFile(path, format, options.limits ?? DEFAULT_SPREADSHEET_LIMITS);
+      const format = options.format ?? formatOf(input.name);
+      await checkSpreadsheetFile(input, format, options.limits ?? DEFAULT_SPREADSHEET_LIMITS);
       if (format === 'csv') {
-        const csv = await openCsvTable(path);
+        const csv = await openCsvTable(input);
         yield { delimiter: csv.delimiter, rows: inBatches(csv.rows) };
         return;
       }
-      for await (const sheet of readXlsxSheetBatches(path))
+      for await (const sheet of readXlsxSheetBatches(input))
         yield { name: sheet.name, date1904: sheet.date1904, rows: sheet.batches };
     },
     async contentHash() {
       const hash = createHash('sha256');
-      for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+      for await (const chunk of input.stream()) hash.update(chunk as Buffer);
       return hash.digest('hex');
     },
   };

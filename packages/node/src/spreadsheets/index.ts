@@ -13,6 +13,7 @@ export {
   fileColorSource,
   type ReadColorFileOptions,
   readColorFile,
+  spreadsheetColorSource,
 } from './file-color-source.js';
 export {
   createSpreadsheetCodec,
@@ -20,8 +21,9 @@ export {
   XLSX_MAX_DATA_ROWS,
 } from './spreadsheet-codec.js';
 export { writeCsvFile, writeSpreadsheetFile, writeXlsxFile } from './spreadsheet-files.js';
+export { bytesInput, fileInput, type SpreadsheetInput } from './spreadsheet-input.js';
 export type { SheetRow, SheetRows } from './spreadsheet-rows.js';
-export { templateCsv, writeTemplateCsv, writeTemplateXlsx } from './template.js';
+export { templateCsv, templateXlsx, writeTemplateCsv, writeTemplateXlsx } from './template.js';
 export {
   checkSpreadsheetFile,
   DEFAULT_SPREADSHEET_LIMITS,

@@ -65,6 +65,23 @@ const TYPE_HELP: Record<ColumnDef['type'], string> = {
  * and an "Instructions" sheet describing every column.
  */
 export async function writeTemplateXlsx(path: string, config: ColumnConfig): Promise<void> {
+  await templateWorkbook(config).xlsx.writeFile(path);
+}
+
+/**
+ * The upload template workbook (see {@link writeTemplateXlsx}) as bytes, in memory — what a server
+ * sends without touching its disk (a few KiB).
+ *
+ * @example
+ * ```ts
+ * const bytes = await templateXlsx(defaultColumnConfig);
+ * ```
+ */
+export async function templateXlsx(config: ColumnConfig): Promise<Uint8Array> {
+  return new Uint8Array(await templateWorkbook(config).xlsx.writeBuffer());
+}
+
+function templateWorkbook(config: ColumnConfig): ExcelJS.Workbook {
   const wb = new ExcelJS.Workbook();
   const sheet = wb.addWorksheet('Colors', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = config.columns.map((c) => ({
@@ -138,7 +155,7 @@ export async function writeTemplateXlsx(path: string, config: ColumnConfig): Pro
   ]) {
     help.addRow({ name: line });
   }
-  await wb.xlsx.writeFile(path);
+  return wb;
 }
 
 /** The CSV template: the configured columns' header and one example row. */

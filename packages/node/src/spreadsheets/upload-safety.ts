@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
 import { MarketPulseError, type SpreadsheetFormat } from '@market-pulse/core';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
+import { inputOf, openZipInput, type SpreadsheetInput } from './spreadsheet-input.js';
 
 /** Limits checked before a spreadsheet is parsed (SPEC §10). */
 export interface SpreadsheetLimits {
@@ -42,27 +42,25 @@ interface ZipSummary {
   hasWorkbook: boolean;
 }
 
-function summarizeZip(path: string): Promise<ZipSummary> {
+async function summarizeZip(input: SpreadsheetInput): Promise<ZipSummary> {
+  const zip = await openZipInput(input, { autoClose: true });
   return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error('no zip file'));
-      const summary: ZipSummary = {
-        entries: zip.entryCount,
-        uncompressed: 0,
-        worstRatio: 0,
-        hasWorkbook: false,
-      };
-      zip.on('entry', (entry: yauzl.Entry) => {
-        summary.uncompressed += entry.uncompressedSize;
-        const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
-        summary.worstRatio = Math.max(summary.worstRatio, ratio);
-        if (entry.fileName === 'xl/workbook.xml') summary.hasWorkbook = true;
-        zip.readEntry();
-      });
-      zip.on('end', () => resolve(summary));
-      zip.on('error', reject);
+    const summary: ZipSummary = {
+      entries: zip.entryCount,
+      uncompressed: 0,
+      worstRatio: 0,
+      hasWorkbook: false,
+    };
+    zip.on('entry', (entry: yauzl.Entry) => {
+      summary.uncompressed += entry.uncompressedSize;
+      const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
+      summary.worstRatio = Math.max(summary.worstRatio, ratio);
+      if (entry.fileName === 'xl/workbook.xml') summary.hasWorkbook = true;
       zip.readEntry();
     });
+    zip.on('end', () => resolve(summary));
+    zip.on('error', reject);
+    zip.readEntry();
   });
 }
 
@@ -74,11 +72,13 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
  * VALIDATION_ERROR (empty), PAYLOAD_TOO_LARGE or UNSUPPORTED_MEDIA_TYPE with what to fix.
  */
 export async function checkSpreadsheetFile(
-  path: string,
+  file: string | SpreadsheetInput,
   format: SpreadsheetFormat,
   limits: SpreadsheetLimits = DEFAULT_SPREADSHEET_LIMITS,
 ): Promise<void> {
-  const { size } = await stat(path);
+  const input = inputOf(file);
+  const path = input.name;
+  const size = await input.size();
   if (size === 0) throw new MarketPulseError('VALIDATION_ERROR', `${path} is empty`);
   if (size > limits.maxBytes) {
     throw new MarketPulseError(
@@ -92,7 +92,7 @@ export async function checkSpreadsheetFile(
   if (format === 'csv') return;
   let zip: ZipSummary;
   try {
-    zip = await summarizeZip(path);
+    zip = await summarizeZip(input);
   } catch (err) {
     throw new MarketPulseError(
       'UNSUPPORTED_MEDIA_TYPE',

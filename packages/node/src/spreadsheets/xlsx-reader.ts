@@ -2,6 +2,7 @@ import { isMarketPulseError, MarketPulseError } from '@market-pulse/core';
 import ExcelJS from 'exceljs';
 import { cellsFromExcelRow } from './excel-cells.js';
 import { decodeEntitiesOnce } from './exceljs-entities.js';
+import { inputOf, type SpreadsheetInput } from './spreadsheet-input.js';
 import { oneByOne, type SheetBatches, type SheetRow, type SheetRows } from './spreadsheet-rows.js';
 import { xlsxInReadingOrder } from './xlsx-reading-order.js';
 
@@ -20,9 +21,12 @@ interface ReaderState {
  * Sheets come in the order of their part numbers. Consume each sheet's batches before moving to
  * the next sheet. Run the upload safety checks first: this parses whatever it is given.
  */
-export async function* readXlsxSheetBatches(path: string): AsyncGenerator<SheetBatches> {
+export async function* readXlsxSheetBatches(
+  file: string | SpreadsheetInput,
+): AsyncGenerator<SheetBatches> {
   decodeEntitiesOnce();
-  const input = await xlsxInReadingOrder(path).catch((err: unknown) => {
+  const path = inputOf(file).name;
+  const input = await xlsxInReadingOrder(file).catch((err: unknown) => {
     throw notAWorkbook(path, err);
   });
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {

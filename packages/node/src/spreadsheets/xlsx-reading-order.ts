@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { MarketPulseError } from '@market-pulse/core';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
+import { inputOf, openZipInput, type SpreadsheetInput } from './spreadsheet-input.js';
 import { wholeSequences } from './utf8-sequences.js';
 
 // exceljs' streaming reader takes a workbook's zip entries in the order they are stored and
@@ -59,14 +60,6 @@ async function* inChunksOf(size: number, pieces: AsyncIterable<Buffer>): AsyncGe
     }
   }
   if (length > 0) yield Buffer.concat(held, length);
-}
-
-function openZip(path: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, zip) =>
-      err || !zip ? reject(err ?? new Error('no zip file')) : resolve(zip),
-    ),
-  );
 }
 
 function entriesOf(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
@@ -137,13 +130,15 @@ function readingOrder(path: string, entries: readonly yauzl.Entry[]): yauzl.Entr
 }
 
 /**
- * The workbook at `path` as a zip stream of the entries exceljs' streaming reader reads, in the
+ * The workbook at `file` (a path or an input read by ranges) as a zip stream of the entries exceljs' streaming reader reads, in the
  * order it handles, each stored uncompressed (inflated here, bounded by its declared size); an
  * empty shared-strings part stands in for a missing one. Run the upload safety checks first.
  * Throws UNSUPPORTED_MEDIA_TYPE for a zip it cannot re-stream (duplicate names, encryption).
  */
-export async function xlsxInReadingOrder(path: string): Promise<Readable> {
-  const zip = await openZip(path);
+export async function xlsxInReadingOrder(file: string | SpreadsheetInput): Promise<Readable> {
+  const input = inputOf(file);
+  const path = input.name;
+  const zip = await openZipInput(input, { autoClose: false });
   let entries: yauzl.Entry[];
   try {
     entries = readingOrder(path, await entriesOf(zip));

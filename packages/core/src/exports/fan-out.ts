@@ -4,6 +4,7 @@
 
 /** A consumer's share of the stream: the items `accepts` keeps, in stream order. */
 export interface FanOutRoute<T> {
+  /** Whether this consumer takes `item`. */
   accepts(item: T): boolean;
 }
 
@@ -19,6 +20,7 @@ interface Queue<T> {
 /** One consumer's rows; `close()` when done with them (also after a failure), so they stop queueing. */
 export interface FanOutBranch<T> {
   rows: AsyncIterable<T>;
+  /** Stops this consumer's share: its queued items are dropped and the read no longer waits for it. */
   close(): void;
 }
 

@@ -55,7 +55,9 @@ export interface StandingSetScan {
 }
 
 /** Which rows a file holds: every row for the output workbook, its sector's for a sector file. */
-export function rowsOfFile(file: StandingFile): (row: Row) => boolean {
+export function rowsOfFile(
+  file: StandingFile,
+): (row: Readonly<Record<string, unknown>>) => boolean {
   if (file.kind === 'output') return () => true;
   const { sector } = file;
   return (row) => String(row.SECTOR).toUpperCase() === sector;
@@ -68,7 +70,7 @@ export function rowsOfFile(file: StandingFile): (row: Row) => boolean {
  * and `MM-CLO` share one file, named after the spelling that sorts first.
  */
 export async function scanStandingSet(
-  rows: AsyncIterable<Row>,
+  rows: AsyncIterable<Readonly<Record<string, unknown>>>,
   config: ColumnConfig,
   sectorFormats: readonly SectorFormat[],
 ): Promise<StandingSetScan> {
@@ -120,8 +122,8 @@ export function viewSheets(rows: readonly Row[]): SheetSpec[] {
  * second read of the view (`again`, called when that sheet is started) keeping the parents.
  */
 export function streamedViewSheets(
-  rows: AsyncIterable<Row>,
-  again: () => AsyncIterable<Row>,
+  rows: AsyncIterable<Readonly<Record<string, unknown>>>,
+  again: () => AsyncIterable<Readonly<Record<string, unknown>>>,
 ): SheetSpec[] {
   async function* parents() {
     for await (const row of again()) if (row.IS_PARENT) yield row;

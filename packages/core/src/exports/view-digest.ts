@@ -6,8 +6,6 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { SheetLayout } from '../ports/spreadsheet-codec.js';
 
-type Row = Readonly<Record<string, unknown>>;
-
 /** Identities buffered before they are hashed (hashing many short strings one by one is slow). */
 const FLUSH_CHARS = 64 * 1024;
 const encoder = new TextEncoder();
@@ -19,7 +17,8 @@ export class RowsDigest {
   /** Rows added. */
   rows = 0;
 
-  add(row: Row): void {
+  /** Adds the next row of the file (its RUN_ID, CUSIP and ROW_ID). */
+  add(row: Readonly<Record<string, unknown>>): void {
     this.pending += `${row.RUN_ID}\t${row.CUSIP}\t${row.ROW_ID ?? ''}\n`;
     this.rows++;
     if (this.pending.length >= FLUSH_CHARS) this.flush();

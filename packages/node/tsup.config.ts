@@ -8,8 +8,7 @@ const entry = {
 };
 
 export default defineConfig({
-  // The worker thread entry is built next to the bundle (see `workerLanes`).
-  entry: { ...entry, 'standing-files.worker': 'src/exports/standing-files.worker.ts' },
+  entry,
   format: ['esm'],
   dts: { entry },
   clean: true,

@@ -100,15 +100,13 @@ export {
   exportsLag,
   readExportsState,
 } from './exports/exports-state.js';
+export { type FanOutBranch, type FanOutRoute, fanOut } from './exports/fan-out.js';
 export {
   type ExportDependencies,
-  type ExportLane,
   type ExportResult,
   type FailedExport,
   type RefreshExportsOptions,
   refreshExports,
-  type StandingSetJob,
-  standingFileWriter,
 } from './exports/refresh-exports.js';
 export {
   ERROR_COLUMNS,
@@ -124,14 +122,18 @@ export {
   DEFAULT_SECTOR_FORMATS,
   OUTPUT_WORKBOOK,
   type PlannedFile,
-  planStandingSet,
+  rowsOfFile,
   SECTOR_FOLDER,
   type SectorFormat,
   type StandingFile,
+  type StandingSetScan,
+  scanStandingSet,
   sectorFile,
   staleExports,
+  streamedViewSheets,
   viewSheets,
 } from './exports/standing-set.js';
+export { RowsDigest } from './exports/view-digest.js';
 export {
   type IdempotentAnswer,
   withIdempotencyKey,

@@ -54,7 +54,7 @@ export async function openTestApp(
   const dataDir = join(dir, 'data');
   await mkdir(join(dataDir, 'exports'), { recursive: true });
   const config = loadConfig({ MP_DATA_DIR: dataDir, MP_SOURCE: source, ...options.env });
-  const host = openNodeHost({ config, dataDir, cwd: dir, workerMinRows: 1_000_000 });
+  const host = openNodeHost({ config, dataDir, cwd: dir });
   await initializeStore(host.store, { rules: REALISTIC_RULES });
   const logs: LogLine[] = [];
   const logger: AccessLogger = {

@@ -3,9 +3,9 @@
  * commit, current view, standing exports) against reading and writing the same workbook with
  * exceljs alone, in the same process. Prints one JSON object per measurement. Target (issue 3):
  * full run ≤ 1.5 × baseline. It runs the built packages (`pnpm build` first), as the CLI does: the
- * export worker thread then loads its bundle, not the sources through tsx (~3 s more).
+ * package bundles are run, not the sources through tsx.
  *
- *   pnpm --filter @market-pulse/node bench [--rows N] [--rounds N] [--worker-min-rows N]
+ *   pnpm --filter @market-pulse/node bench [--rows N] [--rounds N]
  *     [--sector-formats csv|xlsx|xlsx,csv]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,7 +24,6 @@ import {
   randomIds,
   spreadsheetCodec,
   systemTimers,
-  workerLanes,
 } from '@market-pulse/node';
 import ExcelJS from 'exceljs';
 import { writeSampleWorkbook } from './sample-workbook.js';
@@ -32,9 +31,6 @@ import { writeSampleWorkbook } from './sample-workbook.js';
 const args = process.argv.slice(2);
 const rows = Number(args[args.indexOf('--rows') + 1] ?? 100_000) || 100_000;
 const rounds = Number(args[args.indexOf('--rounds') + 1] ?? 3) || 3;
-// `--worker-min-rows Infinity` writes every export file on the main thread.
-const workerFlag = args.indexOf('--worker-min-rows');
-const workerMinRows = workerFlag >= 0 ? Number(args[workerFlag + 1]) : undefined;
 // `--sector-formats xlsx,csv`: the per-sector files' formats (MP_SECTOR_EXPORT_FORMATS; default csv).
 const formatsFlag = args.indexOf('--sector-formats');
 const sectorFormats = formatsFlag >= 0 ? args[formatsFlag + 1] : undefined;
@@ -105,7 +101,7 @@ try {
     await initializeStore(store, { rules: REALISTIC_RULES });
     const exportsDir = join(dataDir, 'exports');
     const config = loadConfig({}, { MP_SECTOR_EXPORT_FORMATS: sectorFormats });
-    // The wiring of `openNodeHost`, with this bench's clock and worker threshold.
+    // The wiring of `openNodeHost`, with this bench's clock.
     const pipeline = createPipeline({
       store,
       clock: onBusinessDate,
@@ -113,7 +109,6 @@ try {
       timers: systemTimers,
       sink: createFolderSink(exportsDir),
       codec: spreadsheetCodec,
-      lanes: workerLanes(exportsDir, workerMinRows),
       settings: pipelineSettingsOf(config),
       compress: nativeCompress,
     });

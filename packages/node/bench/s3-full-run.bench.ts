@@ -70,11 +70,10 @@ async function fullRun(kind: 'file' | 's3', round: number) {
   const http: Record<string, number> = {};
   let store: ObjectStore;
   let sink: ExportSink;
-  let lanes: ReturnType<typeof fileStorage>['lanes'];
   const close: (() => void)[] = [];
   if (kind === 'file') {
     const storage = fileStorage(join(dir, `file-${round}`));
-    ({ store, sink, lanes } = storage);
+    ({ store, sink } = storage);
   } else {
     const client = testClient(rgw);
     client.middlewareStack.add(
@@ -105,7 +104,6 @@ async function fullRun(kind: 'file' | 's3', round: number) {
     timers: systemTimers,
     sink,
     codec: spreadsheetCodec,
-    ...(lanes ? { lanes } : {}),
     settings: pipelineSettingsOf(config),
   });
   const start = performance.now();

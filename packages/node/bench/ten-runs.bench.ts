@@ -15,7 +15,6 @@ import {
   spreadsheetCodec,
   systemClock,
   systemTimers,
-  workerLanes,
 } from '@market-pulse/node';
 
 const dir = await mkdtemp(join(tmpdir(), 'mp-ten-'));
@@ -30,7 +29,6 @@ try {
     timers: systemTimers,
     sink: createFolderSink(exportsDir),
     codec: spreadsheetCodec,
-    lanes: workerLanes(exportsDir),
   };
   let n = 0;
   const source = generateColors({ rows: 10_000, seed: 1, businessDate: '2026-03-13' });

@@ -1,7 +1,7 @@
 /**
  * Market Pulse on Node: translation between core's ports and the platform — the embedded file
  * store (the default, no service needed), the folder export sink, the xlsx/CSV codec and color
- * files (exceljs behind our own interface), a worker thread for exports, configuration from the
+ * files (exceljs behind our own interface), configuration from the
  * environment, the system clock, timers and process probe — and `openNodeHost`, which wires core's
  * services to them. Programs that need only part of it import a subpath:
  * `@market-pulse/node/file-store` (no spreadsheet library) or `@market-pulse/node/spreadsheets`.
@@ -31,7 +31,6 @@ export {
   writeRowsFile,
 } from './exports/export-to-file.js';
 export { createFolderSink } from './exports/folder-sink.js';
-export { type WorkerLaneData, workerLanes } from './exports/worker-lanes.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
 export { assertReadableFile, checkedFileSource, unreadableFile } from './input-file.js';
 export { nativeCompress } from './native-compress.js';

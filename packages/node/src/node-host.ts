@@ -48,8 +48,6 @@ export interface NodeHostOptions {
   failpoints?: Failpoints;
   /** Parser notices and other remarks meant for a person. */
   onNotice?: (message: string) => void;
-  /** Views of at least this many rows share their exports with a worker thread (default 20,000). */
-  workerMinRows?: number;
   /** Called after each pipeline run (notifications attach here). */
   afterRun?: PipelineDependencies['afterRun'];
 }
@@ -77,7 +75,7 @@ export interface NodeHost {
 
 /**
  * Wires core's services to Node's adapters over a data folder: the file store, the folder export
- * sink, the exceljs/CSV codec with a worker lane, the system clock, timers and process probe.
+ * sink, the exceljs/CSV codec, the system clock, timers and process probe.
  *
  * @example
  * ```ts
@@ -87,7 +85,7 @@ export interface NodeHost {
  */
 export function openNodeHost(options: NodeHostOptions): NodeHost {
   const { config } = options;
-  const storage = options.storage ?? fileStorage(options.dataDir, options.workerMinRows);
+  const storage = options.storage ?? fileStorage(options.dataDir);
   const { store } = storage;
   const exportsDir = storage.exportsLocation;
   const probe = createProcessProbe();
@@ -99,7 +97,6 @@ export function openNodeHost(options: NodeHostOptions): NodeHost {
     probe,
     sink: storage.sink,
     codec: spreadsheetCodec,
-    ...(storage.lanes ? { lanes: storage.lanes } : {}),
   };
   const source = (location: string): FileColorSource =>
     colorSourceAt(location, options.cwd, config);

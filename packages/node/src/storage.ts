@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import type { ExportDependencies, ExportSink, ObjectStore } from '@market-pulse/core';
+import type { ExportSink, ObjectStore } from '@market-pulse/core';
 import type { ExportsConfig, StoreConfig } from './config.js';
 import { createFolderSink } from './exports/folder-sink.js';
-import { workerLanes } from './exports/worker-lanes.js';
 import { createFileStore } from './file-store.js';
 
 /** The store and the export sink a host runs on, and what is known about them. */
@@ -13,8 +12,6 @@ export interface Storage {
   storeLocation: string;
   /** Where the exports land: a folder, or `s3://bucket[/prefix]`. */
   exportsLocation: string;
-  /** Extra export lanes (worker threads writing into the exports folder; none on S3). */
-  lanes?: ExportDependencies['lanes'];
   /**
    * The conditional-write self-test: `problems` says what the store's server got wrong. The
    * file store honours the conditions by construction (no test is run).
@@ -25,14 +22,13 @@ export interface Storage {
 }
 
 /** The file store and export folder of a data folder (`<dir>/store`, `<dir>/exports`). */
-export function fileStorage(dataDir: string, workerMinRows?: number): Storage {
+export function fileStorage(dataDir: string): Storage {
   const exportsDir = join(dataDir, 'exports');
   return {
     store: createFileStore({ dir: join(dataDir, 'store') }),
     sink: createFolderSink(exportsDir),
     storeLocation: join(dataDir, 'store'),
     exportsLocation: exportsDir,
-    lanes: workerLanes(exportsDir, workerMinRows),
     conditionalWrites: { honoured: true, problems: [] },
     close: () => undefined,
   };
@@ -45,8 +41,6 @@ export interface OpenStorageOptions {
    * the store's bucket.
    */
   exports?: ExportsConfig | undefined;
-  /** Views of at least this many rows share their exports with a worker thread (folders only). */
-  workerMinRows?: number;
   signal?: AbortSignal;
 }
 
@@ -69,7 +63,7 @@ export async function openStorage(
   dataDir: string,
   options: OpenStorageOptions = {},
 ): Promise<Storage> {
-  if (config.kind === 'file') return fileStorage(dataDir, options.workerMinRows);
+  if (config.kind === 'file') return fileStorage(dataDir);
   const s3 = await import('@market-pulse/storage-s3');
   const connection = {
     region: config.region,

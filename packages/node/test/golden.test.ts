@@ -27,7 +27,6 @@ import {
   readColorFile,
   spreadsheetCodec,
   systemTimers,
-  workerLanes,
   writeCsvFile,
   writeXlsxFile,
 } from '../src/index.js';
@@ -123,7 +122,6 @@ it('stores the same run rows and writes the same export files for a fixed input'
     timers: systemTimers,
     sink: createFolderSink(exportsDir),
     codec: spreadsheetCodec,
-    lanes: workerLanes(exportsDir),
     settings: pipelineSettingsOf(loadConfig({ MP_SECTOR_EXPORT_FORMATS: 'xlsx,csv' })),
   });
   const first = await pipeline.run({ trigger: 'cli', source: fileColorSource(day1) });

@@ -15,6 +15,18 @@ const stateSchema = z.object({
   writtenAt: z.string(),
   /** Files this refresh could not write (they keep older content): the next refresh retries. */
   failedFiles: z.array(z.string()).optional(),
+  /**
+   * What each file in place holds (name → digest of its rows and layout, `RowsDigest`): the next
+   * refresh rewrites only the files whose digest changed. Absent in records of older versions
+   * (every file is then rewritten once).
+   */
+  files: z.record(z.string(), z.string()).optional(),
+  /**
+   * Set, before any file is rewritten, on a record that keeps the digests of the files left as
+   * they are: a refresh cut short leaves the exports recorded as lagging (`no-record`), and the
+   * files it was rewriting without a digest, so the next refresh rewrites them.
+   */
+  writing: z.array(z.string()).optional(),
 });
 /**
  * What a complete refresh of the standing exports recorded ({@link EXPORTS_STATE_FILE}).
@@ -28,8 +40,7 @@ export interface ExportsLag {
   /** True when the standing exports do not show the current view in the configured formats. */
   lagging: boolean;
   /**
-   * Why they lag: no complete refresh recorded them (never written, or one cut short before its
-   * first record), the view moved on since, the per-sector formats changed, some files could not
+   * Why they lag: no complete refresh recorded them (never written, or one cut short), the view moved on since, the per-sector formats changed, some files could not
    * be written (`failedFiles`), or the view's manifest cannot be read (a refresh rebuilds it from
    * the committed runs).
    */
@@ -109,6 +120,7 @@ function lagReason(
   sectorFormats: readonly SectorFormat[],
 ): ExportsLag['reason'] {
   if (state === null) return viewVersion === null ? undefined : 'no-record'; // nothing to show yet
+  if (state.writing) return 'no-record'; // a refresh was cut short while rewriting files
   if (state.shownViewVersion !== viewVersion) return 'view-moved';
   const sorted = (formats: readonly string[]) => [...formats].sort().join();
   if (sorted(state.sectorFormats) !== sorted(sectorFormats)) return 'formats-changed';

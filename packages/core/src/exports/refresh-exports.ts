@@ -1,59 +1,37 @@
 import { readColumnConfig } from '../column-store/column-store.js';
 import type { ColumnConfig } from '../columns/column-config.js';
-import { columnKinds } from '../export/cell-values.js';
-import { exportColumnsOf } from '../export/export-columns.js';
+import { defaultColumnConfig } from '../columns/default-columns.js';
 import type { ExportSink } from '../ports/export-sink.js';
 import type { SheetLayout, SpreadsheetCodec } from '../ports/spreadsheet-codec.js';
-import type { StoredRow } from '../run/run-protocol.js';
-import { readCurrentView, readManifest, rebuildCurrentView } from '../views/current-view.js';
+import { damageOf } from '../store/damaged-object.js';
+import {
+  type CurrentViewManifest,
+  readManifest,
+  rebuildCurrentView,
+  streamCurrentView,
+} from '../views/current-view.js';
 import {
   type ExportsLeaseDependencies,
   type ExportsLeaseOptions,
   withExportsLease,
 } from './exports-lease.js';
-import { writeExportsState } from './exports-state.js';
+import { readExportsState, writeExportsState } from './exports-state.js';
+import { fanOut } from './fan-out.js';
 import {
   DEFAULT_SECTOR_FORMATS,
-  OUTPUT_WORKBOOK,
-  planStandingSet,
-  rowsBySector,
+  type PlannedFile,
+  rowsOfFile,
   type SectorFormat,
-  type SectorRows,
-  type StandingFile,
-  sectorFile,
+  type StandingSetScan,
+  scanStandingSet,
   staleExports,
-  viewSheets,
+  streamedViewSheets,
 } from './standing-set.js';
-
-type Row = Readonly<Record<string, unknown>>;
-
-/** What writing the standing files of a view needs; plain data, so it can cross to a worker. */
-export interface StandingSetJob {
-  /** The current view's rows, in view order. */
-  rows: readonly Row[];
-  layout: SheetLayout;
-}
-
-/**
- * Another writer of standing files working alongside this thread (e.g. a worker thread on a
- * second core), handed one file at a time.
- */
-export interface ExportLane {
-  /** Writes one standing file into place; resolves when it is written. */
-  write(file: StandingFile): Promise<void>;
-  /** Called once, when every lane is done or one failed: ends the lane (e.g. its worker). */
-  close(): Promise<void>;
-}
 
 /** What a refresh of the standing exports needs. */
 export interface ExportDependencies extends ExportsLeaseDependencies {
   sink: ExportSink;
   codec: SpreadsheetCodec;
-  /**
-   * Extra lanes for a view of this many rows or more (default: none). Below a host's threshold a
-   * second lane costs more than it saves (starting a worker loads the spreadsheet library again).
-   */
-  lanes?: (job: StandingSetJob) => ExportLane[];
 }
 
 /** How the standing exports are written. */
@@ -75,6 +53,11 @@ export interface FailedExport {
 export interface ExportResult {
   /** Files in the standing set (sink names), written or not (see `failed`). */
   files: string[];
+  /**
+   * The files this refresh rewrote (current view only): those whose content changed since the
+   * files in place were written, or that were missing; the others were left as they are.
+   */
+  written?: string[];
   rows: number;
   /** The current view's data version the files show (current view only). */
   version?: number;
@@ -91,74 +74,85 @@ export interface ExportResult {
 }
 
 /**
- * A writer of a job's standing files, one at a time, each into place in `sink` through `codec`:
- * the output workbook holds every row on "Colors" and the parents on "Parents"; a sector's files
- * hold its rows. Worker threads build the same writer over their own codec and sink.
+ * The view's standing files, read once: its layout and per file a digest. A view whose own
+ * objects cannot be read is rebuilt from the committed runs (the truth) and read again.
  */
-export function standingFileWriter(
-  job: StandingSetJob,
-  codec: SpreadsheetCodec,
-  sink: ExportSink,
-): (file: StandingFile) => Promise<void> {
-  let bySector: Map<string, SectorRows> | undefined;
-  return async (file) => {
-    if (file.kind === 'output') {
-      await sink.write(OUTPUT_WORKBOOK, codec.write('xlsx', viewSheets(job.rows), job.layout));
-      return;
-    }
-    bySector ??= rowsBySector(job.rows);
-    const sector = bySector.get(file.sector);
-    if (!sector) throw new Error(`no rows of sector ${file.sector}`);
-    const sheets = [{ name: 'Colors', rows: sector.rows }];
-    await sink.write(
-      sectorFile(sector.name, file.format),
-      codec.write(file.format, sheets, job.layout),
-    );
-  };
+async function scanView(
+  deps: ExportDependencies,
+  config: ColumnConfig,
+  sectorFormats: readonly SectorFormat[],
+): Promise<{ manifest: CurrentViewManifest | null; scan: StandingSetScan }> {
+  try {
+    const manifest = await readManifest(deps.store);
+    return {
+      manifest,
+      scan: await scanStandingSet(streamCurrentView(deps.store), config, sectorFormats),
+    };
+  } catch (err) {
+    if (!damageOf(err)?.key.startsWith('views/')) throw err;
+    const manifest = await rebuildCurrentView(deps.store, deps.clock);
+    return {
+      manifest,
+      scan: await scanStandingSet(streamCurrentView(deps.store), config, sectorFormats),
+    };
+  }
 }
 
 /**
- * Writes the standing files, the biggest first, on this thread and any extra lanes, each taking
- * the next file when it is free: spreadsheet writing is CPU-bound, so on two cores the halves
- * overlap, and taking files as they come keeps both busy whatever the sectors' sizes. A file that
- * cannot be written is reported and the others are still written (unrelated files must not fail
- * together); a lane that fails is retired, the calling thread carries on.
+ * Writes `files` from one read of the view's partitions, all at once, each taking its rows as they
+ * come (`fanOut`): memory follows the number of files, not the view. The output workbook's
+ * "Parents" sheet reads the view a second time. A file that cannot be written is reported and the
+ * others are still written (unrelated files must not fail together).
  */
-async function writeStandingSet(
+async function writeFiles(
   deps: ExportDependencies,
-  rows: StoredRow[],
-  options: RefreshExportsOptions,
-): Promise<{ files: string[]; failed: FailedExport[] }> {
-  const config = options.config ?? (await readColumnConfig(deps.store));
-  const job: StandingSetJob = {
-    rows,
-    layout: { columns: exportColumnsOf(config, rows), kinds: columnKinds(config) },
-  };
-  const planned = planStandingSet(job.rows, options.sectorFormats ?? DEFAULT_SECTOR_FORMATS);
-  const queue = [...planned].sort((a, b) => b.cost - a.cost);
+  files: readonly PlannedFile[],
+  layout: SheetLayout,
+): Promise<FailedExport[]> {
   const failed: FailedExport[] = [];
-  let next = 0;
-  const drain = async (
-    write: (file: StandingFile) => Promise<unknown>,
-    retireOnFailure: boolean,
-  ) => {
-    for (let item = queue[next++]; item; item = queue[next++]) {
+  const branches = fanOut(
+    streamCurrentView(deps.store),
+    files.map(({ file }) => ({ accepts: rowsOfFile(file) })),
+  );
+  await Promise.all(
+    files.map(async ({ file, name }, i) => {
+      const branch = branches[i] as (typeof branches)[number];
       try {
-        await write(item.file);
+        const sheets =
+          file.kind === 'output'
+            ? streamedViewSheets(branch.rows, () => streamCurrentView(deps.store))
+            : [{ name: 'Colors', rows: branch.rows }];
+        await deps.sink.write(
+          name,
+          deps.codec.write(file.kind === 'output' ? 'xlsx' : file.format, sheets, layout),
+        );
       } catch (err) {
-        failed.push({ name: item.name, reason: (err as Error)?.message ?? String(err) });
-        if (retireOnFailure) return;
+        failed.push({ name, reason: (err as Error)?.message ?? String(err) });
+      } finally {
+        // A write that failed part-way must not hold the others' rows back.
+        branch.close();
       }
-    }
-  };
-  const lanes = deps.lanes?.(job) ?? [];
-  // This thread takes the first (biggest) file at once, while the lanes start.
-  await Promise.all([
-    drain(standingFileWriter(job, deps.codec, deps.sink), false),
-    ...lanes.map((lane) => drain((file) => lane.write(file), true)),
-  ]);
-  await Promise.allSettled(lanes.map((lane) => lane.close()));
-  return { files: planned.map((p) => p.name), failed };
+    }),
+  );
+  return failed;
+}
+
+/**
+ * The planned files to rewrite: those whose digest differs from the one recorded for the file in
+ * place, and those not listed under their name (removed by hand, or a sector's spelling changed).
+ */
+function filesToWrite(
+  planned: readonly PlannedFile[],
+  recorded: Readonly<Record<string, string>>,
+  listed: ReadonlySet<string>,
+): PlannedFile[] {
+  return planned.filter(({ name, digest }) => recorded[name] !== digest || !listed.has(name));
+}
+
+async function listSink(sink: ExportSink): Promise<string[]> {
+  const listed: string[] = [];
+  for await (const name of sink.list()) listed.push(name);
+  return listed;
 }
 
 /** Passes of one refresh while the view keeps moving under it. */
@@ -168,9 +162,13 @@ const MAX_REFRESH_PASSES = 3;
  * Rewrites the standing exports from the current view (SPEC §8): `Processed_Colors_Output.xlsx`
  * (all rows, and a "Parents" sheet) and, per sector,
  * `processed_colors/<SECTOR>/Processed_Colors_<SECTOR>.<csv|xlsx>` (the S3 layout) in the
- * configured formats. Reads only the current view, so its cost follows the view, not the history.
- * Files of sectors (or formats) no longer exported are removed, and the view version the files
- * show is recorded last (see `exportsLag`). One refresh at a time across processes (a lease).
+ * configured formats. Reads only the current view, so its cost follows the view, not the history:
+ * once to know what each file holds (a digest per file), and once more to write, in one pass,
+ * only the files whose content changed since their recorded digest (a run touching one sector
+ * rewrites that sector's files and the output workbook, which holds every sector). Rows stream
+ * from the runs' partitions: memory does not grow with the view. Files of sectors (or formats) no
+ * longer exported are removed, and the view version the files show is recorded last (see
+ * `exportsLag`). One refresh at a time across processes (a lease).
  *
  * @example
  * ```ts
@@ -189,36 +187,51 @@ async function refreshUnderLease(
   deps: ExportDependencies,
   options: RefreshExportsOptions,
 ): Promise<ExportResult> {
+  const config = options.config ?? (await readColumnConfig(deps.store));
+  const sectorFormats = options.sectorFormats ?? DEFAULT_SECTOR_FORMATS;
   // One refresh at a time (the lease), but the view can move on while it writes (a run commits and
   // waits for this lease to refresh in turn): a refresh that finds it moved starts again, so the
   // files and their record end showing the newest view.
   for (let pass = 1; ; pass++) {
-    let view = await readCurrentView(deps.store);
-    if (view.damaged) {
-      // Rows rebuilt from the committed runs (the truth): store them as a new version, so that
-      // the files show a version the next status and refresh can compare with.
-      await rebuildCurrentView(deps.store, deps.clock);
-      view = await readCurrentView(deps.store);
+    const { manifest, scan } = await scanView(deps, config, sectorFormats);
+    const previous = await readExportsState(deps.sink);
+    const recorded = previous?.files ?? {};
+    const toWrite = filesToWrite(scan.files, recorded, new Set(await listSink(deps.sink)));
+    if (previous && toWrite.length > 0) {
+      // First, the record forgets the digests of the files about to change: a refresh cut short
+      // leaves them without one, so the next refresh rewrites them whatever the view is then.
+      const kept = { ...recorded };
+      for (const { name } of toWrite) delete kept[name];
+      await writeExportsState(deps.sink, {
+        ...previous,
+        files: kept,
+        writing: toWrite.map((f) => f.name),
+      });
     }
-    const { manifest, rows } = view;
-    const { files, failed } = await writeStandingSet(deps, rows, options);
-    const listed: string[] = [];
-    for await (const name of deps.sink.list()) listed.push(name);
-    for (const stale of staleExports(listed, files)) await deps.sink.remove(stale);
+    const failed = toWrite.length > 0 ? await writeFiles(deps, toWrite, scan.layout) : [];
+    const files = scan.files.map((f) => f.name);
+    // Listed again: on a case-insensitive file system a file written as `ABS` may be listed `Abs`.
+    for (const stale of staleExports(await listSink(deps.sink), files))
+      await deps.sink.remove(stale);
     const shown = manifest?.version ?? null;
     const result = {
       files,
-      rows: rows.length,
+      written: toWrite.map((f) => f.name).filter((name) => !failed.some((f) => f.name === name)),
+      rows: scan.rows,
       ...(manifest ? { version: manifest.version } : {}),
       ...(failed.length > 0 ? { failed } : {}),
     };
     if (((await readManifest(deps.store))?.version ?? null) === shown) {
+      const failedNames = new Set(failed.map((f) => f.name));
       // Last, once every file is in place: a refresh cut short leaves the exports lagging.
       await writeExportsState(deps.sink, {
         shownViewVersion: shown,
-        sectorFormats: [...(options.sectorFormats ?? DEFAULT_SECTOR_FORMATS)],
+        sectorFormats: [...sectorFormats],
         writtenAt: deps.clock.now().toISOString(),
-        ...(failed.length > 0 ? { failedFiles: failed.map((f) => f.name) } : {}),
+        ...(failed.length > 0 ? { failedFiles: [...failedNames] } : {}),
+        files: Object.fromEntries(
+          scan.files.filter((f) => !failedNames.has(f.name)).map((f) => [f.name, f.digest]),
+        ),
       });
       return { ...result, upToDate: true };
     }

@@ -1,6 +1,10 @@
 // The standing exports (SPEC §8, §12): which files a view makes and what each holds. Pure.
+import type { ColumnConfig } from '../columns/column-config.js';
+import { columnKinds } from '../export/cell-values.js';
+import { exportColumns } from '../export/export-columns.js';
 import { sectorFileName } from '../export/sector-file-name.js';
-import type { SheetSpec } from '../ports/spreadsheet-codec.js';
+import type { SheetLayout, SheetSpec } from '../ports/spreadsheet-codec.js';
+import { RowsDigest } from './view-digest.js';
 
 type Row = Readonly<Record<string, unknown>>;
 
@@ -24,16 +28,15 @@ export type StandingFile =
   | { kind: 'output' }
   | { kind: 'sector'; sector: string; format: SectorFormat };
 
-/** A standing file with its name and the relative cost of writing it (biggest first). */
+/** A standing file with its name and what it holds. */
 export interface PlannedFile {
   file: StandingFile;
   /** Path in the exports (`/`-separated). */
   name: string;
-  cost: number;
+  /** A digest of its rows and layout: a refresh rewrites the file only when this changed. */
+  digest: string;
+  rows: number;
 }
-
-/** Writing a CSV row costs about a third of an xlsx row (csv-stringify vs exceljs, measured). */
-const CSV_ROW_COST = 0.35;
 
 /**
  * `processed_colors/<name>/Processed_Colors_<name>.<ext>` (the S3 layout), `name` being the
@@ -43,59 +46,67 @@ export function sectorFile(name: string, format: SectorFormat): string {
   return `${SECTOR_FOLDER}/${name}/Processed_Colors_${name}.${format}`;
 }
 
-/** One sector's rows and its file name (from its first spelling in sort order). */
-export interface SectorRows {
-  name: string;
-  rows: Row[];
+/** What one read of a view found: its layout and every standing file with its digest. */
+export interface StandingSetScan {
+  layout: SheetLayout;
+  /** In listing order: the output workbook, then each sector's files in sector order. */
+  files: PlannedFile[];
+  rows: number;
+}
+
+/** Which rows a file holds: every row for the output workbook, its sector's for a sector file. */
+export function rowsOfFile(
+  file: StandingFile,
+): (row: Readonly<Record<string, unknown>>) => boolean {
+  if (file.kind === 'output') return () => true;
+  const { sector } = file;
+  return (row) => String(row.SECTOR).toUpperCase() === sector;
 }
 
 /**
- * The rows of each sector, by the sector upper-cased: SECTOR compares case-insensitively (SPEC §1),
- * so `Mm-Clo` and `MM-CLO` share one file, named after the spelling that sorts first.
+ * Reads a view's rows once, one at a time: the export columns (pass-through columns from every
+ * row), and per standing file (the output workbook; per sector, its file in each of
+ * `sectorFormats`) a digest of its rows. SECTOR compares case-insensitively (SPEC §1), so `Mm-Clo`
+ * and `MM-CLO` share one file, named after the spelling that sorts first.
  */
-export function rowsBySector(rows: readonly Row[]): Map<string, SectorRows> {
-  const bySector = new Map<string, { spelling: string; rows: Row[] }>();
-  for (const row of rows) {
+export async function scanStandingSet(
+  rows: AsyncIterable<Readonly<Record<string, unknown>>>,
+  config: ColumnConfig,
+  sectorFormats: readonly SectorFormat[],
+): Promise<StandingSetScan> {
+  const keys = new Set<string>();
+  const all = new RowsDigest();
+  const sectors = new Map<string, { spelling: string; digest: RowsDigest }>();
+  for await (const row of rows) {
+    for (const key in row) keys.add(key);
+    all.add(row);
     const spelling = String(row.SECTOR);
     const key = spelling.toUpperCase();
-    const sector = bySector.get(key);
-    if (!sector) bySector.set(key, { spelling, rows: [row] });
-    else {
-      sector.rows.push(row);
-      if (spelling < sector.spelling) sector.spelling = spelling;
-    }
+    let sector = sectors.get(key);
+    if (!sector) {
+      sector = { spelling, digest: new RowsDigest() };
+      sectors.set(key, sector);
+    } else if (spelling < sector.spelling) sector.spelling = spelling;
+    sector.digest.add(row);
   }
-  // Distinct sectors get distinct names: `sectorFileName` can be read back.
-  const named = new Map<string, SectorRows>();
-  for (const [key, { spelling, rows: sectorRows }] of bySector)
-    named.set(key, { name: sectorFileName(spelling), rows: sectorRows });
-  return named;
-}
-
-/**
- * The standing files of a view, in listing order: the output workbook, then each sector's files
- * (in the given formats) in sector order.
- */
-export function planStandingSet(
-  rows: readonly Row[],
-  sectorFormats: readonly SectorFormat[],
-): PlannedFile[] {
-  let parents = 0;
-  for (const row of rows) if (row.IS_PARENT) parents++;
-  const planned: PlannedFile[] = [
-    { file: { kind: 'output' }, name: OUTPUT_WORKBOOK, cost: rows.length + parents },
+  const layout: SheetLayout = { columns: exportColumns(config, keys), kinds: columnKinds(config) };
+  const files: PlannedFile[] = [
+    { file: { kind: 'output' }, name: OUTPUT_WORKBOOK, digest: all.finish(layout), rows: all.rows },
   ];
-  const sectors = [...rowsBySector(rows)].sort(([a], [b]) => (a < b ? -1 : 1));
-  for (const [sector, { name, rows: sectorRows }] of sectors) {
-    for (const format of sectorFormats) {
-      planned.push({
+  for (const [sector, { spelling, digest }] of [...sectors].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    // Distinct sectors get distinct names: `sectorFileName` can be read back.
+    const name = sectorFileName(spelling);
+    const rowsDigest = digest.finish(layout);
+    // The format is in the file's name, which the refresh record keys digests by.
+    for (const format of sectorFormats)
+      files.push({
         file: { kind: 'sector', sector, format },
         name: sectorFile(name, format),
-        cost: sectorRows.length * (format === 'csv' ? CSV_ROW_COST : 1),
+        digest: rowsDigest,
+        rows: digest.rows,
       });
-    }
   }
-  return planned;
+  return { layout, files, rows: all.rows };
 }
 
 /** The desk's workbook of a view: every row on "Colors", the parents (`IS_PARENT`) on "Parents". */
@@ -103,6 +114,23 @@ export function viewSheets(rows: readonly Row[]): SheetSpec[] {
   return [
     { name: 'Colors', rows },
     { name: 'Parents', rows: rows.filter((r) => r.IS_PARENT) },
+  ];
+}
+
+/**
+ * The desk's workbook of a view too large to hold: "Colors" from `rows`, then "Parents" from a
+ * second read of the view (`again`, called when that sheet is started) keeping the parents.
+ */
+export function streamedViewSheets(
+  rows: AsyncIterable<Readonly<Record<string, unknown>>>,
+  again: () => AsyncIterable<Readonly<Record<string, unknown>>>,
+): SheetSpec[] {
+  async function* parents() {
+    for await (const row of again()) if (row.IS_PARENT) yield row;
+  }
+  return [
+    { name: 'Colors', rows },
+    { name: 'Parents', rows: { [Symbol.asyncIterator]: () => parents() } },
   ];
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import {
@@ -31,18 +31,16 @@ import { systemClock } from '../system-clock.js';
 import { systemTimers } from '../system-timers.js';
 import { exportSelectionToFile } from './export-to-file.js';
 import { createFolderSink } from './folder-sink.js';
-import { workerLanes } from './worker-lanes.js';
 
 /**
- * Core's refresh over this package's adapters (file store, folder sink, exceljs codec, worker
- * lane). `pause` stands in for the waits between attempts at the exports lease.
+ * Core's refresh over this package's adapters (file store, folder sink, exceljs codec). `pause` stands in for the waits between attempts at the exports lease.
  */
 function refreshExports(
   store: ObjectStore,
   exportsDir: string,
-  options: RefreshExportsOptions & { workerMinRows?: number; pause?: () => Promise<void> } = {},
+  options: RefreshExportsOptions & { pause?: () => Promise<void> } = {},
 ) {
-  const { workerMinRows, pause, ...refresh } = options;
+  const { pause, ...refresh } = options;
   // Short waits are the lease's retries (handed to `pause`); long ones its renewals (never due here).
   const timers: Timers = pause
     ? {
@@ -62,7 +60,6 @@ function refreshExports(
       probe: createProcessProbe(),
       sink: createFolderSink(exportsDir),
       codec: spreadsheetCodec,
-      lanes: workerLanes(exportsDir, workerMinRows),
     },
     refresh,
   );
@@ -233,57 +230,20 @@ describe('exports', () => {
   }, 20_000);
 });
 
-describe('per-sector files on a worker thread', () => {
+describe('a file that cannot be written', () => {
   const committedStore = async (name: string) => (await storeWithOneRun(name, 400, 41)).store;
-  const sheetValues = async (path: string) => {
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(path);
-    return wb.worksheets.map((ws) =>
-      ws.getSheetValues().map((row) => (Array.isArray(row) ? row.slice(1) : row)),
-    );
-  };
-
-  it('writes the same files as on the calling thread', async () => {
-    const store = await committedStore('same-store');
-    const sectorFormats = ['xlsx', 'csv'] as const;
-    const here = await refreshExports(store, join(dir, 'here'), {
-      workerMinRows: Infinity,
-      sectorFormats,
-    });
-    const there = await refreshExports(store, join(dir, 'there'), {
-      workerMinRows: 0,
-      sectorFormats,
-    });
-    expect(there.files).toEqual(here.files);
-    expect(here.files.length).toBeGreaterThan(3);
-    for (const file of here.files) {
-      if (file.endsWith('.csv'))
-        expect(await readFile(join(dir, 'there', file), 'utf8')).toBe(
-          await readFile(join(dir, 'here', file), 'utf8'),
-        );
-      else
-        expect(await sheetValues(join(dir, 'there', file))).toEqual(
-          await sheetValues(join(dir, 'here', file)),
-        );
-    }
-  }, 20_000);
-
-  it('reports the file the worker could not write and writes every other file', async () => {
+  it('is reported and every other file is written from the same read of the view', async () => {
     const store = await committedStore('failing-store');
     const exportsDir = join(dir, 'failing');
     const { rows } = await readCurrentView(store);
     const sizes = new Map<string, number>();
     for (const row of rows) sizes.set(String(row.SECTOR), (sizes.get(String(row.SECTOR)) ?? 0) + 1);
     const [biggest] = [...sizes].sort((a, b) => b[1] - a[1])[0] ?? [];
-    // A folder where the biggest sector's xlsx goes (the second biggest file: the worker's first,
-    // while this thread writes the output workbook): the worker's rename into place fails.
+    // A folder where the biggest sector's xlsx goes: its rename into place fails.
     const blocked = `processed_colors/${biggest}/Processed_Colors_${biggest}.xlsx`;
     await mkdir(join(exportsDir, blocked), { recursive: true });
-    const result = await refreshExports(store, exportsDir, {
-      workerMinRows: 0,
-      sectorFormats: ['xlsx', 'csv'],
-    });
-    // That one file is reported; every other file is written (this thread carries on).
+    const result = await refreshExports(store, exportsDir, { sectorFormats: ['xlsx', 'csv'] });
+    // That one file is reported; every other file is written (its rows stop queueing).
     expect(result.failed).toEqual([
       { name: blocked, reason: expect.stringMatching(/EISDIR|directory/i) },
     ]);
@@ -298,16 +258,13 @@ describe('per-sector files on a worker thread', () => {
   }, 20_000);
 });
 
-describe('a failure on this thread while the worker writes', () => {
+describe('a failure of the output workbook', () => {
   it('reports that file, writes the others and leaves no temp file', async () => {
     const { store } = await storeWithOneRun('main-fails-store', 400, 81);
     const exportsDir = join(dir, 'main-fails');
-    // The output workbook (the biggest file: this thread's first) cannot be renamed into place.
+    // The output workbook cannot be renamed into place.
     await mkdir(join(exportsDir, OUTPUT_WORKBOOK), { recursive: true });
-    const result = await refreshExports(store, exportsDir, {
-      workerMinRows: 0,
-      sectorFormats: ['xlsx', 'csv'],
-    });
+    const result = await refreshExports(store, exportsDir, { sectorFormats: ['xlsx', 'csv'] });
     expect(result.failed?.map((f) => f.name)).toEqual([OUTPUT_WORKBOOK]);
     const left = await filesIn(exportsDir);
     expect(left.filter((f) => f.includes('.tmp-'))).toEqual([]);

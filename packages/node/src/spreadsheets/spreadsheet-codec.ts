@@ -1,4 +1,5 @@
-import { PassThrough } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough, type Writable } from 'node:stream';
 import {
   csvValue,
   neutralizeFormula,
@@ -75,6 +76,8 @@ function xlsxBytes(
   const kinds = columns.map((c) => layout.kinds.get(c));
   // One array for every row's cells: the renderer is done with them before the next row.
   const cells: XlsxCell[] = new Array(columns.length).fill(null);
+  // Set once the consumer is gone (finished reading or failed): the writer stops waiting for it.
+  const gone = new Promise<void>((resolve) => out.once('close', resolve));
   const write = async () => {
     const { WorkbookWriter } = (await loadExcelJS()).stream.xlsx;
     const workbook = new WorkbookWriter({
@@ -93,7 +96,7 @@ function xlsxBytes(
       let sheet = openSheet(workbook, spec.name, layout.columns);
       for await (const row of spec.rows) {
         if (inSheet === limit) {
-          sheet.stream.write(chunk);
+          await writeSheetXml(sheet, chunk, gone);
           chunk = '';
           sheet.commit();
           part++;
@@ -107,17 +110,30 @@ function xlsxBytes(
         chunk += render(inSheet + 2, cells);
         inSheet++;
         if (inSheet % ROWS_PER_WRITE === 0) {
-          sheet.stream.write(chunk);
+          await writeSheetXml(sheet, chunk, gone);
           chunk = '';
         }
       }
-      sheet.stream.write(chunk);
+      await writeSheetXml(sheet, chunk, gone);
       sheet.commit();
     }
     await workbook.commit();
   };
   write().catch((err: unknown) => out.destroy(err as Error));
   return out;
+}
+
+/**
+ * Writes rendered rows to a sheet, then waits while the zip has not taken what was written
+ * before: exceljs' sheet stream hands data on without backpressure, so rows rendered faster than
+ * they are compressed would pile up in memory (~1 GB for a million rows).
+ */
+async function writeSheetXml(sheet: SheetStandIn, xml: string, gone: Promise<void>) {
+  sheet.stream.write(xml);
+  // The zip's entry input is a `readable-stream` 2 PassThrough: no `writableNeedDrain` getter.
+  for (const pipe of sheet.stream.pipes ?? [])
+    if (pipe.writableNeedDrain || pipe._writableState?.needDrain)
+      await Promise.race([once(pipe, 'drain'), gone]);
 }
 
 /** The one date format of every workbook Market Pulse writes: unambiguous in every locale. */
@@ -161,10 +177,14 @@ function openSheet(
 
 /** The part of exceljs' `WorksheetWriter` that data rows are written through. */
 interface SheetStandIn {
-  stream: { write(xml: string): unknown };
+  /** exceljs' `StreamBuf`; `pipes` are the streams it hands data to (the zip's entry input). */
+  stream: { write(xml: string): unknown; pipes?: EntryInput[] };
   startedData: boolean;
   commit(): void;
 }
+
+/** A stream the sheet data goes to; `_writableState` is where `readable-stream` 2 keeps its state. */
+type EntryInput = Writable & { _writableState?: { needDrain?: boolean } };
 
 /** The part of exceljs' stand-in styles table (`StylesXform.Mock`) the date format relies on. */
 interface StylesStandIn {

@@ -81,6 +81,7 @@ export const ACCESS_TABLE = {
   addUpload: 'user',
   legacyUploadExcel: 'user',
   cancelUpload: 'user',
+  getUploadOriginal: 'user',
   clearUploads: 'admin',
   legacyClearManualColors: 'admin',
   // rules

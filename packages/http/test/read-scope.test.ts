@@ -85,6 +85,10 @@ const TEMPLATES: Record<string, string[]> = {
   getUploadTemplate: ['/api/uploads/template?format=csv'],
   legacyManualColorsTemplate: ['/api/manual-colors/sample-template?format=csv'],
 };
+/** An upload's file as sent (raw rows): its uploader's and every-sector readers' only. */
+const UPLOADER_ONLY: Record<string, string> = {
+  getUploadOriginal: '/api/uploads/{upload}/original',
+};
 /** POSTs that answer with stored rows (samples of a stored run's dry run): scoped. */
 const POST_ROW_READS: Record<string, string> = {
   dryRunRulesOnRun: '/api/rules/dry-run/runs/1',
@@ -292,6 +296,7 @@ describe('scoping on every read path', () => {
       ...Object.keys(TEMPLATES),
       ...Object.keys(SCOPED_ELSEWHERE),
       ...Object.keys(POST_ROW_READS),
+      ...Object.keys(UPLOADER_ONLY),
       ...ECHO_READS,
     ]);
     const reads = Object.values(doc.paths).flatMap((methods) =>
@@ -313,6 +318,7 @@ describe('scoping on every read path', () => {
     expect(reads.filter((id) => !ECHO_READS.has(id)).sort()).toEqual(
       [
         ...Object.keys(ROW_READS),
+        ...Object.keys(UPLOADER_ONLY),
         ...Object.keys(NO_ROWS),
         ...Object.keys(TEMPLATES),
         ...Object.keys(SCOPED_ELSEWHERE),
@@ -378,6 +384,16 @@ describe('scoping on every read path', () => {
     const text = await answer.text();
     for (const cusip of [...(onlyOf.get(ann) ?? []), ...(onlyOf.get(bob) ?? [])])
       expect(text.includes(cusip)).toBe(false);
+  });
+
+  it("an upload's file as sent: its uploader gets it, another desk's reader is refused", async () => {
+    for (const path of Object.values(UPLOADER_ONLY).map(concrete)) {
+      expect((await as(ann, path)).status, `${path} for its uploader`).toBe(200);
+      const refused = await as(bob, path);
+      expect(refused.status, `${path} for another desk`).toBe(403);
+      const text = await refused.text();
+      for (const cusip of onlyOf.get(ann) ?? []) expect(text.includes(cusip)).toBe(false);
+    }
   });
 
   it("a stored run's dry run shows samples of the reader's rows and columns only", async () => {

@@ -229,7 +229,8 @@ export function uploadsArea(deps: AppDependencies) {
         method: 'get',
         path: '/api/uploads/{id}/original',
         operationId: 'getUploadOriginal',
-        summary: 'The file as it was uploaded (kept in the store)',
+        summary:
+          'The file as it was uploaded (kept in the store): for its uploader and readers of every sector and column',
         tags,
         request: { params: UploadId },
         responses: {
@@ -246,6 +247,17 @@ export function uploadsArea(deps: AppDependencies) {
     async (c) => {
       const { id } = c.req.valid('param');
       const upload = await getUpload(deps.store, id);
+      // The file as sent holds every row and column, whatever the reader may see: only its
+      // uploader and readers of every sector and column get it (no scoping of a raw file).
+      const { rows, columns } = c.get('scope');
+      const principal = c.get('principal');
+      if (upload.actor !== principal.actor && !(rows.all && columns.all))
+        throw new HttpProblem(
+          403,
+          'FORBIDDEN',
+          `upload ${id}'s file holds rows you may not see: ask its uploader or an admin entitled to every sector`,
+          { id },
+        );
       const bytes = await uploadOriginal(deps.store, id);
       const csv = upload.fileName.toLowerCase().endsWith('.csv');
       return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {

@@ -35,7 +35,8 @@ export async function startServer(dataDir: string, port = 0): Promise<RunningExa
     }
     res.writeHead(404).end();
   });
-  // Loopback only: the API has no accounts in this example.
+  // Every call but the public ones (health, version, login, docs) needs a bearer token: create
+  // the first admin with `market-pulse users add … --role admin` on the same data folder.
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const { port: bound } = server.address() as AddressInfo;
   return {

@@ -41,7 +41,7 @@ describe('column configuration over HTTP', () => {
     const added = await t.json('PUT', '/api/columns/ISIN', ISIN, { 'If-Match': first.etag });
     expect(added.status, await added.clone().text()).toBe(200);
     expect(added.headers.get('etag')).toBe('"v1"');
-    expect(((await added.json()) as Doc).updatedBy).toBe('local-operator');
+    expect(((await added.json()) as Doc).updatedBy).toBe('user:admin@test.example.com');
 
     // A stale If-Match is 412; the document is unchanged.
     const stale = await t.json(

@@ -33,8 +33,10 @@ describe('examples', () => {
       expect(await hello.text()).toMatch(/existing server/);
       const health = await fetch(`${running.url}/market-pulse/api/health`);
       expect(health.status).toBe(200);
+      // The mounted API is the real one: accounts on, so a non-public call needs a bearer token.
       const columns = await fetch(`${running.url}/market-pulse/api/columns`);
-      expect(((await columns.json()) as { version: number }).version).toBe(0);
+      expect(columns.status).toBe(401);
+      expect(columns.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect((await fetch(`${running.url}/elsewhere`)).status).toBe(404);
     } finally {
       await running.close();
@@ -54,8 +56,23 @@ describe('examples', () => {
     const event = JSON.parse(
       await readFile(new URL('./events/api-gateway-v2-get-rules.json', import.meta.url), 'utf8'),
     );
-    const answer = (await handlers.api(event)) as { statusCode: number };
-    expect(answer.statusCode).toBe(200);
+    // The recorded call carries no token: the API answers as deployed, 401 with the challenge.
+    const refused = (await handlers.api(event)) as {
+      statusCode: number;
+      headers: Record<string, string>;
+    };
+    expect(refused.statusCode).toBe(401);
+    const health = {
+      ...event,
+      rawPath: '/api/health',
+      rawQueryString: '',
+      queryStringParameters: undefined,
+      requestContext: {
+        ...event.requestContext,
+        http: { ...event.requestContext.http, path: '/api/health' },
+      },
+    };
+    expect(((await handlers.api(health)) as { statusCode: number }).statusCode).toBe(200);
     expect(await handlers.tick()).toEqual({ instanceId: 'lambda-scheduler', ranFire: false });
   });
 });

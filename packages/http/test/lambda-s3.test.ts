@@ -2,9 +2,11 @@
 // with API Gateway v2 events against a real S3 server (Ceph RGW on 127.0.0.1): what the API writes
 // lands in the bucket, and the scheduled handler ticks on it.
 import { readFile } from 'node:fs/promises';
+import { addUser } from '@market-pulse/core';
+import { argon2Hasher, systemClock } from '@market-pulse/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RgwServer, startRgw } from '../../storage-s3/test/rgw-server.js';
-import { bucketKeys } from '../../storage-s3/test/s3-clients.js';
+import { bucketKeys, storeOn } from '../../storage-s3/test/s3-clients.js';
 import { createLambdaHandlers } from '../src/lambda-host.js';
 
 let rgw: RgwServer;
@@ -30,8 +32,18 @@ async function sampleEvent(): Promise<Record<string, unknown>> {
   );
 }
 
-/** The sample event turned into a POST of `body` to `path`. */
-async function postEvent(path: string, body: unknown): Promise<Record<string, unknown>> {
+/** The sample event with an `Authorization` header. */
+async function withToken(token: string): Promise<Record<string, unknown>> {
+  const event = await sampleEvent();
+  return { ...event, headers: { ...(event.headers as object), authorization: `Bearer ${token}` } };
+}
+
+/** The sample event turned into a POST of `body` to `path` (with a bearer token when given). */
+async function postEvent(
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<Record<string, unknown>> {
   const event = await sampleEvent();
   const context = event.requestContext as { http: Record<string, string> };
   return {
@@ -39,7 +51,11 @@ async function postEvent(path: string, body: unknown): Promise<Record<string, un
     rawPath: path,
     rawQueryString: '',
     queryStringParameters: undefined,
-    headers: { ...(event.headers as object), 'content-type': 'application/json' },
+    headers: {
+      ...(event.headers as object),
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     requestContext: { ...context, http: { ...context.http, method: 'POST', path } },
     body: JSON.stringify(body),
   };
@@ -55,14 +71,34 @@ describe('the Lambda handlers on MP_STORE', () => {
         MP_S3_FORCE_PATH_STYLE: 'true',
       },
     });
+    // An admin in the bucket's store (as `market-pulse users add` on MP_STORE would make one),
+    // signed in through the API handler.
+    const accounts = await storeOn(rgw, { bucket, prefix: 'desk' });
+    const email = 'ops@desk.example';
+    const password = 'lambda-on-s3 correct horse';
+    await addUser(
+      { store: accounts, clock: systemClock, hasher: argon2Hasher() },
+      { email, name: 'Ops', role: 'admin', assetClasses: ['*'], password },
+      'test-setup',
+    );
+    accounts.destroy();
+    const login = (await handlers.api(
+      (await postEvent('/api/auth/login', { email, password })) as never,
+    )) as Result;
+    expect(login.statusCode, login.body).toBe(200);
+    const token = bodyOf(login).accessToken as string;
+    expect((await handlers.api((await sampleEvent()) as never)) as Result).toMatchObject({
+      statusCode: 401,
+    });
     const created = (await handlers.api(
-      (await postEvent('/api/rules', {
-        name: 'no test sources',
-        when: { field: 'SOURCE', op: 'eq', value: 'TEST' },
-      })) as never,
+      (await postEvent(
+        '/api/rules',
+        { name: 'no test sources', when: { field: 'SOURCE', op: 'eq', value: 'TEST' } },
+        token,
+      )) as never,
     )) as Result;
     expect(created.statusCode).toBe(201);
-    const listed = (await handlers.api((await sampleEvent()) as never)) as Result;
+    const listed = (await handlers.api((await withToken(token)) as never)) as Result;
     expect(listed.statusCode).toBe(200);
     expect(bodyOf(listed).items.map((r: { name: string }) => r.name)).toEqual(['no test sources']);
     const keys = await bucketKeys(rgw, bucket);

@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import { createReadStream } from 'node:fs';
 import { MarketPulseError } from '@market-pulse/core';
 import { wholeSequences } from './utf8-sequences.js';
 
@@ -83,16 +82,14 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-async function lineAt(path: string, offset: number): Promise<number> {
-  let line = 1;
-  if (offset === 0) return line;
-  for await (const chunk of createReadStream(path, { start: 0, end: offset - 1 }))
-    for (const byte of chunk as Buffer) if (byte === 0x0a) line++;
-  return line;
+/** Line feeds in `bytes` before `end`. */
+function lineFeeds(bytes: Uint8Array, end = bytes.length): number {
+  let count = 0;
+  for (let i = 0; i < end; i++) if (bytes[i] === 0x0a) count++;
+  return count;
 }
 
-async function invalidUtf8(path: string, offset: number, byte: number, atEnd = false) {
-  const line = await lineAt(path, offset);
+function invalidUtf8(path: string, offset: number, line: number, byte: number, atEnd = false) {
   const hex = `0x${byte.toString(16).padStart(2, '0')}`;
   const what = atEnd
     ? `the file ends inside a character (byte ${hex} at byte offset ${offset}, line ${line})`
@@ -113,6 +110,7 @@ export async function* utf8Checked(
   chunks: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<Buffer> {
   let offset = 0; // of `carry`'s first byte in the file
+  let line = 1; // of `carry`'s first byte: counted as the bytes pass (the input may not be a file)
   let carry: Buffer = Buffer.alloc(0);
   for await (const chunk of chunks) {
     const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
@@ -120,12 +118,13 @@ export async function* utf8Checked(
     const checked = bytes.subarray(0, whole);
     if (!isUtf8(checked)) {
       const at = firstInvalidUtf8(checked);
-      throw await invalidUtf8(path, offset + at, checked[at] as number);
+      throw invalidUtf8(path, offset + at, line + lineFeeds(checked, at), checked[at] as number);
     }
     if (checked.length > 0) yield checked;
     offset += whole;
+    line += lineFeeds(checked);
     carry = bytes.subarray(whole);
   }
   // What is left is a lead byte whose character the file does not finish.
-  if (carry.length > 0) throw await invalidUtf8(path, offset, carry[0] as number, true);
+  if (carry.length > 0) throw invalidUtf8(path, offset, line, carry[0] as number, true);
 }

@@ -10,6 +10,7 @@ import { bucketKeys, putObject } from '../../storage-s3/test/s3-clients.js';
 import { cli, snapshot, useWorkspaces } from './helpers.js';
 import { start, stopChildren } from './processes.js';
 import { s3Env, useRgw } from './s3-fixture.js';
+import { adminAuthorization, adminEnv } from './serve-admin.js';
 
 const rgw = useRgw();
 const workspace = useWorkspaces('mp-s3-e2e-', stopChildren);
@@ -56,17 +57,21 @@ describe('market-pulse on a local S3 server, end to end', () => {
       MP_SECTOR_EXPORT_FORMATS: 'xlsx,csv',
       MP_SOURCE: feed,
       MP_PORT: '0',
+      ...(await adminEnv(cwd)),
     });
     await serve.stderrIncludes('serving: scheduler started');
     const url = /"url":"(http:\/\/[^"]+)"/.exec(serve.stderr())?.[1] as string;
+    const headers = await adminAuthorization(url);
     const upload = csvOf(25, 8);
     const form = new FormData();
     form.append('file', new File([upload], 'late.csv', { type: 'text/csv' }));
-    const added = await fetch(`${url}api/uploads`, { method: 'POST', body: form });
+    const added = await fetch(`${url}api/uploads`, { method: 'POST', body: form, headers });
     expect(added.status).toBe(201);
     const { id } = (await added.json()) as { id: string };
-    expect(await (await fetch(`${url}api/uploads/${id}/original`)).text()).toBe(upload);
-    const runNow = await fetch(`${url}api/runs`, { method: 'POST' });
+    expect(await (await fetch(`${url}api/uploads/${id}/original`, { headers })).text()).toBe(
+      upload,
+    );
+    const runNow = await fetch(`${url}api/runs`, { method: 'POST', headers });
     expect(runNow.status).toBe(201);
     const { record } = (await runNow.json()) as {
       record: { status: string; counts: { inputByOrigin: Record<string, number> } };

@@ -14,7 +14,8 @@ import type { SpreadsheetInput } from './spreadsheets/spreadsheet-input.js';
 export const isS3Url = (location: string): boolean => location.startsWith('s3://');
 
 /** How a source is read: the configured limits, parse options and S3 connection. */
-type SourceConfig = Pick<NodeConfig, 'uploadLimits' | 'parse' | 's3'>;
+/** The configuration a color source needs: upload limits, parse options and the S3 connection. */
+export type SourceConfig = Pick<NodeConfig, 'uploadLimits' | 'parse' | 's3'>;
 
 /**
  * An S3 object as a spreadsheet input: its size from one HEAD, its bytes by ranged GETs

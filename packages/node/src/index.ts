@@ -16,7 +16,12 @@ export {
   systemRandom,
 } from './argon2-hasher.js';
 export { TEMP_FILE, writeFileAtomically } from './atomic-file.js';
-export { assertJobS3Source, colorSourceAt, isS3Url } from './color-source-at.js';
+export {
+  assertJobS3Source,
+  colorSourceAt,
+  isS3Url,
+  type SourceConfig,
+} from './color-source-at.js';
 export {
   type EnvironmentVariables,
   type ExportsConfig,

@@ -16,10 +16,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  addUser,
   createPipeline,
   initializeStore,
   type ObjectStore,
   type SpreadsheetCodec,
+  signIn,
 } from '@market-pulse/core';
 import { colorsToTable, generateColors } from '@market-pulse/core/sample';
 import { createMemorySink, tableSource } from '@market-pulse/core/testing';
@@ -77,13 +79,18 @@ async function dataFolder(rows: number): Promise<string> {
 }
 
 /** Runs autocannon in its own process against `paths` of `url`. */
-function loadTest(url: string, paths: string[], connections: number): Promise<unknown> {
+function loadTest(
+  url: string,
+  paths: string[],
+  connections: number,
+  headers: Record<string, string>,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [
         join(here, 'load-client.mjs'),
-        JSON.stringify({ url, paths, connections, durationS, seed: 12345 }),
+        JSON.stringify({ url, paths, connections, durationS, seed: 12345, headers }),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -111,6 +118,22 @@ async function measure(rows: number) {
     const deps = appDependenciesOf({ host, config, version: 'bench' });
     const server = await listen(createApp(deps), { port: 0, host: '127.0.0.1' });
     const url = server.url.replace(/\/$/, '');
+    // Every request signed in, as serve requires: the figures include authentication (token and
+    // session check) and the reader's scope (entitlements and CLO mappings read per request).
+    const auth = await (deps.accounts as NonNullable<typeof deps.accounts>).auth();
+    const email = 'bench@desk.example';
+    const password = 'quartz lantern orchard 9147';
+    await addUser(
+      auth,
+      { email, name: 'Bench', role: 'viewer', assetClasses: ['*'], password },
+      'bench',
+    ).catch((err: { code?: string }) => {
+      if (err.code !== 'CONFLICT') throw err;
+    });
+    const headers = {
+      authorization: `Bearer ${(await signIn(auth, { email, password }, 'bench')).accessToken}`,
+    };
+    const fetch = (input: string) => globalThis.fetch(input, { headers });
     try {
       // Start-up: the first answer builds the index from the stored runs.
       let started = performance.now();
@@ -172,7 +195,7 @@ async function measure(rows: number) {
             connections,
             durationS,
             firstAnswerMs,
-            ...((await loadTest(url, paths, connections)) as object),
+            ...((await loadTest(url, paths, connections, headers)) as object),
           });
       }
       // A new run committed (as by another process): how long until its rows are served.

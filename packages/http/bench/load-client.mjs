@@ -3,7 +3,7 @@
 //   node bench/load-client.mjs '{"url":"http://127.0.0.1:1234","paths":["/a"],"connections":50,"durationS":10}'
 import autocannon from 'autocannon';
 
-const { url, paths, connections, durationS, seed } = JSON.parse(process.argv[2] ?? '{}');
+const { url, paths, connections, durationS, seed, headers } = JSON.parse(process.argv[2] ?? '{}');
 // A fixed pseudo-random sequence (xorshift) over the scenario's paths: the same mix every time.
 let state = seed ?? 12345;
 const next = () => {
@@ -16,6 +16,7 @@ const result = await autocannon({
   url,
   connections,
   duration: durationS,
+  headers,
   requests: [
     {
       setupRequest: (request) => ({

@@ -7,6 +7,7 @@ import {
   MarketPulseError,
   type ObjectStore,
   type PasswordHasher,
+  pruneIdempotencyKeys,
   type Timers,
 } from '@market-pulse/core';
 import type { NodeConfig } from '@market-pulse/node';
@@ -50,8 +51,9 @@ export async function createConfiguredAdmin(
 }
 
 /**
- * Runs {@link accountsUpkeep} (permission sync, rate-limit clean-up) now and then every
- * `seconds`; a failed round is logged and the next one retries.
+ * Runs {@link accountsUpkeep} (permission sync, rate-limit clean-up) and removes idempotency
+ * records past their retention now and then every `seconds`; a failed round is logged and the next
+ * one retries.
  */
 export function startAccountsUpkeep(options: {
   store: ObjectStore;
@@ -74,6 +76,9 @@ export function startAccountsUpkeep(options: {
           { rateLimits: report.rateLimitsPruned, sessions: report.sessionsPruned },
           'pruned passed rate-limit counters and ended sessions',
         );
+      const idempotencyKeys = await pruneIdempotencyKeys(options);
+      if (idempotencyKeys > 0)
+        log.info({ idempotencyKeys }, 'pruned idempotency records past their retention');
     } catch (err) {
       log.warn({ err }, `account upkeep failed (${(err as Error).message}); retrying next round`);
     }

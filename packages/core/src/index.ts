@@ -135,7 +135,9 @@ export {
 } from './exports/standing-set.js';
 export { RowsDigest } from './exports/view-digest.js';
 export {
+  IDEMPOTENCY_KEY_RETENTION_MS,
   type IdempotentAnswer,
+  pruneIdempotencyKeys,
   withIdempotencyKey,
 } from './idempotency/idempotency-keys.js';
 export { initializeStore } from './init/initialize-store.js';

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { isMarketPulseError } from '../errors.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
-import { withIdempotencyKey } from './idempotency-keys.js';
+import {
+  IDEMPOTENCY_KEY_RETENTION_MS,
+  type IdempotentAnswer,
+  pruneIdempotencyKeys,
+  withIdempotencyKey,
+} from './idempotency-keys.js';
 
 const setup = () => ({
   store: createMemoryStore(),
@@ -70,5 +75,71 @@ describe('withIdempotencyKey', () => {
       body: 'ok',
     }));
     expect(retried).toEqual({ status: 201, body: 'ok', replayed: false });
+  });
+});
+
+describe('idempotency key retention', () => {
+  const DAY_MS = IDEMPOTENCY_KEY_RETENTION_MS;
+
+  it('replays within the retention and treats the key as new after it', async () => {
+    const deps = setup();
+    let calls = 0;
+    const work = async () => ({ status: 201, body: { run: ++calls } });
+    await withIdempotencyKey(deps, 'run-now', 'k', '', work);
+    deps.clock.advance(DAY_MS - 1);
+    expect(await withIdempotencyKey(deps, 'run-now', 'k', '', work)).toMatchObject({
+      body: { run: 1 },
+      replayed: true,
+    });
+    deps.clock.advance(1);
+    expect(await withIdempotencyKey(deps, 'run-now', 'k', '', work)).toMatchObject({
+      body: { run: 2 },
+      replayed: false,
+    });
+    // The new record starts a new retention.
+    expect(await withIdempotencyKey(deps, 'run-now', 'k', '', work)).toMatchObject({
+      body: { run: 2 },
+      replayed: true,
+    });
+  });
+
+  it('releases a claim left pending by a process that died, once the retention has passed', async () => {
+    const deps = setup();
+    const never = new Promise<IdempotentAnswer>(() => undefined);
+    void withIdempotencyKey(deps, 'upload', 'stuck', 'f', () => never);
+    await expect
+      .poll(async () => {
+        const keys: string[] = [];
+        for await (const item of deps.store.list('idempotency/')) keys.push(item.key);
+        return keys.length;
+      })
+      .toBe(1);
+    await expect(
+      withIdempotencyKey(deps, 'upload', 'stuck', 'f', async () => ({ status: 201, body: 1 })),
+    ).rejects.toMatchObject({ code: 'CONFLICT', details: { reason: 'in-progress' } });
+    deps.clock.advance(DAY_MS);
+    expect(
+      await withIdempotencyKey(deps, 'upload', 'stuck', 'f', async () => ({
+        status: 201,
+        body: 1,
+      })),
+    ).toMatchObject({ body: 1, replayed: false });
+  });
+
+  it('prunes the records past the retention and keeps the others', async () => {
+    const deps = setup();
+    const work = async () => ({ status: 201, body: 'x' });
+    await withIdempotencyKey(deps, 'run-now', 'old', '', work);
+    deps.clock.advance(DAY_MS / 2);
+    await withIdempotencyKey(deps, 'run-now', 'young', '', work);
+    expect(await pruneIdempotencyKeys(deps)).toBe(0);
+    deps.clock.advance(DAY_MS / 2);
+    expect(await pruneIdempotencyKeys(deps)).toBe(1);
+    expect(await withIdempotencyKey(deps, 'run-now', 'young', '', work)).toMatchObject({
+      replayed: true,
+    });
+    const keys: string[] = [];
+    for await (const item of deps.store.list('idempotency/')) keys.push(item.key);
+    expect(keys).toHaveLength(1);
   });
 });

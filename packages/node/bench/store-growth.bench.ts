@@ -1,10 +1,13 @@
 /**
  * What the store grows by (issue 15 item 2), on the file store with the Node host's compression:
  * the bytes a 2,000-row run writes after a big day (target ≤ 5 MB after 200,000 rows: it writes
- * about its own size, not the view), and the stored bytes per row after one big run (target
- * ≤ 100 B besides exports). Prints one JSON object per measurement.
+ * about its own size, not the view), the stored bytes per row after one big run (target ≤ 100 B
+ * besides exports), and the bytes each of `--runs` later runs of `--run-rows` rows writes over that
+ * big view (target: in proportion to the run, not the view). Exports are not part of the store:
+ * `exports-growth.bench.ts` measures them. Prints one JSON object per measurement.
  *
  *   node --expose-gc --import tsx bench/store-growth.bench.ts [--day 200000] [--big 1000000]
+ *     [--runs 9] [--run-rows 100000]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +22,8 @@ const arg = (name: string, fallback: number) => {
 };
 const DAY = arg('--day', 200_000);
 const BIG = arg('--big', 1_000_000);
+const RUNS = arg('--runs', 9);
+const RUN_ROWS = arg('--run-rows', 100_000);
 
 /** A store that counts the bytes put through it. */
 function counting(inner: ObjectStore) {
@@ -89,12 +94,13 @@ await withStore(async (inner) => {
   );
 });
 
-await withStore(async (store) => {
+await withStore(async (inner) => {
+  const { store, counter } = counting(inner);
   (globalThis as { gc?: () => void }).gc?.();
   const start = performance.now();
   const record = await run(store, BIG, 3);
   const ms = Math.round(performance.now() - start);
-  const bytes = await storedBytes(store);
+  const bytes = await storedBytes(inner);
   console.log(
     JSON.stringify({
       name: `stored bytes per row after a ${BIG.toLocaleString('en-US')}-row run`,
@@ -106,4 +112,22 @@ await withStore(async (store) => {
       targetBytesPerRow: 100,
     }),
   );
+
+  // Later runs over the big view: each writes its own partitions, run record and the view's
+  // changed references — the cost should follow the run's rows, not the view's.
+  for (let i = 0; i < RUNS; i++) {
+    counter.bytes = 0;
+    const startRun = performance.now();
+    const later = await run(store, RUN_ROWS, 10 + i);
+    console.log(
+      JSON.stringify({
+        name: `bytes written by run ${i + 2} of ${RUN_ROWS.toLocaleString('en-US')} rows over a ${BIG.toLocaleString('en-US')}-row view`,
+        run: i + 2,
+        runOutput: later.counts.output,
+        bytesWritten: counter.bytes,
+        bytesPerOutputRow: Math.round(counter.bytes / Math.max(1, later.counts.output)),
+        runMs: Math.round(performance.now() - startRun),
+      }),
+    );
+  }
 });

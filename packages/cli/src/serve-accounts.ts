@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
-  accountsUpkeep,
   type Clock,
   ensureFirstAdmin,
   MarketPulseError,
   type ObjectStore,
   type PasswordHasher,
-  pruneIdempotencyKeys,
+  storeUpkeep,
   type Timers,
 } from '@market-pulse/core';
 import type { NodeConfig } from '@market-pulse/node';
@@ -51,9 +50,9 @@ export async function createConfiguredAdmin(
 }
 
 /**
- * Runs {@link accountsUpkeep} (permission sync, rate-limit clean-up) and removes idempotency
- * records past their retention now and then every `seconds`; a failed round is logged and the next
- * one retries.
+ * Runs {@link storeUpkeep} (permission sync, clean-up of rate-limit counters, ended sessions and
+ * expired idempotency records) now and then every `seconds`; a failed round is logged and the
+ * next one retries.
  */
 export function startAccountsUpkeep(options: {
   store: ObjectStore;
@@ -67,7 +66,7 @@ export function startAccountsUpkeep(options: {
   let stopped = false;
   const round = async () => {
     try {
-      const report = await accountsUpkeep(options, 'serve:permissions-sync');
+      const report = await storeUpkeep(options, 'serve:permissions-sync');
       const p = report.permissions;
       if (p && (p.updated.length > 0 || p.refused.length > 0))
         log.info({ permissions: p }, 'permissions file synced');
@@ -76,9 +75,11 @@ export function startAccountsUpkeep(options: {
           { rateLimits: report.rateLimitsPruned, sessions: report.sessionsPruned },
           'pruned passed rate-limit counters and ended sessions',
         );
-      const idempotencyKeys = await pruneIdempotencyKeys(options);
-      if (idempotencyKeys > 0)
-        log.info({ idempotencyKeys }, 'pruned idempotency records past their retention');
+      if (report.idempotencyKeysPruned > 0)
+        log.info(
+          { idempotencyKeys: report.idempotencyKeysPruned },
+          'pruned idempotency records past their retention',
+        );
     } catch (err) {
       log.warn({ err }, `account upkeep failed (${(err as Error).message}); retrying next round`);
     }

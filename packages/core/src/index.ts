@@ -141,6 +141,7 @@ export {
   withIdempotencyKey,
 } from './idempotency/idempotency-keys.js';
 export { initializeStore } from './init/initialize-store.js';
+export { type StoreUpkeepReport, storeUpkeep } from './maintenance/store-upkeep.js';
 export {
   type CalendarDate,
   dateCellToDate,

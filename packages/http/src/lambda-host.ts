@@ -2,7 +2,13 @@
 // (S3 — a function's disk is neither shared nor kept), opened once per container on the first
 // invocation, the API and the scheduler on them.
 import { createRequire } from 'node:module';
-import { createScheduler, MarketPulseError, type Scheduler } from '@market-pulse/core';
+import {
+  createScheduler,
+  MarketPulseError,
+  type Scheduler,
+  type StoreUpkeepReport,
+  storeUpkeep,
+} from '@market-pulse/core';
 import {
   loadConfig,
   type NodeHost,
@@ -34,7 +40,10 @@ export interface LambdaHandlersOptions {
 export interface LambdaHandlers {
   /** API Gateway (REST/HTTP, v1/v2) and function URL events. */
   api(event: LambdaEvent, context?: unknown): Promise<unknown>;
-  /** An EventBridge rule's invocation (e.g. every minute): one scheduler tick and its run. */
+  /**
+   * An EventBridge rule's invocation (e.g. every minute): one scheduler tick and its run, then the
+   * store's upkeep when `MP_ACCOUNTS_MAINTENANCE_SECONDS` have passed since this container's last.
+   */
   schedule(event?: unknown): Promise<ScheduledCheck>;
   /** The host once opened (tests, warm-up). */
   host(): Promise<NodeHost>;
@@ -44,6 +53,8 @@ interface Opened {
   host: NodeHost;
   api: ReturnType<typeof lambdaApiHandler>;
   scheduler: Scheduler;
+  /** The store's upkeep when due (per container; replicas doing it at once is safe), else null. */
+  upkeepWhenDue: () => Promise<StoreUpkeepReport | null>;
 }
 
 /**
@@ -72,7 +83,10 @@ export function createLambdaHandlers(options: LambdaHandlersOptions = {}): Lambd
     });
     return opening;
   };
-  const schedule = lambdaScheduleHandler(async () => (await opened()).scheduler);
+  const schedule = lambdaScheduleHandler(
+    async () => (await opened()).scheduler,
+    async () => (await opened()).upkeepWhenDue(),
+  );
   return {
     api: async (event, context) =>
       (await opened()).api(event as never, context as never) as Promise<unknown>,
@@ -117,5 +131,12 @@ async function open(options: LambdaHandlersOptions): Promise<Opened> {
     runner: async ({ trigger, jobId, fire, lease }) =>
       (await host.pipeline.run({ trigger, jobId, fire, pipelineLease: lease })).record,
   });
-  return { host, api: lambdaApiHandler(app), scheduler };
+  let lastUpkeepMs = Number.NEGATIVE_INFINITY;
+  const upkeepWhenDue = async () => {
+    const nowMs = systemClock.now().getTime();
+    if (nowMs - lastUpkeepMs < config.accounts.maintenanceSeconds * 1000) return null;
+    lastUpkeepMs = nowMs;
+    return storeUpkeep({ store: host.store, clock: systemClock }, 'lambda:upkeep');
+  };
+  return { host, api: lambdaApiHandler(app), scheduler, upkeepWhenDue };
 }

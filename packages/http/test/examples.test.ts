@@ -73,6 +73,10 @@ describe('examples', () => {
       },
     };
     expect(((await handlers.api(health)) as { statusCode: number }).statusCode).toBe(200);
-    expect(await handlers.tick()).toEqual({ instanceId: 'lambda-scheduler', ranFire: false });
+    expect(await handlers.tick()).toEqual({
+      instanceId: 'lambda-scheduler',
+      ranFire: false,
+      upkeep: null,
+    });
   });
 });

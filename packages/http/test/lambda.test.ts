@@ -8,9 +8,10 @@ import {
   listRuns,
   type ObjectStore,
   runAutomation,
+  storeUpkeep,
 } from '@market-pulse/core';
 import { generateColors } from '@market-pulse/core/sample';
-import { createManualClock } from '@market-pulse/core/testing';
+import { createManualClock, createMemoryStore } from '@market-pulse/core/testing';
 import { createFileStore } from '@market-pulse/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaApiHandler, lambdaScheduleHandler } from '../src/lambda.js';
@@ -100,5 +101,32 @@ describe('AWS Lambda', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("the scheduled handler reports the upkeep's outcome, and a failed upkeep does not fail the tick", async () => {
+    const store = createMemoryStore();
+    const clock = createManualClock('2026-11-23T18:29:30Z');
+    const scheduler = createScheduler({
+      store,
+      clock,
+      ids: { nextId: () => 'id' },
+      timers: { setTimeout: () => 0, clearTimeout: () => undefined },
+      instanceId: 'lambda-a',
+      runner: () => Promise.reject(new Error('no job is due')),
+    });
+    const done = await lambdaScheduleHandler(
+      () => scheduler,
+      () => storeUpkeep({ store, clock }, 'lambda:upkeep'),
+    )({});
+    expect(done.upkeep).toMatchObject({ sessionsPruned: 0, idempotencyKeysPruned: 0 });
+    const failed = await lambdaScheduleHandler(
+      () => scheduler,
+      () => Promise.reject(new Error('store unreachable')),
+    )({});
+    expect(failed).toMatchObject({
+      instanceId: 'lambda-a',
+      upkeep: { failed: 'store unreachable' },
+    });
+    expect(await store.get('schedule/heartbeats/lambda-a.json')).not.toBeNull();
   });
 });

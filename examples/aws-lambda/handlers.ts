@@ -43,8 +43,8 @@ export async function createHandlers(env: Readonly<Record<string, string | undef
     probe: host.probe,
     // One instance id per function, not per invocation: heartbeats do not pile up.
     instanceId: 'lambda-scheduler',
-    runner: async ({ trigger, jobId, fire, lease }) =>
-      (await host.pipeline.run({ trigger, jobId, fire, pipelineLease: lease })).record,
+    runner: async ({ trigger, jobId, fire, lease, requestedBy }) =>
+      (await host.pipeline.run({ trigger, jobId, fire, pipelineLease: lease, requestedBy })).record,
   });
   const api = lambdaApiHandler(app);
   const tick = lambdaScheduleHandler(async () => {

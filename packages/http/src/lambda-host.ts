@@ -114,8 +114,8 @@ async function open(options: LambdaHandlersOptions): Promise<Opened> {
     leaseTtlMs: config.lease.ttlSeconds * 1000,
     maxSleepMs: config.lease.heartbeatSeconds * 1000,
     instanceId: options.instanceId ?? 'lambda-scheduler',
-    runner: async ({ trigger, jobId, fire, lease }) =>
-      (await host.pipeline.run({ trigger, jobId, fire, pipelineLease: lease })).record,
+    runner: async ({ trigger, jobId, fire, lease, requestedBy }) =>
+      (await host.pipeline.run({ trigger, jobId, fire, pipelineLease: lease, requestedBy })).record,
   });
   return { host, api: lambdaApiHandler(app), scheduler };
 }

@@ -32,6 +32,7 @@ async function world() {
   await createRule(
     { store, clock, ids },
     { name: 'No offers', active: true, when: { field: 'BIAS', op: 'eq', value: 'OFFER' } },
+    { actor: 'cli:tester' },
   );
   await runAutomation(
     { store, clock, ids },

@@ -48,6 +48,7 @@ describe('market-pulse serve', () => {
         cron: '* * * * *',
         source: { kind: 'file', path: join(dir, 'source.csv') },
       },
+      { actor: 'cli:tester' },
     );
     const serve = start(dir, ['serve'], {
       MP_FAILPOINT: 'run.after-running-record:pause',

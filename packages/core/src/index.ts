@@ -7,6 +7,11 @@
  */
 export * from './accounts/index.js';
 export {
+  type ChangeContext,
+  SCHEDULER_ACTOR,
+  type VersionedChange,
+} from './changes/change-context.js';
+export {
   type ColumnChange,
   type ColumnDocument,
   type ColumnStoreDependencies,

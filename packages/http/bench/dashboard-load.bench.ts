@@ -59,8 +59,14 @@ function pipelineOver(store: ObjectStore) {
 async function commitSample(store: ObjectStore, rows: number, seed: number) {
   const table = colorsToTable(generateColors({ rows, seed, businessDate: BUSINESS_DATE }));
   const source = tableSource(`sample-${seed}`, [table.header, ...table.rows]);
-  return (await pipelineOver(store).run({ trigger: 'cli', source, businessDate: BUSINESS_DATE }))
-    .record;
+  return (
+    await pipelineOver(store).run({
+      requestedBy: 'cli:tester',
+      trigger: 'cli',
+      source,
+      businessDate: BUSINESS_DATE,
+    })
+  ).record;
 }
 
 /** The data folder of `rows` rows, built on first use and kept (keyed by its parameters). */

@@ -128,8 +128,8 @@ async function open(options: LambdaHandlersOptions): Promise<Opened> {
     leaseTtlMs: config.lease.ttlSeconds * 1000,
     maxSleepMs: config.lease.heartbeatSeconds * 1000,
     instanceId: options.instanceId ?? 'lambda-scheduler',
-    runner: async ({ trigger, jobId, fire, lease }) =>
-      (await host.pipeline.run({ trigger, jobId, fire, pipelineLease: lease })).record,
+    runner: async ({ trigger, jobId, fire, lease, requestedBy }) =>
+      (await host.pipeline.run({ trigger, jobId, fire, pipelineLease: lease, requestedBy })).record,
   });
   let lastUpkeepMs = Number.NEGATIVE_INFINITY;
   const upkeepWhenDue = async () => {

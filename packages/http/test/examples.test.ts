@@ -3,11 +3,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHandlers } from '../../../examples/aws-lambda/handlers.js';
 import { nightlyChore } from '../../../examples/cli-script/cli-script.js';
 import { embedCore } from '../../../examples/embed-core/embed-core.js';
 import { startServer } from '../../../examples/node-server/node-server.js';
+import { type RgwServer, startRgw } from '../../storage-s3/test/rgw-server.js';
 
 const folders: string[] = [];
 const tempFolder = async () => {
@@ -50,9 +51,29 @@ describe('examples', () => {
     expect(outcome.refused.message).toMatch(/not an ISIN/);
     expect(outcome.refused.code).toBe(3);
   });
+});
 
-  it('aws-lambda: the API handler answers a recorded API Gateway v2 event; the scheduled one ticks', async () => {
-    const handlers = await createHandlers({ MP_DATA_DIR: await tempFolder() });
+describe('the aws-lambda example', () => {
+  let rgw: RgwServer;
+  beforeAll(async () => {
+    rgw = await startRgw();
+    // The function's role, as the standard credential chain reads it.
+    vi.stubEnv('AWS_ACCESS_KEY_ID', rgw.credentials.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', rgw.credentials.secretAccessKey);
+    vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
+  }, 180_000);
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await rgw?.stop();
+  }, 60_000);
+
+  it('the API handler answers a recorded API Gateway v2 event; the scheduled one ticks', async () => {
+    const bucket = await rgw.createBucket();
+    const handlers = createHandlers({
+      MP_STORE: `s3://${bucket}/desk`,
+      MP_S3_ENDPOINT: rgw.endpoint,
+      MP_S3_FORCE_PATH_STYLE: 'true',
+    });
     const event = JSON.parse(
       await readFile(new URL('./events/api-gateway-v2-get-rules.json', import.meta.url), 'utf8'),
     );
@@ -78,5 +99,10 @@ describe('examples', () => {
       ranFire: false,
       upkeep: null,
     });
+  });
+
+  it('refuses a local data folder, naming MP_STORE', async () => {
+    const handlers = createHandlers({ MP_DATA_DIR: await tempFolder() });
+    await expect(handlers.tick()).rejects.toThrow(/MP_STORE=s3:/);
   });
 });

@@ -57,6 +57,7 @@ describe('AWS Lambda', () => {
       const job = await createJob(
         { store, clock, defaultTimeZone: 'UTC' },
         { name: 'close', cron: '30 18 * * *' },
+        { actor: 'cli:tester' },
       );
       clock.set(new Date('2026-11-23T18:30:05Z')); // the fire is due
       const records = generateColors({ rows: 20, seed: 3, businessDate: '2026-11-23' });

@@ -109,7 +109,7 @@ const MAPPINGS = {
     USABS: { columns: ['TICKER', 'DATE', 'PRICE_LEVEL'] },
   },
 };
-const EXCLUSION = ['EXCLUDED_BY', 'RULE_NAME'];
+const EXCLUSION = ['EXCLUDED_BY', 'RULE_NAME', 'WITNESS'];
 /** A row error's own columns (a scoped reader gets the header and no row). */
 const ERROR_COLUMNS = ['ORIGIN', 'ROW', 'COLUMN', 'VALUE', 'REASON'];
 
@@ -271,17 +271,20 @@ async function checkAnswer(
     );
     for (const column of Object.keys(row))
       expect(
-        who.columns.has(column) || EXCLUSION.includes(column) || column === 'WITNESS',
+        who.columns.has(column) || EXCLUSION.includes(column),
         `${path}: column ${column} is hidden from ${who.principal.actor}`,
       ).toBe(true);
-    // A witness quotes the row's values of its rule's leaves: only leaves of visible columns.
-    if (row.WITNESS !== undefined) {
-      expect(Array.isArray(row.WITNESS), `${path}: a witness shown as text quotes any column`).toBe(
-        true,
-      );
+    // A witness quotes the row's values of its rule's leaves: only leaves of visible columns —
+    // structured in JSON, in words in a file (`FIELD op value (row: …)` joined by ` and `).
+    if (Array.isArray(row.WITNESS))
       for (const leaf of row.WITNESS as { field: string }[])
         expect(who.columns.has(leaf.field), `${path}: witness of ${leaf.field}`).toBe(true);
-    }
+    else if (typeof row.WITNESS === 'string' && row.WITNESS !== '')
+      for (const leaf of row.WITNESS.split(' and ')) {
+        const field = leaf.replace(/^not /, '').split(' ')[0] ?? '';
+        expect(who.columns.has(field), `${path}: witness text of ${field}`).toBe(true);
+      }
+    else expect(row.WITNESS ?? '', `${path}: a witness`).toBe('');
   }
   return rows.length;
 }

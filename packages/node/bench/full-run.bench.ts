@@ -118,6 +118,7 @@ try {
     const cpuStart = cpu();
     const start = performance.now();
     const { record, exports, warnings } = await pipeline.run({
+      requestedBy: 'cli:tester',
       trigger: 'cli',
       source: fileColorSource(input, { limits: config.uploadLimits }),
       onStep: (step) => {

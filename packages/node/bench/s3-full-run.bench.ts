@@ -108,6 +108,7 @@ async function fullRun(kind: 'file' | 's3', round: number) {
   });
   const start = performance.now();
   const { record, exports } = await pipeline.run({
+    requestedBy: 'cli:tester',
     trigger: 'cli',
     source: fileColorSource(join(dir, 'colors.xlsx'), { limits: config.uploadLimits }),
   });

@@ -124,9 +124,17 @@ it('stores the same run rows and writes the same export files for a fixed input'
     codec: spreadsheetCodec,
     settings: pipelineSettingsOf(loadConfig({ MP_SECTOR_EXPORT_FORMATS: 'xlsx,csv' })),
   });
-  const first = await pipeline.run({ trigger: 'cli', source: fileColorSource(day1) });
+  const first = await pipeline.run({
+    requestedBy: 'cli:tester',
+    trigger: 'cli',
+    source: fileColorSource(day1),
+  });
   clock.advance(60 * 60_000);
-  const second = await pipeline.run({ trigger: 'cli', source: fileColorSource(day2) });
+  const second = await pipeline.run({
+    requestedBy: 'cli:tester',
+    trigger: 'cli',
+    source: fileColorSource(day2),
+  });
   expect([first.record.status, second.record.status]).toEqual(['success', 'success']);
 
   const digests: Record<string, unknown> = {};

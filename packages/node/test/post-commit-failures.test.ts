@@ -82,7 +82,7 @@ it('a full disk after the commit: the run succeeds with warnings, the lease is r
     source: tableSource('colors', [header, ...rows]),
   });
 
-  const result = await pipeline.run({ trigger: 'cli' });
+  const result = await pipeline.run({ requestedBy: 'cli:tester', trigger: 'cli' });
   expect(result.record.status).toBe('success');
   expect(result.record.warnings).toEqual([
     expect.stringMatching(/^current view not refreshed: .*ENOSPC/),
@@ -96,7 +96,7 @@ it('a full disk after the commit: the run succeeds with warnings, the lease is r
   // Space again: the next run brings the view and the exports up to date.
   disk.full = false;
   clock.advance(60_000);
-  const next = await pipeline.run({ trigger: 'cli' });
+  const next = await pipeline.run({ requestedBy: 'cli:tester', trigger: 'cli' });
   expect([next.record.status, next.record.warnings, next.warnings]).toEqual(['success', [], []]);
   expect((await readCurrentView(inner)).manifest?.throughRunId).toBe(2);
 });

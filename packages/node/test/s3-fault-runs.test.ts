@@ -100,6 +100,7 @@ describe('runs on S3 behind a faulty network', () => {
         const t0 = Date.now();
         try {
           const result = await pipeline.run({
+            requestedBy: 'cli:tester',
             trigger: 'cli',
             source,
             includePendingUploads: false,

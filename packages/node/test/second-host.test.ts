@@ -59,7 +59,10 @@ it('runs source → run → exports → dry run → search → status on in-memo
   });
 
   // The run, and its standing exports in the sink.
-  const { record, exports, warnings } = await pipeline.run({ trigger: 'cli' });
+  const { record, exports, warnings } = await pipeline.run({
+    requestedBy: 'cli:tester',
+    trigger: 'cli',
+  });
   expect(record.status).toBe('success');
   expect(warnings).toEqual([]);
   expect(record.counts.input).toBe(2_000);

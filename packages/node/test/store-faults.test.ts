@@ -86,7 +86,11 @@ async function buildStore(store: ObjectStore): Promise<void> {
   let n = 0;
   const ids = { nextId: () => `id-${++n}` };
   await initializeStore(store, { rules: REALISTIC_RULES });
-  await createJob({ store, clock }, { name: 'close', cron: '0 17 * * 1-5', timezone: 'UTC' });
+  await createJob(
+    { store, clock },
+    { name: 'close', cron: '0 17 * * 1-5', timezone: 'UTC' },
+    { actor: 'cli:tester' },
+  );
   const upload = (seed: number) =>
     addUpload(
       { store, clock, ids },
@@ -115,13 +119,13 @@ async function buildStore(store: ObjectStore): Promise<void> {
       ),
     });
   await upload(61);
-  await pipeline(71).run({ trigger: 'cli' });
-  await pipeline(72).run({ trigger: 'cli' });
-  await pipeline(73).run({ trigger: 'cli' });
+  await pipeline(71).run({ requestedBy: 'cli:tester', trigger: 'cli' });
+  await pipeline(72).run({ requestedBy: 'cli:tester', trigger: 'cli' });
+  await pipeline(73).run({ requestedBy: 'cli:tester', trigger: 'cli' });
   await setRunHidden({ store, clock }, 2, true);
   await upload(62);
   const cancelled = await upload(63);
-  await cancelUpload({ store, clock }, cancelled.id);
+  await cancelUpload({ store, clock }, cancelled.id, { actor: 'cli:tester' });
 }
 
 /**

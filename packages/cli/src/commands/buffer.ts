@@ -18,6 +18,7 @@ import { withCommon } from '../common-options.js';
 import { openDataFolder, sourceFile } from '../data-folder.js';
 import { inputPath } from '../input-files.js';
 import { type CliIO, output } from '../io.js';
+import { operatorOf } from '../operator.js';
 import { plural } from '../words.js';
 
 const statusText = (status: UploadStatus) =>
@@ -69,6 +70,7 @@ export function registerBuffer(program: Command, io: CliIO, exit: (code: number)
           parsed,
           acceptValidRows: options.acceptValidRows ?? false,
           force: options.force ?? false,
+          actor: operatorOf(io),
         },
       );
       output(io, options.json, upload, () => `added ${line(upload)}`);
@@ -116,6 +118,7 @@ export function registerBuffer(program: Command, io: CliIO, exit: (code: number)
     const upload = await cancelUpload(
       { store: (await folder(options.dataDir)).store, clock: systemClock },
       id,
+      { actor: operatorOf(io) },
     );
     output(io, options.json, upload, () => `cancelled ${line(upload)}`);
     exit(0);
@@ -130,7 +133,7 @@ export function registerBuffer(program: Command, io: CliIO, exit: (code: number)
     const f = await folder(options.dataDir);
     const ids = options.dryRun
       ? (await listUploads(f.store)).filter((u) => u.status.state === 'pending').map((u) => u.id)
-      : await clearUploads({ store: f.store, clock: systemClock });
+      : await clearUploads({ store: f.store, clock: systemClock }, { actor: operatorOf(io) });
     output(
       io,
       options.json,

@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { withCommon } from '../common-options.js';
 import { businessDateNow, exportPath, openDataFolder, sourceFile } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
+import { operatorOf } from '../operator.js';
 import { createProgress } from '../progress.js';
 import { describeRun } from '../summary.js';
 import { runReport } from './run.js';
@@ -53,6 +54,7 @@ export function registerDemo(program: Command, io: CliIO, exit: (code: number) =
     // The one automation pipeline, on the sample alone (pending uploads stay pending).
     const result = await folder.pipeline.run({
       trigger: 'cli',
+      requestedBy: operatorOf(io),
       source: sourceFile(io, samplePath, folder.config),
       includePendingUploads: false,
       businessDate,

@@ -20,6 +20,7 @@ import {
   parseOverlapPolicy,
   readScheduleSettings,
   runJobNow,
+  type ScheduleSettingsChange,
   scheduleCalendar,
   setJobActive,
   updateJob,
@@ -32,6 +33,7 @@ import { DATA_DIR_HELP, JSON_HELP, withCommon } from '../common-options.js';
 import { configOf, type DataFolder, openDataFolder, sourceFile } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
 import { withJobFlags } from '../job-flags.js';
+import { operatorOf } from '../operator.js';
 import { ifVersion, instant, wholeNumber } from '../option-values.js';
 import { describeRun } from '../summary.js';
 import { fromNow, zonedTime } from '../times.js';
@@ -156,6 +158,8 @@ function describeJob(job: Job, names: ReadonlyMap<string, string>, next?: number
     ...(next !== undefined
       ? [`    next: ${zonedTime(next, job.timezone)}, ${fromNow(next, now)}`]
       : []),
+    // Jobs saved before actors were recorded name nobody.
+    ...(job.updatedBy ? [`    changed by ${job.updatedBy} at ${job.updatedAt}`] : []),
   ].join('\n');
 }
 
@@ -238,10 +242,11 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
         throw new UsageError('say when: --cron EXPR, or --at HH:MM [--days MON-FRI]', '--cron');
       const input = inputOf(io, o);
       const f = await folder(o.dataDir);
-      const job = await createJob(depsOf(f), {
-        ...input,
-        ...(o.inactive ? { active: false } : {}),
-      }).catch((err: unknown) => {
+      const job = await createJob(
+        depsOf(f),
+        { ...input, ...(o.inactive ? { active: false } : {}) },
+        { actor: operatorOf(io) },
+      ).catch((err: unknown) => {
         throw withJobFlags(err);
       });
       await warn(f, job);
@@ -273,11 +278,12 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
           'nothing to change: pass --name, --cron, --at/--days, --tz, --grace, --retries, --holidays, --source or --rules',
         );
       const f = await folder(o.dataDir);
-      const job = await updateJob(depsOf(f), id, input, ifVersion(o.ifVersion)).catch(
-        (err: unknown) => {
-          throw withJobFlags(err);
-        },
-      );
+      const job = await updateJob(depsOf(f), id, input, {
+        actor: operatorOf(io),
+        expectedVersion: ifVersion(o.ifVersion),
+      }).catch((err: unknown) => {
+        throw withJobFlags(err);
+      });
       await warn(f, job);
       const names = await ruleNames(f);
       output(io, o.json, job, () => `changed\n${describeJob(job, names)}`);
@@ -294,7 +300,10 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
         'the version you mean to remove (refused, exit 5, if it changed)',
       ),
   ).action(async (id: string, o: { ifVersion?: string; dataDir?: string; json?: boolean }) => {
-    const job = await deleteJob(depsOf(await folder(o.dataDir)), id, ifVersion(o.ifVersion));
+    const job = await deleteJob(depsOf(await folder(o.dataDir)), id, {
+      actor: operatorOf(io),
+      expectedVersion: ifVersion(o.ifVersion),
+    });
     output(io, o.json, job, () => `deleted job ${job.id} (${job.name})`);
     exit(0);
   });
@@ -317,7 +326,10 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
       const current = await getJob(d.store, id);
       const active = o.on ? true : o.off ? false : !current.active;
       // The flip is decided on what we read: refuse it if the job changed since.
-      const job = await setJobActive(d, id, active, ifVersion(o.ifVersion) ?? current.version);
+      const job = await setJobActive(d, id, active, {
+        actor: operatorOf(io),
+        expectedVersion: ifVersion(o.ifVersion) ?? current.version,
+      });
       output(
         io,
         o.json,
@@ -344,17 +356,22 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
     ) => {
       const f = await folder(o.dataDir);
       let report: Awaited<ReturnType<typeof runReport>> | undefined;
-      const result = await runJobNow({ store: f.store, clock: systemClock }, id, {
-        cancelNext: Boolean(o.cancelNext),
-        run: async (request) => {
-          const run = await f.pipeline.run({
-            ...request,
-            ...(o.source ? { source: sourceFile(io, o.source, f.config) } : {}),
-          });
-          report = await runReport(f, run);
-          return run.record;
+      const result = await runJobNow(
+        { store: f.store, clock: systemClock },
+        id,
+        {
+          cancelNext: Boolean(o.cancelNext),
+          run: async (request) => {
+            const run = await f.pipeline.run({
+              ...request,
+              ...(o.source ? { source: sourceFile(io, o.source, f.config) } : {}),
+            });
+            report = await runReport(f, run);
+            return run.record;
+          },
         },
-      });
+        { actor: operatorOf(io) },
+      );
       const extra = [...(report?.extra ?? [])];
       if (result.cancelled)
         extra.push(
@@ -529,7 +546,7 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
       }) => {
         const f = await folder(o.dataDir);
         let settings = await readScheduleSettings(f.store);
-        const change: Parameters<typeof updateScheduleSettings>[1] = {};
+        const change: ScheduleSettingsChange = {};
         if (o.overlap !== undefined) change.overlap = parseOverlapPolicy(o.overlap, '--overlap');
         if (o.queueMax !== undefined)
           change.queueMaxMinutes = wholeNumber('--queue-max', o.queueMax);
@@ -552,7 +569,9 @@ export function registerJobs(program: Command, io: CliIO, exit: (code: number) =
           );
         }
         if (Object.keys(change).length > 0)
-          settings = await updateScheduleSettings(f.store, change);
+          settings = await updateScheduleSettings({ store: f.store, clock: systemClock }, change, {
+            actor: operatorOf(io),
+          });
         output(io, o.json, settings, () =>
           [
             `overlap: ${settings.overlap}${settings.overlap === 'queue' ? ` (waits up to ${settings.queueMaxMinutes} min)` : ''}`,

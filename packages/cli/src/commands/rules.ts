@@ -18,13 +18,14 @@ import type { Command } from 'commander';
 import { JSON_HELP, withCommon } from '../common-options.js';
 import { businessDateNow, configOf, openDataFolder, sourceFile } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
+import { operatorOf } from '../operator.js';
 import { ifVersion } from '../option-values.js';
 import { readOneRule, readRuleFile, readRuleJson } from '../rule-file.js';
 import { byRuleName } from '../summary.js';
 import { plural } from '../words.js';
 
 const line = (r: Rule) =>
-  `${r.id}  ${r.active ? 'active  ' : 'inactive'}  p${r.priority}  v${r.version ?? 1}  ${r.name}  when ${JSON.stringify(r.when)}`;
+  `${r.id}  ${r.active ? 'active  ' : 'inactive'}  p${r.priority}  v${r.version ?? 1}  ${r.name}  when ${JSON.stringify(r.when)}${r.updatedBy ? `  (changed by ${r.updatedBy})` : ''}`;
 
 const RULE_FILE_HELP =
   'a JSON rule file: one rule {"name", "when", "active"?, "priority"?}, an array, {"rules": [...]} or the legacy form';
@@ -58,7 +59,7 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
   ).action(async (file: string, o: { dataDir?: string; json?: boolean }) => {
     const d = await deps(o.dataDir);
     const fields = await readOneRule(io, file, 'add', await readColumnConfig(d.store));
-    const rule = await createRule(d, fields);
+    const rule = await createRule(d, fields, { actor: operatorOf(io) });
     output(io, o.json, rule, () => `added ${line(rule)}`);
     exit(0);
   });
@@ -83,7 +84,10 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
     ) => {
       const d = await deps(o.dataDir);
       const fields = await readOneRule(io, file, 'edit', await readColumnConfig(d.store));
-      const rule = await updateRule(d, id, fields, ifVersion(o.ifVersion));
+      const rule = await updateRule(d, id, fields, {
+        actor: operatorOf(io),
+        expectedVersion: ifVersion(o.ifVersion),
+      });
       output(io, o.json, rule, () => `updated ${line(rule)}`);
       exit(0);
     },
@@ -104,7 +108,10 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
       const d = await deps(o.dataDir);
       const rule = o.dryRun
         ? await getRule(d.store, id)
-        : await deleteRule(d, id, ifVersion(o.ifVersion));
+        : await deleteRule(d, id, {
+            actor: operatorOf(io),
+            expectedVersion: ifVersion(o.ifVersion),
+          });
       output(
         io,
         o.json,
@@ -123,7 +130,10 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
   ).action(async (id: string, o: { dataDir?: string; json?: boolean }) => {
     const d = await deps(o.dataDir);
     const current = await getRule(d.store, id);
-    const rule = await setRuleActive(d, id, !current.active, current.version);
+    const rule = await setRuleActive(d, id, !current.active, {
+      actor: operatorOf(io),
+      expectedVersion: current.version,
+    });
     output(io, o.json, rule, () => line(rule));
     exit(0);
   });
@@ -165,7 +175,9 @@ export function registerRules(program: Command, io: CliIO, exit: (code: number) 
       )
       .argument('<file>', RULE_FILE_HELP),
   ).action(async (file: string, o: { dataDir?: string; json?: boolean }) => {
-    const outcome = await importRuleFile(await deps(o.dataDir), await readRuleJson(io, file));
+    const outcome = await importRuleFile(await deps(o.dataDir), await readRuleJson(io, file), {
+      actor: operatorOf(io),
+    });
     output(io, o.json, outcome, () =>
       outcome.report
         .map(

@@ -17,6 +17,7 @@ import {
   sourceFile,
 } from '../data-folder.js';
 import { type CliIO, output } from '../io.js';
+import { operatorOf } from '../operator.js';
 import { outFile } from '../option-values.js';
 import { createProgress } from '../progress.js';
 import { readRuleFile } from '../rule-file.js';
@@ -109,6 +110,7 @@ async function runCommand(io: CliIO, options: RunOptions): Promise<number> {
   const progress = createProgress(io, ['reading', 'processing', 'writing exports']);
   const result = await folder.pipeline.run({
     trigger: 'cli',
+    requestedBy: operatorOf(io),
     ...(options.source ? { source: sourceFile(io, options.source, folder.config) } : {}),
     onStep: (step) => progress.step(step),
   });

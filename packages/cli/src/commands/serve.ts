@@ -104,8 +104,14 @@ export function registerServe(program: Command, io: CliIO, exit: (code: number) 
         leaseTtlMs: folder.config.lease.ttlSeconds * 1000,
         maxSleepMs: folder.config.lease.heartbeatSeconds * 1000,
         // The pipeline reads the job's own source and rules subset (else the configured ones).
-        runner: async ({ trigger, jobId, fire, lease }) => {
-          const result = await pipeline.run({ trigger, jobId, fire, pipelineLease: lease });
+        runner: async ({ trigger, jobId, fire, lease, requestedBy }) => {
+          const result = await pipeline.run({
+            trigger,
+            jobId,
+            fire,
+            pipelineLease: lease,
+            requestedBy,
+          });
           for (const warning of result.warnings) log.warn({ runId: result.record.id }, warning);
           return result.record;
         },

@@ -78,7 +78,14 @@ export {
   readScopeOf,
   UNRESTRICTED_READ_SCOPE,
 } from './read-scope.js';
-export { projectRow, scopeRows, visibleColumns } from './scope-rows.js';
+export {
+  EXCLUSION_FIELDS,
+  projectExcludedRow,
+  projectRow,
+  scopeRows,
+  scopeWitness,
+  visibleColumns,
+} from './scope-rows.js';
 export {
   checkSession,
   openSession,

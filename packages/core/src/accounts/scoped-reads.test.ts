@@ -1,6 +1,7 @@
 // Every core read path other than the dashboard, read by a scoped reader: only their sectors'
 // rows, only their columns — in rows, exports (headers too) and search.
 import { describe, expect, it } from 'vitest';
+import { dryRunStoredRun } from '../dry-run/dry-run-stored.js';
 import { exportSelection } from '../exports/export-selection.js';
 import { exportRunRowSet } from '../exports/run-rows-export.js';
 import type { SpreadsheetCodec } from '../ports/spreadsheet-codec.js';
@@ -13,6 +14,7 @@ import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
 import { ALWAYS_VISIBLE_COLUMNS } from './clo-mappings.js';
 import { readScopeOf, UNRESTRICTED_READ_SCOPE } from './read-scope.js';
+import { projectExcludedRow } from './scope-rows.js';
 
 const records = generateColors({ rows: 300, seed: 7, businessDate: '2026-11-23' });
 const sectors = [...new Set(records.map((r) => r.SECTOR.toUpperCase()))];
@@ -23,6 +25,18 @@ const scope = readScopeOf(
   { defaultColumns: '*', types: { CLO: { columns: ['PX', 'BIAS'] }, CLO_MEZZ: { parent: 'CLO' } } },
 );
 const allowed = new Set<string>([...ALWAYS_VISIBLE_COLUMNS, 'PX', 'BIAS']);
+const OFFER_LEAF = { field: 'BIAS', op: 'eq', value: 'OFFER' };
+const OFFER_AND_SOURCE = { all: [OFFER_LEAF, { field: 'SOURCE', op: 'ne', value: 'NOBODY' }] };
+const EXCLUSION = ['EXCLUDED_BY', 'RULE_NAME', 'WITNESS'];
+/** Every witness shown names visible columns only, and keeps the visible leaf. */
+const visibleWitnesses = (rows: readonly Record<string, unknown>[]) => {
+  expect(rows.length).toBeGreaterThan(0);
+  for (const row of rows) {
+    const leaves = row.WITNESS as { field: string; actual?: unknown }[];
+    expect(leaves.map((l) => l.field)).toEqual(['BIAS']);
+    expect(leaves[0]?.actual).toBe('OFFER');
+  }
+};
 
 async function world() {
   const store = createMemoryStore();
@@ -31,7 +45,13 @@ async function world() {
   const ids = { nextId: () => `id-${++n}` };
   await createRule(
     { store, clock, ids },
-    { name: 'No offers', active: true, when: { field: 'BIAS', op: 'eq', value: 'OFFER' } },
+    // One leaf on a column the reader sees (BIAS), one on a column hidden from them (SOURCE).
+    {
+      name: 'No offers',
+      active: true,
+      when: OFFER_AND_SOURCE,
+    },
+    { actor: 'cli:tester' },
   );
   await runAutomation(
     { store, clock, ids },
@@ -71,7 +91,7 @@ const jsonLines = async (bytes: AsyncIterable<Uint8Array>) => {
 const noCodec = {} as SpreadsheetCodec;
 
 describe('scoped reads', () => {
-  it("a run's rows and excluded rows: the reader's sectors and columns only (no witness); row errors only for every sector", async () => {
+  it("a run's rows and excluded rows: the reader's sectors and columns only (the witness's visible leaves); row errors only for every sector", async () => {
     const store = await world();
     const all = await readRunRowSet(store, 1, 'rows');
     const rows = (await readRunRowSet(store, 1, 'rows', {}, scope)).rows;
@@ -79,10 +99,13 @@ describe('scoped reads', () => {
     expect(rows).toHaveLength(
       all.rows.filter((r) => mine.includes(String(r.SECTOR).toUpperCase())).length,
     );
-    inScope((await readRunRowSet(store, 1, 'excluded', {}, scope)).rows, [
-      'EXCLUDED_BY',
-      'RULE_NAME',
-    ]);
+    const excluded = (await readRunRowSet(store, 1, 'excluded', {}, scope)).rows;
+    inScope(excluded, EXCLUSION);
+    visibleWitnesses(excluded);
+    // A reader of every column sees both leaves.
+    const [full] = (await readRunRowSet(store, 1, 'excluded')).rows;
+    const fullLeaves = (full?.WITNESS ?? []) as { field: string }[];
+    expect(fullLeaves.map((l) => l.field)).toEqual(['BIAS', 'SOURCE']);
     expect((await readRunRowSet(store, 1, 'errors', {}, scope)).rows).toEqual([]);
     const everySector = { ...scope, rows: UNRESTRICTED_READ_SCOPE.rows };
     expect((await readRunRowSet(store, 1, 'errors', {}, everySector)).rows).toEqual([
@@ -105,7 +128,8 @@ describe('scoped reads', () => {
       const exported = await exportRunRowSet(deps, 1, set, 'jsonl', { scope });
       const lines = await jsonLines(exported.bytes);
       expect(lines).toHaveLength(exported.rows);
-      inScope(lines, set === 'excluded' ? ['EXCLUDED_BY', 'RULE_NAME'] : []);
+      inScope(lines, set === 'excluded' ? EXCLUSION : []);
+      if (set === 'excluded') visibleWitnesses(lines);
     }
     for (const selection of [{ run: 1 }, { date: '2026-11-23' }]) {
       const exported = await exportSelection(deps, selection, 'jsonl', { scope });
@@ -113,6 +137,34 @@ describe('scoped reads', () => {
     }
     const whole = await exportSelection(deps, { run: 1 }, 'jsonl');
     expect((await jsonLines(whole.bytes))[0]).toHaveProperty('TICKER');
+  });
+
+  it('a dry run on a stored run shows its samples as run details do: the witness leaves on visible columns', async () => {
+    const store = await world();
+    const rules = [{ id: 'r', name: 'No offers', active: true, when: OFFER_AND_SOURCE }];
+    const dry = await dryRunStoredRun(store, {
+      runId: 1,
+      rules,
+      processedAt: '2026-11-23T22:00:00.000Z',
+      scope,
+      samples: 5,
+    });
+    inScope(dry.excludedSamples, EXCLUSION);
+    visibleWitnesses(dry.excludedSamples);
+    inScope(dry.keptSamples);
+    const everything = await dryRunStoredRun(store, {
+      runId: 1,
+      rules,
+      processedAt: '2026-11-23T22:00:00.000Z',
+    });
+    const leaves = everything.excludedSamples[0]?.WITNESS as { field: string }[];
+    expect(leaves.map((l) => l.field)).toEqual(['BIAS', 'SOURCE']);
+  });
+
+  it('a witness in an older form (not a leaf list) is shown only to readers of every column', () => {
+    const row = { CUSIP: 'X', SECTOR: 'S', EXCLUDED_BY: 'r', WITNESS: 'SOURCE was DZ' };
+    expect(projectExcludedRow(row, scope.columns)).not.toHaveProperty('WITNESS');
+    expect(projectExcludedRow(row, UNRESTRICTED_READ_SCOPE.columns)).toBe(row);
   });
 
   it("search finds only the reader's rows, by visible columns only", async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isMarketPulseError } from '../errors.js';
+import { updateDocument } from '../store/json-document.js';
+import { sessionKey } from '../store/layout.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createMemoryStore } from '../testing/memory-store.js';
 import { createSeededRandom, createTestHasher } from '../testing/test-secrets.js';
@@ -10,7 +12,9 @@ import {
   refreshSession,
   revokeSession,
   SESSION_POLICY,
+  type Session,
   sessionIdOfRefreshToken,
+  sessionSchema,
 } from './sessions.js';
 import { tokenSigningKey } from './signing-key.js';
 import { addUser, setPassword, updateUser } from './user-store.js';
@@ -51,7 +55,7 @@ async function reason(promise: Promise<unknown>): Promise<string> {
 describe('sessions and refresh tokens', () => {
   it('rotate on every use; a reused token revokes the whole family', async () => {
     const { deps, bob } = await setup();
-    const opened = await openSession(deps, bob.id);
+    const opened = await openSession(deps, bob);
     expect(sessionIdOfRefreshToken(opened.refreshToken)).toBe(opened.sessionId);
     const first = await refreshSession(deps, opened.refreshToken);
     const second = await refreshSession(deps, first.refreshToken);
@@ -64,7 +68,7 @@ describe('sessions and refresh tokens', () => {
 
   it('a refresh token nobody issued, or malformed, is refused without touching the session', async () => {
     const { deps, bob } = await setup();
-    const opened = await openSession(deps, bob.id);
+    const opened = await openSession(deps, bob);
     expect(await reason(refreshSession(deps, `mpr_${opened.sessionId}_${'0'.repeat(64)}`))).toBe(
       'unknown token',
     );
@@ -74,16 +78,16 @@ describe('sessions and refresh tokens', () => {
 
   it('end at logout, after the idle and absolute timeouts, and when the account changes', async () => {
     const { deps, bob } = await setup();
-    const loggedOut = await openSession(deps, bob.id);
+    const loggedOut = await openSession(deps, bob);
     await revokeSession(deps, loggedOut.sessionId, 'logout');
     expect(await reason(refreshSession(deps, loggedOut.refreshToken))).toBe('revoked (logout)');
 
-    const idle = await openSession(deps, bob.id);
+    const idle = await openSession(deps, bob);
     deps.clock.advance(SESSION_POLICY.idleHours * 3_600_000 + 1);
     expect(await reason(refreshSession(deps, idle.refreshToken))).toBe('idle');
 
     // Refreshed every 11 hours (never idle) until the absolute timeout passes.
-    let token = (await openSession(deps, bob.id)).refreshToken;
+    let token = (await openSession(deps, bob)).refreshToken;
     const refreshes = Math.floor((SESSION_POLICY.absoluteDays * 24) / 11);
     for (let i = 0; i < refreshes; i++) {
       deps.clock.advance(11 * 3_600_000);
@@ -92,13 +96,18 @@ describe('sessions and refresh tokens', () => {
     deps.clock.advance(11 * 3_600_000);
     expect(await reason(refreshSession(deps, token))).toBe('expired');
 
-    const beforePassword = await openSession(deps, bob.id);
+    const beforePassword = await openSession(deps, bob);
     deps.clock.advance(1000);
-    await setPassword(deps, bob.id, 'another fine passphrase', 'user:bob@desk.example');
+    const changed = await setPassword(
+      deps,
+      bob.id,
+      'another fine passphrase',
+      'user:bob@desk.example',
+    );
     expect(await reason(checkSession(deps, beforePassword.sessionId))).toBe(
       'ended by an account change',
     );
-    const afterPassword = await openSession(deps, bob.id);
+    const afterPassword = await openSession(deps, changed);
     await expect(checkSession(deps, afterPassword.sessionId)).resolves.toBeDefined();
     await updateUser(deps, bob.id, { disabled: true }, 'cli:root');
     expect(await reason(checkSession(deps, afterPassword.sessionId))).toBe('account disabled');
@@ -119,15 +128,49 @@ describe('sessions and refresh tokens', () => {
   });
 });
 
+describe('a password change ends the sessions of its own millisecond', () => {
+  it('a session opened in the same millisecond as the change, or by a sign-in that checked the old password, ends; the next one lives', async () => {
+    const { deps, bob } = await setup();
+    // The manual clock stands still: session and change share one millisecond.
+    const sameInstant = await openSession(deps, bob);
+    const changed = await setPassword(deps, bob.id, 'another fine passphrase', 'cli:root');
+    expect(changed.updatedAt).toBe(changed.sessionsValidFrom);
+    expect(await reason(checkSession(deps, sameInstant.sessionId))).toBe(
+      'ended by an account change',
+    );
+    // A sign-in that verified the old password, its session written after the change.
+    const late = await openSession(deps, bob);
+    expect(await reason(checkSession(deps, late.sessionId))).toBe('ended by an account change');
+    const fresh = await openSession(deps, changed);
+    await expect(checkSession(deps, fresh.sessionId)).resolves.toBeDefined();
+    // A second change in that same millisecond ends the fresh one as well.
+    await setPassword(deps, bob.id, 'yet another fine passphrase', 'cli:root');
+    expect(await reason(checkSession(deps, fresh.sessionId))).toBe('ended by an account change');
+  });
+
+  it('a session stored before generations is ended by a change at its own millisecond', async () => {
+    const { deps, bob } = await setup();
+    deps.clock.advance(1); // after the account's creation, which set `sessionsValidFrom`
+    const opened = await openSession(deps, bob);
+    // As stored before this version: no generation.
+    await updateDocument(deps.store, sessionKey(opened.sessionId), sessionSchema, (current) => {
+      const { generation: _g, ...legacy } = current as Session;
+      return legacy;
+    });
+    await expect(checkSession(deps, opened.sessionId)).resolves.toBeDefined();
+    await setPassword(deps, bob.id, 'another fine passphrase', 'cli:root');
+    expect(await reason(checkSession(deps, opened.sessionId))).toBe('ended by an account change');
+  });
+});
+
 describe('pruneSessions', () => {
   it('removes revoked, idle and expired sessions and keeps the usable ones', async () => {
     const { deps, bob } = await setup();
-    const userId = bob.id;
-    const revoked = await openSession(deps, userId);
+    const revoked = await openSession(deps, bob);
     await revokeSession(deps, revoked.sessionId, 'logout');
-    const idle = await openSession(deps, userId);
+    const idle = await openSession(deps, bob);
     deps.clock.advance((SESSION_POLICY.idleHours - 1) * 3_600_000);
-    const live = await openSession(deps, userId);
+    const live = await openSession(deps, bob);
     expect(await pruneSessions(deps)).toBe(1);
     deps.clock.advance(2 * 3_600_000); // `idle` now idle past the limit, `live` not
     expect(await pruneSessions(deps)).toBe(1);

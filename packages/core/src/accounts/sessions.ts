@@ -37,6 +37,8 @@ export const sessionSchema = z.object({
   retired: z.array(z.string()),
   revokedAt: z.string().nullable(),
   revokedReason: z.enum(['logout', 'reuse', 'admin']).nullable(),
+  /** The account's `sessionGeneration` when the session opened (absent in older sessions). */
+  generation: z.number().int().nonnegative().optional(),
 });
 /** A stored session. */
 export type Session = z.infer<typeof sessionSchema>;
@@ -61,11 +63,16 @@ function newSecret(random: RandomSource): { secret: string; hash: string } {
   return { secret, hash: hashOf(secret) };
 }
 
-/** Opens a session for an account that just signed in; returns its id and first refresh token. */
+/**
+ * Opens a session for an account that just signed in — `user` as its credentials were checked
+ * against: a change that ended its sessions since (a new password) ends this one too. Returns the
+ * session's id and first refresh token.
+ */
 export async function openSession(
   deps: SessionDependencies,
-  userId: string,
+  user: Pick<User, 'id' | 'sessionGeneration'>,
 ): Promise<{ sessionId: string; refreshToken: string }> {
+  const userId = user.id;
   const id = bytesToHex(deps.random.bytes(16));
   const { secret, hash } = newSecret(deps.random);
   const now = deps.clock.now().toISOString();
@@ -78,6 +85,7 @@ export async function openSession(
     retired: [],
     revokedAt: null,
     revokedReason: null,
+    generation: user.sessionGeneration ?? 0,
   } satisfies Session);
   return { sessionId: id, refreshToken: `mpr_${id}_${secret}` };
 }
@@ -95,9 +103,19 @@ function sessionProblem(
     return 'expired';
   if (!user) return 'no account';
   if (user.disabled) return 'account disabled';
-  if (Date.parse(session.createdAt) < Date.parse(user.sessionsValidFrom))
-    return 'ended by an account change';
+  if (endedByAccountChange(session, user)) return 'ended by an account change';
   return undefined;
+}
+
+/**
+ * Whether a change to the account (a new password, a disable) ended the session after it opened.
+ * Generations are compared, not instants: a change in the session's own millisecond ends it too.
+ * A session from before generations were recorded falls back to the instant, counting a change at
+ * the very millisecond it opened as after it (signing in again is the safe side).
+ */
+function endedByAccountChange(session: Session, user: User): boolean {
+  if (session.generation !== undefined) return session.generation !== (user.sessionGeneration ?? 0);
+  return Date.parse(session.createdAt) <= Date.parse(user.sessionsValidFrom);
 }
 
 /**

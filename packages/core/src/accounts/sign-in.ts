@@ -66,7 +66,7 @@ export async function signIn(
     throw new MarketPulseError('UNAUTHENTICATED', WRONG);
   }
   await resetRateLimit(deps, RATE_LIMITS.loginPerAccount, email);
-  const { sessionId, refreshToken } = await openSession(deps, user.id);
+  const { sessionId, refreshToken } = await openSession(deps, user);
   const access = await issueAccessToken(
     { userId: user.id, sessionId },
     deps.signingKey,

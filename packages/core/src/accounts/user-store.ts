@@ -163,7 +163,9 @@ async function changeUser(
       version: current.version + 1,
       updatedAt: now,
       updatedBy: actor,
-      ...(options.endSessions ? { sessionsValidFrom: now } : {}),
+      ...(options.endSessions
+        ? { sessionsValidFrom: now, sessionGeneration: (current.sessionGeneration ?? 0) + 1 }
+        : {}),
     };
   });
   return userView(outcome.value as User);

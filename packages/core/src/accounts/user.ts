@@ -31,6 +31,12 @@ export const userSchema = z.object({
   passwordHash: z.string().nullable(),
   /** Sessions and tokens issued before this instant are no longer valid (password change, disable). */
   sessionsValidFrom: z.string(),
+  /**
+   * Counts the changes that ended the account's sessions (absent: none yet). A session carries the
+   * generation it was opened under, so one opened in the same millisecond as a password change —
+   * or by a sign-in that checked the old password — is ended by it all the same.
+   */
+  sessionGeneration: z.number().int().nonnegative().optional(),
   version: z.number().int().positive(),
   createdAt: z.string(),
   createdBy: z.string(),

@@ -92,12 +92,16 @@ describe('column store', () => {
   it('refuses a change that would break a stored rule, naming it; the rules and a run use the stored columns', async () => {
     const deps = world();
     await saveColumnConfig(deps, withIsin, { actor: 'ops' });
-    const rule = await createRule(deps, {
-      name: 'No ISIN XS',
-      active: true,
-      priority: 1,
-      when: { field: 'isin code', op: 'starts_with', value: 'XS' },
-    });
+    const rule = await createRule(
+      deps,
+      {
+        name: 'No ISIN XS',
+        active: true,
+        priority: 1,
+        when: { field: 'isin code', op: 'starts_with', value: 'XS' },
+      },
+      { actor: 'cli:tester' },
+    );
     expect((await listRules(deps.store)).map((r) => r.name)).toEqual(['No ISIN XS']);
     const removal = await refusal(saveColumnConfig(deps, DEFAULT_COLUMNS, { actor: 'x' }));
     expect(removal.code).toBe('CONFLICT');

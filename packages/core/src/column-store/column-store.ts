@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { VersionedChange } from '../changes/change-context.js';
 import {
   CORE_COLUMN_TYPES,
   type ColumnConfig,
@@ -39,10 +40,7 @@ export interface ColumnStoreDependencies {
 }
 
 /** Who changes the columns, and the version they read (a stale one is refused: CONFLICT). */
-export interface ColumnChange {
-  actor: string;
-  expectedVersion?: number;
-}
+export type ColumnChange = VersionedChange;
 
 /** The stored column configuration, or the defaults (version 0) in a store without one. */
 export async function readColumnDocument(store: ObjectStore): Promise<ColumnDocument> {

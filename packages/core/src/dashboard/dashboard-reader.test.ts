@@ -37,7 +37,7 @@ async function world() {
       settings: { businessTimeZone: BUSINESS_TZ },
       source: tableSource(`seed-${seed}`, [t.header, ...t.rows]),
     });
-    return (await pipeline.run({ trigger: 'cli' })).record;
+    return (await pipeline.run({ requestedBy: 'cli:tester', trigger: 'cli' })).record;
   };
   return { store, clock, run };
 }

@@ -1,11 +1,10 @@
 import type { ReadScope } from '../accounts/read-scope.js';
-import { projectRow } from '../accounts/scope-rows.js';
+import { projectExcludedRow } from '../accounts/scope-rows.js';
 import { type ColumnConfig, OUTPUT_ONLY_COLUMNS } from '../columns/column-config.js';
 import { MarketPulseError } from '../errors.js';
 import type { ColorRecord, RowError } from '../parse/record.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { RunInput } from '../processing/process-colors.js';
-import type { WitnessLeaf } from '../rules/witness.js';
 import { readExcludedLines, readRunRecord, readRunRows } from '../run/run-protocol.js';
 import type { RunRecord } from '../run/run-record.js';
 import { readRunRowSet } from '../run-details/run-details.js';
@@ -44,7 +43,6 @@ export interface StoredRunDryRunResult {
 }
 
 // What a run adds to an input row; stripped to get the row as it was read.
-const EXCLUSION_COLUMNS = new Set(['EXCLUDED_BY', 'WITNESS', 'RULE_NAME']);
 const RUN_COLUMNS = new Set<string>([
   ...OUTPUT_ONLY_COLUMNS,
   'EXCLUDED_BY',
@@ -118,19 +116,10 @@ export async function dryRunStoredRun(
     columns: request.columns,
   });
   const samples = request.samples ?? 5;
-  const shown = (row: Record<string, unknown>) => {
-    const scope = request.scope;
-    if (!scope || scope.columns.all) return row;
-    // Output columns are data like any other (a hidden PROCESSED_AT stays hidden); an exclusion's
-    // rule and witness are the dry run's own answer.
-    const out: Record<string, unknown> = projectRow(row, scope.columns, EXCLUSION_COLUMNS);
-    // A witness carries the row's values of its leaves: a hidden column's leaf is left out.
-    if (Array.isArray(out.WITNESS))
-      out.WITNESS = (out.WITNESS as WitnessLeaf[]).filter((leaf) =>
-        scope.columns.allows(leaf.field),
-      );
-    return out;
-  };
+  // Output columns are data like any other (a hidden PROCESSED_AT stays hidden); an exclusion is
+  // shown as run details show it: its rule, and the witness's leaves on visible columns.
+  const shown = (row: Record<string, unknown>) =>
+    request.scope ? projectExcludedRow(row, request.scope.columns) : row;
   const excludedSamples: Record<string, unknown>[] = [];
   for (let n = 0; n < Math.min(samples, processed.counts.excluded); n++)
     excludedSamples.push(shown(processed.excludedRowAt(n)));

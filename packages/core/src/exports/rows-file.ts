@@ -1,5 +1,5 @@
 import type { ColumnScope } from '../accounts/read-scope.js';
-import { visibleColumns } from '../accounts/scope-rows.js';
+import { EXCLUSION_FIELDS, visibleColumns } from '../accounts/scope-rows.js';
 import type { ColumnConfig } from '../columns/column-config.js';
 import { defaultColumnConfig } from '../columns/default-columns.js';
 import { columnKinds } from '../export/cell-values.js';
@@ -44,7 +44,7 @@ const encoder = new TextEncoder();
 /** The columns of a kind that are not data columns: kept whatever the reader's CLO. */
 const OWN_COLUMNS: Record<RowsKind, ReadonlySet<string>> = {
   output: new Set(),
-  excluded: new Set(['EXCLUDED_BY', 'RULE_NAME']),
+  excluded: EXCLUSION_FIELDS,
   errors: new Set(ERROR_COLUMNS),
 };
 
@@ -53,7 +53,8 @@ const OWN_COLUMNS: Record<RowsKind, ReadonlySet<string>> = {
  * "Excluded", row errors as "Errors"; `csv`: every row; `jsonl`: one JSON object per row in
  * column order, JSON types kept (a witness stays structured). In a spreadsheet a witness is
  * written in words ({@link witnessText}). With `scope` (a reader's columns), the file has only the
- * columns it allows — headers included; an excluded row's WITNESS only with every column.
+ * columns it allows — headers included; an excluded row's WITNESS as the rows carry it (scoped
+ * leaf by leaf when read, `projectExcludedRow`).
  *
  * @example
  * ```ts

@@ -46,16 +46,24 @@ describe('a run for a job', () => {
   it("reads the job's source and applies only its rules; a request's source wins", async () => {
     const w = world();
     const deps = { store: w.store, clock: w.clock, ids: w.ids };
-    const dz = await createRule(deps, {
-      name: 'No DZ',
-      active: true,
-      when: { field: 'SOURCE', op: 'eq', value: 'DZ Bank' },
-    });
-    await createRule(deps, {
-      name: 'No bids',
-      active: true,
-      when: { field: 'BIAS', op: 'eq', value: 'BID' },
-    });
+    const dz = await createRule(
+      deps,
+      {
+        name: 'No DZ',
+        active: true,
+        when: { field: 'SOURCE', op: 'eq', value: 'DZ Bank' },
+      },
+      { actor: 'cli:tester' },
+    );
+    await createRule(
+      deps,
+      {
+        name: 'No bids',
+        active: true,
+        when: { field: 'BIAS', op: 'eq', value: 'BID' },
+      },
+      { actor: 'cli:tester' },
+    );
     const job = await createJob(
       { store: w.store, clock: w.clock, defaultTimeZone: 'UTC' },
       {
@@ -64,32 +72,51 @@ describe('a run for a job', () => {
         source: { kind: 'file', path: '/desk/close.csv' },
         rules: ['No DZ'],
       },
+      { actor: 'cli:tester' },
     );
-    const { record } = await w.pipeline.run({ trigger: 'override', jobId: job.id });
+    const { record } = await w.pipeline.run({
+      requestedBy: 'cli:tester',
+      trigger: 'override',
+      jobId: job.id,
+    });
     expect(w.opened).toEqual(['/desk/close.csv']);
     expect(Object.keys(record.counts.excludedByRule)).toEqual([dz.id]);
     expect(record.ruleNames).toEqual({ [dz.id]: 'No DZ' });
-    const plain = await w.pipeline.run({ trigger: 'cli' });
+    const plain = await w.pipeline.run({ requestedBy: 'cli:tester', trigger: 'cli' });
     expect(Object.keys(plain.record.counts.excludedByRule)).toHaveLength(2);
     expect(w.opened).toHaveLength(1); // the configured source
-    await w.pipeline.run({ trigger: 'override', jobId: job.id, source: givenSource() });
+    await w.pipeline.run({
+      requestedBy: 'cli:tester',
+      trigger: 'override',
+      jobId: job.id,
+      source: givenSource(),
+    });
     expect(w.opened).toHaveLength(1);
   });
 
   it("fails, naming them, when the job's rules are gone", async () => {
     const w = world();
     const deps = { store: w.store, clock: w.clock, ids: w.ids };
-    const rule = await createRule(deps, {
-      name: 'x',
-      active: true,
-      when: { field: 'PX', op: 'gt', value: 1 },
-    });
+    const rule = await createRule(
+      deps,
+      {
+        name: 'x',
+        active: true,
+        when: { field: 'PX', op: 'gt', value: 1 },
+      },
+      { actor: 'cli:tester' },
+    );
     const job = await createJob(
       { store: w.store, clock: w.clock, defaultTimeZone: 'UTC' },
       { name: 'close', cron: '0 9 * * *', rules: [rule.id] },
+      { actor: 'cli:tester' },
     );
-    await deleteRule(deps, rule.id);
-    const { record } = await w.pipeline.run({ trigger: 'override', jobId: job.id });
+    await deleteRule(deps, rule.id, { actor: 'cli:tester' });
+    const { record } = await w.pipeline.run({
+      requestedBy: 'cli:tester',
+      trigger: 'override',
+      jobId: job.id,
+    });
     expect(record.status).toBe('failed');
     expect(record.error?.message).toMatch(/the job's rules .* no longer exist/);
   });

@@ -61,6 +61,11 @@ export interface PipelineRunRequest {
   jobId?: string;
   /** The scheduled fire (nominal UTC ISO) that started the run. */
   fire?: string;
+  /**
+   * Who asks for the run, recorded on its run record: the caller's actor (`user:<email>`,
+   * `cli:<os user>`) or `scheduler` for a scheduled fire.
+   */
+  requestedBy: string;
   /** A pipeline lease the caller already holds (the scheduler's). */
   pipelineLease?: HeldLease;
   /** Called once the run has its RUN_ID (see `RunRequest.onStarted`); if it throws, the run fails. */
@@ -109,7 +114,7 @@ export interface Pipeline {
  * ```ts
  * const pipeline = createPipeline({ store, clock, ids, timers, codec, sink, source,
  *   settings: { businessTimeZone: 'America/New_York' } });
- * const { record, exports, warnings } = await pipeline.run({ trigger: 'cli' });
+ * const { record, exports, warnings } = await pipeline.run({ trigger: 'cli', requestedBy: 'cli:ops' });
  * ```
  */
 export function createPipeline(deps: PipelineDependencies): Pipeline {
@@ -194,6 +199,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
         trigger: request.trigger,
         ...(request.jobId !== undefined ? { jobId: request.jobId } : {}),
         ...(request.fire !== undefined ? { fire: request.fire } : {}),
+        requestedBy: request.requestedBy,
         ...(request.onStarted ? { onStarted: request.onStarted } : {}),
         businessDate:
           request.businessDate ?? localDateAt(settings.businessTimeZone, clock.now().getTime()),

@@ -205,14 +205,20 @@ describe('the rule store', () => {
 
   it('refuses an over-limit rule on create and import, leaving the stored rules unchanged', async () => {
     const deps = world();
-    await createRule(deps, { name: 'Fine', active: true, when: leaf() });
+    await createRule(deps, { name: 'Fine', active: true, when: leaf() }, { actor: 'cli:tester' });
     await expect(
-      createRule(deps, { name: 'Deep', active: true, when: nested(RULE_LIMITS.maxDepth + 1) }),
+      createRule(
+        deps,
+        { name: 'Deep', active: true, when: nested(RULE_LIMITS.maxDepth + 1) },
+        { actor: 'cli:tester' },
+      ),
     ).rejects.toMatchObject({
       code: 'VALIDATION_ERROR',
       message: expect.stringMatching(/rule Deep: when\.all\[0\]\.not.*at most 32 deep/),
     });
-    const { report } = await importRuleFile(deps, [rule(nested(5_000), 'x', 'Deeper')]);
+    const { report } = await importRuleFile(deps, [rule(nested(5_000), 'x', 'Deeper')], {
+      actor: 'cli:tester',
+    });
     expect(report[0]?.outcome).toBe('refused');
     expect((await listRules(deps.store)).map((r) => r.name)).toEqual(['Fine']);
   });

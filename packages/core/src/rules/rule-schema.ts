@@ -53,6 +53,10 @@ export const ruleSchema = z
     description: z.string().optional(),
     createdAt: z.iso.datetime({ offset: true }).optional(),
     updatedAt: z.iso.datetime({ offset: true }).optional(),
+    /** Who added the rule to this store (absent in rules stored before actors were recorded). */
+    createdBy: z.string().optional(),
+    /** Who changed the rule last (absent likewise). */
+    updatedBy: z.string().optional(),
     version: z.number().int().nonnegative().optional(),
   })
   .strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ChangeContext, VersionedChange } from '../changes/change-context.js';
 import { readColumnConfig } from '../column-store/column-store.js';
 import type { ColumnConfig } from '../columns/column-config.js';
 import { MarketPulseError } from '../errors.js';
@@ -24,8 +25,25 @@ export interface RuleStoreDependencies {
   columns?: ColumnConfig;
 }
 
-/** What a caller may set on a rule; id, version and timestamps are the store's. */
-export type RuleFields = Omit<RuleInput, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+/** What a caller may set on a rule; id, version, timestamps and actors are the store's. */
+export type RuleFields = Omit<
+  RuleInput,
+  'id' | 'version' | 'createdAt' | 'updatedAt' | 'createdBy' | 'updatedBy'
+>;
+
+/** A rule's fields without what the store sets (a stored rule given back as fields). */
+function callerFields(rule: RuleFields | Rule): RuleFields {
+  const {
+    id: _i,
+    version: _v,
+    createdAt: _ca,
+    updatedAt: _ua,
+    createdBy: _cb,
+    updatedBy: _ub,
+    ...fields
+  } = rule as Rule;
+  return fields;
+}
 
 /** The stored rules, in their stored order. */
 export async function listRules(store: ObjectStore, columns?: ColumnConfig): Promise<Rule[]> {
@@ -79,36 +97,54 @@ function find(rules: Rule[], id: string): Rule {
   return rule;
 }
 
-/** Adds a rule (validated against the columns and the other rules' names). */
-export async function createRule(deps: RuleStoreDependencies, fields: RuleFields): Promise<Rule> {
+/** Adds a rule (validated against the columns and the other rules' names), recording who added it. */
+export async function createRule(
+  deps: RuleStoreDependencies,
+  fields: RuleFields,
+  change: ChangeContext,
+): Promise<Rule> {
   const id = deps.ids.nextId();
   const now = deps.clock.now().toISOString();
+  const { actor } = change;
   const rules = await changeRules(deps, (rules) => [
     ...rules,
-    { ...fields, id, version: 1, createdAt: now, updatedAt: now } as Rule,
+    {
+      ...callerFields(fields),
+      id,
+      version: 1,
+      createdAt: now,
+      createdBy: actor,
+      updatedAt: now,
+      updatedBy: actor,
+    } as Rule,
   ]);
   return find(rules, id);
 }
 
-/** Replaces a rule's fields; with `expectedVersion`, refuses (CONFLICT) a rule changed since it was read. */
+/**
+ * Replaces a rule's fields, recording who changed it; with `expectedVersion`, refuses (CONFLICT)
+ * a rule changed since it was read.
+ */
 export async function updateRule(
   deps: RuleStoreDependencies,
   id: string,
   fields: RuleFields,
-  expectedVersion?: number,
+  change: VersionedChange,
 ): Promise<Rule> {
   const now = deps.clock.now().toISOString();
   const rules = await changeRules(deps, (rules) => {
     const rule = find(rules, id);
-    checkVersion(rule, expectedVersion);
+    checkVersion(rule, change.expectedVersion);
     return rules.map((r) =>
       r.id === id
         ? ({
-            ...fields,
+            ...callerFields(fields),
             id,
             version: (r.version ?? 0) + 1,
             createdAt: r.createdAt,
+            ...(r.createdBy !== undefined ? { createdBy: r.createdBy } : {}),
             updatedAt: now,
+            updatedBy: change.actor,
           } as Rule)
         : r,
     );
@@ -116,28 +152,35 @@ export async function updateRule(
   return find(rules, id);
 }
 
-/** Activates or deactivates a rule. */
+/** Activates or deactivates a rule, recording who did. */
 export async function setRuleActive(
   deps: RuleStoreDependencies,
   id: string,
   active: boolean,
-  expectedVersion?: number,
+  change: VersionedChange,
 ): Promise<Rule> {
   const rule = await getRule(deps.store, id, deps.columns);
-  const { id: _id, version: _v, createdAt: _c, updatedAt: _u, ...fields } = rule;
-  return updateRule(deps, id, { ...fields, active }, expectedVersion ?? rule.version);
+  return updateRule(
+    deps,
+    id,
+    { ...callerFields(rule), active },
+    { actor: change.actor, expectedVersion: change.expectedVersion ?? rule.version },
+  );
 }
 
-/** Removes a rule; returns it. */
+/**
+ * Removes a rule; returns it. `change.actor` is who removed it — nothing keeps it until the audit
+ * log lands (SPEC §7), which records it from the same argument.
+ */
 export async function deleteRule(
   deps: RuleStoreDependencies,
   id: string,
-  expectedVersion?: number,
+  change: VersionedChange,
 ): Promise<Rule> {
   let removed: Rule | undefined;
   await changeRules(deps, (rules) => {
     removed = find(rules, id);
-    checkVersion(removed, expectedVersion);
+    checkVersion(removed, change.expectedVersion);
     return rules.filter((r) => r.id !== id);
   });
   return removed as Rule;
@@ -145,11 +188,13 @@ export async function deleteRule(
 
 /**
  * Imports a rule file (one rule, an array, `{rules: […]}` or the legacy form) rule by rule: the
- * accepted rules are added (clashing names renamed, fresh ids), the refused ones reported.
+ * accepted rules are added (clashing names renamed, fresh ids), the refused ones reported. The
+ * importer is recorded as each rule's creator, whatever actors the file names.
  */
 export async function importRuleFile(
   deps: RuleStoreDependencies,
   file: unknown,
+  change: ChangeContext,
 ): Promise<RuleImport> {
   const now = deps.clock.now().toISOString();
   let outcome: RuleImport = { rules: [], report: [] };
@@ -164,7 +209,9 @@ export async function importRuleFile(
       ...r,
       version: 1,
       createdAt: r.createdAt ?? now,
+      createdBy: change.actor,
       updatedAt: now,
+      updatedBy: change.actor,
     }));
     outcome = { ...outcome, rules: added };
     return [...existing, ...added];

@@ -16,6 +16,7 @@ describe("a run's row sets", () => {
     await createRule(
       { store, clock, ids },
       { name: 'No bids', active: true, when: { field: 'BIAS', op: 'eq', value: 'BID' } },
+      { actor: 'cli:tester' },
     );
     const records = generateColors({ rows: 80, seed: 4, businessDate: '2026-11-23' });
     await runAutomation(

@@ -2,7 +2,7 @@
 // each with the rule credited and the witness, and the rows its inputs could not read. Read with
 // the filters every run reader offers.
 import { type ReadScope, UNRESTRICTED_READ_SCOPE } from '../accounts/read-scope.js';
-import { projectRow } from '../accounts/scope-rows.js';
+import { projectExcludedRow, projectRow } from '../accounts/scope-rows.js';
 import { MarketPulseError } from '../errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { InputRowError } from '../processing/process-colors.js';
@@ -71,15 +71,13 @@ function matcher(set: RunRowSet, filter: RunRowFilter, names: Record<string, str
   return (row: RunDetailRow) => tests.every((t) => t(row));
 }
 
-/** What an excluded row adds to the data columns: always shown with the row. */
-const EXCLUSION_FIELDS: ReadonlySet<string> = new Set(['EXCLUDED_BY', 'RULE_NAME']);
 /** A row error's own fields: its VALUE is a cell of COLUMN, shown only when COLUMN is visible. */
 const ERROR_FIELDS: ReadonlySet<string> = new Set(['ORIGIN', 'ROW', 'COLUMN', 'REASON']);
 
 /**
  * A row of a set as `scope` lets its reader see it, or `null` when they may not see it (SPEC §10).
- * Output and excluded rows go by their own SECTOR and show the visible columns; an excluded row's
- * WITNESS quotes any column's values, so only a reader of every column sees it. A row error has no
+ * Output and excluded rows go by their own SECTOR and show the visible columns; an excluded row
+ * keeps its rule and the witness's leaves on visible columns (`projectExcludedRow`). A row error has no
  * SECTOR (the row could not be read), so only readers of every sector see row errors; their VALUE
  * is hidden when its column is.
  */
@@ -94,7 +92,9 @@ export function scopeDetailRow(
     return { ...projectRow(row, scope.columns, ERROR_FIELDS), VALUE: null };
   }
   if (!scope.rows.allows(row.SECTOR)) return null;
-  return projectRow(row, scope.columns, set === 'excluded' ? EXCLUSION_FIELDS : undefined);
+  return set === 'excluded'
+    ? projectExcludedRow(row, scope.columns)
+    : projectRow(row, scope.columns);
 }
 
 /**

@@ -55,6 +55,8 @@ export interface RunRequest {
   jobId?: string;
   /** The nominal UTC time (ISO) of the scheduled fire that started the run. */
   fire?: string;
+  /** Who asked for the run (an actor, `scheduler`), recorded on the running and run records. */
+  requestedBy?: string;
   /**
    * Called once the run has its RUN_ID and is visible as running (e.g. "run now and cancel next"
    * claims the next fire with this id). If it throws, the run fails with that error.
@@ -193,6 +195,7 @@ async function runUnderLease(
     trigger: request.trigger,
     ...(request.jobId !== undefined ? { jobId: request.jobId } : {}),
     ...(request.fire !== undefined ? { fire: request.fire } : {}),
+    ...(request.requestedBy !== undefined ? { requestedBy: request.requestedBy } : {}),
     businessDate: request.businessDate,
     startedAt: startedAt.toISOString(),
   };

@@ -67,6 +67,7 @@ export async function declareFailed(
     trigger: running?.value.trigger ?? 'cli',
     ...(running?.value.jobId !== undefined ? { jobId: running.value.jobId } : {}),
     ...(running?.value.fire !== undefined ? { fire: running.value.fire } : {}),
+    ...(running?.value.requestedBy !== undefined ? { requestedBy: running.value.requestedBy } : {}),
     status: 'failed',
     startedAt: running?.value.startedAt ?? now,
     finishedAt: now,

@@ -32,6 +32,11 @@ export const runRecordSchema = z.object({
   jobId: z.string().optional(),
   /** The nominal UTC time of the scheduled fire that started the run. */
   fire: z.string().optional(),
+  /**
+   * Who asked for the run: a principal's actor (`user:<email>`, `cli:<os user>`, …) or
+   * `scheduler` (absent in runs committed before it was recorded).
+   */
+  requestedBy: z.string().optional(),
   status: z.enum(['success', 'failed']),
   startedAt: z.string(),
   finishedAt: z.string(),
@@ -83,6 +88,7 @@ export const runningRecordSchema = z.object({
   trigger: runTriggerSchema,
   jobId: z.string().optional(),
   fire: z.string().optional(),
+  requestedBy: z.string().optional(),
   businessDate: z.string().optional(),
   startedAt: z.string(),
   holder: z.string(),

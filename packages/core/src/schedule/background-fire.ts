@@ -1,3 +1,4 @@
+import { SCHEDULER_ACTOR } from '../changes/change-context.js';
 import type { RunRecord } from '../run/run-record.js';
 import type { HeldLease } from '../store/lease.js';
 import { settleFire } from './fire-record.js';
@@ -46,7 +47,15 @@ export function runFireInBackground(ctx: SchedulerContext, fire: ClaimedFire): v
   const done = (async () => {
     let outcome: FireOutcome;
     try {
-      outcome = outcomeOf(await ctx.runner({ trigger, jobId: job.id, fire: nominal, lease }));
+      outcome = outcomeOf(
+        await ctx.runner({
+          trigger,
+          jobId: job.id,
+          fire: nominal,
+          lease,
+          requestedBy: SCHEDULER_ACTOR,
+        }),
+      );
     } catch (err) {
       outcome = { status: 'failed', reason: (err as Error)?.message ?? String(err) };
     }

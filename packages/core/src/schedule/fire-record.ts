@@ -31,6 +31,8 @@ export const fireRecordSchema = z.object({
   runId: z.number().int().positive().optional(),
   /** For a fire skipped by "run now and cancel next": the run that replaced it. */
   overrideRunId: z.number().int().positive().optional(),
+  /** For a fire skipped by "run now and cancel next": who asked for the run that replaced it. */
+  requestedBy: z.string().optional(),
   /** The lease holder (scheduler) that claimed it. */
   holder: z.string().optional(),
   claimedAt: z.string(),

@@ -73,6 +73,7 @@ export {
   DEFAULT_SCHEDULE_SETTINGS,
   readScheduleSettings,
   type ScheduleSettings,
+  type ScheduleSettingsChange,
   scheduleSettingsSchema,
   updateScheduleSettings,
 } from './settings.js';

@@ -20,30 +20,51 @@ const refusal = (p: Promise<unknown>) =>
 describe('job names are unique, case-insensitively', () => {
   it('refuses a duplicate on add and rename; a delete or rename frees the name', async () => {
     const { deps } = world();
-    const close = await createJob(deps, { name: 'Close', cron: '30 18 * * *' });
-    expect(await refusal(createJob(deps, { name: ' close ', cron: '0 9 * * *' }))).toBe(
+    const close = await createJob(
+      deps,
+      { name: 'Close', cron: '30 18 * * *' },
+      { actor: 'cli:tester' },
+    );
+    expect(
+      await refusal(
+        createJob(deps, { name: ' close ', cron: '0 9 * * *' }, { actor: 'cli:tester' }),
+      ),
+    ).toBe(
       'VALIDATION_ERROR: the name "close" is used by job 1 ("Close") (names are case-insensitive)',
     );
-    const open = await createJob(deps, { name: 'open', cron: '0 9 * * *' });
-    expect(await refusal(updateJob(deps, open.id, { name: 'CLOSE' }))).toMatch(/used by job 1/);
+    const open = await createJob(
+      deps,
+      { name: 'open', cron: '0 9 * * *' },
+      { actor: 'cli:tester' },
+    );
+    expect(
+      await refusal(updateJob(deps, open.id, { name: 'CLOSE' }, { actor: 'cli:tester' })),
+    ).toMatch(/used by job 1/);
     // A change of case is the same name: allowed for the job that has it.
-    expect((await updateJob(deps, close.id, { name: 'CLOSE' })).name).toBe('CLOSE');
-    await updateJob(deps, close.id, { name: 'evening' });
-    expect((await updateJob(deps, open.id, { name: 'close' })).name).toBe('close');
-    await deleteJob(deps, open.id);
-    expect((await createJob(deps, { name: 'Close', cron: '0 7 * * *' })).name).toBe('Close');
+    expect((await updateJob(deps, close.id, { name: 'CLOSE' }, { actor: 'cli:tester' })).name).toBe(
+      'CLOSE',
+    );
+    await updateJob(deps, close.id, { name: 'evening' }, { actor: 'cli:tester' });
+    expect((await updateJob(deps, open.id, { name: 'close' }, { actor: 'cli:tester' })).name).toBe(
+      'close',
+    );
+    await deleteJob(deps, open.id, { actor: 'cli:tester' });
+    expect(
+      (await createJob(deps, { name: 'Close', cron: '0 7 * * *' }, { actor: 'cli:tester' })).name,
+    ).toBe('Close');
   });
 
   it('a claim left by a save that died is taken over once stale, not while fresh', async () => {
     const { store, clock, deps } = world();
     await claimJobName(deps, 'close', '99', []); // job 99 was never written
-    expect(await refusal(createJob(deps, { name: 'close', cron: '0 9 * * *' }))).toMatch(
-      /used by job 99/,
-    );
+    expect(
+      await refusal(createJob(deps, { name: 'close', cron: '0 9 * * *' }, { actor: 'cli:tester' })),
+    ).toMatch(/used by job 99/);
     clock.advance(3 * 60_000);
     const job = await createJob(
       { store, clock, defaultTimeZone: 'UTC' },
       { name: 'close', cron: '0 9 * * *' },
+      { actor: 'cli:tester' },
     );
     expect(job.name).toBe('close');
   });
@@ -52,7 +73,7 @@ describe('job names are unique, case-insensitively', () => {
     const { deps } = world();
     const outcomes = await Promise.all(
       Array.from({ length: 5 }, () =>
-        refusal(createJob(deps, { name: 'close', cron: '0 9 * * *' })),
+        refusal(createJob(deps, { name: 'close', cron: '0 9 * * *' }, { actor: 'cli:tester' })),
       ),
     );
     expect(outcomes.filter((o) => o === 'accepted')).toHaveLength(1);
@@ -65,21 +86,31 @@ describe('a job names its source and a rules subset', () => {
     const rule = await createRule(
       { store, clock, ids: { nextId: () => 'r-1' } },
       { name: 'No DZ', active: true, when: { field: 'SOURCE', op: 'eq', value: 'DZ Bank' } },
+      { actor: 'cli:tester' },
     );
-    const job = await createJob(deps, {
-      name: 'close',
-      cron: '0 9 * * *',
-      source: { kind: 'file', path: '/desk/colors.xlsx' },
-      rules: ['no dz', rule.id],
-    });
+    const job = await createJob(
+      deps,
+      {
+        name: 'close',
+        cron: '0 9 * * *',
+        source: { kind: 'file', path: '/desk/colors.xlsx' },
+        rules: ['no dz', rule.id],
+      },
+      { actor: 'cli:tester' },
+    );
     expect(await getJob(store, job.id)).toMatchObject({
       source: { kind: 'file', path: '/desk/colors.xlsx' },
       rules: ['r-1'],
     });
-    expect(await refusal(updateJob(deps, job.id, { rules: ['No such'] }))).toBe(
-      'VALIDATION_ERROR: no rule is named "No such" (a job\'s rules are rule names or ids)',
+    expect(
+      await refusal(updateJob(deps, job.id, { rules: ['No such'] }, { actor: 'cli:tester' })),
+    ).toBe('VALIDATION_ERROR: no rule is named "No such" (a job\'s rules are rule names or ids)');
+    const cleared = await updateJob(
+      deps,
+      job.id,
+      { source: undefined, rules: undefined },
+      { actor: 'cli:tester' },
     );
-    const cleared = await updateJob(deps, job.id, { source: undefined, rules: undefined });
     expect(cleared.source).toBeUndefined();
     expect(cleared.rules).toBeUndefined();
   });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ChangeContext, VersionedChange } from '../changes/change-context.js';
 import { MarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -107,8 +108,15 @@ function keyOfJob(id: string): string {
   return jobKey(id);
 }
 
-/** Creates a job (active unless told otherwise; default zone and a 60-minute grace window). */
-export async function createJob(deps: JobStoreDependencies, input: JobInput): Promise<Job> {
+/**
+ * Creates a job (active unless told otherwise; default zone and a 60-minute grace window),
+ * recording who created it.
+ */
+export async function createJob(
+  deps: JobStoreDependencies,
+  input: JobInput,
+  change: ChangeContext,
+): Promise<Job> {
   const fields = fieldsOf(await withRuleIds(deps.store, input), {
     ...DEFAULTS,
     ...(deps.defaultTimeZone ? { timezone: deps.defaultTimeZone } : {}),
@@ -122,7 +130,9 @@ export async function createJob(deps: JobStoreDependencies, input: JobInput): Pr
     id,
     version: 1,
     createdAt: now,
+    createdBy: change.actor,
     updatedAt: now,
+    updatedBy: change.actor,
     ...(fields.active ? { activatedAt: now } : {}),
     scheduleChangedAt: now,
   };
@@ -149,12 +159,13 @@ function checkVersion(job: Job, expectedVersion: number | undefined): void {
  * Changes a job — active or not. With `expectedVersion`, a job changed since it was read is
  * refused (CONFLICT), never overwritten. A new crontab, zone or holiday list restarts the job's
  * evaluation from now; activation does too (fires of inactive periods are never reported).
+ * `change.actor` is recorded as the job's `updatedBy`.
  */
 export async function updateJob(
   deps: JobStoreDependencies,
   id: string,
   input: JobInput,
-  expectedVersion?: number,
+  change: VersionedChange,
 ): Promise<Job> {
   const before = await getJob(deps.store, id);
   input = await withRuleIds(deps.store, input);
@@ -163,7 +174,7 @@ export async function updateJob(
   if (newName !== undefined) await claimJobName(deps, newName, id, await listJobs(deps.store));
   let updated: Job;
   try {
-    updated = await changeJob(deps, id, input, expectedVersion);
+    updated = await changeJob(deps, id, input, change);
   } catch (err) {
     if (newName !== undefined) await releaseJobName(deps.store, newName, id);
     throw err;
@@ -176,16 +187,18 @@ async function changeJob(
   deps: JobStoreDependencies,
   id: string,
   input: JobInput,
-  expectedVersion?: number,
+  change: VersionedChange,
 ): Promise<Job> {
   const { value } = await updateDocument(deps.store, keyOfJob(id), jobSchema, (current) => {
     if (!current) throw new MarketPulseError('NOT_FOUND', `no job ${id}`, { details: { id } });
-    checkVersion(current, expectedVersion);
+    checkVersion(current, change.expectedVersion);
     const {
       id: _i,
       version,
       createdAt,
+      createdBy,
       updatedAt: _u,
+      updatedBy: _ub,
       activatedAt,
       scheduleChangedAt,
       ...old
@@ -202,7 +215,9 @@ async function changeJob(
       id,
       version: version + 1,
       createdAt,
+      ...(createdBy !== undefined ? { createdBy } : {}),
       updatedAt: now,
+      updatedBy: change.actor,
       ...(activated ? { activatedAt: now } : activatedAt ? { activatedAt } : {}),
       scheduleChangedAt: scheduleChanged ? now : scheduleChangedAt,
     };
@@ -210,12 +225,12 @@ async function changeJob(
   return value as Job;
 }
 
-/** Activates or deactivates a job (CONFLICT, reason `unchanged`, when it already is). */
+/** Activates or deactivates a job, recording who did (CONFLICT, reason `unchanged`, when it already is). */
 export async function setJobActive(
   deps: JobStoreDependencies,
   id: string,
   active: boolean,
-  expectedVersion?: number,
+  change: VersionedChange,
 ): Promise<Job> {
   const job = await getJob(deps.store, id);
   if (job.active === active)
@@ -224,18 +239,26 @@ export async function setJobActive(
       `job ${id} is already ${active ? 'active' : 'inactive'}`,
       { details: { id, reason: 'unchanged' } },
     );
-  return updateJob(deps, id, { active }, expectedVersion ?? job.version);
+  return updateJob(
+    deps,
+    id,
+    { active },
+    { actor: change.actor, expectedVersion: change.expectedVersion ?? job.version },
+  );
 }
 
-/** Deletes a job (its fire records stay, as history). */
+/**
+ * Deletes a job (its fire records stay, as history). `change.actor` is who deleted it — nothing
+ * keeps it until the audit log lands (SPEC §7), which records it from the same argument.
+ */
 export async function deleteJob(
   deps: JobStoreDependencies,
   id: string,
-  expectedVersion?: number,
+  change: VersionedChange,
 ): Promise<Job> {
   const stored = await readDocument(deps.store, keyOfJob(id), jobSchema);
   if (!stored) throw new MarketPulseError('NOT_FOUND', `no job ${id}`, { details: { id } });
-  checkVersion(stored.value, expectedVersion);
+  checkVersion(stored.value, change.expectedVersion);
   try {
     await deps.store.delete(jobKey(id), { ifMatch: stored.etag });
   } catch (err) {

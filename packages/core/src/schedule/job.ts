@@ -86,6 +86,10 @@ export const jobSchema = jobFieldsSchema.extend({
   version: z.number().int().positive(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Who created the job (absent in jobs stored before actors were recorded). */
+  createdBy: z.string().optional(),
+  /** Who changed the job last (absent likewise). */
+  updatedBy: z.string().optional(),
   /** When the job last became active (fires before it are never reported). */
   activatedAt: z.string().optional(),
   /** When cron, zone or holidays last changed (fires before it follow the old schedule). */

@@ -1,3 +1,4 @@
+import type { ChangeContext } from '../changes/change-context.js';
 import { MarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -22,6 +23,8 @@ export interface RunNowOptions {
   run: (request: {
     trigger: 'override';
     jobId: string;
+    /** Who asked (the change's actor): pass it to the run service, for the run record. */
+    requestedBy: string;
     onStarted?: (runId: number) => Promise<void>;
   }) => Promise<RunRecord>;
 }
@@ -67,20 +70,25 @@ async function nextOpenFire(store: ObjectStore, clock: Clock, job: Job): Promise
  * *Cancel next*: the next fire not yet claimed is claimed as `skipped` (reason `override`, with the
  * override run's id) by the same atomic create the schedulers use, so it cannot run — and the skip
  * stands even if the override run fails. Refused (CONFLICT) when that fire is already running.
+ * Who asked (`change.actor`) is recorded as `requestedBy` on the run and on the skipped fire.
  */
 export async function runJobNow(
   deps: { store: ObjectStore; clock: Clock },
   jobId: string,
   options: RunNowOptions,
+  change: ChangeContext,
 ): Promise<{ run: RunRecord; cancelled?: string }> {
   const { store, clock } = deps;
+  const requestedBy = change.actor;
   const job = await getJob(store, jobId);
-  if (!options.cancelNext) return { run: await options.run({ trigger: 'override', jobId }) };
+  if (!options.cancelNext)
+    return { run: await options.run({ trigger: 'override', jobId, requestedBy }) };
   await nextOpenFire(store, clock, job); // refuse before starting anything
   let cancelled: string | undefined;
   const run = await options.run({
     trigger: 'override',
     jobId,
+    requestedBy,
     async onStarted(runId) {
       // Another process may claim the fire between our look and our create: look again.
       for (let attempt = 0; attempt < 20 && cancelled === undefined; attempt++) {
@@ -92,6 +100,7 @@ export async function runJobNow(
           status: 'skipped',
           reason: 'override',
           overrideRunId: runId,
+          requestedBy,
           claimedAt: now,
           settledAt: now,
           attempts: 0,

@@ -1,3 +1,4 @@
+import type { SCHEDULER_ACTOR } from '../changes/change-context.js';
 import type { Clock } from '../ports/clock.js';
 import type { Failpoints } from '../ports/failpoints.js';
 import type { IdSource } from '../ports/id-source.js';
@@ -18,6 +19,8 @@ export interface FireRunRequest {
   fire: string;
   /** The pipeline lease, already held: pass it to the run service as `pipelineLease`. */
   lease: HeldLease;
+  /** Who asks for the run: the scheduler itself (pass it to the run service as is). */
+  requestedBy: typeof SCHEDULER_ACTOR;
 }
 
 /** Runs one fire through the run service (the adapter gathers the inputs). */

@@ -41,7 +41,7 @@ function world(start = '2026-11-23T18:29:00Z') {
   let n = 0;
   const ids = { nextId: () => `id-${++n}` };
   const control = { gate: undefined as Promise<void> | undefined, failures: 0 };
-  const runner: FireRunner = async ({ trigger, jobId, fire, lease }) => {
+  const runner: FireRunner = async ({ trigger, jobId, fire, lease, requestedBy }) => {
     if (control.gate) await control.gate;
     const failing = control.failures > 0;
     if (failing) control.failures--;
@@ -51,6 +51,7 @@ function world(start = '2026-11-23T18:29:00Z') {
         trigger,
         jobId,
         fire,
+        requestedBy,
         businessDate: '2026-11-23',
         inputs: [{ origin: 'source', processingType: 'AUTOMATED', records }],
         ...(failing ? { guards: { minSourceRows: 1000 } } : {}),
@@ -59,7 +60,12 @@ function world(start = '2026-11-23T18:29:00Z') {
   };
   const runNowWith =
     (guards?: { minSourceRows: number }) =>
-    (request: { trigger: 'override'; jobId: string; onStarted?: (id: number) => Promise<void> }) =>
+    (request: {
+      trigger: 'override';
+      jobId: string;
+      requestedBy: string;
+      onStarted?: (id: number) => Promise<void>;
+    }) =>
       runAutomation(
         { store, clock, ids },
         {
@@ -103,6 +109,7 @@ function world(start = '2026-11-23T18:29:00Z') {
     createJob(
       { store, clock, defaultTimeZone: 'Europe/London' },
       { name: ++jobs === 1 ? 'close' : `close ${jobs}`, ...input },
+      { actor: 'cli:tester' },
     );
   const gate = () => {
     let open!: () => void;
@@ -169,28 +176,50 @@ describe('the scheduler', () => {
   it('run now and keep next: the next fire still runs', async () => {
     const w = world('2026-11-23T18:00:00Z');
     const job = await w.job({ cron: '30 18 * * MON-FRI' });
-    const { run } = await runJobNow(w, job.id, { cancelNext: false, run: w.runNowWith() });
-    expect(run).toMatchObject({ status: 'success', trigger: 'override', jobId: job.id });
+    const { run } = await runJobNow(
+      w,
+      job.id,
+      { cancelNext: false, run: w.runNowWith() },
+      { actor: 'user:ann@desk.example' },
+    );
+    expect(run).toMatchObject({
+      status: 'success',
+      trigger: 'override',
+      jobId: job.id,
+      requestedBy: 'user:ann@desk.example',
+    });
     w.clock.set('2026-11-23T18:30:00Z');
     const s = w.scheduler();
     await s.tick();
     await s.idle();
-    expect(await fireAt(w, job.id, '2026-11-23T18:30:00Z')).toMatchObject({ status: 'success' });
+    const fire = await fireAt(w, job.id, '2026-11-23T18:30:00Z');
+    expect(fire).toMatchObject({ status: 'success' });
+    // The scheduled fire's run says the scheduler asked for it.
+    expect(await readRunRecord(w.store, fire?.runId ?? 0)).toMatchObject({
+      trigger: 'scheduled',
+      requestedBy: 'scheduler',
+    });
   });
 
   it('run now and cancel next: exactly that fire is skipped with the override run id, even when the run fails; the one after runs', async () => {
     const w = world('2026-11-23T18:00:00Z');
     const job = await w.job({ cron: '30 18 * * MON-FRI' });
-    const { run, cancelled } = await runJobNow(w, job.id, {
-      cancelNext: true,
-      run: w.runNowWith({ minSourceRows: 1000 }), // the override run fails its guard
-    });
-    expect(run.status).toBe('failed');
+    const { run, cancelled } = await runJobNow(
+      w,
+      job.id,
+      {
+        cancelNext: true,
+        run: w.runNowWith({ minSourceRows: 1000 }), // the override run fails its guard
+      },
+      { actor: 'cli:ops' },
+    );
+    expect(run).toMatchObject({ status: 'failed', requestedBy: 'cli:ops' });
     expect(cancelled).toBe('2026-11-23T18:30:00.000Z');
     expect(await fireAt(w, job.id, '2026-11-23T18:30:00Z')).toMatchObject({
       status: 'skipped',
       reason: 'override',
       overrideRunId: run.id,
+      requestedBy: 'cli:ops',
     });
     const s = w.scheduler();
     await tickAt(w, s, '2026-11-23T18:30:00Z');
@@ -210,9 +239,12 @@ describe('the scheduler', () => {
     w.clock.set('2026-11-23T18:30:00Z');
     await s.tick();
     expect(await fireAt(w, job.id, '2026-11-23T18:30:00Z')).toMatchObject({ status: 'running' });
-    const refused = await runJobNow(w, job.id, { cancelNext: true, run: w.runNowWith() }).catch(
-      (e) => e,
-    );
+    const refused = await runJobNow(
+      w,
+      job.id,
+      { cancelNext: true, run: w.runNowWith() },
+      { actor: 'cli:tester' },
+    ).catch((e) => e);
     expect(isMarketPulseError(refused, 'CONFLICT')).toBe(true);
     expect(refused.message).toMatch(/already running/);
     open();
@@ -261,14 +293,14 @@ describe('the scheduler', () => {
     const w = world('2026-11-23T09:05:00Z');
     const job = await w.job({ cron: '*/10 * * * *' });
     const deps = { store: w.store, clock: w.clock };
-    await setJobActive(deps, job.id, false);
+    await setJobActive(deps, job.id, false, { actor: 'cli:tester' });
     const s = w.scheduler();
     for (let i = 0; i < 6; i++) {
       w.clock.advance(10 * MIN);
       await s.tick();
     }
     expect(await listFires(w.store, job.id)).toEqual([]);
-    await setJobActive(deps, job.id, true); // 10:05
+    await setJobActive(deps, job.id, true, { actor: 'cli:tester' }); // 10:05
     w.clock.advance(5 * MIN);
     await s.tick();
     await s.idle();
@@ -289,7 +321,11 @@ describe('the scheduler', () => {
       reason: 'overlap',
     });
 
-    await updateScheduleSettings(w.store, { overlap: 'queue', queueMaxMinutes: 30 });
+    await updateScheduleSettings(
+      w,
+      { overlap: 'queue', queueMaxMinutes: 30 },
+      { actor: 'cli:tester' },
+    );
     w.clock.set('2026-11-24T18:30:00Z');
     await other.lease.renew();
     await s.tick();
@@ -405,14 +441,20 @@ describe('the scheduler', () => {
 
   it('queue: a held-back fire whose job is deactivated frees the slot for the next one', async () => {
     const w = world('2026-11-23T18:29:00Z');
-    await updateScheduleSettings(w.store, { overlap: 'queue', queueMaxMinutes: 30 });
+    await updateScheduleSettings(
+      w,
+      { overlap: 'queue', queueMaxMinutes: 30 },
+      { actor: 'cli:tester' },
+    );
     const first = await w.job({ cron: '30 18 * * *' });
     const second = await w.job({ cron: '40 18 * * *' });
     const other = await holdPipeline(w);
     const s = w.scheduler();
     w.clock.set('2026-11-23T18:30:00Z');
     await s.tick(); // first's fire waits
-    await setJobActive({ store: w.store, clock: w.clock }, first.id, false);
+    await setJobActive({ store: w.store, clock: w.clock }, first.id, false, {
+      actor: 'cli:tester',
+    });
     w.clock.set('2026-11-23T18:40:00Z');
     await other.lease.renew();
     await s.tick(); // second's fire must wait too, not be skipped
@@ -429,27 +471,41 @@ describe('the scheduler', () => {
     const w = world('2026-11-23T12:00:00Z'); // Monday; no scheduler runs until Wednesday
     const job = await w.job({ cron: '30 18 * * *' });
     w.clock.set('2026-11-25T12:00:00Z');
-    const { cancelled } = await runJobNow(w, job.id, { cancelNext: true, run: w.runNowWith() });
+    const { cancelled } = await runJobNow(
+      w,
+      job.id,
+      { cancelNext: true, run: w.runNowWith() },
+      { actor: 'cli:tester' },
+    );
     expect(cancelled).toBe('2026-11-25T18:30:00.000Z');
   });
 
   it('cancel next passes over a holiday (that fire would not run) and cancels the one after', async () => {
     const w = world('2026-11-23T12:00:00Z'); // Monday
     const job = await w.job({ cron: '30 18 * * *', holidays: ['2026-11-23'] });
-    const { cancelled } = await runJobNow(w, job.id, { cancelNext: true, run: w.runNowWith() });
+    const { cancelled } = await runJobNow(
+      w,
+      job.id,
+      { cancelNext: true, run: w.runNowWith() },
+      { actor: 'cli:tester' },
+    );
     expect(cancelled).toBe('2026-11-24T18:30:00.000Z');
     expect(await fireAt(w, job.id, '2026-11-23T18:30:00Z')).toBeNull();
   });
 
   it('the dead-man check raises one alert per business day, only without a successful run by the deadline', async () => {
     const w = world('2026-11-23T18:01:00Z');
-    await updateScheduleSettings(w.store, {
-      deadMan: {
-        by: '18:00',
-        timezone: 'Europe/London',
-        days: ['MON', 'TUE', 'WED', 'THU', 'FRI'],
+    await updateScheduleSettings(
+      w,
+      {
+        deadMan: {
+          by: '18:00',
+          timezone: 'Europe/London',
+          days: ['MON', 'TUE', 'WED', 'THU', 'FRI'],
+        },
       },
-    });
+      { actor: 'cli:tester' },
+    );
     const settings = {
       overlap: 'skip' as const,
       queueMaxMinutes: 30,
@@ -492,16 +548,27 @@ describe('jobs', () => {
       deps,
       job.id,
       { schedule: { time: '19:00', days: ['MON'] } },
-      job.version,
+      { actor: 'cli:tester', expectedVersion: job.version },
     );
     expect(edited).toMatchObject({ cron: '0 19 * * MON', version: 2, active: false });
-    const active = await setJobActive(deps, job.id, true, 2);
+    const active = await setJobActive(deps, job.id, true, {
+      actor: 'cli:tester',
+      expectedVersion: 2,
+    });
     expect(active).toMatchObject({ active: true, version: 3 });
-    const stale = await updateJob(deps, job.id, { name: 'late' }, 2).catch((e) => e);
+    const stale = await updateJob(
+      deps,
+      job.id,
+      { name: 'late' },
+      { actor: 'cli:tester', expectedVersion: 2 },
+    ).catch((e) => e);
     expect(isMarketPulseError(stale, 'CONFLICT')).toBe(true);
     expect(stale.message).toMatch(/version 3, not 2/);
     expect((await getJob(w.store, job.id)).name).toBe('close');
-    expect(await setJobActive(deps, job.id, false)).toMatchObject({ active: false, version: 4 });
+    expect(await setJobActive(deps, job.id, false, { actor: 'cli:tester' })).toMatchObject({
+      active: false,
+      version: 4,
+    });
   });
 
   it('refuses an invalid cron or zone with the reason, and stores nothing', async () => {
@@ -530,7 +597,7 @@ describe('projections', () => {
       at: '2026-11-23T18:30:00.000Z',
       secondsToGo: 1800,
     });
-    await runJobNow(w, a.id, { cancelNext: true, run: w.runNowWith() });
+    await runJobNow(w, a.id, { cancelNext: true, run: w.runNowWith() }, { actor: 'cli:tester' });
     expect(await nextRun(w.store, w.clock)).toMatchObject({
       at: '2026-11-23T18:45:00.000Z',
       secondsToGo: 2700,
@@ -542,7 +609,7 @@ describe('projections', () => {
     const job = await w.job({ cron: '30 18 * * *', holidays: ['2026-11-26'] });
     const s = w.scheduler();
     await tickAt(w, s, '2026-11-23T18:30:00Z');
-    await runJobNow(w, job.id, { cancelNext: true, run: w.runNowWith() });
+    await runJobNow(w, job.id, { cancelNext: true, run: w.runNowWith() }, { actor: 'cli:tester' });
     const calendar = await scheduleCalendar(w.store, w.clock, {
       fromMs: Date.parse('2026-11-23T00:00:00Z'),
       toMs: Date.parse('2026-11-27T00:00:00Z'),

@@ -61,7 +61,7 @@ export interface DeadManFieldNames {
  *   defaultTimeZone: 'Europe/London',
  * });
  * // { by: '18:00', timezone: 'Europe/London', days: ['MON', 'TUE', 'WED', 'THU', 'FRI'] }
- * await updateScheduleSettings(store, { deadMan });
+ * await updateScheduleSettings({ store, clock }, { deadMan }, { actor: 'cli:ops' });
  * ```
  */
 export function editDeadMan(

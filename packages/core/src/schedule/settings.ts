@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { ChangeContext } from '../changes/change-context.js';
 import { MarketPulseError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { readDocument, updateDocument } from '../store/json-document.js';
 import { SCHEDULE_SETTINGS } from '../store/layout.js';
@@ -29,6 +31,9 @@ export const scheduleSettingsSchema = z.object({
       holidays: z.array(z.string()).optional(),
     })
     .optional(),
+  /** When and by whom the settings were last changed (absent: never, or before actors were recorded). */
+  updatedAt: z.string().optional(),
+  updatedBy: z.string().optional(),
 });
 /**
  * Pipeline-wide scheduling settings, as {@link scheduleSettingsSchema} validates them.
@@ -50,21 +55,35 @@ export async function readScheduleSettings(store: ObjectStore): Promise<Schedule
   return doc?.value ?? DEFAULT_SCHEDULE_SETTINGS;
 }
 
-/** Changes the settings (compare-and-swap); `deadMan: null` turns the dead-man check off. */
+/** The settings a caller may change; `deadMan: null` turns the dead-man check off. */
+export type ScheduleSettingsChange = Partial<
+  Omit<ScheduleSettings, 'deadMan' | 'updatedAt' | 'updatedBy'>
+> & {
+  deadMan?: ScheduleSettings['deadMan'] | null;
+};
+
+/**
+ * Changes the settings (compare-and-swap), recording who changed them and when; `deadMan: null`
+ * turns the dead-man check off.
+ */
 export async function updateScheduleSettings(
-  store: ObjectStore,
-  change: Partial<Omit<ScheduleSettings, 'deadMan'>> & {
-    deadMan?: ScheduleSettings['deadMan'] | null;
-  },
+  deps: { store: ObjectStore; clock: Clock },
+  fields: ScheduleSettingsChange,
+  change: ChangeContext,
 ): Promise<ScheduleSettings> {
   const { value } = await updateDocument(
-    store,
+    deps.store,
     SCHEDULE_SETTINGS,
     scheduleSettingsSchema,
     (current) => {
-      const { deadMan, ...rest } = change;
+      const { deadMan, updatedAt: _a, updatedBy: _b, ...rest } = fields as ScheduleSettings;
       const base = current ?? DEFAULT_SCHEDULE_SETTINGS;
-      const next: Record<string, unknown> = { ...base, ...rest };
+      const next: Record<string, unknown> = {
+        ...base,
+        ...rest,
+        updatedAt: deps.clock.now().toISOString(),
+        updatedBy: change.actor,
+      };
       if (deadMan === null) delete next.deadMan;
       else if (deadMan !== undefined) next.deadMan = deadMan;
       const parsed = scheduleSettingsSchema.safeParse(next);

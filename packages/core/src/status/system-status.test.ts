@@ -44,7 +44,11 @@ describe('readSystemStatus over damaged documents', () => {
     await run();
     const third = await upload('ccc');
     const pending = await upload('dddd');
-    await createJob(deps, { name: 'close', cron: '0 17 * * 1-5', timezone: 'America/New_York' });
+    await createJob(
+      deps,
+      { name: 'close', cron: '0 17 * * 1-5', timezone: 'America/New_York' },
+      { actor: 'cli:tester' },
+    );
 
     await damage(store, runKeys(1).commit);
     await damage(store, uploadKeys(third.id).meta);

@@ -120,7 +120,11 @@ export async function simulateSchedulers(options: SimulationOptions): Promise<Si
   const TTL = 60_000;
 
   const job = (name: string, cron: string, timezone: string) =>
-    createJob({ store: shared, clock }, { name, cron, timezone, graceMinutes: 5 });
+    createJob(
+      { store: shared, clock },
+      { name, cron, timezone, graceMinutes: 5 },
+      { actor: 'cli:simulation' },
+    );
   const jobs = [
     await job('every minute', '* * * * *', 'UTC'),
     await job('every 2 minutes, New York', '*/2 * * * *', 'America/New_York'),

@@ -78,8 +78,8 @@ describe('upload buffer', () => {
     });
     const forced = await addUpload(deps, { ...file('same'), force: true });
     expect(forced.status.state).toBe('pending');
-    await cancelUpload(deps, 'u1');
-    await cancelUpload(deps, forced.id);
+    await cancelUpload(deps, 'u1', { actor: 'cli:tester' });
+    await cancelUpload(deps, forced.id, { actor: 'cli:tester' });
     expect((await addUpload(deps, file('same'))).status.state).toBe('pending');
   });
 
@@ -154,18 +154,18 @@ describe('upload buffer', () => {
       businessDate: '2026-03-13',
       inputs: await pendingUploadInputs(deps.store),
     });
-    await expect(cancelUpload(deps, a.id)).rejects.toMatchObject({
+    await expect(cancelUpload(deps, a.id, { actor: 'cli:tester' })).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining(`consumed by run ${run.id}`),
     });
     const b = await addUpload(deps, file('bb'));
     const c = await addUpload(deps, file('ccc'));
-    await cancelUpload(deps, b.id);
-    await expect(cancelUpload(deps, b.id)).rejects.toMatchObject({
+    await cancelUpload(deps, b.id, { actor: 'cli:tester' });
+    await expect(cancelUpload(deps, b.id, { actor: 'cli:tester' })).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringMatching(/already cancelled/),
     });
-    expect(await clearUploads(deps)).toEqual([c.id]);
+    expect(await clearUploads(deps, { actor: 'cli:tester' })).toEqual([c.id]);
     expect((await listUploads(deps.store)).map((u) => u.status.state)).toEqual([
       'consumed',
       'cancelled',
@@ -207,7 +207,7 @@ describe('upload buffer', () => {
       Array.from({ length: 3 }, () => addUpload(deps, { ...file('f'), force: true })),
     );
     expect(new Set(forced.map((u) => u.id)).size).toBe(3);
-    for (const u of forced) await cancelUpload(deps, u.id);
+    for (const u of forced) await cancelUpload(deps, u.id, { actor: 'cli:tester' });
     const again = await Promise.allSettled(
       Array.from({ length: 4 }, () => addUpload(deps, file('f'))),
     );
@@ -265,7 +265,7 @@ describe('upload buffer', () => {
       key,
     });
     // Cancelling it is how an operator lets the runs go on without it.
-    await cancelUpload(deps, upload.id);
+    await cancelUpload(deps, upload.id, { actor: 'cli:tester' });
     expect(await pendingUploadInputs(deps.store)).toEqual([]);
   });
 
@@ -284,7 +284,7 @@ describe('upload buffer', () => {
     await expect(getUpload(deps.store, a.id)).rejects.toMatchObject({ details: { key } });
     // It may be pending: a run does not go without it.
     await expect(pendingUploadInputs(deps.store)).rejects.toMatchObject({ details: { key } });
-    expect(await cancelUpload(deps, a.id)).toMatchObject({
+    expect(await cancelUpload(deps, a.id, { actor: 'cli:tester' })).toMatchObject({
       id: a.id,
       status: { state: 'cancelled' },
     });

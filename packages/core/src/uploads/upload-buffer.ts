@@ -1,3 +1,4 @@
+import type { ChangeContext } from '../changes/change-context.js';
 import { isMarketPulseError, MarketPulseError } from '../errors.js';
 import type { ColorRecord, ParseNotice, RowError } from '../parse/record.js';
 import type { Clock } from '../ports/clock.js';
@@ -68,6 +69,7 @@ export interface NewUpload {
   acceptValidRows?: boolean;
   /** Accept content already pending or consumed. */
   force?: boolean;
+  /** Who uploads (a principal's actor): recorded, and the one reader of a raw file besides admins. */
   actor?: string;
 }
 
@@ -189,8 +191,9 @@ export async function getUpload(
 export async function cancelUpload(
   deps: Pick<UploadDependencies, 'store' | 'clock'>,
   id: string,
-  actor?: string,
+  change: ChangeContext,
 ): Promise<CancelledUpload> {
+  const { actor } = change;
   let upload: UploadListing;
   try {
     upload = await getUpload(deps.store, id);
@@ -208,7 +211,7 @@ export async function cancelUpload(
     throw new MarketPulseError('CONFLICT', `upload ${id} is already cancelled`);
   const at = deps.clock.now().toISOString();
   try {
-    await deps.store.put(uploadKeys(id).cancelled, doc({ at, ...(actor ? { actor } : {}) }), {
+    await deps.store.put(uploadKeys(id).cancelled, doc({ at, actor }), {
       ifNoneMatch: '*',
     });
   } catch (err) {
@@ -219,15 +222,15 @@ export async function cancelUpload(
   return { ...upload, status: { state: 'cancelled', at } };
 }
 
-/** Cancels every pending upload; returns the ids cancelled. */
+/** Cancels every pending upload, recording who did; returns the ids cancelled. */
 export async function clearUploads(
   deps: Pick<UploadDependencies, 'store' | 'clock'>,
-  actor?: string,
+  change: ChangeContext,
 ): Promise<string[]> {
   const cancelled: string[] = [];
   for (const upload of await listUploads(deps.store)) {
     if (upload.status.state !== 'pending') continue;
-    await cancelUpload(deps, upload.id, actor);
+    await cancelUpload(deps, upload.id, change);
     cancelled.push(upload.id);
   }
   return cancelled;

@@ -94,7 +94,9 @@ async function costsWithHistory(
       return counter.requests - before;
     };
     return {
-      run: await costOf(() => pipeline.run({ trigger: 'cli', source: source(seed) })),
+      run: await costOf(() =>
+        pipeline.run({ requestedBy: 'cli:tester', trigger: 'cli', source: source(seed) }),
+      ),
       bufferList: await costOf(() => listUploads(store)),
       status: await costOf(() =>
         readSystemStatus({
@@ -111,7 +113,7 @@ async function costsWithHistory(
   const runs = async (count: number) => {
     for (let i = 0; i < count; i++) {
       clock.advance(60_000);
-      await pipeline.run({ trigger: 'cli', source: source(i) });
+      await pipeline.run({ requestedBy: 'cli:tester', trigger: 'cli', source: source(i) });
     }
   };
   await runs(5);
@@ -134,7 +136,9 @@ describe('store requests do not grow with the history', () => {
   }, 120_000);
 
   it('a cancelled upload is not looked for again in every run since it arrived', async () => {
-    const { early, late, status } = await costsWithHistory((deps, id) => cancelUpload(deps, id));
+    const { early, late, status } = await costsWithHistory((deps, id) =>
+      cancelUpload(deps, id, { actor: 'cli:tester' }),
+    );
     // Before unconsumed.json, each of these re-read every run record since the upload (200+).
     expect(late.run).toBeLessThanOrEqual(early.run);
     expect(late.bufferList).toBeLessThanOrEqual(early.bufferList);
@@ -161,7 +165,12 @@ describe('store requests do not grow with the history', () => {
       { store, clock, ids },
       { fileName: 'desk.csv', bytes: new Uint8Array([1]), contentHash: 'beef', parsed },
     );
-    await pipeline.run({ trigger: 'cli', source: source(1), includePendingUploads: false });
+    await pipeline.run({
+      requestedBy: 'cli:tester',
+      trigger: 'cli',
+      source: source(1),
+      includePendingUploads: false,
+    });
     // A hint naming a run that did not consume it (run 1 left the buffer alone): still pending.
     await store.put(
       uploadKeys(upload.id).consumed,
@@ -171,7 +180,11 @@ describe('store requests do not grow with the history', () => {
     // A damaged hint is no hint either.
     await store.put(uploadKeys(upload.id).consumed, new TextEncoder().encode('{not json'));
     expect((await listUploads(store))[0]?.status).toEqual({ state: 'pending' });
-    const run = await pipeline.run({ trigger: 'cli', source: source(2) });
+    const run = await pipeline.run({
+      requestedBy: 'cli:tester',
+      trigger: 'cli',
+      source: source(2),
+    });
     expect((await listUploads(store))[0]?.status).toEqual({
       state: 'consumed',
       runId: run.record.id,

@@ -16,11 +16,13 @@ import {
   readScheduleSettings,
   runJobNow,
   SCHEDULE_PRESETS,
+  type ScheduleSettingsChange,
   scheduleCalendar,
   setJobActive,
   updateJob,
   updateScheduleSettings,
 } from '@market-pulse/core';
+import { changeBy } from '../change-by.js';
 import type { AppDependencies } from '../dependencies.js';
 import {
   IdempotencyHeaders,
@@ -174,7 +176,7 @@ export function jobsArea(deps: AppDependencies) {
       }),
     ),
     async (c) => {
-      const job = await createJob(jobDeps, c.req.valid('json') as JobInput);
+      const job = await createJob(jobDeps, c.req.valid('json') as JobInput, changeBy(c));
       tagVersion(c, job.version);
       return c.json(served(job), 201);
     },
@@ -201,7 +203,10 @@ export function jobsArea(deps: AppDependencies) {
     async (c) => {
       const { id } = c.req.valid('param');
       const job = await withIfMatch(c.req.valid('header')['if-match'], (version) =>
-        updateJob(jobDeps, id, c.req.valid('json') as JobInput, version),
+        updateJob(jobDeps, id, c.req.valid('json') as JobInput, {
+          ...changeBy(c),
+          expectedVersion: version,
+        }),
       );
       tagVersion(c, job.version);
       return c.json(served(job), 200);
@@ -225,7 +230,7 @@ export function jobsArea(deps: AppDependencies) {
     async (c) => {
       const { id } = c.req.valid('param');
       const removed = await withIfMatch(c.req.valid('header')['if-match'], (version) =>
-        deleteJob(jobDeps, id, version),
+        deleteJob(jobDeps, id, { ...changeBy(c), expectedVersion: version }),
       );
       return c.json({ removed: served(removed) }, 200);
     },
@@ -249,7 +254,10 @@ export function jobsArea(deps: AppDependencies) {
       const { id } = c.req.valid('param');
       const job = await withIfMatch(c.req.valid('header')['if-match'], async (version) => {
         const current = await getJob(deps.store, id);
-        return setJobActive(jobDeps, id, !current.active, version ?? current.version);
+        return setJobActive(jobDeps, id, !current.active, {
+          ...changeBy(c),
+          expectedVersion: version ?? current.version,
+        });
       });
       tagVersion(c, job.version);
       return c.json(served(job), 200);
@@ -305,10 +313,12 @@ export function jobsArea(deps: AppDependencies) {
         c.req.valid('header')['idempotency-key'],
         `${id}:${cancelNext}`,
         async () => {
-          const result = await runJobNow({ store: deps.store, clock: deps.clock }, id, {
-            cancelNext,
-            run: async (request) => (await deps.pipeline.run(request)).record,
-          });
+          const result = await runJobNow(
+            { store: deps.store, clock: deps.clock },
+            id,
+            { cancelNext, run: async (request) => (await deps.pipeline.run(request)).record },
+            changeBy(c),
+          );
           return {
             status: 201,
             body: { run: result.run, cancelledFire: result.cancelled ?? null },
@@ -529,8 +539,9 @@ export function jobsArea(deps: AppDependencies) {
     async (c) =>
       c.json(
         await updateScheduleSettings(
-          deps.store,
-          c.req.valid('json') as Parameters<typeof updateScheduleSettings>[1],
+          { store: deps.store, clock: deps.clock },
+          c.req.valid('json') as ScheduleSettingsChange,
+          changeBy(c),
         ),
         200,
       ),

@@ -17,6 +17,7 @@ import {
   testRules,
   updateRule,
 } from '@market-pulse/core';
+import { changeBy } from '../change-by.js';
 import type { AppDependencies } from '../dependencies.js';
 import {
   IfMatchHeaders,
@@ -269,7 +270,7 @@ export function rulesArea(deps: AppDependencies) {
       }),
     ),
     async (c) => {
-      const rule = await createRule(ruleDeps, c.req.valid('json') as RuleFields);
+      const rule = await createRule(ruleDeps, c.req.valid('json') as RuleFields, changeBy(c));
       tagVersion(c, rule.version ?? 1);
       return c.json(rule, 201);
     },
@@ -294,7 +295,10 @@ export function rulesArea(deps: AppDependencies) {
     async (c) => {
       const { id } = c.req.valid('param');
       const rule = await withIfMatch(c.req.valid('header')['if-match'], (version) =>
-        updateRule(ruleDeps, id, c.req.valid('json') as RuleFields, version),
+        updateRule(ruleDeps, id, c.req.valid('json') as RuleFields, {
+          ...changeBy(c),
+          expectedVersion: version,
+        }),
       );
       tagVersion(c, rule.version ?? 1);
       return c.json(rule, 200);
@@ -316,7 +320,7 @@ export function rulesArea(deps: AppDependencies) {
     async (c) => {
       const { id } = c.req.valid('param');
       const removed = await withIfMatch(c.req.valid('header')['if-match'], (version) =>
-        deleteRule(ruleDeps, id, version),
+        deleteRule(ruleDeps, id, { ...changeBy(c), expectedVersion: version }),
       );
       return c.json({ removed }, 200);
     },
@@ -338,7 +342,10 @@ export function rulesArea(deps: AppDependencies) {
       const { id } = c.req.valid('param');
       const rule = await withIfMatch(c.req.valid('header')['if-match'], async (version) => {
         const current = await getRule(deps.store, id);
-        return setRuleActive(ruleDeps, id, !current.active, version ?? current.version);
+        return setRuleActive(ruleDeps, id, !current.active, {
+          ...changeBy(c),
+          expectedVersion: version ?? current.version,
+        });
       });
       tagVersion(c, rule.version ?? 1);
       return c.json(rule, 200);
@@ -361,7 +368,7 @@ export function rulesArea(deps: AppDependencies) {
       }),
     ),
     async (c) => {
-      const outcome = await importRuleFile(ruleDeps, c.req.valid('json'));
+      const outcome = await importRuleFile(ruleDeps, c.req.valid('json'), changeBy(c));
       return c.json(outcome, 200);
     },
   );

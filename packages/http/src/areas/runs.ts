@@ -12,6 +12,7 @@ import {
   ruleNamesOf,
   setRunHidden,
 } from '@market-pulse/core';
+import { changeBy } from '../change-by.js';
 import type { AppDependencies } from '../dependencies.js';
 import { download, Format, fileResponse } from '../downloads.js';
 import { IdempotencyHeaders, PageQuery, pageOf, pageSchema } from '../http-conventions.js';
@@ -308,7 +309,7 @@ export function runsArea(deps: AppDependencies) {
     async (c) => {
       const key = c.req.valid('header')['idempotency-key'];
       const result = await idempotent(deps, c, 'run-now', key, '', async () => {
-        const run = await deps.pipeline.run({ trigger: 'manual' });
+        const run = await deps.pipeline.run({ trigger: 'manual', requestedBy: changeBy(c).actor });
         return { status: 201, body: run };
       });
       return c.json(result.body as never, 201);

@@ -10,6 +10,7 @@ import {
   uploadOriginal,
 } from '@market-pulse/core';
 import type { Context } from 'hono';
+import { changeBy } from '../change-by.js';
 import type { AppDependencies, AppEnv } from '../dependencies.js';
 import { IdempotencyHeaders, PageQuery, pageOf, pageSchema } from '../http-conventions.js';
 import { idempotent } from '../idempotency.js';
@@ -281,11 +282,7 @@ export function uploadsArea(deps: AppDependencies) {
       }),
     ),
     async (c) => {
-      const upload = await cancelUpload(
-        bufferDeps,
-        c.req.valid('param').id,
-        c.get('principal').actor,
-      );
+      const upload = await cancelUpload(bufferDeps, c.req.valid('param').id, changeBy(c));
       return c.json(upload, 200);
     },
   );
@@ -308,8 +305,7 @@ export function uploadsArea(deps: AppDependencies) {
         },
       }),
     ),
-    async (c) =>
-      c.json({ cancelled: await clearUploads(bufferDeps, c.get('principal').actor) }, 200),
+    async (c) => c.json({ cancelled: await clearUploads(bufferDeps, changeBy(c)) }, 200),
   );
   return app;
 }

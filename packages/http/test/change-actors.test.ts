@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTestApp } from './app-fixture.js';
+
+// SPEC §10: the actor recorded with a change is the authenticated principal. Every mutating body
+// below also names another actor; loose schemas drop those fields, strict ones refuse them (400,
+// nothing changed) — either way no change is ever recorded under a name from the request.
+type TestApp = Awaited<ReturnType<typeof openTestApp>>;
+let t: TestApp;
+beforeEach(async () => {
+  t = await openTestApp();
+});
+afterEach(() => t.close());
+
+const ME = 'user:admin@test.example.com';
+const SPOOF = {
+  actor: 'mallory',
+  by: 'mallory',
+  updatedBy: 'mallory',
+  createdBy: 'mallory',
+  requestedBy: 'mallory',
+};
+const read = async <T = Record<string, unknown>>(res: Response, status: number) => {
+  expect(res.status, await res.clone().text()).toBe(status);
+  return (await res.json()) as T;
+};
+
+describe('the actor of every change is the signed-in user', () => {
+  it('rules: create, update, toggle and import ignore actors in the body', async () => {
+    const rule = { name: 'No DZ', when: { field: 'SOURCE', op: 'equal_to', value: 'DZ BANK' } };
+    const created = await read(await t.json('POST', '/api/rules', { ...rule, ...SPOOF }), 201);
+    expect(created).toMatchObject({ createdBy: ME, updatedBy: ME });
+    const updated = await read(
+      await t.json('PUT', `/api/rules/${created.id}`, { ...rule, priority: 3, ...SPOOF }),
+      200,
+    );
+    expect(updated).toMatchObject({ createdBy: ME, updatedBy: ME, priority: 3 });
+    const toggled = await read(await t.json('POST', `/api/rules/${created.id}/toggle`, SPOOF), 200);
+    expect(toggled).toMatchObject({ active: false, updatedBy: ME });
+    // A rule file (an export of another store) names its rules' actors: the importer replaces
+    // them; a field a rule cannot have (`actor`) refuses that rule, as any unknown field does.
+    const imported = await read<{
+      rules: Record<string, unknown>[];
+      report: { outcome: string; messages: string[] }[];
+    }>(
+      await t.json('POST', '/api/rules/import', {
+        rules: [
+          { ...rule, name: 'Other', createdBy: 'mallory', updatedBy: 'mallory' },
+          { ...rule, name: 'Third', actor: 'mallory' },
+        ],
+      }),
+      200,
+    );
+    expect(imported.rules).toHaveLength(1);
+    expect(imported.rules[0]).toMatchObject({ name: 'Other', createdBy: ME, updatedBy: ME });
+    expect(imported.report[1]).toMatchObject({ outcome: 'refused' });
+    expect(imported.report[1]?.messages.join(' ')).toContain('actor');
+    const stored = await read(await t.request(`/api/rules/${created.id}`), 200);
+    expect(stored).toMatchObject({ updatedBy: ME });
+    const all = await read(await t.request('/api/rules?limit=1000'), 200);
+    expect(JSON.stringify(all)).not.toContain('mallory');
+  });
+
+  it('jobs and schedule settings: an actor field is refused (strict bodies), the change records the user', async () => {
+    for (const field of Object.keys(SPOOF)) {
+      const refused = await read<{ error: { message: string } }>(
+        await t.json('POST', '/api/jobs', { name: 'Close', cron: '30 18 * * 1-5', [field]: 'x' }),
+        400,
+      );
+      expect(refused.error.message).toContain(field);
+      const settings = await read<{ error: { message: string } }>(
+        await t.json('PATCH', '/api/schedule/settings', { overlap: 'queue', [field]: 'x' }),
+        400,
+      );
+      expect(settings.error.message).toContain(field);
+    }
+    expect((await read<{ items: unknown[] }>(await t.request('/api/jobs'), 200)).items).toEqual([]);
+    const job = await read(
+      await t.json('POST', '/api/jobs', { name: 'Close', cron: '30 18 * * 1-5' }),
+      201,
+    );
+    expect(job).toMatchObject({ createdBy: ME, updatedBy: ME });
+    const changed = await read(
+      await t.json('PUT', `/api/jobs/${job.id}`, { graceMinutes: 5 }, { 'if-match': '"1"' }),
+      200,
+    );
+    expect(changed).toMatchObject({ version: 2, createdBy: ME, updatedBy: ME });
+    const toggled = await read(await t.json('POST', `/api/jobs/${job.id}/toggle`, SPOOF), 200);
+    expect(toggled).toMatchObject({ active: false, updatedBy: ME });
+    const settings = await read(
+      await t.json('PATCH', '/api/schedule/settings', { overlap: 'queue' }),
+      200,
+    );
+    expect(settings).toMatchObject({ overlap: 'queue', updatedBy: ME });
+    expect(await read(await t.request('/api/schedule/settings'), 200)).toMatchObject({
+      updatedBy: ME,
+    });
+  });
+
+  it('run now (the pipeline and a job) records who asked, whatever the body says', async () => {
+    const run = await read<{ record: { id: number } }>(
+      await t.json('POST', '/api/runs', SPOOF),
+      201,
+    );
+    expect(run.record).toMatchObject({ requestedBy: ME });
+    expect(await read(await t.request(`/api/runs/${run.record.id}`), 200)).toMatchObject({
+      requestedBy: ME,
+    });
+    const job = await read(
+      await t.json('POST', '/api/jobs', { name: 'Close', cron: '30 18 * * 1-5' }),
+      201,
+    );
+    const jobRun = await read<{ run: { id: number } }>(
+      await t.json('POST', `/api/jobs/${job.id}/run-now`, SPOOF),
+      201,
+    );
+    expect(jobRun.run).toMatchObject({ trigger: 'override', requestedBy: ME });
+  });
+});

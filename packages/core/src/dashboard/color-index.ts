@@ -478,10 +478,14 @@ export class ColorIndex {
     return this.rowAt(r, keep);
   }
 
-  /** A row's cell in `column` (undefined when the row has none). */
-  cell(r: number, column: string): unknown {
-    const code = this.table.codes.get(column)?.[r] ?? ABSENT;
-    return code === ABSENT ? undefined : this.dicts.columns.get(column)?.values[code];
+  /** A reader of rows' cells in `column` (undefined where a row has none). */
+  cellsOf(column: string): (row: number) => unknown {
+    const codes = this.table.codes.get(column);
+    const values = this.dicts.columns.get(column)?.values ?? [];
+    return (r) => {
+      const code = codes ? (codes[r] as number) : ABSENT;
+      return code === ABSENT ? undefined : values[code];
+    };
   }
 
   /**

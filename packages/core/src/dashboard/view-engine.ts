@@ -31,10 +31,11 @@ export function searchIndex(
 ): SearchResult {
   const matcher = searchMatcher(identifier, scope, options);
   const tests = matcher.tests.map((t) => index.cellTest(t.column, t.matches));
+  const cusipOf = index.cellsOf('CUSIP') as (row: number) => string;
   const { cusips, found } = collectMatches(
     index.rowIds('current', scope),
     (r) => tests.some((test) => test(r)),
-    (r) => index.cell(r, 'CUSIP') as string,
+    cusipOf,
     matcher.expand,
   );
   const keep = searchColumns(scope);

@@ -63,6 +63,7 @@ export async function selectedRuns(
  * reader sees, or null when it does not hold them all. See `DashboardReader.rowsOfRuns`.
  */
 export interface ResidentRows {
+  /** The rows of `runs` in the order given, as `scopeRows` makes them; null when not all held. */
   rowsOfRuns(runs: readonly number[], scope: ReadScope): Promise<StoredRow[] | null>;
 }
 

@@ -37,14 +37,19 @@ export interface SearchResult {
 
 /** A test of one column's cells; a row matches a search when any of its tests passes. */
 export interface CellTest {
+  /** The column tested. */
   column: string;
+  /** Whether a cell of `column` (undefined where a row has none) matches. */
   matches: (value: unknown) => boolean;
 }
 
 /** A validated search: the trimmed identifier and the cell tests it stands for. */
 export interface SearchMatcher {
+  /** The identifier, trimmed. */
   identifier: string;
+  /** A row matches when any passes (none: nothing matches — every column searched is hidden). */
   tests: readonly CellTest[];
+  /** Every row of a matched CUSIP (true) or only the rows that matched. */
   expand: boolean;
 }
 

@@ -90,7 +90,9 @@ export { witnessText } from './export/witness-text.js';
 export {
   type ExportSelection,
   exportSelection,
+  type ResidentRows,
   type SelectionExport,
+  selectedRuns,
   selectionRows,
 } from './exports/export-selection.js';
 export {
@@ -307,12 +309,19 @@ export {
 } from './run-details/run-details.js';
 export * from './schedule/index.js';
 export {
+  type CellTest,
+  collectMatches,
+  rowMatches,
+  SEARCH_KEY_COLUMNS,
   SEARCH_KINDS,
   type SearchKind,
+  type SearchMatcher,
   type SearchOptions,
   type SearchResult,
-  searchCurrentView,
-} from './search/search-view.js';
+  searchColumns,
+  searchMatcher,
+} from './search/search-match.js';
+export { searchCurrentView, searchRows } from './search/search-view.js';
 export { type ColorFile, type ReadColorsOptions, readColors } from './sources/read-colors.js';
 export {
   readSystemStatus,

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from './dependencies.js';
-import { bytesOf } from './streams.js';
+import { startedStream } from './streams.js';
 
 const MIME = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -27,9 +27,11 @@ export async function download(
   format: 'xlsx' | 'csv',
   name: string,
 ) {
-  // Encoded whole before the first byte is sent: a failure is an error response, never a cut file.
-  const bytes = await bytesOf(exported.bytes);
-  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+  // Streamed: a 1,000,000-row export is never held whole. The first chunk is encoded before the
+  // status is sent, so a refusal or an encoder that fails at once is still an error response; a
+  // failure after it aborts the response (the client sees an incomplete transfer, not a file).
+  const body = await startedStream(exported.bytes);
+  return c.body(body, 200, {
     'Content-Type': MIME[format],
     'Content-Disposition': `attachment; filename="${name}.${format}"`,
     'X-Row-Count': String(exported.rows),

@@ -29,3 +29,26 @@ export async function bytesOf(chunks: AsyncIterable<Uint8Array>): Promise<Uint8A
   }
   return out;
 }
+
+/**
+ * A web stream of `chunks` whose first chunk has been produced already (errors before it are
+ * thrown here, before anything is sent); the rest is produced as the client reads.
+ */
+export async function startedStream(
+  chunks: AsyncIterable<Uint8Array>,
+): Promise<ReadableStream<Uint8Array>> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  let pending: IteratorResult<Uint8Array> | null = first;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = pending ?? (await iterator.next());
+      pending = null;
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}

@@ -455,6 +455,55 @@ export class ColorIndex {
     return out;
   }
 
+  // Row-level reads for the other read paths (search, exports of a view; see `view-engine.ts`).
+
+  /**
+   * Ids of the rows the scope allows, in view order: of the current view, or of the given runs
+   * in the order given (a run the index does not hold has none). Read them with {@link row}.
+   */
+  rowIds(which: 'current' | readonly number[], scope: ReadScope): Int32Array {
+    const allowed = this.sectorFilter(scope);
+    const out: number[] = [];
+    if (which === 'current') {
+      for (let r = 0; r < this.length; r++) if (this.inCurrent[r] && allowed(r)) out.push(r);
+    } else
+      for (const run of which)
+        for (const { start, count } of this.runs.filter((held) => held.run === run))
+          for (let r = start; r < start + count; r++) if (allowed(r)) out.push(r);
+    return Int32Array.from(out);
+  }
+
+  /** Row `r` as stored (same keys, same order), with only the columns `keep` allows. */
+  row(r: number, keep: ((column: string) => boolean) | null = null): StoredRow {
+    return this.rowAt(r, keep);
+  }
+
+  /** A reader of rows' cells in `column` (undefined where a row has none). */
+  cellsOf(column: string): (row: number) => unknown {
+    const codes = this.table.codes.get(column);
+    const values = this.dicts.columns.get(column)?.values ?? [];
+    return (r) => {
+      const code = codes ? (codes[r] as number) : ABSENT;
+      return code === ABSENT ? undefined : values[code];
+    };
+  }
+
+  /**
+   * A test of rows by their cell in `column`, `test` run once per distinct value (a row without
+   * the column is tested with undefined).
+   */
+  cellTest(column: string, test: (value: unknown) => boolean): (row: number) => boolean {
+    const values = this.dicts.columns.get(column)?.values ?? [];
+    const codes = this.table.codes.get(column);
+    const yes = new Uint8Array(values.length);
+    for (let c = 0; c < values.length; c++) yes[c] = test(values[c]) ? 1 : 0;
+    const absent = test(undefined);
+    return (r) => {
+      const code = codes ? (codes[r] as number) : ABSENT;
+      return code === ABSENT ? absent : yes[code] === 1;
+    };
+  }
+
   /** Output rows of each run the scope allows (all of them without a row scope). */
   rowsOfRuns(scope: ReadScope): Map<number, number> {
     const allowed = this.sectorFilter(scope);

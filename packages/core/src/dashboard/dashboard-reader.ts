@@ -13,6 +13,7 @@ import { listRuns } from '../run/run-queries.js';
 import type { RunRecord } from '../run/run-record.js';
 import { nextRun } from '../schedule/projections.js';
 import { localDateAt } from '../schedule/zoned-time.js';
+import { type SearchOptions, type SearchResult, searchMatcher } from '../search/search-match.js';
 import { parseStored } from '../store/damaged-object.js';
 import { readManifest } from '../views/current-view.js';
 import { isIndexed, readViewIndex } from '../views/view-store.js';
@@ -33,6 +34,7 @@ import {
   rowsOfView,
 } from './dashboard.js';
 import { queryScopedColors } from './scoped-colors.js';
+import { rowsOfRunsFromIndex, searchIndex } from './view-engine.js';
 
 /** How a {@link createDashboardReader} reads. */
 export interface DashboardReaderOptions {
@@ -76,6 +78,21 @@ export interface DashboardReader {
   ): Promise<ColorPage & { dataVersion: number }>;
   /** The dashboard's figures for a reader of `scope` (counts and sectors of their rows only). */
   stats(scope?: ReadScope): Promise<DashboardStats>;
+  /**
+   * Security search over the current view, from the index (which always holds the current
+   * view): the answer of `searchCurrentView` for the same store, with the data version.
+   */
+  search(
+    identifier: string,
+    scope?: ReadScope,
+    options?: SearchOptions,
+  ): Promise<SearchResult & { dataVersion: number }>;
+  /**
+   * The rows of `runs` (in the order given) a reader of `scope` sees, from the index — what
+   * `scopeRows` makes of their stored rows; null when the index does not hold every one of them
+   * (beyond `maxRows`, or committed since the last refresh): read them from the store then.
+   */
+  rowsOfRuns(runs: readonly number[], scope?: ReadScope): Promise<StoredRow[] | null>;
   /** What the index holds. */
   figures(): DashboardIndexFigures | null;
   /**
@@ -295,6 +312,16 @@ export function createDashboardReader(options: DashboardReaderOptions): Dashboar
         output,
         sectors,
       };
+    },
+    async search(identifier, scope = UNRESTRICTED_READ_SCOPE, searchOptions = {}) {
+      searchMatcher(identifier, scope, searchOptions); // a bad search is refused before any read
+      const s = await current();
+      return { ...searchIndex(s.index, identifier, scope, searchOptions), dataVersion: s.version };
+    },
+    async rowsOfRuns(runs, scope = UNRESTRICTED_READ_SCOPE) {
+      const s = await current();
+      if (!runs.every((run) => s.held.has(run))) return null;
+      return rowsOfRunsFromIndex(s.index, runs, scope);
     },
     figures: () => snapshot?.figures ?? null,
     invalidate() {

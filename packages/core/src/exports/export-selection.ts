@@ -24,27 +24,47 @@ export async function selectionRows(
   store: ObjectStore,
   selection: ExportSelection,
 ): Promise<StoredRow[]> {
-  const runs = 'run' in selection ? [await exportableRun(store, selection.run)] : [];
-  if (!('run' in selection)) {
-    const [from, to] =
-      'date' in selection ? [selection.date, selection.date] : [selection.from, selection.to];
-    if (!isCalendarDate(from) || !isCalendarDate(to) || from > to) {
-      throw new MarketPulseError(
-        'VALIDATION_ERROR',
-        `export dates must be YYYY-MM-DD with from ≤ to (got ${from} … ${to})`,
-      );
-    }
-    for (const run of await listRuns(store)) {
-      // A run that cannot be read may belong to the range: leaving it out would be wrong data.
-      if (run.state === 'unreadable') throw damagedObject(run.key, run.reason);
-      if (run.state !== 'committed' || run.hidden || run.record.status !== 'success') continue;
-      const { businessDate } = run.record;
-      if (businessDate >= from && businessDate <= to) runs.push(run.record);
-    }
-  }
   const rows: StoredRow[] = [];
-  for (const record of runs) rows.push(...(await readRunRows(store, record)));
+  for (const record of await selectedRuns(store, selection))
+    for (const row of await readRunRows(store, record)) rows.push(row);
   return rows;
+}
+
+/**
+ * The runs a selection exports, newest first, validated (see {@link selectionRows}) — small reads
+ * of run records only, no rows.
+ */
+export async function selectedRuns(
+  store: ObjectStore,
+  selection: ExportSelection,
+): Promise<RunRecord[]> {
+  if ('run' in selection) return [await exportableRun(store, selection.run)];
+  const runs: RunRecord[] = [];
+  const [from, to] =
+    'date' in selection ? [selection.date, selection.date] : [selection.from, selection.to];
+  if (!isCalendarDate(from) || !isCalendarDate(to) || from > to) {
+    throw new MarketPulseError(
+      'VALIDATION_ERROR',
+      `export dates must be YYYY-MM-DD with from ≤ to (got ${from} … ${to})`,
+    );
+  }
+  for (const run of await listRuns(store)) {
+    // A run that cannot be read may belong to the range: leaving it out would be wrong data.
+    if (run.state === 'unreadable') throw damagedObject(run.key, run.reason);
+    if (run.state !== 'committed' || run.hidden || run.record.status !== 'success') continue;
+    const { businessDate } = run.record;
+    if (businessDate >= from && businessDate <= to) runs.push(run.record);
+  }
+  return runs;
+}
+
+/**
+ * Rows held in memory by a long-lived host (the dashboard's resident index): the rows of runs a
+ * reader sees, or null when it does not hold them all. See `DashboardReader.rowsOfRuns`.
+ */
+export interface ResidentRows {
+  /** The rows of `runs` in the order given, as `scopeRows` makes them; null when not all held. */
+  rowsOfRuns(runs: readonly number[], scope: ReadScope): Promise<StoredRow[] | null>;
 }
 
 /** A run whose rows can be exported: committed, successful and not hidden. */
@@ -70,7 +90,8 @@ export interface SelectionExport {
 /**
  * Exports a selection as an xlsx workbook, a CSV file or JSON lines (SPEC §8), as bytes to stream
  * to a file or a response. With `scope` (a user's export), the file holds only the rows and
- * columns its reader may see; the standing exports (the desk's files) are not scoped.
+ * columns its reader may see; the standing exports (the desk's files) are not scoped. With
+ * `resident` (a long-lived host's index), rows it holds are not read from the store again.
  *
  * @example
  * ```ts
@@ -78,18 +99,36 @@ export interface SelectionExport {
  * ```
  */
 export async function exportSelection(
-  deps: { store: ObjectStore; codec: SpreadsheetCodec },
+  deps: { store: ObjectStore; codec: SpreadsheetCodec; resident?: ResidentRows },
   selection: ExportSelection,
   format: RowsFormat,
   options: { config?: ColumnConfig; scope?: ReadScope } = {},
 ): Promise<SelectionExport> {
   const config = options.config ?? (await readColumnConfig(deps.store));
   const scope = options.scope ?? UNRESTRICTED_READ_SCOPE;
-  const all = await selectionRows(deps.store, selection);
-  const rows = scope === UNRESTRICTED_READ_SCOPE ? all : scopeRows(all, scope);
+  const runs = await selectedRuns(deps.store, selection);
+  // From the resident index when it holds every run (same rows, same order), else from the store.
+  const rows =
+    (await deps.resident?.rowsOfRuns(
+      runs.map((r) => r.id),
+      scope,
+    )) ?? (await storedRows(deps.store, runs, scope));
+
   return {
     rows: rows.length,
     format,
     bytes: encodeRows(deps.codec, 'output', format, rows, config, scope.columns),
   };
+}
+
+/** The runs' rows as stored, then as the reader sees them. */
+async function storedRows(
+  store: ObjectStore,
+  runs: readonly RunRecord[],
+  scope: ReadScope,
+): Promise<StoredRow[]> {
+  const all: StoredRow[] = [];
+  // Row by row: spreading a run of 1,000,000 rows into push() overflows the stack.
+  for (const record of runs) for (const row of await readRunRows(store, record)) all.push(row);
+  return scope === UNRESTRICTED_READ_SCOPE ? all : scopeRows(all, scope);
 }

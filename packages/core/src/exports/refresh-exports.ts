@@ -1,6 +1,5 @@
 import { readColumnConfig } from '../column-store/column-store.js';
 import type { ColumnConfig } from '../columns/column-config.js';
-import { defaultColumnConfig } from '../columns/default-columns.js';
 import type { ExportSink } from '../ports/export-sink.js';
 import type { SheetLayout, SpreadsheetCodec } from '../ports/spreadsheet-codec.js';
 import { damageOf } from '../store/damaged-object.js';

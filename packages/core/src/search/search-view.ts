@@ -1,38 +1,24 @@
 import type { ReadScope } from '../accounts/read-scope.js';
-import { cusipOfIsin } from '../cusip.js';
-import { MarketPulseError } from '../errors.js';
+import { projectRow } from '../accounts/scope-rows.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { StoredRow } from '../run/run-protocol.js';
 import { readCurrentView } from '../views/current-view.js';
+import {
+  collectMatches,
+  rowMatches,
+  SEARCH_KEY_COLUMNS,
+  type SearchMatcher,
+  type SearchOptions,
+  type SearchResult,
+  searchMatcher,
+} from './search-match.js';
 
-/** What an identifier is searched as (SPEC §8); `any` tries every kind. */
-export type SearchKind = 'any' | 'cusip' | 'isin' | 'message_id' | 'ticker';
-
-/** The search kinds, for hosts that list or validate them. */
-export const SEARCH_KINDS: readonly SearchKind[] = Object.freeze([
-  'any',
-  'cusip',
-  'isin',
-  'message_id',
-  'ticker',
-]);
-
-/** The rows of the CUSIPs an identifier matched. */
-export interface SearchResult {
-  identifier: string;
-  /** The CUSIPs matched, in view order. */
-  cusips: string[];
-  /** Every row of those CUSIPs (the whole group: parent and children), in view order. */
-  rows: StoredRow[];
-}
-
-/** How to search: the kind, and whether to expand a match to its CUSIP's whole group. */
-export interface SearchOptions {
-  /** Default `any`. */
-  kind?: SearchKind;
-  /** Default true: every row of a matched CUSIP; false: only the rows that matched. */
-  expand?: boolean;
-}
+export {
+  SEARCH_KINDS,
+  type SearchKind,
+  type SearchOptions,
+  type SearchResult,
+} from './search-match.js';
 
 /**
  * Finds an identifier in the current view (SPEC §8 security search): a CUSIP (any case), an ISIN
@@ -40,6 +26,10 @@ export interface SearchOptions {
  * with every row of each matched CUSIP, so a hit on a child shows its parent and siblings too.
  * With a `scope` only the rows and columns the reader may see take part: a row of another
  * sector never matches nor shows, a hidden column is neither matched nor returned.
+ *
+ * Reads the view's rows from the store (one pass): the read path of one-shot processes (the
+ * CLI); a long-lived host answers from its resident index with the same semantics
+ * (`searchMatcher`, `collectMatches`).
  *
  * @example
  * ```ts
@@ -52,60 +42,39 @@ export async function searchCurrentView(
   scope?: ReadScope,
   options: SearchOptions = {},
 ): Promise<SearchResult> {
-  const needle = identifier.trim();
-  if (needle === '')
-    throw new MarketPulseError(
-      'VALIDATION_ERROR',
-      'give a CUSIP, ISIN, MESSAGE_ID or ticker text to search for',
-    );
-  const kind = options.kind ?? 'any';
-  const isinCusip = kind === 'any' || kind === 'isin' ? cusipOfIsin(needle) : undefined;
-  if (kind === 'isin' && isinCusip === undefined)
-    throw new MarketPulseError(
-      'VALIDATION_ERROR',
-      `${needle} is not an ISIN: give 12 characters, a country code, the CUSIP and a right check digit (e.g. US0378331005)`,
-      { details: { identifier: needle } },
-    );
-  const { rows } = await readCurrentView(store);
+  const matcher = searchMatcher(identifier, scope, options);
+  return searchRows((await readCurrentView(store)).rows, matcher, scope);
+}
+
+/**
+ * A search over rows in view order (the current view's, as read): the reader's rows only, the
+ * rows found projected to the columns it sees.
+ *
+ * @example
+ * ```ts
+ * const result = searchRows(rows, searchMatcher('ABC', scope), scope);
+ * ```
+ */
+export function searchRows(
+  rows: readonly StoredRow[],
+  matcher: SearchMatcher,
+  scope?: ReadScope,
+): SearchResult {
   const visible = scope ? rows.filter((r) => scope.rows.allows(r.SECTOR)) : rows;
-  const sees = (column: string) => !scope || scope.columns.allows(column);
-  const upper = needle.toUpperCase();
-  const matches = (r: StoredRow): boolean => {
-    const cusip = sees('CUSIP') && (kind === 'any' || kind === 'cusip') && r.CUSIP === upper;
-    const isin = sees('CUSIP') && isinCusip !== undefined && r.CUSIP === isinCusip;
-    const message =
-      sees('MESSAGE_ID') && (kind === 'any' || kind === 'message_id') && r.MESSAGE_ID === needle;
-    const ticker =
-      sees('TICKER') &&
-      (kind === 'any' || kind === 'ticker') &&
-      String(r.TICKER ?? '')
-        .toUpperCase()
-        .includes(upper);
-    return cusip || isin || message || ticker;
-  };
-  const matchedRows = new Set<StoredRow>();
-  const matched = new Set<string>();
-  for (const r of visible) {
-    if (matches(r)) {
-      matched.add(r.CUSIP);
-      matchedRows.add(r);
-    }
-  }
-  const found = visible.filter((r) =>
-    options.expand === false ? matchedRows.has(r) : matched.has(r.CUSIP),
+  const { cusips, found } = collectMatches(
+    visible,
+    (r) => rowMatches(matcher, r),
+    (r) => r.CUSIP,
+    matcher.expand,
   );
   return {
-    identifier: needle,
-    cusips: [...matched],
+    identifier: matcher.identifier,
+    cusips,
     rows: scope && !scope.columns.all ? found.map((r) => project(r, scope)) : found,
   };
 }
 
 /** A row with only the columns `scope` shows (CUSIP, RUN_ID, IS_PARENT, SECTOR key the group). */
 function project(row: StoredRow, scope: ReadScope): StoredRow {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(row))
-    if (scope.columns.allows(name) || KEYS.has(name)) out[name] = value;
-  return out as StoredRow;
+  return projectRow(row, scope.columns, SEARCH_KEY_COLUMNS);
 }
-const KEYS = new Set(['CUSIP', 'RUN_ID', 'IS_PARENT', 'SECTOR', 'ROW_ID', 'PARENT_ROW_ID']);

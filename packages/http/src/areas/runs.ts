@@ -222,8 +222,9 @@ export function runsArea(deps: AppDependencies) {
           : q.date !== undefined
             ? { date: q.date }
             : { from: q.from as string, to: q.to as string };
+      // The rows come from the host's resident index when it holds every run selected.
       const exported = await exportSelection(
-        { store: deps.store, codec: deps.codec },
+        { store: deps.store, codec: deps.codec, resident: deps.dashboard },
         selection,
         q.format,
         { scope: c.get('scope') },

@@ -49,14 +49,17 @@ export function searchArea(deps: AppDependencies) {
   const app = area();
   const op = operationsOf(deps);
   const tags = ['search'];
+  // From the host's resident index (it always holds the current view), with the semantics of
+  // the store read path core shares with it; a bare area without one reads the store.
   const search = (
     q: z.output<typeof SearchQuery>,
     scope: Parameters<typeof searchCurrentView>[2],
-  ) =>
-    searchCurrentView(deps.store, q.identifier, scope, {
-      kind: q.kind,
-      expand: q.expand === 'true',
-    });
+  ) => {
+    const options = { kind: q.kind, expand: q.expand === 'true' };
+    return deps.dashboard
+      ? deps.dashboard.search(q.identifier, scope, options)
+      : searchCurrentView(deps.store, q.identifier, scope, options);
+  };
 
   withLegacyPaths(
     app,

@@ -137,10 +137,17 @@ export function preferredEncoding(acceptEncoding: string | undefined): AnswerEnc
 
 /** What a reader sees, as a key: readers with the same sectors and columns get the same answers. */
 export function scopeKeyOf(scope: ReadScope): string {
-  const rows = scope.rows.all ? '*' : [...scope.rows.sectors].sort().join(',');
-  const columns = scope.columns.all ? '*' : [...scope.columns.visible].sort().join(',');
-  return `${rows}\u0000${columns}`;
+  // Scopes are kept per reader for the account window: the key is made once per scope object.
+  let key = scopeKeys.get(scope);
+  if (key === undefined) {
+    const rows = scope.rows.all ? '*' : [...scope.rows.sectors].sort().join(',');
+    const columns = scope.columns.all ? '*' : [...scope.columns.visible].sort().join(',');
+    key = `${rows}\u0000${columns}`;
+    scopeKeys.set(scope, key);
+  }
+  return key;
 }
+const scopeKeys = new WeakMap<ReadScope, string>();
 
 const scopeTags = new Map<string, string>();
 /**

@@ -101,8 +101,11 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
     store,
     clock,
     accounts,
+    // A token's principal is kept with the documents it was checked against (same window, dropped
+    // by this process's account writes); the token's own expiry may be seen up to the window late.
     authenticate: bearerAuthentication({
       auth: async () => ({ ...(await accounts.auth()), store: accountDocuments.reader }),
+      remember: (token, check) => accountDocuments.remember(`principal\u0000${token}`, check),
     }),
     ids: randomIds,
     pipeline: host.pipeline,
@@ -146,7 +149,11 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
     },
     status: (checkedBy) => host.status(checkedBy),
     // Two small documents, kept for the window like the account's (see above).
-    scopeOf: (principal) => readScopeFor(accountDocuments.reader, principal),
+    scopeOf: (principal) =>
+      accountDocuments.remember(
+        `scope\u0000${principal.kind}\u0000${principal.assetClasses.join(',')}\u0000${principal.clo ?? ''}`,
+        (reader) => readScopeFor(reader, principal),
+      ),
     configuration: () => maskSecrets(config) as Record<string, unknown>,
   };
 }

@@ -96,6 +96,40 @@ describe('account read cache', () => {
     expect(await read(cache.reader, 'accounts/clo-mappings.json')).toBe('v2');
   });
 
+  it('keeps a derived value until its oldest document leaves the window, or a write', async () => {
+    const { store, counts } = countingStore();
+    const clock = createManualClock(new Date('2026-03-13T09:00:00Z'));
+    await store.put('accounts/users/a.json', text('v1'));
+    const cache = createAccountReadCache({ store, clock, windowMs: 1000 });
+    let computed = 0;
+    const value = () =>
+      cache.remember('a', async (reader) => {
+        computed++;
+        return read(reader, 'accounts/users/a.json');
+      });
+    counts.gets = 0;
+    await read(cache.reader, 'accounts/users/a.json'); // the document's copy dates from t = 0
+    clock.advance(600);
+    expect(await value()).toBe('v1');
+    expect(await value()).toBe('v1');
+    expect(computed).toBe(1);
+    expect(counts.gets).toBe(1);
+    // Another process changes it: the value goes with its document, at t = 1000 (not 1600).
+    await store.put('accounts/users/a.json', text('v2'));
+    clock.advance(399);
+    expect(await value()).toBe('v1');
+    clock.advance(1);
+    expect(await value()).toBe('v2');
+    expect(computed).toBe(2);
+    // This process writes an account document: every derived value is computed again.
+    await cache.writer.put('accounts/users/a.json', text('v3'));
+    expect(await value()).toBe('v3');
+    // Other writes (a rate-limit counter, a run) leave them.
+    await cache.writer.put('limits/x.json', text('1'));
+    expect(await value()).toBe('v3');
+    expect(computed).toBe(3);
+  });
+
   it('refuses a window longer than the bound', () => {
     const { store } = countingStore();
     const clock = createManualClock(new Date('2026-03-13T09:00:00Z'));

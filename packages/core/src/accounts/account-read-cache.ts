@@ -26,6 +26,13 @@ export interface AccountReadCache {
   reader: ObjectStore;
   /** The store for everything else: reads are fresh, and a write of a cached key drops its copy. */
   writer: ObjectStore;
+  /**
+   * A value derived from account documents (a token's principal, a reader's scope), kept under
+   * `key` until the oldest document it read leaves the window, and dropped by any write through
+   * `writer` — so it is never staler than the documents themselves. `compute` must read through
+   * the store it is given.
+   */
+  remember<T>(key: string, compute: (reader: ObjectStore) => Promise<T>): Promise<T>;
   /** Drops every copy (the next read of each document goes to the store). */
   clear(): void;
 }
@@ -58,12 +65,27 @@ export function createAccountReadCache(options: AccountReadCacheOptions): Accoun
   // The read in flight or done, from when it started: concurrent misses share one read, and a
   // read that began before a write is dropped with the entry by that write.
   const entries = new Map<string, { startedMs: number; read: Promise<StoredObject | null> }>();
+  // Derived values: valid until `expiresMs` (unknown while computing) and for one generation of
+  // this process's writes.
+  const derived = new Map<
+    string,
+    { expiresMs: number; generation: number; value: Promise<unknown> }
+  >();
+  let generation = 0;
+  const dropOldest = (map: Map<string, unknown>) => {
+    // Oldest first out (Map order is insertion order).
+    for (const oldest of map.keys()) {
+      if (map.size <= maxEntries) break;
+      map.delete(oldest);
+    }
+  };
 
-  const get = (key: string): Promise<StoredObject | null> => {
-    if (windowMs === 0 || !cached(key)) return store.get(key);
+  /** The read of `key` and when it started (now for a read not kept). */
+  const entryOf = (key: string): { startedMs: number; read: Promise<StoredObject | null> } => {
     const now = monotonicMs(clock);
+    if (windowMs === 0 || !cached(key)) return { startedMs: now, read: store.get(key) };
     const entry = entries.get(key);
-    if (entry && now - entry.startedMs < windowMs) return entry.read;
+    if (entry && now - entry.startedMs < windowMs) return entry;
     if (entry) entries.delete(key);
     const read = store.get(key);
     const fresh = { startedMs: now, read };
@@ -76,12 +98,44 @@ export function createAccountReadCache(options: AccountReadCacheOptions): Accoun
         if (entries.get(key) === fresh) entries.delete(key);
       },
     );
-    // Oldest first out (Map order is insertion order).
-    for (const oldest of entries.keys()) {
-      if (entries.size <= maxEntries) break;
-      entries.delete(oldest);
-    }
-    return read;
+    dropOldest(entries);
+    return fresh;
+  };
+  const get = (key: string) => entryOf(key).read;
+  const written = (key: string) => {
+    entries.delete(key);
+    if (cached(key)) generation++;
+  };
+
+  const remember = <T>(key: string, compute: (reader: ObjectStore) => Promise<T>): Promise<T> => {
+    if (windowMs === 0) return compute(reader);
+    const now = monotonicMs(clock);
+    const known = derived.get(key);
+    if (known && known.generation === generation && now < known.expiresMs)
+      return known.value as Promise<T>;
+    // A reader that notes the oldest document it served: the value expires with it.
+    let oldestMs = now;
+    const tracking: ObjectStore = {
+      ...reader,
+      get: (k) => {
+        const entry = entryOf(k);
+        oldestMs = Math.min(oldestMs, entry.startedMs);
+        return entry.read;
+      },
+    };
+    const entry = { expiresMs: Number.POSITIVE_INFINITY, generation, value: compute(tracking) };
+    derived.delete(key);
+    derived.set(key, entry);
+    dropOldest(derived);
+    entry.value.then(
+      () => {
+        entry.expiresMs = oldestMs + windowMs;
+      },
+      () => {
+        if (derived.get(key) === entry) derived.delete(key);
+      },
+    );
+    return entry.value as Promise<T>;
   };
 
   const reader: ObjectStore = {
@@ -96,17 +150,26 @@ export function createAccountReadCache(options: AccountReadCacheOptions): Accoun
       try {
         return await store.put(key, body, condition);
       } finally {
-        entries.delete(key);
+        written(key);
       }
     },
     delete: async (key, condition) => {
       try {
         await store.delete(key, condition);
       } finally {
-        entries.delete(key);
+        written(key);
       }
     },
     list: (prefix, listOptions) => store.list(prefix, listOptions),
   };
-  return { reader, writer, clear: () => entries.clear() };
+  return {
+    reader,
+    writer,
+    remember,
+    clear: () => {
+      entries.clear();
+      derived.clear();
+      generation++;
+    },
+  };
 }

@@ -51,6 +51,32 @@ describe('dashboard answers', () => {
     expect(notModified.headers.get('vary')).toMatch(/Authorization/);
   });
 
+  it('sends every child, none, or the first N with their count (children=all|none|N)', async () => {
+    type Parent = { CUSIP: string; children: { CUSIP: string }[]; childCount?: number };
+    const items = async (query: string) => {
+      const res = await t.request(`${PAGE}${query}`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { items: Parent[] }).items;
+    };
+    const all = await items('');
+    expect(all.some((p) => p.children.length > 1)).toBe(true);
+    expect(all.every((p) => p.childCount === undefined)).toBe(true);
+    expect(await items('&children=all')).toEqual(all);
+    const none = await items('&children=none');
+    const one = await items('&children=1');
+    all.forEach((parent, i) => {
+      expect(none[i]).toEqual({ ...parent, children: [], childCount: parent.children.length });
+      expect(one[i]).toEqual({
+        ...parent,
+        children: parent.children.slice(0, 1),
+        childCount: parent.children.length,
+      });
+    });
+    const bad = await t.request(`${PAGE}&children=some`);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/children/);
+  });
+
   it("tags answers by scope: one reader's ETag is not another's at the same data version", async () => {
     const as = (scope: ReadScope) =>
       createApp({

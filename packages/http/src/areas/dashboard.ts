@@ -31,6 +31,15 @@ const ColorsQuery = PageQuery.extend({
     .optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
   hierarchy: z.enum(['true', 'false']).default('true'),
+  children: z
+    .string()
+    .regex(/^(all|none|\d{1,4})$/, 'all, none, or how many children per parent, e.g. 5')
+    .default('all')
+    .openapi({
+      description:
+        'With hierarchy=true: every child of each parent (all, the default), none, or the first N; unless all, each parent carries childCount (how many it has)',
+      example: 'all',
+    }),
   ...Object.fromEntries(COLOR_FILTER_COLUMNS.map((c) => [c.toLowerCase(), FilterValues])),
 });
 const Color = z.record(z.string(), z.unknown()).openapi('Color');
@@ -164,6 +173,10 @@ export function dashboardArea(deps: AppDependencies) {
         },
         scope,
       );
+      if (q.hierarchy === 'true' && q.children !== 'all')
+        page.items = page.items.map((parent) =>
+          withChildren(parent, q.children === 'none' ? 0 : Number(q.children)),
+        );
       const tag = dataTag(page.dataVersion, scopeKey);
       const key = `${tag}\u0000${query}`;
       return send(c, key, answers.set(key, JSON.stringify(page)), tag);
@@ -190,6 +203,12 @@ export function dashboardArea(deps: AppDependencies) {
     },
   );
   return app;
+}
+
+/** A parent with its first `limit` children and how many it has (`childCount`). */
+function withChildren<T extends { children?: unknown[] }>(parent: T, limit: number): T {
+  const children = parent.children ?? [];
+  return { ...parent, children: children.slice(0, limit), childCount: children.length };
 }
 
 function required<T>(value: T | undefined, field: string, message: string): T {

@@ -15,9 +15,11 @@
  *
  *   pnpm build && TSX_TSCONFIG_PATH=tsconfig.build.json node --max-old-space-size=6144 --expose-gc \
  *     --import tsx bench/dashboard-load.bench.ts [--rows 1000000,100000] [--duration 10] \
- *     [--connections 10,50] [--only mix]
- * (`--only mix` runs the issue's mix and its variants only; `--cpu-prof` before `--import` profiles
- * the server, the load generator being another process.)
+ *     [--connections 10,50] [--only mix] [--variants signed-in,browser,no-accounts]
+ * (`--only mix` runs the issue's mix and its variants only; `--variants` picks among those three;
+ * `--cpu-prof` before `--import` profiles the server, the load generator being another process.)
+ * Each scenario's paths are asked once before it is measured (first answers build posting lists
+ * and sort orders: `firstAnswerMs`), so the figures are the steady state.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -45,6 +47,7 @@ const sizes = option('--rows', '1000000,100000').split(',').map(Number);
 const durationS = Number(option('--duration', '10'));
 const connectionCounts = option('--connections', '10,50').split(',').map(Number);
 const only = option('--only', '');
+const variants = option('--variants', 'signed-in,browser,no-accounts').split(',');
 const MIX = 'mix (issue 12: page of 50, one filter, default sort; current and history; hierarchy)';
 const BROWSER = { 'accept-encoding': 'gzip, deflate, br' };
 const BUSINESS_DATE = '2026-03-13';
@@ -219,13 +222,24 @@ async function measure(rows: number) {
           {},
         ],
       ];
-      for (const [scenario, paths, base, sent] of runs.filter(([name]) => name.includes(only))) {
+      const variantOf = (name: string) =>
+        name.includes('browser')
+          ? 'browser'
+          : name.includes('without accounts')
+            ? 'no-accounts'
+            : 'signed-in';
+      for (const [scenario, paths, base, sent] of runs.filter(
+        ([name]) => name.includes(only) && variants.includes(variantOf(name)),
+      )) {
         // The first answer of a query shape builds its sort order and posting lists.
         started = performance.now();
         const res = await globalThis.fetch(`${base}${paths[0]}`, { headers: sent });
         if (res.status !== 200) throw new Error(`${paths[0]} answered ${res.status}`);
         await res.arrayBuffer();
         const firstAnswerMs = Math.round(performance.now() - started);
+        // Warm: every path once (posting lists, sort orders, kept answers), then measure.
+        for (const path of paths)
+          await (await globalThis.fetch(`${base}${path}`, { headers: sent })).arrayBuffer();
         for (const connections of connectionCounts) {
           const result = (await loadTest(base, paths, connections, sent)) as {
             p50Ms: number;

@@ -135,6 +135,22 @@ describe('account documents kept per process for MP_ACCOUNTS_CACHE_MS', () => {
     });
   });
 
+  it('a revoked API key', async () => {
+    const created = await t.json('POST', '/api/admin/api-keys', { name: 'feed', role: 'viewer' });
+    expect(created.status).toBe(201);
+    const key = (await created.json()) as { id: string; token: string };
+    expect((await get(other, key.token)).status).toBe(200);
+    expect((await get(t.app, key.token)).status).toBe(200);
+    expect((await t.request(`/api/admin/api-keys/${key.id}`, { method: 'DELETE' })).status).toBe(
+      200,
+    );
+    expect((await get(t.app, key.token)).status).toBe(401);
+    clock.advance(999);
+    expect((await get(other, key.token)).status).toBe(200);
+    clock.advance(1);
+    expect((await get(other, key.token)).status).toBe(401);
+  });
+
   it('entitlements and CLO mappings change what is seen: here at once, elsewhere within the window', async () => {
     expect((await t.request('/api/runs', { method: 'POST' })).status).toBe(201);
     const sectors = (

@@ -4,10 +4,22 @@
  * the `serve` app over it on 127.0.0.1 (port 0), and autocannon in its own process against fixed
  * scenarios at 10 and 50 connections. Prints one JSON object per figure: the index build (time,
  * heap, RSS), each scenario's p50/p99/req/s, the first (uncached) answer of each scenario, and
- * the time from a new run's commit to its rows being served. Records the load average with each.
+ * the time from a new run's commit to its rows being served. Records the load average with each
+ * (the machine is shared: compare figures only at a similar load).
+ *
+ * Every request is signed in (bearer access token), as `serve` requires. The issue 12 mix runs
+ * three ways: signed in; signed in with a browser's `Accept-Encoding` (compressed answers); and on
+ * the same process, index and data without accounts (no token, no scope) — the difference between
+ * the first and the last is what authentication + scoping add (issue 13). The last line is a
+ * summary with the target.
  *
  *   pnpm build && TSX_TSCONFIG_PATH=tsconfig.build.json node --max-old-space-size=6144 --expose-gc \
- *     --import tsx bench/dashboard-load.bench.ts [--rows 1000000,100000] [--duration 10] [--connections 10,50]
+ *     --import tsx bench/dashboard-load.bench.ts [--rows 1000000,100000] [--duration 10] \
+ *     [--connections 10,50] [--only mix] [--variants signed-in,browser,no-accounts]
+ * (`--only mix` runs the issue's mix and its variants only; `--variants` picks among those three;
+ * `--cpu-prof` before `--import` profiles the server, the load generator being another process.)
+ * Each scenario's paths are asked once before it is measured (first answers build posting lists
+ * and sort orders: `firstAnswerMs`), so the figures are the steady state.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -34,6 +46,10 @@ const option = (name: string, fallback: string) =>
 const sizes = option('--rows', '1000000,100000').split(',').map(Number);
 const durationS = Number(option('--duration', '10'));
 const connectionCounts = option('--connections', '10,50').split(',').map(Number);
+const only = option('--only', '');
+const variants = option('--variants', 'signed-in,browser,no-accounts').split(',');
+const MIX = 'mix (issue 12: page of 50, one filter, default sort; current and history; hierarchy)';
+const BROWSER = { 'accept-encoding': 'gzip, deflate, br' };
 const BUSINESS_DATE = '2026-03-13';
 const FORMAT = 'v1';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -119,11 +135,16 @@ async function measure(rows: number) {
     const stored = JSON.parse(await readFile(join(dir, 'ready'), 'utf8')) as { rows: number };
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
+    const startedServe = performance.now();
     const config = loadConfig({ MP_DATA_DIR: dir });
     const host = openNodeHost({ config, dataDir: dir, cwd: dir });
     const deps = appDependenciesOf({ host, config, version: 'bench' });
     const server = await listen(createApp(deps), { port: 0, host: '127.0.0.1' });
     const url = server.url.replace(/\/$/, '');
+    // The same process, index and data without accounts: every request is the local operator.
+    const { accounts: _a, authenticate: _b, scopeOf: _c, ...withoutAccounts } = deps;
+    const open = await listen(createApp(withoutAccounts), { port: 0, host: '127.0.0.1' });
+    const openUrl = open.url.replace(/\/$/, '');
     // Every request signed in, as serve requires: the figures include authentication (token and
     // session check) and the reader's scope (entitlements and CLO mappings read per request).
     const auth = await (deps.accounts as NonNullable<typeof deps.accounts>).auth();
@@ -149,11 +170,13 @@ async function measure(rows: number) {
         items: { CUSIP: string; MESSAGE_ID: string }[];
       };
       const firstMs = performance.now() - started;
+      const startupMs = performance.now() - startedServe;
       gc();
       const figures = deps.dashboard?.figures();
       print({
-        figure: 'index build (first request after start)',
+        figure: 'serve start-up (host opened, listening, index built, first page answered)',
         rows: stored.rows,
+        startupMs: Math.round(startupMs),
         firstRequestMs: Math.round(firstMs),
         buildMs: figures?.lastBuildMs,
         heapMb: mb(process.memoryUsage().heapUsed - heapBefore),
@@ -186,23 +209,67 @@ async function measure(rows: number) {
           ...cusips.slice(0, 50).map((c) => `${page}&cusip=${c}`),
         ],
       };
-      for (const [scenario, paths] of Object.entries(scenarios)) {
+      const summary: Record<string, unknown> = {};
+      const runs: [string, string[], string, Record<string, string>][] = [
+        ...Object.entries(scenarios).map(
+          ([name, paths]) =>
+            [name, paths, url, headers] as [string, string[], string, Record<string, string>],
+        ),
+        [
+          `${MIX}, browser Accept-Encoding (gzip, deflate, br)`,
+          scenarios[MIX] as string[],
+          url,
+          { ...headers, ...BROWSER },
+        ],
+        [
+          `${MIX}, same app without accounts (no token, no scope)`,
+          scenarios[MIX] as string[],
+          openUrl,
+          {},
+        ],
+      ];
+      const variantOf = (name: string) =>
+        name.includes('browser')
+          ? 'browser'
+          : name.includes('without accounts')
+            ? 'no-accounts'
+            : 'signed-in';
+      for (const [scenario, paths, base, sent] of runs.filter(
+        ([name]) => name.includes(only) && variants.includes(variantOf(name)),
+      )) {
         // The first answer of a query shape builds its sort order and posting lists.
         started = performance.now();
-        const res = await fetch(`${url}${paths[0]}`);
+        const res = await globalThis.fetch(`${base}${paths[0]}`, { headers: sent });
         if (res.status !== 200) throw new Error(`${paths[0]} answered ${res.status}`);
         await res.arrayBuffer();
         const firstAnswerMs = Math.round(performance.now() - started);
-        for (const connections of connectionCounts)
+        // Warm: every path once (posting lists, sort orders, kept answers), then measure.
+        for (const path of paths)
+          await (await globalThis.fetch(`${base}${path}`, { headers: sent })).arrayBuffer();
+        for (const connections of connectionCounts) {
+          const result = (await loadTest(base, paths, connections, sent)) as {
+            p50Ms: number;
+            p99Ms: number;
+            reqPerSec: number;
+          };
           print({
             figure: 'load',
             rows: stored.rows,
             scenario,
             connections,
             durationS,
+            signedIn: base === url,
+            acceptEncoding: sent['accept-encoding'] ?? null,
             firstAnswerMs,
-            ...((await loadTest(url, paths, connections, headers)) as object),
+            ...result,
           });
+          summary[`${scenario} @${connections}`] = {
+            p50Ms: result.p50Ms,
+            p99Ms: result.p99Ms,
+            reqPerSec: result.reqPerSec,
+            loadavg: load(),
+          };
+        }
       }
       // A new run committed (as by another process): how long until its rows are served.
       const before = firstBody as unknown as { total: number };
@@ -227,8 +294,16 @@ async function measure(rows: number) {
         previousTotal: before.total,
         rssMb: mb(process.memoryUsage().rss),
       });
+      const mix50 = summary[`${MIX} @50`] as { p99Ms: number } | undefined;
+      print({
+        figure: 'summary',
+        rows: stored.rows,
+        target: 'issue 12: p99 < 25 ms at 50 connections, signed in, the mix',
+        met: mix50 ? mix50.p99Ms < 25 : null,
+        ...summary,
+      });
     } finally {
-      await server.close();
+      await Promise.all([server.close(), open.close()]);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

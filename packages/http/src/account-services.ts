@@ -77,7 +77,10 @@ export function accountServicesOf(host: AccountHost): AccountServices {
  * carries no credentials; a credential that is not valid is 401 (core's UNAUTHENTICATED).
  */
 export function bearerAuthentication(
-  accounts: Pick<AccountServices, 'auth'>,
+  accounts: Pick<AccountServices, 'auth'> & {
+    /** Keeps a token's principal (see `createAccountReadCache`'s `remember`); default: none. */
+    remember?(token: string, check: (store: ObjectStore) => Promise<Principal>): Promise<Principal>;
+  },
 ): (request: Request) => Promise<Principal | undefined> {
   return async (request) => {
     const header = request.headers.get('authorization');
@@ -89,7 +92,11 @@ export function bearerAuthentication(
         'UNAUTHENTICATED',
         'the Authorization header must be "Bearer <access token or API key>"',
       );
-    return authenticate(await accounts.auth(), match[1] as string);
+    const token = match[1] as string;
+    const auth = await accounts.auth();
+    return accounts.remember
+      ? accounts.remember(token, (store) => authenticate({ ...auth, store }, token))
+      : authenticate(auth, token);
   };
 }
 

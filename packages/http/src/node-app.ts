@@ -1,5 +1,6 @@
 import {
   type Clock,
+  createAccountReadCache,
   createDashboardReader,
   type Mailer,
   MarketPulseError,
@@ -72,8 +73,17 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
   const { host, config } = options;
   const clock = options.clock ?? systemClock;
   const publicUrl = config.accounts.publicUrl;
-  const accounts = accountServicesOf({
+  // Session, account, entitlements and CLO-mapping documents trusted for MP_ACCOUNTS_CACHE_MS:
+  // requests read them through `reader`; every write of this app goes through `writer`, which
+  // drops the written document's copy (this process's own revocations apply at once).
+  const accountDocuments = createAccountReadCache({
     store: host.store,
+    clock,
+    windowMs: config.accounts.cacheMs,
+  });
+  const store = accountDocuments.writer;
+  const accounts = accountServicesOf({
+    store,
     clock,
     hasher: options.hasher ?? argon2Hasher(),
     random: options.random ?? systemRandom,
@@ -88,10 +98,15 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
     trustProxy: config.http.trustProxy,
   });
   return {
-    store: host.store,
+    store,
     clock,
     accounts,
-    authenticate: bearerAuthentication(accounts),
+    // A token's principal is kept with the documents it was checked against (same window, dropped
+    // by this process's account writes); the token's own expiry may be seen up to the window late.
+    authenticate: bearerAuthentication({
+      auth: async () => ({ ...(await accounts.auth()), store: accountDocuments.reader }),
+      remember: (token, check) => accountDocuments.remember(`principal\u0000${token}`, check),
+    }),
     ids: randomIds,
     pipeline: host.pipeline,
     codec: spreadsheetCodec,
@@ -133,8 +148,12 @@ export function appDependenciesOf(options: NodeAppOptions): AppDependencies {
         : templateXlsx(columns);
     },
     status: (checkedBy) => host.status(checkedBy),
-    // Two small documents read per request: an admin's change applies to the next request.
-    scopeOf: (principal) => readScopeFor(host.store, principal),
+    // Two small documents, kept for the window like the account's (see above).
+    scopeOf: (principal) =>
+      accountDocuments.remember(
+        `scope\u0000${principal.kind}\u0000${principal.assetClasses.join(',')}\u0000${principal.clo ?? ''}`,
+        (reader) => readScopeFor(reader, principal),
+      ),
     configuration: () => maskSecrets(config) as Record<string, unknown>,
   };
 }

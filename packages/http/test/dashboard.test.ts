@@ -35,7 +35,8 @@ describe('dashboard', () => {
     for (const p of body.items)
       for (const child of p.children ?? []) expect(child.CUSIP).toBe(p.CUSIP);
     const tag = res.headers.get('etag') as string;
-    expect(tag).toBe(`"d${body.dataVersion}"`);
+    expect(tag).toMatch(new RegExp(`^"d${body.dataVersion}-[0-9a-f]{16}"$`));
+    expect(res.headers.get('vary')).toMatch(/Authorization/);
     expect(
       (await t.request('/api/dashboard/colors?limit=3', { headers: { 'If-None-Match': tag } }))
         .status,

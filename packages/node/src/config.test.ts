@@ -27,6 +27,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads how long account documents are trusted, within the bound', () => {
+    expect(loadConfig({}).accounts.cacheMs).toBe(1000);
+    expect(loadConfig({ MP_ACCOUNTS_CACHE_MS: '0' }).accounts.cacheMs).toBe(0);
+    expect(loadConfig({ MP_ACCOUNTS_CACHE_MS: '60000' }).accounts.cacheMs).toBe(60_000);
+    expect(() => loadConfig({ MP_ACCOUNTS_CACHE_MS: '60001' })).toThrow(
+      /MP_ACCOUNTS_CACHE_MS.*at most 60000/s,
+    );
+    expect(() => loadConfig({ MP_ACCOUNTS_CACHE_MS: '-1' })).toThrow(/MP_ACCOUNTS_CACHE_MS/);
+  });
+
   it('reads where serve listens and the allowed browser origins', () => {
     const config = loadConfig({
       MP_PORT: '8080',
@@ -54,6 +64,7 @@ describe('loadConfig', () => {
       adminPasswordFile: undefined,
       publicUrl: undefined,
       maintenanceSeconds: 300,
+      cacheMs: 1000,
     });
     const config = loadConfig({
       MP_ADMIN_EMAIL: 'ops@desk.example.com',

@@ -1,6 +1,7 @@
 import {
   DEFAULT_SECTOR_FORMATS,
   type ImpreciseIdPolicy,
+  MAX_ACCOUNT_CACHE_MS,
   MarketPulseError,
   type SectorFormat,
   timeZoneSchema,
@@ -122,6 +123,12 @@ const envSchema = z.object({
     .refine((u) => URL.canParse(u), 'a URL like https://pulse.desk.example.com/')
     .optional(),
   MP_ACCOUNTS_MAINTENANCE_SECONDS: positiveInt.default(300),
+  MP_ACCOUNTS_CACHE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_ACCOUNT_CACHE_MS, `at most ${MAX_ACCOUNT_CACHE_MS} ms (revocation waits this long)`)
+    .default(1000),
   MP_DASHBOARD_FRESHNESS_MS: z.coerce.number().int().nonnegative().default(1000),
   MP_DASHBOARD_MAX_ROWS: positiveInt.default(5_000_000),
 });
@@ -210,6 +217,12 @@ export interface NodeConfig {
     publicUrl: string | undefined;
     /** Seconds between permission syncs and store clean-ups (`MP_ACCOUNTS_MAINTENANCE_SECONDS`). */
     maintenanceSeconds: number;
+    /**
+     * How long `serve` trusts a session, account, entitlements or CLO-mappings document it read
+     * (`MP_ACCOUNTS_CACHE_MS`, ms, 0 to 60000): a revocation made by another process applies
+     * within this; one made by the same process at once.
+     */
+    cacheMs: number;
   };
   /**
    * The dashboard's resident index: how long a data version read from the store is trusted (ms;
@@ -319,6 +332,7 @@ export function loadConfig(
       adminPasswordFile: e.MP_ADMIN_PASSWORD_FILE,
       publicUrl: e.MP_PUBLIC_URL,
       maintenanceSeconds: e.MP_ACCOUNTS_MAINTENANCE_SECONDS,
+      cacheMs: e.MP_ACCOUNTS_CACHE_MS,
     },
     dashboard: { freshnessMs: e.MP_DASHBOARD_FRESHNESS_MS, maxRows: e.MP_DASHBOARD_MAX_ROWS },
     sectorExportFormats: e.MP_SECTOR_EXPORT_FORMATS,

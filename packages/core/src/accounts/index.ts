@@ -5,6 +5,12 @@ export {
   verifyAccessToken,
 } from './access-tokens.js';
 export {
+  type AccountReadCache,
+  type AccountReadCacheOptions,
+  createAccountReadCache,
+  MAX_ACCOUNT_CACHE_MS,
+} from './account-read-cache.js';
+export {
   type ApiKey,
   type ApiKeyDependencies,
   type ApiKeyView,

@@ -267,7 +267,8 @@ export function adminAccountsArea(deps: AppDependencies) {
       method: 'delete',
       path: '/api/admin/api-keys/{id}',
       operationId: 'revokeApiKey',
-      summary: 'Revoke an API key (refused at once; kept in the list, marked)',
+      summary:
+        'Revoke an API key (refused at once by this process, by others within MP_ACCOUNTS_CACHE_MS; kept in the list, marked)',
       request: { params: KeyId },
       responses: { 200: jsonResponse(ApiKeySchema, 'The key, revoked') },
     }),

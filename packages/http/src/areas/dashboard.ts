@@ -6,7 +6,8 @@ import {
   createDashboardReader,
   MarketPulseError,
 } from '@market-pulse/core';
-import { AnswerCache, scopeKeyOf } from '../answer-cache.js';
+import type { Context } from 'hono';
+import { AnswerCache, type CachedAnswer, scopeKeyOf, scopeTagOf } from '../answer-cache.js';
 import type { AppDependencies } from '../dependencies.js';
 import { PageQuery, pageSchema } from '../http-conventions.js';
 import { area, jsonResponse, operationsOf } from '../operations.js';
@@ -30,6 +31,15 @@ const ColorsQuery = PageQuery.extend({
     .optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
   hierarchy: z.enum(['true', 'false']).default('true'),
+  children: z
+    .string()
+    .regex(/^(all|none|\d{1,4})$/, 'all, none, or how many children per parent, e.g. 5')
+    .default('all')
+    .openapi({
+      description:
+        'With hierarchy=true: every child of each parent (all, the default), none, or the first N; unless all, each parent carries childCount (how many it has)',
+      example: 'all',
+    }),
   ...Object.fromEntries(COLOR_FILTER_COLUMNS.map((c) => [c.toLowerCase(), FilterValues])),
 });
 const Color = z.record(z.string(), z.unknown()).openapi('Color');
@@ -53,8 +63,17 @@ const Stats = z
   })
   .openapi('DashboardStats');
 
-/** The data version as an ETag: unchanged data answers `If-None-Match` with 304. */
-const dataTag = (version: number) => `"d${version}"`;
+/**
+ * The ETag of a colors answer: the data version and the reader's scope (readers of different
+ * sectors or columns get different bodies at one version). Unchanged data and scope answer
+ * `If-None-Match` with 304.
+ */
+const dataTag = (version: number, scopeKey: string) => `"d${version}-${scopeTagOf(scopeKey)}"`;
+/**
+ * Scoped answers differ by who asks and are kept compressed: a shared cache must key them by the
+ * token and the accepted encoding.
+ */
+const VARY = 'Accept-Encoding, Authorization';
 
 /** Whether an `If-None-Match` header names `tag` (weak or strong, in a list, or `*`). */
 const matchesTag = (header: string | undefined, tag: string) =>
@@ -75,8 +94,21 @@ export function dashboardArea(deps: AppDependencies) {
       businessTimeZone: deps.businessTimeZone,
       freshnessMs: 0,
     });
-  // A page asked again at the same data version, by a reader of the same scope, is sent as built.
+  // A page asked again at the same data version, by a reader of the same scope, is sent as built
+  // (and as compressed: the tag names the version and the scope).
   const answers = new AnswerCache(64 * 1024 * 1024);
+  /** Sends a kept answer in the encoding the client accepts, with its length (no streaming). */
+  const send = async (c: Context, key: string, answer: CachedAnswer, tag: string) => {
+    const { bytes, encoding } = await answers.encode(key, answer, c.req.header('accept-encoding'));
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': 'application/json',
+      'Content-Length': String(bytes.byteLength),
+      // A compressed form is another representation: weak, as Hono's compress marks it.
+      ETag: encoding ? `W/${tag}` : tag,
+      Vary: VARY,
+      ...(encoding ? { 'Content-Encoding': encoding } : {}),
+    }) as never;
+  };
 
   app.openapi(
     op(
@@ -85,27 +117,31 @@ export function dashboardArea(deps: AppDependencies) {
         path: '/api/dashboard/colors',
         operationId: 'listColors',
         summary:
-          'Processed colors in the current, history, run or business-date view: filters, sort, pages, parents with their children or flat; ETag = data version',
+          'Processed colors in the current, history, run or business-date view: filters, sort, pages, parents with their children or flat; ETag = data version and reader scope (Vary: Authorization)',
         tags,
         request: { query: ColorsQuery },
         responses: {
           200: jsonResponse(ColorPage, 'A page of colors'),
-          304: { description: 'Not modified: If-None-Match names the current data version' },
+          304: {
+            description:
+              'Not modified: If-None-Match names the current data version (and the same scope)',
+          },
         },
       }),
     ),
     async (c) => {
       // Polling costs at most one small read (none within the freshness window).
-      const current = dataTag(await dashboard.dataVersion());
+      const scopeKey = scopeKeyOf(c.get('scope'));
+      const current = dataTag(await dashboard.dataVersion(), scopeKey);
       if (matchesTag(c.req.header('if-none-match'), current)) {
         c.header('ETag', current);
+        c.header('Vary', VARY);
         return c.body(null, 304);
       }
       const scope = c.get('scope');
-      const key = `${current}\u0000${scopeKeyOf(scope)}\u0000${new URL(c.req.url).search}`;
-      const known = answers.get(key);
-      if (known !== undefined)
-        return c.body(known, 200, { 'Content-Type': 'application/json', ETag: current }) as never;
+      const query = new URL(c.req.url).search;
+      const known = answers.get(`${current}\u0000${query}`);
+      if (known !== undefined) return send(c, `${current}\u0000${query}`, known, current);
       const q = c.req.valid('query') as z.infer<typeof ColorsQuery> &
         Record<string, string | undefined>;
       const view: ColorView =
@@ -137,10 +173,13 @@ export function dashboardArea(deps: AppDependencies) {
         },
         scope,
       );
-      const tag = dataTag(page.dataVersion);
-      const body = JSON.stringify(page);
-      answers.set(`${tag}\u0000${scopeKeyOf(scope)}\u0000${new URL(c.req.url).search}`, body);
-      return c.body(body, 200, { 'Content-Type': 'application/json', ETag: tag }) as never;
+      if (q.hierarchy === 'true' && q.children !== 'all')
+        page.items = page.items.map((parent) =>
+          withChildren(parent, q.children === 'none' ? 0 : Number(q.children)),
+        );
+      const tag = dataTag(page.dataVersion, scopeKey);
+      const key = `${tag}\u0000${query}`;
+      return send(c, key, answers.set(key, JSON.stringify(page)), tag);
     },
   );
 
@@ -158,11 +197,18 @@ export function dashboardArea(deps: AppDependencies) {
     ),
     async (c) => {
       // No data-version ETag: secondsToGo changes every second (the body's digest is the tag).
-      // Counts and sectors of the reader's own rows only.
+      // Counts and sectors of the reader's own rows only: a shared cache keys them by the token.
+      c.header('Vary', 'Authorization');
       return c.json(await dashboard.stats(c.get('scope')), 200);
     },
   );
   return app;
+}
+
+/** A parent with its first `limit` children and how many it has (`childCount`). */
+function withChildren<T extends { children?: unknown[] }>(parent: T, limit: number): T {
+  const children = parent.children ?? [];
+  return { ...parent, children: children.slice(0, limit), childCount: children.length };
 }
 
 function required<T>(value: T | undefined, field: string, message: string): T {

@@ -64,6 +64,7 @@ async function dataFolder(): Promise<string> {
     settings: { businessTimeZone: 'America/New_York' },
   }).run({
     trigger: 'cli',
+    requestedBy: 'bench',
     source: tableSource('sample-1', [table.header, ...table.rows]),
     businessDate: BUSINESS_DATE,
   });

@@ -22,7 +22,7 @@ import {
   updateJob,
   updateScheduleSettings,
 } from '@market-pulse/core';
-import { changeBy } from '../change-by.js';
+import { changeBy, IGNORED_ACTOR_FIELDS, withoutActorFields } from '../change-by.js';
 import type { AppDependencies } from '../dependencies.js';
 import {
   IdempotencyHeaders,
@@ -72,6 +72,7 @@ const JobFields = z
     retry: z.object({ count: z.number().int(), backoffMinutes: z.number().int() }).optional(),
     holidays: z.array(z.string()).max(1000).optional(),
     rules: z.array(z.string()).max(1000).optional().openapi({ description: 'Rule ids or names' }),
+    ...IGNORED_ACTOR_FIELDS,
   })
   .openapi('JobFields');
 const Fire = z
@@ -107,6 +108,7 @@ const SettingsChange = z
       .nullable()
       .optional()
       .openapi({ description: 'The dead-man check; null turns it off' }),
+    ...IGNORED_ACTOR_FIELDS,
   })
   .openapi('ScheduleSettingsChange');
 
@@ -176,7 +178,11 @@ export function jobsArea(deps: AppDependencies) {
       }),
     ),
     async (c) => {
-      const job = await createJob(jobDeps, c.req.valid('json') as JobInput, changeBy(c));
+      const job = await createJob(
+        jobDeps,
+        withoutActorFields(c.req.valid('json')) as JobInput,
+        changeBy(c),
+      );
       tagVersion(c, job.version);
       return c.json(served(job), 201);
     },
@@ -203,7 +209,7 @@ export function jobsArea(deps: AppDependencies) {
     async (c) => {
       const { id } = c.req.valid('param');
       const job = await withIfMatch(c.req.valid('header')['if-match'], (version) =>
-        updateJob(jobDeps, id, c.req.valid('json') as JobInput, {
+        updateJob(jobDeps, id, withoutActorFields(c.req.valid('json')) as JobInput, {
           ...changeBy(c),
           expectedVersion: version,
         }),
@@ -540,7 +546,7 @@ export function jobsArea(deps: AppDependencies) {
       c.json(
         await updateScheduleSettings(
           { store: deps.store, clock: deps.clock },
-          c.req.valid('json') as ScheduleSettingsChange,
+          withoutActorFields(c.req.valid('json')) as ScheduleSettingsChange,
           changeBy(c),
         ),
         200,

@@ -1,5 +1,6 @@
 import {
   type AuthDependencies,
+  accessTokenExpiryMs,
   authenticate,
   type Clock,
   isMarketPulseError,
@@ -94,9 +95,15 @@ export function bearerAuthentication(
       );
     const token = match[1] as string;
     const auth = await accounts.auth();
-    return accounts.remember
-      ? accounts.remember(token, (store) => authenticate({ ...auth, store }, token))
-      : authenticate(auth, token);
+    if (!accounts.remember) return authenticate(auth, token);
+    const principal = await accounts.remember(token, (store) =>
+      authenticate({ ...auth, store }, token),
+    );
+    // A kept principal is used no longer than its access token lives (API keys have no expiry).
+    const expiresMs = token.startsWith('mpk_') ? undefined : accessTokenExpiryMs(token);
+    if (expiresMs !== undefined && auth.clock.now().getTime() >= expiresMs)
+      return authenticate(auth, token);
+    return principal;
   };
 }
 

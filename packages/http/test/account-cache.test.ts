@@ -189,4 +189,14 @@ describe('account documents kept per process for MP_ACCOUNTS_CACHE_MS', () => {
     clock.advance(1);
     expect(await seen(other)).toEqual({ sectors: [second], px: false });
   });
+
+  it('a kept principal never outlives its access token', async () => {
+    const { accessToken } = await login();
+    // Asked just before the token expires: the session and account are read and kept for 1 s.
+    clock.advance(15 * 60_000 - 300);
+    expect((await get(t.app, accessToken)).status).toBe(200);
+    // The token's expiry passes inside that second: refused all the same.
+    clock.advance(400);
+    expect((await get(t.app, accessToken)).status).toBe(401);
+  });
 });

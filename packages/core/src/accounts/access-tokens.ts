@@ -1,4 +1,4 @@
-import { jwtVerify, SignJWT } from 'jose';
+import { decodeJwt, jwtVerify, SignJWT } from 'jose';
 import { MarketPulseError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -76,5 +76,19 @@ export async function verifyAccessToken(
   } catch (err) {
     if (err instanceof MarketPulseError) throw err;
     throw unauthenticated((err as { code?: string }).code ?? 'invalid');
+  }
+}
+
+/**
+ * When an access token expires (ms since the epoch), read without checking its signature — for a
+ * token already verified, so a principal kept for it (a per-process cache) is not used past it.
+ * Undefined when the token has no readable expiry.
+ */
+export function accessTokenExpiryMs(token: string): number | undefined {
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
   }
 }

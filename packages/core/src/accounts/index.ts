@@ -1,6 +1,7 @@
 export {
   ACCESS_TOKEN,
   type AccessClaims,
+  accessTokenExpiryMs,
   issueAccessToken,
   verifyAccessToken,
 } from './access-tokens.js';

@@ -83,6 +83,12 @@ export {
 } from './export/spreadsheet-limits.js';
 export { witnessText } from './export/witness-text.js';
 export {
+  type ExportLane,
+  type ExportLaneJob,
+  laneShare,
+  type OpenExportLane,
+} from './exports/export-lane.js';
+export {
   type ExportSelection,
   exportSelection,
   type SelectionExport,
@@ -134,6 +140,10 @@ export {
   viewSheets,
 } from './exports/standing-set.js';
 export { RowsDigest } from './exports/view-digest.js';
+export {
+  type StandingFilesDependencies,
+  writeStandingFiles,
+} from './exports/write-standing-files.js';
 export {
   type IdempotentAnswer,
   withIdempotencyKey,

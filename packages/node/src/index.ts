@@ -36,6 +36,12 @@ export {
   writeRowsFile,
 } from './exports/export-to-file.js';
 export { createFolderSink } from './exports/folder-sink.js';
+export {
+  DEFAULT_LANE_MIN_ROWS,
+  type ExportLaneData,
+  type WorkerExportLaneOptions,
+  workerExportLane,
+} from './exports/worker-export-lane.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
 export { assertReadableFile, checkedFileSource, unreadableFile } from './input-file.js';
 export { nativeCompress } from './native-compress.js';

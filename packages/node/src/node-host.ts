@@ -97,6 +97,7 @@ export function openNodeHost(options: NodeHostOptions): NodeHost {
     probe,
     sink: storage.sink,
     codec: spreadsheetCodec,
+    ...(storage.lane ? { lane: storage.lane } : {}),
   };
   const source = (location: string): FileColorSource =>
     colorSourceAt(location, options.cwd, config);

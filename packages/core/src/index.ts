@@ -333,7 +333,9 @@ export {
 export type { HeldLease, LeaseHolder, Leases } from './store/lease.js';
 export {
   type Compress,
+  type Decompress,
   pureCompress,
+  pureDecompress,
   ROW_FORMAT,
   type RowFormat,
 } from './store/row-partition.js';

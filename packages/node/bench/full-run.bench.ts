@@ -21,6 +21,7 @@ import {
   fileColorSource,
   loadConfig,
   nativeCompress,
+  nativeDecompress,
   pipelineSettingsOf,
   randomIds,
   spreadsheetCodec,
@@ -133,6 +134,7 @@ try {
       ...(noLane ? {} : { lane: workerExportLane({ storeDir, exportsDir }) }),
       settings: pipelineSettingsOf(config),
       compress: nativeCompress,
+      decompress: nativeDecompress,
     });
     const marks: Record<string, number> = {};
     const cpus: Record<string, number> = {};

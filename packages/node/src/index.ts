@@ -44,7 +44,7 @@ export {
 } from './exports/worker-export-lane.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
 export { assertReadableFile, checkedFileSource, unreadableFile } from './input-file.js';
-export { nativeCompress } from './native-compress.js';
+export { nativeCompress, nativeDecompress } from './native-compress.js';
 export {
   type NodeHost,
   type NodeHostOptions,

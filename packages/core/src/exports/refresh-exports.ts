@@ -24,12 +24,16 @@ import {
   scanStandingSet,
   staleExports,
 } from './standing-set.js';
-import { type FailedExport, writeStandingFiles } from './write-standing-files.js';
+import {
+  type FailedExport,
+  type StandingFilesDependencies,
+  writeStandingFiles,
+} from './write-standing-files.js';
 
 export type { FailedExport };
 
 /** What a refresh of the standing exports needs. */
-export interface ExportDependencies extends ExportsLeaseDependencies {
+export interface ExportDependencies extends ExportsLeaseDependencies, StandingFilesDependencies {
   sink: ExportSink;
   codec: SpreadsheetCodec;
   /**
@@ -86,14 +90,22 @@ async function scanView(
     const manifest = await readManifest(deps.store);
     return {
       manifest,
-      scan: await scanStandingSet(streamCurrentView(deps.store), config, sectorFormats),
+      scan: await scanStandingSet(
+        streamCurrentView(deps.store, { decompress: deps.decompress }),
+        config,
+        sectorFormats,
+      ),
     };
   } catch (err) {
     if (!damageOf(err)?.key.startsWith('views/')) throw err;
     const manifest = await rebuildCurrentView(deps.store, deps.clock);
     return {
       manifest,
-      scan: await scanStandingSet(streamCurrentView(deps.store), config, sectorFormats),
+      scan: await scanStandingSet(
+        streamCurrentView(deps.store, { decompress: deps.decompress }),
+        config,
+        sectorFormats,
+      ),
     };
   }
 }

@@ -1,6 +1,7 @@
 import type { ExportSink } from '../ports/export-sink.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { SheetLayout, SpreadsheetCodec } from '../ports/spreadsheet-codec.js';
+import type { Decompress } from '../store/row-partition.js';
 import { streamCurrentView } from '../views/current-view.js';
 import { fanOut } from './fan-out.js';
 import { type PlannedFile, rowsOfFile, streamedViewSheets } from './standing-set.js';
@@ -16,6 +17,8 @@ export interface StandingFilesDependencies {
   store: ObjectStore;
   sink: ExportSink;
   codec: SpreadsheetCodec;
+  /** Inflates the view's partitions (default: core's pure-JS one; Node passes its native zlib). */
+  decompress?: Decompress;
 }
 
 /**
@@ -39,8 +42,9 @@ export async function writeStandingFiles(
 ): Promise<FailedExport[]> {
   const failed: FailedExport[] = [];
   if (files.length === 0) return failed;
+  const read = () => streamCurrentView(deps.store, { decompress: deps.decompress });
   const branches = fanOut(
-    streamCurrentView(deps.store),
+    read(),
     files.map(({ file }) => ({ accepts: rowsOfFile(file) })),
   );
   await Promise.all(
@@ -49,7 +53,7 @@ export async function writeStandingFiles(
       try {
         const sheets =
           file.kind === 'output'
-            ? streamedViewSheets(branch.rows, () => streamCurrentView(deps.store))
+            ? streamedViewSheets(branch.rows, read)
             : [{ name: 'Colors', rows: branch.rows }];
         await deps.sink.write(
           name,

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type ExportLaneJob, writeStandingFiles } from '@market-pulse/core';
 import { createFileStore } from '../file-store.js';
+import { nativeDecompress } from '../native-compress.js';
 import { spreadsheetCodec } from '../spreadsheets/spreadsheet-codec.js';
 import { createFolderSink } from './folder-sink.js';
 import type { ExportLaneData } from './worker-export-lane.js';
@@ -14,6 +15,7 @@ const deps = {
   store: createFileStore({ dir: storeDir }),
   sink: createFolderSink(exportsDir),
   codec: spreadsheetCodec,
+  decompress: nativeDecompress,
 };
 
 parentPort?.on('message', async (job: ExportLaneJob) => {

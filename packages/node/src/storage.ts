@@ -28,16 +28,13 @@ export interface Storage {
 }
 
 /** The file store and export folder of a data folder (`<dir>/store`, `<dir>/exports`). */
-export function fileStorage(dataDir: string, options: { laneMinRows?: number } = {}): Storage {
+export function fileStorage(dataDir: string): Storage {
   const exportsDir = join(dataDir, 'exports');
   const storeDir = join(dataDir, 'store');
   return {
     store: createFileStore({ dir: storeDir }),
-    lane: workerExportLane({
-      storeDir,
-      exportsDir,
-      ...(options.laneMinRows !== undefined ? { minRows: options.laneMinRows } : {}),
-    }),
+    // Views of 20,000 rows or more share their standing exports with a worker thread.
+    lane: workerExportLane({ storeDir, exportsDir }),
     sink: createFolderSink(exportsDir),
     storeLocation: storeDir,
     exportsLocation: exportsDir,

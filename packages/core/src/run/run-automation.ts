@@ -365,15 +365,6 @@ async function processRun(
   // The rows' CUSIPs, handed to the current view so that it need not read the rows back.
   const cusips: string[] = [];
   const rowParts: ObjectDigest[] = [];
-  const storePart = async (part: number, lines: string[]) => {
-    const body = await encodeRowPartition(lines, ROW_FORMAT, deps.compress);
-    rowParts[part] = await digestOf(body, lines.length);
-    await store.put(keys.rowsPart(part, ROW_FORMAT), body, { ifNoneMatch: '*' });
-    await lease.renew();
-  };
-  // One partition is stored (compressed — off this thread with an asynchronous `compress` — and
-  // put) while the next one's lines are made: the partitions are still put one after the other.
-  let storing: Promise<void> = Promise.resolve();
   for (let from = 0; from < processed.length; from += partRows) {
     const lines: string[] = [];
     for (let k = from; k < Math.min(from + partRows, processed.length); k++) {
@@ -382,10 +373,11 @@ async function processRun(
       lines.push(line);
       cusips.push(row.CUSIP as string);
     }
-    await storing;
-    storing = storePart(parts++, lines);
+    const body = await encodeRowPartition(lines, ROW_FORMAT, deps.compress);
+    rowParts.push(await digestOf(body, lines.length));
+    await store.put(keys.rowsPart(parts++, ROW_FORMAT), body, { ifNoneMatch: '*' });
+    await lease.renew();
   }
-  await storing;
   await step('run.after-rows-written');
 
   const excludedLines: string[] = [];

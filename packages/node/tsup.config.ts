@@ -8,7 +8,8 @@ const entry = {
 };
 
 export default defineConfig({
-  entry,
+  // The export lane's worker entry is built next to the bundle (see `workerExportLane`).
+  entry: { ...entry, 'standing-files.worker': 'src/exports/standing-files.worker.ts' },
   format: ['esm'],
   dts: { entry },
   clean: true,

@@ -88,6 +88,12 @@ export {
 } from './export/spreadsheet-limits.js';
 export { witnessText } from './export/witness-text.js';
 export {
+  type ExportLane,
+  type ExportLaneJob,
+  laneShare,
+  type OpenExportLane,
+} from './exports/export-lane.js';
+export {
   type ExportSelection,
   exportSelection,
   type ResidentRows,
@@ -141,6 +147,10 @@ export {
   viewSheets,
 } from './exports/standing-set.js';
 export { RowsDigest } from './exports/view-digest.js';
+export {
+  type StandingFilesDependencies,
+  writeStandingFiles,
+} from './exports/write-standing-files.js';
 export {
   IDEMPOTENCY_KEY_RETENTION_MS,
   type IdempotentAnswer,
@@ -340,7 +350,9 @@ export {
 export type { HeldLease, LeaseHolder, Leases } from './store/lease.js';
 export {
   type Compress,
+  type Decompress,
   pureCompress,
+  pureDecompress,
   ROW_FORMAT,
   type RowFormat,
 } from './store/row-partition.js';

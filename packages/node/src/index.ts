@@ -36,9 +36,15 @@ export {
   writeRowsFile,
 } from './exports/export-to-file.js';
 export { createFolderSink } from './exports/folder-sink.js';
+export {
+  DEFAULT_LANE_MIN_ROWS,
+  type ExportLaneData,
+  type WorkerExportLaneOptions,
+  workerExportLane,
+} from './exports/worker-export-lane.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
 export { assertReadableFile, checkedFileSource, unreadableFile } from './input-file.js';
-export { nativeCompress } from './native-compress.js';
+export { nativeCompress, nativeDecompress } from './native-compress.js';
 export {
   type NodeHost,
   type NodeHostOptions,

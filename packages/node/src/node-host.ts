@@ -14,7 +14,7 @@ import {
 } from '@market-pulse/core';
 import { assertJobS3Source, colorSourceAt } from './color-source-at.js';
 import type { NodeConfig } from './config.js';
-import { nativeCompress } from './native-compress.js';
+import { nativeCompress, nativeDecompress } from './native-compress.js';
 import { createProcessProbe } from './process-probe.js';
 import type { FileColorSource } from './spreadsheets/file-color-source.js';
 import { spreadsheetCodec } from './spreadsheets/spreadsheet-codec.js';
@@ -97,6 +97,8 @@ export function openNodeHost(options: NodeHostOptions): NodeHost {
     probe,
     sink: storage.sink,
     codec: spreadsheetCodec,
+    decompress: nativeDecompress,
+    ...(storage.lane ? { lane: storage.lane } : {}),
   };
   const source = (location: string): FileColorSource =>
     colorSourceAt(location, options.cwd, config);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import type { ExportSink, ObjectStore } from '@market-pulse/core';
+import type { ExportSink, ObjectStore, OpenExportLane } from '@market-pulse/core';
 import type { ExportsConfig, StoreConfig } from './config.js';
 import { createFolderSink } from './exports/folder-sink.js';
+import { workerExportLane } from './exports/worker-export-lane.js';
 import { createFileStore } from './file-store.js';
 
 /** The store and the export sink a host runs on, and what is known about them. */
@@ -12,6 +13,11 @@ export interface Storage {
   storeLocation: string;
   /** Where the exports land: a folder, or `s3://bucket[/prefix]`. */
   exportsLocation: string;
+  /**
+   * A second writer of the standing exports (a worker thread that opens the store itself; the
+   * file store only): see `workerExportLane`.
+   */
+  lane?: OpenExportLane;
   /**
    * The conditional-write self-test: `problems` says what the store's server got wrong. The
    * file store honours the conditions by construction (no test is run).
@@ -24,10 +30,13 @@ export interface Storage {
 /** The file store and export folder of a data folder (`<dir>/store`, `<dir>/exports`). */
 export function fileStorage(dataDir: string): Storage {
   const exportsDir = join(dataDir, 'exports');
+  const storeDir = join(dataDir, 'store');
   return {
-    store: createFileStore({ dir: join(dataDir, 'store') }),
+    store: createFileStore({ dir: storeDir }),
+    // Views of 20,000 rows or more share their standing exports with a worker thread.
+    lane: workerExportLane({ storeDir, exportsDir }),
     sink: createFolderSink(exportsDir),
-    storeLocation: join(dataDir, 'store'),
+    storeLocation: storeDir,
     exportsLocation: exportsDir,
     conditionalWrites: { honoured: true, problems: [] },
     close: () => undefined,

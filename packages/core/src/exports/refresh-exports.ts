@@ -9,28 +9,39 @@ import {
   rebuildCurrentView,
   streamCurrentView,
 } from '../views/current-view.js';
+import { type ExportLane, laneShare, type OpenExportLane } from './export-lane.js';
 import {
   type ExportsLeaseDependencies,
   type ExportsLeaseOptions,
   withExportsLease,
 } from './exports-lease.js';
 import { readExportsState, writeExportsState } from './exports-state.js';
-import { fanOut } from './fan-out.js';
 import {
   DEFAULT_SECTOR_FORMATS,
   type PlannedFile,
-  rowsOfFile,
   type SectorFormat,
   type StandingSetScan,
   scanStandingSet,
   staleExports,
-  streamedViewSheets,
 } from './standing-set.js';
+import {
+  type FailedExport,
+  type StandingFilesDependencies,
+  writeStandingFiles,
+} from './write-standing-files.js';
+
+export type { FailedExport };
 
 /** What a refresh of the standing exports needs. */
-export interface ExportDependencies extends ExportsLeaseDependencies {
+export interface ExportDependencies extends ExportsLeaseDependencies, StandingFilesDependencies {
   sink: ExportSink;
   codec: SpreadsheetCodec;
+  /**
+   * A second writer for big views (e.g. a worker thread): it writes the per-sector files from its
+   * own read of the view while this thread writes the output workbook. Without one, every file is
+   * written on this thread.
+   */
+  lane?: OpenExportLane;
 }
 
 /** How the standing exports are written. */
@@ -40,12 +51,6 @@ export interface RefreshExportsOptions {
   sectorFormats?: readonly SectorFormat[];
   /** Waiting for another process's refresh (see `withExportsLease`). */
   lease?: ExportsLeaseOptions;
-}
-
-/** A standing file that could not be written, and why. */
-export interface FailedExport {
-  name: string;
-  reason: string;
 }
 
 /** What a refresh (or an export of another view) wrote. */
@@ -85,55 +90,53 @@ async function scanView(
     const manifest = await readManifest(deps.store);
     return {
       manifest,
-      scan: await scanStandingSet(streamCurrentView(deps.store), config, sectorFormats),
+      scan: await scanStandingSet(
+        streamCurrentView(deps.store, { decompress: deps.decompress }),
+        config,
+        sectorFormats,
+      ),
     };
   } catch (err) {
     if (!damageOf(err)?.key.startsWith('views/')) throw err;
     const manifest = await rebuildCurrentView(deps.store, deps.clock);
     return {
       manifest,
-      scan: await scanStandingSet(streamCurrentView(deps.store), config, sectorFormats),
+      scan: await scanStandingSet(
+        streamCurrentView(deps.store, { decompress: deps.decompress }),
+        config,
+        sectorFormats,
+      ),
     };
   }
 }
 
 /**
- * Writes `files` from one read of the view's partitions, all at once, each taking its rows as they
- * come (`fanOut`): memory follows the number of files, not the view. The output workbook's
- * "Parents" sheet reads the view a second time. A file that cannot be written is reported and the
- * others are still written (unrelated files must not fail together).
+ * Writes `files`: all on this thread, or with a lane, the lane's share there while this thread
+ * writes the rest. A lane that fails fails the refresh, once this thread's files are done too
+ * (nothing is left half-written behind it).
  */
 async function writeFiles(
   deps: ExportDependencies,
   files: readonly PlannedFile[],
   layout: SheetLayout,
+  lane: ExportLane | undefined,
 ): Promise<FailedExport[]> {
-  const failed: FailedExport[] = [];
-  const branches = fanOut(
-    streamCurrentView(deps.store),
-    files.map(({ file }) => ({ accepts: rowsOfFile(file) })),
-  );
-  await Promise.all(
-    files.map(async ({ file, name }, i) => {
-      const branch = branches[i] as (typeof branches)[number];
-      try {
-        const sheets =
-          file.kind === 'output'
-            ? streamedViewSheets(branch.rows, () => streamCurrentView(deps.store))
-            : [{ name: 'Colors', rows: branch.rows }];
-        await deps.sink.write(
-          name,
-          deps.codec.write(file.kind === 'output' ? 'xlsx' : file.format, sheets, layout),
-        );
-      } catch (err) {
-        failed.push({ name, reason: (err as Error)?.message ?? String(err) });
-      } finally {
-        // A write that failed part-way must not hold the others' rows back.
-        branch.close();
-      }
-    }),
-  );
-  return failed;
+  if (!lane) return writeStandingFiles(deps, files, layout);
+  const share = laneShare(files);
+  const [here, there] = await Promise.allSettled([
+    writeStandingFiles(deps, share.here, layout),
+    share.lane.length > 0 ? lane.write({ files: share.lane, layout }) : [],
+  ]);
+  if (there.status === 'rejected') throw there.reason;
+  if (here.status === 'rejected') throw here.reason;
+  return [...here.value, ...there.value];
+}
+
+/** A lane for this pass, sized by the view's manifest (none for a view that cannot be read). */
+async function openLane(deps: ExportDependencies): Promise<ExportLane | undefined> {
+  if (!deps.lane) return undefined;
+  const manifest = await readManifest(deps.store).catch(() => null);
+  return manifest ? deps.lane(manifest.rows) : undefined;
 }
 
 /**
@@ -152,6 +155,35 @@ async function listSink(sink: ExportSink): Promise<string[]> {
   const listed: string[] = [];
   for await (const name of sink.list()) listed.push(name);
   return listed;
+}
+
+/**
+ * One pass's scan and writes: digests the view's files, then rewrites those whose content changed
+ * — after the record forgot their digests, so that a pass cut short leaves them to the next.
+ */
+async function scanAndWrite(
+  deps: ExportDependencies,
+  config: ColumnConfig,
+  sectorFormats: readonly SectorFormat[],
+  lane: ExportLane | undefined,
+) {
+  const { manifest, scan } = await scanView(deps, config, sectorFormats);
+  const previous = await readExportsState(deps.sink);
+  const recorded = previous?.files ?? {};
+  const toWrite = filesToWrite(scan.files, recorded, new Set(await listSink(deps.sink)));
+  if (previous && toWrite.length > 0) {
+    // First, the record forgets the digests of the files about to change: a refresh cut short
+    // leaves them without one, so the next refresh rewrites them whatever the view is then.
+    const kept = { ...recorded };
+    for (const { name } of toWrite) delete kept[name];
+    await writeExportsState(deps.sink, {
+      ...previous,
+      files: kept,
+      writing: toWrite.map((f) => f.name),
+    });
+  }
+  const failed = toWrite.length > 0 ? await writeFiles(deps, toWrite, scan.layout, lane) : [];
+  return { manifest, scan, toWrite, failed };
 }
 
 /** Passes of one refresh while the view keeps moving under it. */
@@ -192,22 +224,15 @@ async function refreshUnderLease(
   // waits for this lease to refresh in turn): a refresh that finds it moved starts again, so the
   // files and their record end showing the newest view.
   for (let pass = 1; ; pass++) {
-    const { manifest, scan } = await scanView(deps, config, sectorFormats);
-    const previous = await readExportsState(deps.sink);
-    const recorded = previous?.files ?? {};
-    const toWrite = filesToWrite(scan.files, recorded, new Set(await listSink(deps.sink)));
-    if (previous && toWrite.length > 0) {
-      // First, the record forgets the digests of the files about to change: a refresh cut short
-      // leaves them without one, so the next refresh rewrites them whatever the view is then.
-      const kept = { ...recorded };
-      for (const { name } of toWrite) delete kept[name];
-      await writeExportsState(deps.sink, {
-        ...previous,
-        files: kept,
-        writing: toWrite.map((f) => f.name),
-      });
+    // Opened before the scan, so that a worker starts while this thread reads the view.
+    const lane = await openLane(deps);
+    let passed: Awaited<ReturnType<typeof scanAndWrite>>;
+    try {
+      passed = await scanAndWrite(deps, config, sectorFormats, lane);
+    } finally {
+      await lane?.close();
     }
-    const failed = toWrite.length > 0 ? await writeFiles(deps, toWrite, scan.layout) : [];
+    const { manifest, scan, toWrite, failed } = passed;
     const files = scan.files.map((f) => f.name);
     // Listed again: on a case-insensitive file system a file written as `ABS` may be listed `Abs`.
     for (const stale of staleExports(await listSink(deps.sink), files))

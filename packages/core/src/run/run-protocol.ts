@@ -8,7 +8,7 @@ import type { ObjectStore } from '../ports/object-store.js';
 import { damagedObject, parseStored, readCheckedLines } from '../store/damaged-object.js';
 import { encodeDocument, readDocument } from '../store/json-document.js';
 import { runKeys } from '../store/layout.js';
-import { type RowFormat, readRowPartition } from '../store/row-partition.js';
+import { type Decompress, type RowFormat, readRowPartition } from '../store/row-partition.js';
 import { type RunRecord, runningRecordSchema, runRecordSchema } from './run-record.js';
 
 /** An output row as stored with its run (JSON types). */
@@ -140,6 +140,7 @@ export interface RunPartLines {
 export async function* runLineParts(
   store: ObjectStore,
   record: RunRecord,
+  decompress?: Decompress,
 ): AsyncGenerator<RunPartLines> {
   const keys = runPartKeys(record);
   const digests = record.objects?.rowParts;
@@ -150,7 +151,7 @@ export async function* runLineParts(
     );
   let total = 0;
   for (const [p, key] of keys.entries()) {
-    const lines = await readRowPartition(store, key, rowFormatOf(record), digests?.[p]);
+    const lines = await readRowPartition(store, key, rowFormatOf(record), digests?.[p], decompress);
     total += lines.length;
     if (total > record.counts.output) break;
     yield { key, lines };

@@ -20,6 +20,7 @@ import {
 } from '../store/damaged-object.js';
 import { updateDocument } from '../store/json-document.js';
 import { CURRENT_VIEW_MANIFEST, currentViewIndexKey, runKeys } from '../store/layout.js';
+import type { Decompress } from '../store/row-partition.js';
 import { cusipCounts, release, takeOver, type ViewIndex } from './view-index.js';
 import {
   type CurrentViewManifest,
@@ -72,6 +73,7 @@ async function* indexedRows(
   store: ObjectStore,
   index: ViewIndex,
   indexKey: string,
+  decompress?: Decompress,
 ): AsyncGenerator<StoredRow> {
   for (const { run, cusips } of index.runs) {
     const record = await readRunRecord(store, run);
@@ -80,7 +82,7 @@ async function* indexedRows(
     let expected = 0;
     for (const n of cusips.values()) expected += n;
     let found = 0;
-    for await (const { key, lines } of runLineParts(store, record)) {
+    for await (const { key, lines } of runLineParts(store, record, decompress)) {
       for (const line of lines) {
         const row = parseStored<StoredRow>(key, line);
         if (!cusips.has(row.CUSIP)) continue;
@@ -116,10 +118,11 @@ async function indexOfCopiedView(
 async function* manifestRows(
   store: ObjectStore,
   manifest: CurrentViewManifest,
+  decompress?: Decompress,
 ): AsyncGenerator<StoredRow> {
   if (isIndexed(manifest)) {
     const index = await readViewIndex(store, manifest);
-    yield* indexedRows(store, index, currentViewIndexKey(manifest.version));
+    yield* indexedRows(store, index, currentViewIndexKey(manifest.version), decompress);
     return;
   }
   for (const { key, lines } of await readViewParts(store, manifest))
@@ -165,11 +168,15 @@ export async function readCurrentView(store: ObjectStore): Promise<CurrentView> 
 /**
  * The rows of the current view one at a time, in the order {@link readCurrentView} returns them,
  * holding one run partition in memory at a time (for exports of a large view). A view that
- * cannot be read is an error naming the key (no rebuild: see `readCurrentView`).
+ * cannot be read is an error naming the key (no rebuild: see `readCurrentView`). `decompress`
+ * inflates the partitions (default: core's pure-JS one; a host may pass a native one).
  */
-export async function* streamCurrentView(store: ObjectStore): AsyncGenerator<StoredRow> {
+export async function* streamCurrentView(
+  store: ObjectStore,
+  options: { decompress?: Decompress } = {},
+): AsyncGenerator<StoredRow> {
   const manifest = await readManifest(store);
-  if (manifest) yield* manifestRows(store, manifest);
+  if (manifest) yield* manifestRows(store, manifest, options.decompress);
 }
 
 /** Whether the stored view can be read: `ok` (or `empty`), or `damaged` with the key. */

@@ -1,21 +1,14 @@
 // One processing of colors for every caller (SPEC §4 steps 6–7): the run and the dry run share
 // it, so a dry run's counts and rows cannot differ from the run's.
-import type { ColorRecord, RowError } from '../parse/record.js';
-import { rankOrder } from '../rank/rank-colors.js';
+import type { RowError } from '../parse/record.js';
+import { planRanking } from '../rank/rank-plan.js';
 import type { CompiledRules } from '../rules/compile-rules.js';
+import type { Rule } from '../rules/rule-schema.js';
 import type { RunRecord } from '../run/run-record.js';
+import { applyAndKey } from './apply-and-key.js';
+import type { RunInput } from './run-input.js';
 
-/** One input of a run: the configured source, a pending upload or a session, already parsed. */
-export interface RunInput {
-  /** `source`, `upload:<id>` or `session:<id>` — the rows' ORIGIN. */
-  origin: string;
-  processingType: 'AUTOMATED' | 'MANUAL';
-  records: readonly ColorRecord[];
-  /** Rows the parser refused, with their errors (kept with the run). */
-  rowErrors?: readonly RowError[];
-  /** Hash of the input's bytes, for the unchanged-source guard. */
-  contentHash?: string;
-}
+export type { RunInput } from './run-input.js';
 
 /** A row error with the input it came from. */
 export type InputRowError = RowError & { origin: string };
@@ -61,20 +54,12 @@ export function processColors(
   rules: CompiledRules,
   options: ProcessOptions,
 ): ProcessedColors {
-  const union: ColorRecord[] = [];
-  const inputOf: number[] = [];
-  inputs.forEach((input, i) => {
-    for (const r of input.records) {
-      union.push(r);
-      inputOf.push(i);
-    }
-  });
-  const applied = rules.apply(union);
-  const plan = rankOrder(applied.kept, {
-    ...(options.runId !== null ? { runId: options.runId } : {}),
-    dateField: options.rankDateField ?? 'DATE_1',
-  });
-  const inputAt = (unionIndex: number) => inputs[inputOf[unionIndex] as number] as RunInput;
+  const pass = applyAndKey(inputs, rules, options.rankDateField ?? 'DATE_1');
+  const plan = planRanking(
+    pass.kept,
+    pass.keys,
+    options.runId === null ? 'preview' : String(options.runId),
+  );
   let parents = 0;
   for (let k = 0; k < plan.length; k++) if (plan.parentSlot[k] === k) parents++;
   const rowErrors = inputs.flatMap((i) =>
@@ -83,16 +68,20 @@ export function processColors(
   const inputByOrigin: Record<string, number> = {};
   for (const i of inputs)
     inputByOrigin[i.origin] = (inputByOrigin[i.origin] ?? 0) + i.records.length;
+  const excludedByRule: Record<string, number> = {};
+  rules.inUse.forEach((rule, k) => {
+    excludedByRule[rule.id] = pass.countsByRule[k] as number;
+  });
   const { runId, processedAt } = options;
-
+  const { excludedUnion, excludedRule } = pass;
   return {
     counts: {
-      input: union.length,
+      input: pass.inputRows,
       inputByOrigin,
       invalid:
         rowErrors.length === 0 ? 0 : new Set(rowErrors.map((e) => `${e.origin}#${e.row}`)).size,
-      excluded: applied.excluded.length,
-      excludedByRule: applied.countsByRule,
+      excluded: pass.excludedCount,
+      excludedByRule,
       output: plan.length,
       parents,
       children: plan.length - parents,
@@ -100,7 +89,7 @@ export function processColors(
     length: plan.length,
     rowAt(k) {
       const row = plan.rowAt(k) as Record<string, unknown>;
-      const input = inputAt(applied.keptIndex[plan.order[k] as number] as number);
+      const input = pass.inputAt(pass.keptUnion[plan.order[k] as number] as number);
       row.RUN_ID = runId;
       row.PROCESSED_AT = processedAt;
       row.PROCESSING_TYPE = input.processingType;
@@ -108,18 +97,21 @@ export function processColors(
       return row;
     },
     excludedRowAt(n) {
-      const e = applied.excluded[n];
-      if (!e) throw new RangeError(`no excluded row ${n}`);
-      const input = inputAt(e.index);
+      if (!(n >= 0 && n < pass.excludedCount)) throw new RangeError(`no excluded row ${n}`);
+      const unionIndex = excludedUnion[n] as number;
+      const input = pass.inputAt(unionIndex);
+      const record = pass.recordAt(unionIndex);
+      const rule = excludedRule[n] as number;
       // Same keys and order as a spread into a literal, which V8 serialises ~5x slower.
-      const row: Record<string, unknown> = Object.assign({}, e.row);
+      const row: Record<string, unknown> = Object.assign({}, record);
       row.RUN_ID = runId;
       row.PROCESSED_AT = processedAt;
       row.PROCESSING_TYPE = input.processingType;
       row.ROW_ID = `${runId ?? 'preview'}-x${n + 1}`;
       row.ORIGIN = input.origin;
-      row.EXCLUDED_BY = e.ruleId;
-      row.WITNESS = e.witness;
+      row.EXCLUDED_BY = (rules.inUse[rule] as Rule).id;
+      // Witnesses are built when a row is read, not for every excluded row up front.
+      row.WITNESS = rules.witnessOf(record, rule);
       return row;
     },
     rowErrors,

@@ -79,6 +79,16 @@ export interface CompiledRules {
    * (the active ones, or all with `use: 'all'`) that matches it. The input is not modified.
    */
   apply<R extends ColorRecord>(records: readonly R[]): RuleApplication<R>;
+  /** The rules `apply` tries, in the order it tries them (what {@link CompiledRules.matchIndex} indexes). */
+  readonly inUse: readonly Rule[];
+  /**
+   * `apply`'s decision for one row, for callers that keep their own columns instead of `apply`'s
+   * arrays (a run's single pass): the index in `inUse` of the rule credited, or -1 when the row is
+   * kept.
+   */
+  matchIndex(row: ColorRecord): number;
+  /** The witness `apply` records for a row excluded by `inUse[k]` (k from `matchIndex`). */
+  witnessOf(row: ColorRecord, k: number): WitnessLeaf[];
 }
 
 /**
@@ -105,8 +115,8 @@ export function compileRules(
   ruleDocs: readonly unknown[],
   options: CompileOptions = {},
 ): CompiledRules {
-  const { rules, apply } = compile(ruleDocs, options, false);
-  return { rules, apply };
+  const { rules, apply, inUse, matchIndex, witnessOf } = compile(ruleDocs, options, false);
+  return { rules, apply, inUse, matchIndex, witnessOf };
 }
 
 /** Checks rules as {@link compileRules} does, without a business date (e.g. when a rule is saved); returns them parsed, in input order. */
@@ -191,10 +201,23 @@ function compile(
   const used = options.use === 'all' ? entries : entries.filter((e) => e.rule.active);
   // Built on first use: saving a rule validates the whole set and never applies it.
   let firstMatch: FirstMatch | undefined;
+  const witnessOf = (row: ColorRecord, k: number): WitnessLeaf[] => {
+    const entry = used[k];
+    if (!entry) throw new RangeError(`no rule in use at ${k}`);
+    const witness: WitnessLeaf[] = [];
+    entry.compiled.explain(row, witness, true);
+    return witness;
+  };
 
   return {
     inputOrder,
     rules: entries.map((e) => e.rule),
+    inUse: used.map((e) => e.rule),
+    matchIndex(row) {
+      firstMatch ??= createFirstMatch(used.map((e) => e.compiled));
+      return firstMatch(row);
+    },
+    witnessOf,
     apply<R extends ColorRecord>(records: readonly R[]): RuleApplication<R> {
       const kept: R[] = [];
       const keptIndex = new Int32Array(records.length);
@@ -210,9 +233,7 @@ function compile(
         } else {
           const entry = used[hit] as (typeof used)[number];
           counts[hit] = (counts[hit] as number) + 1;
-          const witness: WitnessLeaf[] = [];
-          entry.compiled.explain(row, witness, true);
-          excluded.push({ row, index, ruleId: entry.rule.id, witness });
+          excluded.push({ row, index, ruleId: entry.rule.id, witness: witnessOf(row, hit) });
         }
       }
       const countsByRule: Record<string, number> = {};

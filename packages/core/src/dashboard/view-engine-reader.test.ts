@@ -42,7 +42,7 @@ async function world() {
       settings: { businessTimeZone: BUSINESS_TZ },
       source: tableSource(`seed-${seed}`, [t.header, ...t.rows]),
     });
-    return (await pipeline.run({ trigger: 'cli' })).record;
+    return (await pipeline.run({ trigger: 'cli', requestedBy: 'test' })).record;
   };
   return { store, clock, run };
 }

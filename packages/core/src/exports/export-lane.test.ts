@@ -43,7 +43,7 @@ async function committedView() {
     settings: { businessTimeZone: 'America/New_York' },
     source: tableSource('colors', [table.header, ...table.rows]),
   });
-  await pipeline.run({ trigger: 'cli' });
+  await pipeline.run({ trigger: 'cli', requestedBy: 'test' });
   return { store, clock, ids, timers, codec };
 }
 
